@@ -1,0 +1,1 @@
+"""Pure, typed compute for the Data Science Cornwall Lab pages. Never imports streamlit."""

@@ -1,0 +1,49 @@
+"""The sidebar every page shares, and presenter mode (bigger text and charts for a projector)."""
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+PRESENTER_KEY = "presenter"
+
+_PRESENTER_CSS = """
+<style>
+html { font-size: 22px; }
+.stApp [data-testid="stMarkdownContainer"] p, .stApp li { font-size: 1.15rem; }
+.stApp h1 { font-size: 3rem; }
+</style>
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _device_label() -> str:
+    from lib.device import describe_device, pick_device
+
+    return describe_device(pick_device()).label
+
+
+def presenter_mode() -> bool:
+    return bool(st.session_state.get(PRESENTER_KEY, False))
+
+
+def sidebar_ui() -> None:
+    """Drawn once per run by Home.py, so every page shows the same sidebar."""
+    with st.sidebar:
+        st.caption("Computing on")
+        st.markdown(f"**{_device_label()}**")
+        st.toggle(
+            "Presenter mode",
+            key=PRESENTER_KEY,
+            help="Larger text and charts, for a projector at the back of a room.",
+        )
+    if presenter_mode():
+        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+
+
+def styled_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Apply presenter-mode sizes to one chart (per chart: a global Altair theme would leak to other visitors)."""
+    if not presenter_mode():
+        return chart
+    return chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
+        labelFontSize=18, titleFontSize=20
+    ).configure_title(fontSize=24).properties(height=480)
