@@ -1,0 +1,121 @@
+"""Browser tests: the real app under `streamlit run`, driven in Debian's headless Chromium.
+
+The server starts once per test session on a free 127.0.0.1 port and is polled on /_stcore/health.
+A failing test leaves a screenshot in test-artifacts/. Where /usr/bin/chromium or Playwright is
+missing the tests skip with the reason; .ci/run installs both.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+SERVER_START_LIMIT_S = 90
+# Generous: the first visit to a torch page imports torch in the server.
+PAGE_LIMIT_MS = 60_000
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+    pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(tempfile.mkstemp(prefix="streamlit-e2e-", suffix=".log")[1], "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + SERVER_START_LIMIT_S
+    while not _healthy(url):
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError(f"streamlit did not become healthy; log at {log.name}")
+        time.sleep(0.2)  # poll interval for the health endpoint, not a wait for the page
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(app_url: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="chromium-e2e-")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"],
+            viewport={"width": 1400, "height": 1000},
+        )
+        context.set_default_timeout(PAGE_LIMIT_MS)
+        yield context
+        context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.call_failed = report.failed
+
+
+@pytest.fixture
+def page(browser_context, request: pytest.FixtureRequest) -> Iterator[object]:
+    tab = browser_context.new_page()
+    yield tab
+    if getattr(request.node, "call_failed", False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    tab.close()
+
+
+def open_app_page(page, app_url: str, url_path: str, title: str) -> None:
+    """Load one page and wait until its script has run and its title is drawn."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/{url_path}")
+    expect(page.get_by_role("heading", name=title).first).to_be_visible()
+    wait_until_idle(page)
+
+
+def wait_until_idle(page) -> None:
+    """Streamlit shows a running indicator while a script runs; wait for it to go."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=PAGE_LIMIT_MS)
