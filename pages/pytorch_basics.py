@@ -1,5 +1,279 @@
-"""PyTorch basics: being built."""
+"""PyTorch basics: a one-number learning machine, autograd on any formula, and the GPU's speed-up."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from lib.autograd import (
+    ALLOWED_TEXT,
+    ExpressionError,
+    analyse_expression,
+    chain_example,
+    evaluate_curve,
+    explain_non_finite,
+    two_input_example,
+)
+from lib.device import available_devices, describe_device, pick_device
+from lib.jobs import BackgroundJob
+from lib.kmmiles import (
+    DIVERGENCE_RATE,
+    MILES_PER_KM,
+    START_C,
+    is_diverging,
+    known_good_examples,
+    training_step,
+)
+from lib.matmul import MatmulTiming, time_matmul_sweep
+from lib.urlcodec import UrlParam
+from ui.layout import styled_chart
+from ui.urlstate import restore_from_url, share_link_ui
+
+LEARNING_RATES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 1.9, 2.1, 2.5, 3.0)
+EXAMPLES = ("Type your own formula in x", "Chain rule: y = x², z = 2y + 3", "Two inputs: a and b")
+MATMUL_MAX_SIZES = (256, 512, 1024, 2048)
+X_RANGE = (-5.0, 5.0)
+
+SETTINGS = [
+    UrlParam("torch.lr", 0.3, choices=LEARNING_RATES),
+    UrlParam("torch.examples", 20, minimum=5, maximum=60),
+    UrlParam("torch.example", EXAMPLES[0], choices=EXAMPLES),
+    UrlParam("torch.expression", "(x-1)*(x-2)*(x-3)"),
+    UrlParam("torch.x", 3.5, minimum=X_RANGE[0], maximum=X_RANGE[1]),
+    UrlParam("torch.a", 2.0, minimum=-5.0, maximum=5.0),
+    UrlParam("torch.b", 1.0, minimum=-5.0, maximum=5.0),
+    UrlParam("torch.matmul_max", 1024, choices=MATMUL_MAX_SIZES),
+]
+restore_from_url(SETTINGS)
+
 st.title("🔥 PyTorch basics")
-st.info("This page is coming soon.")
+st.caption("From the talk “Hands-On Introduction to PyTorch” (first half)")
+
+km_tab, autograd_tab, gpu_tab = st.tabs(["1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed"])
+
+
+@st.cache_data(show_spinner=False)
+def _examples(count: int) -> list[tuple[float, float]]:
+    return known_good_examples(count, seed=0)
+
+
+def _km_steps() -> list:
+    return st.session_state.setdefault("torch.km_steps", [])
+
+
+def _advance_km_machine() -> None:
+    steps = _km_steps()
+    examples = _examples(st.session_state["torch.examples"])
+    if len(steps) >= len(examples):
+        return
+    c = steps[-1].c_after if steps else START_C
+    km, miles = examples[len(steps)]
+    steps.append(training_step(c, km, miles, st.session_state["torch.lr"], len(steps) + 1))
+
+
+def _km_charts_ui(steps: list) -> None:
+    frame = pd.DataFrame(
+        {"step": [s.step for s in steps], "size of error (miles)": [abs(s.error) for s in steps],
+         "c": [s.c_after for s in steps]}
+    )
+    error_chart = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("step:Q", title="example number"), y=alt.Y("size of error (miles):Q")
+    ).properties(title="The error falls as the machine learns", height=260)
+    c_line = alt.Chart(frame).mark_line(point=True, color="#0b6e99").encode(
+        x=alt.X("step:Q", title="example number"), y=alt.Y("c:Q", title="c after the step")
+    )
+    target = alt.Chart(pd.DataFrame({"c": [MILES_PER_KM]})).mark_rule(strokeDash=[6, 4], color="#d55e00").encode(y="c:Q")
+    left, right = st.columns(2)
+    left.altair_chart(styled_chart(error_chart), width="stretch")
+    right.altair_chart(styled_chart((c_line + target).properties(title="c heads for 0.621 (dashed)", height=260)),
+                       width="stretch")
+
+
+def km_machine_ui() -> None:
+    steps = _km_steps()
+    examples = _examples(st.session_state["torch.examples"])
+    buttons = st.columns(3)
+    if buttons[0].button("Ask the next example ▶", key="torch.km_next", disabled=len(steps) >= len(examples)):
+        _advance_km_machine()
+    if buttons[1].button("Run all the rest ⏩", key="torch.km_all", disabled=len(steps) >= len(examples)):
+        while len(_km_steps()) < len(examples) and not is_diverging(_km_steps()):
+            _advance_km_machine()
+    if buttons[2].button("Start again ↺", key="torch.km_reset"):
+        steps.clear()
+    if not steps:
+        st.info(f"The machine starts with c = {START_C}, so it thinks 100 km is 50 miles. Ask it a question.")
+        return
+    last = steps[-1]
+    cols = st.columns(4)
+    cols[0].metric("Question", f"{last.km:g} km → miles?")
+    cols[1].metric("Machine says", f"{last.answer:.2f} miles")
+    cols[2].metric("Error (true − answer)", f"{last.error:+.2f} miles", help=f"The true answer is {last.true_miles:.2f}.")
+    cols[3].metric("New c", f"{last.c_after:.4f}", delta=f"{last.c_after - last.c_before:+.4f}")
+    if is_diverging(steps):
+        st.error(
+            f"The error is growing, not shrinking: a learning rate of {st.session_state['torch.lr']} is too large. "
+            f"Each correction overshoots the answer by more than the error it fixes (above {DIVERGENCE_RATE:g} this "
+            "always happens here), so c swings further each time. Pick a smaller rate and start again."
+        )
+    elif abs(last.c_after - MILES_PER_KM) < 0.001:
+        st.success(f"c = {last.c_after:.4f}: the machine has learned that 1 km is about {MILES_PER_KM} miles.")
+    _km_charts_ui(steps)
+    table = pd.DataFrame([vars(s) for s in steps]).rename(columns={
+        "step": "#", "km": "question (km)", "true_miles": "true miles", "answer": "machine's answer",
+        "error": "error", "c_before": "c before", "c_after": "c after"})
+    st.dataframe(table, hide_index=True, width="stretch", height=220)
+
+
+def km_auto_run_ui() -> None:
+    if st.session_state.get("torch.km_auto") and not is_diverging(_km_steps()):
+        _advance_km_machine()
+    km_machine_ui()
+
+
+with km_tab:
+    st.markdown(
+        "A machine that converts kilometres to miles by multiplying by one number, **c**. We pretend we do not "
+        f"know c, so the machine starts at **c = {START_C}**. Each known-good example (a distance and its true "
+        "miles) shows the machine its **error**, and the error tells it which way to move c, and how far: "
+        "`new c = c + learning rate × error ÷ km`. That is learning from examples."
+    )
+    left, right = st.columns(2)
+    left.select_slider("Learning rate: how boldly c is corrected", options=LEARNING_RATES, key="torch.lr",
+                       help="1 fixes each example exactly; above 2 every step overshoots more than the last.")
+    right.slider("How many known-good examples", 5, 60, key="torch.examples", on_change=lambda: _km_steps().clear())
+    auto = st.toggle("Auto-run, one example every half second", key="torch.km_auto")
+    st.fragment(run_every=0.5 if auto else None)(km_auto_run_ui)()
+
+
+def _number(value: float) -> str:
+    """Six significant figures, and no "-0" where a float came out as negative zero."""
+    return f"{value + 0.0:.6g}"
+
+
+def _tangent_chart_ui(expression: str, x0: float, y0: float, slope: float) -> alt.Chart:
+    xs = [X_RANGE[0] + i * (X_RANGE[1] - X_RANGE[0]) / 400 for i in range(401)]
+    curve = pd.DataFrame({"x": xs, "y": evaluate_curve(expression, xs)})
+    curve = curve[curve["y"].abs() < 1e6]
+    span = 1.5
+    tangent = pd.DataFrame({"x": [x0 - span, x0 + span], "y": [y0 - slope * span, y0 + slope * span]})
+    base = alt.Chart(curve).mark_line(color="#0b6e99").encode(x="x:Q", y=alt.Y("y:Q", title="y"))
+    tangent_line = alt.Chart(tangent).mark_line(color="#d55e00", strokeWidth=3).encode(x="x:Q", y="y:Q")
+    point = alt.Chart(pd.DataFrame({"x": [x0], "y": [y0]})).mark_point(size=120, filled=True, color="#d55e00").encode(
+        x="x:Q", y="y:Q")
+    return (base + tangent_line + point).properties(height=340, title=f"y = {expression} and its tangent at x = {x0:g}")
+
+
+def own_formula_ui() -> None:
+    st.text_input("Your formula in x", key="torch.expression", max_chars=200, help=ALLOWED_TEXT)
+    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x")
+    expression, x = st.session_state["torch.expression"], st.session_state["torch.x"]
+    try:
+        result = analyse_expression(expression, x)
+    except ExpressionError as error:
+        st.error(f"I can't evaluate that: {error}")
+        return
+    cols = st.columns(3)
+    cols[0].metric("x", f"{x:g}")
+    cols[1].metric("y", _number(result.value))
+    cols[2].metric("dy/dx (from autograd)", _number(result.gradient))
+    note = explain_non_finite(result.value, result.gradient)
+    if note:
+        st.warning(note)
+    else:
+        st.altair_chart(styled_chart(_tangent_chart_ui(expression, x, result.value, result.gradient)),
+                        width="stretch")
+    st.markdown("**The computation graph PyTorch recorded** (read upwards: `.backward()` walks it downwards)")
+    st.graphviz_chart(result.graph_dot)
+    with st.expander("The PyTorch code behind this"):
+        st.code(f"x = torch.tensor({x:g}, requires_grad=True)\ny = {expression}\ny.backward()\nprint(y, x.grad)  "
+                f"# {result.value:.6g}, {result.gradient:.6g}", language="python")
+
+
+def chain_ui() -> None:
+    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x")
+    x = st.session_state["torch.x"]
+    y, z, dz_dx, dot = chain_example(x)
+    cols = st.columns(4)
+    cols[0].metric("x", f"{x:g}")
+    cols[1].metric("y = x²", _number(y))
+    cols[2].metric("z = 2y + 3", _number(z))
+    cols[3].metric("dz/dx", _number(dz_dx), help="By the chain rule dz/dx = dz/dy · dy/dx = 2 · 2x = 4x.")
+    st.graphviz_chart(dot)
+
+
+def two_inputs_ui() -> None:
+    left, right = st.columns(2)
+    left.slider("a", -5.0, 5.0, step=0.5, key="torch.a")
+    right.slider("b", -5.0, 5.0, step=0.5, key="torch.b")
+    result = two_input_example(st.session_state["torch.a"], st.session_state["torch.b"])
+    st.markdown("x = 2a + 3b, y = 5a² + 3b³, z = 2x + 3y")
+    cols = st.columns(5)
+    for col, name in zip(cols[:3], ("x", "y", "z"), strict=True):
+        col.metric(name, _number(result.values[name]))
+    cols[3].metric("dz/da", _number(result.dz_da), help="2·2 + 3·10a")
+    cols[4].metric("dz/db", _number(result.dz_db), help="2·3 + 3·9b²")
+    st.graphviz_chart(result.graph_dot)
+
+
+with autograd_tab:
+    st.markdown(
+        "PyTorch remembers every operation done to a tensor that `requires_grad`, as a graph. Calling "
+        "`.backward()` walks that graph in reverse and applies the chain rule, giving the gradient: how fast "
+        "the output changes as the input moves. Training a network is this, repeated: find the slope of the "
+        "error, step downhill."
+    )
+    st.radio("Example", EXAMPLES, key="torch.example", horizontal=True)
+    {EXAMPLES[0]: own_formula_ui, EXAMPLES[1]: chain_ui, EXAMPLES[2]: two_inputs_ui}[st.session_state["torch.example"]]()
+
+
+def _matmul_chart_ui(timings: list[MatmulTiming]) -> alt.Chart:
+    frame = pd.DataFrame([{"engine": t.engine, "size": t.size, "milliseconds": t.seconds * 1e3} for t in timings])
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("size:Q", scale=alt.Scale(type="log", base=2), title="matrix size (n × n)"),
+        y=alt.Y("milliseconds:Q", scale=alt.Scale(type="log"), title="time for one product (ms, log scale)"),
+        color=alt.Color("engine:N", scale=alt.Scale(scheme="tableau10")),
+        tooltip=["engine", "size", alt.Tooltip("milliseconds:Q", format=".4g")],
+    ).properties(height=360)
+
+
+def matmul_progress_ui() -> None:
+    job: BackgroundJob | None = st.session_state.get("torch.matmul_job")
+    if job is None:
+        return
+    if job.running:
+        st.progress(job.progress.fraction, text=f"Timing {job.progress.message}…")
+        return
+    if job.error is not None:
+        st.error(f"The timing run failed: {job.error}")
+    else:
+        st.session_state["torch.matmul_results"] = job.result
+    del st.session_state["torch.matmul_job"]
+    st.rerun()
+
+
+with gpu_tab:
+    device = pick_device()
+    st.markdown(
+        f"This app is computing on **{describe_device(device).label}**. A GPU runs thousands of small "
+        "multiplications at once, but each job has a start-up cost (copying, launching a kernel). So a GPU "
+        "shines only when the work is wide enough; for small matrices the CPU can win."
+    )
+    if device.type == "cpu":
+        st.info("No GPU here (CUDA or Apple MPS), so the chart compares pure Python, numpy and PyTorch on the CPU. "
+                "On a machine with a GPU its line appears too.")
+    st.select_slider("Largest matrix to time", options=MATMUL_MAX_SIZES, key="torch.matmul_max")
+    sizes = [s for s in (32, 64, 128, 256, 512, 1024, 2048) if s <= st.session_state["torch.matmul_max"]]
+    running = "torch.matmul_job" in st.session_state
+    if st.button("Time the matrix products ⏱", key="torch.matmul_run", disabled=running):
+        devices = available_devices()
+        st.session_state["torch.matmul_job"] = BackgroundJob(
+            lambda report, _stop: time_matmul_sweep(sizes, devices, report)
+        ).start()
+    st.fragment(run_every=0.5 if "torch.matmul_job" in st.session_state else None)(matmul_progress_ui)()
+    timings = st.session_state.get("torch.matmul_results")
+    if timings:
+        st.altair_chart(styled_chart(_matmul_chart_ui(timings)), width="stretch")
+        st.caption("Each point is the median of three runs after a warm-up; GPU timings wait for the GPU to finish. "
+                   "The talk's figures: a 600 × 600 product took 13.2 ms in numpy and 74.6 µs on a CUDA GPU.")
+
+share_link_ui(SETTINGS)

@@ -84,6 +84,12 @@ def browser_context(app_url: str) -> Iterator[object]:
             viewport={"width": 1400, "height": 1000},
         )
         context.set_default_timeout(PAGE_LIMIT_MS)
+        # Streamlit learns the page list on its first script run; a deep link before that shows
+        # "Page not found" (streamlit issue 9624), so one visit to the home page warms the server.
+        warm_up = context.new_page()
+        warm_up.goto(app_url)
+        wait_until_idle(warm_up)
+        warm_up.close()
         yield context
         context.close()
     shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,46 @@
+"""The kilometres-to-miles machine learns c = 0.621 from examples, and diverges when too bold."""
+from __future__ import annotations
+
+import pytest
+
+from lib.kmmiles import (
+    MILES_PER_KM,
+    START_C,
+    is_diverging,
+    known_good_examples,
+    train_km_to_miles,
+    training_step,
+)
+
+
+def test_first_question_matches_the_talk() -> None:
+    step = training_step(START_C, 100.0, 100 * MILES_PER_KM, learning_rate=0.5)
+    assert step.answer == pytest.approx(50.0)
+    assert step.error == pytest.approx(12.137, abs=1e-3)
+    assert step.c_after > START_C
+
+
+def test_a_rate_of_one_fixes_each_example_exactly() -> None:
+    step = training_step(START_C, 80.0, 80 * MILES_PER_KM, learning_rate=1.0)
+    assert step.c_after == pytest.approx(MILES_PER_KM)
+
+
+@pytest.mark.parametrize("rate", [0.3, 0.5, 1.5, 1.9])
+def test_moderate_rates_converge_on_0_621(rate: float) -> None:
+    steps = train_km_to_miles(known_good_examples(60, seed=1), rate)
+    assert steps[-1].c_after == pytest.approx(MILES_PER_KM, abs=1e-3)
+    assert abs(steps[-1].error) < abs(steps[0].error)
+    assert not is_diverging(steps)
+
+
+@pytest.mark.parametrize("rate", [2.1, 2.5, 3.0])
+def test_rates_above_two_diverge(rate: float) -> None:
+    steps = train_km_to_miles(known_good_examples(60, seed=1), rate)
+    assert is_diverging(steps)
+    assert abs(steps[-1].c_after - MILES_PER_KM) > abs(START_C - MILES_PER_KM)
+
+
+def test_examples_are_seeded_true_conversions() -> None:
+    examples = known_good_examples(10, seed=3)
+    assert examples == known_good_examples(10, seed=3)
+    assert all(miles == pytest.approx(km * MILES_PER_KM) and 5 <= km <= 200 for km, miles in examples)

@@ -1,0 +1,87 @@
+"""AppTest runs of pages/pytorch_basics.py: every demo driven by its widgets, as a visitor would."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+
+PAGE = "pages/pytorch_basics.py"
+
+
+def metric_values(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def test_autograd_defaults_show_the_talks_numbers_and_follow_the_x_slider() -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    assert metric_values(at)[-3:] == ["3.5", "1.875", "5.75"]
+    at.slider(key="torch.x").set_value(2.0).run()
+    assert metric_values(at)[-3:] == ["2", "0", "-1"]
+    assert len(at.get("graphviz_chart")) == 1
+
+
+def test_hostile_expression_gets_a_message_and_keeps_the_text() -> None:
+    at = open_page(PAGE)
+    hostile = "__import__('os').system('id')"
+    at.text_input(key="torch.expression").set_value(hostile).run()
+    assert not at.exception
+    assert "Only these functions can be called" in at.error[0].value
+    assert at.text_input(key="torch.expression").value == hostile
+
+
+def test_undefined_values_are_explained() -> None:
+    at = open_page(PAGE)
+    at.text_input(key="torch.expression").set_value("log(x)").run()
+    at.slider(key="torch.x").set_value(-1.0).run()
+    assert not at.exception
+    assert "not a number" in at.warning[0].value
+
+
+def test_classic_examples_give_14_and_64_33() -> None:
+    at = open_page(PAGE)
+    at.radio(key="torch.example").set_value("Chain rule: y = x², z = 2y + 3").run()
+    assert "14" in metric_values(at)
+    at.radio(key="torch.example").set_value("Two inputs: a and b").run()
+    assert not at.exception
+    assert metric_values(at)[-2:] == ["64", "33"]
+
+
+def test_km_machine_learns_step_by_step_and_warns_when_diverging() -> None:
+    at = open_page(PAGE)
+    at.button(key="torch.km_next").click().run()
+    assert metric_values(at)[3].startswith("0.5")  # new c after one example, from 0.5
+    at.button(key="torch.km_all").click().run()
+    assert float(metric_values(at)[3]) == __import__("pytest").approx(0.6214, abs=1e-3)
+    assert any("0.621" in s.value for s in at.success)
+    at.button(key="torch.km_reset").click().run()
+    at.select_slider(key="torch.lr").set_value(2.5).run()
+    at.button(key="torch.km_all").click().run()
+    assert not at.exception
+    assert "too large" in at.error[0].value
+
+
+def test_settings_come_from_the_link_and_bad_values_fall_back() -> None:
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.query_params.update({"torch.x": "1.5", "torch.expression": "x**3", "torch.lr": "9"})
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.slider(key="torch.x").value == 1.5
+    assert metric_values(at)[-2:] == ["3.375", "6.75"]
+    assert at.select_slider(key="torch.lr").value == 0.3
+    assert "torch.lr" in at.toast[0].value
+
+
+def test_matrix_timing_runs_off_the_script_thread_and_draws_a_chart() -> None:
+    at = open_page(PAGE)
+    at.select_slider(key="torch.matmul_max").set_value(256).run()
+    at.button(key="torch.matmul_run").click().run()
+    job = at.session_state["torch.matmul_job"]
+    job.wait(60)
+    at.run()
+    at.run()
+    assert not at.exception
+    timings = at.session_state["torch.matmul_results"]
+    assert {t.size for t in timings} == {32, 64, 128, 256}
+    assert {"numpy", "cpu", "pure Python"} <= {t.engine for t in timings}
