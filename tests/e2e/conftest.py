@@ -47,7 +47,10 @@ def _healthy(url: str) -> bool:
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+        message = "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
+        if os.environ.get("DSC_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
     pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
