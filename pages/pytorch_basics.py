@@ -33,6 +33,7 @@ LEARNING_RATES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 1.9, 2.1, 2.5, 3.0)
 EXAMPLES = ("Type your own formula in x", "Chain rule: y = x², z = 2y + 3", "Two inputs: a and b")
 MATMUL_MAX_SIZES = (256, 512, 1024, 2048)
 X_RANGE = (-5.0, 5.0)
+PLOT_HALF_WIDTH = 2.5
 
 SETTINGS = [
     UrlParam("torch.lr", 0.3, choices=LEARNING_RATES),
@@ -105,7 +106,7 @@ def km_machine_ui() -> None:
         return
     last = steps[-1]
     cols = st.columns(4)
-    cols[0].metric("Question", f"{last.km:g} km → miles?")
+    cols[0].metric("Question: how many miles is…", f"{last.km:g} km")
     cols[1].metric("Machine says", f"{last.answer:.2f} miles")
     cols[2].metric("Error (true − answer)", f"{last.error:+.2f} miles", help=f"The true answer is {last.true_miles:.2f}.")
     cols[3].metric("New c", f"{last.c_after:.4f}", delta=f"{last.c_after - last.c_before:+.4f}")
@@ -151,7 +152,9 @@ def _number(value: float) -> str:
 
 
 def _tangent_chart_ui(expression: str, x0: float, y0: float, slope: float) -> alt.Chart:
-    xs = [X_RANGE[0] + i * (X_RANGE[1] - X_RANGE[0]) / 400 for i in range(401)]
+    # A window around x keeps the tangent readable; the whole slider range can dwarf it.
+    low, high = x0 - PLOT_HALF_WIDTH, x0 + PLOT_HALF_WIDTH
+    xs = [low + i * (high - low) / 400 for i in range(401)]
     curve = pd.DataFrame({"x": xs, "y": evaluate_curve(expression, xs)})
     curve = curve[curve["y"].abs() < 1e6]
     span = 1.5
