@@ -125,9 +125,16 @@ def km_machine_ui() -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=220)
 
 
+def _km_finished() -> bool:
+    steps = _km_steps()
+    return len(steps) >= len(_examples(st.session_state["torch.examples"])) or is_diverging(steps)
+
+
 def km_auto_run_ui() -> None:
-    if st.session_state.get("torch.km_auto") and not is_diverging(_km_steps()):
+    if st.session_state.get("torch.km_auto") and not _km_finished():
         _advance_km_machine()
+        if _km_finished():
+            st.rerun()  # a full rerun re-creates the fragment without its timer, so polling stops
     km_machine_ui()
 
 
@@ -143,7 +150,7 @@ with km_tab:
                        help="1 fixes each example exactly; above 2 every step overshoots more than the last.")
     right.slider("How many known-good examples", 5, 60, key="torch.examples", on_change=lambda: _km_steps().clear())
     auto = st.toggle("Auto-run, one example every half second", key="torch.km_auto")
-    st.fragment(run_every=0.5 if auto else None)(km_auto_run_ui)()
+    st.fragment(run_every=0.5 if auto and not _km_finished() else None)(km_auto_run_ui)()
 
 
 def _number(value: float) -> str:

@@ -85,3 +85,14 @@ def test_matrix_timing_runs_off_the_script_thread_and_draws_a_chart() -> None:
     timings = at.session_state["torch.matmul_results"]
     assert {t.size for t in timings} == {32, 64, 128, 256}
     assert {"numpy", "cpu", "pure Python"} <= {t.engine for t in timings}
+
+
+def test_auto_run_steps_the_machine_on_its_own() -> None:
+    at = open_page(PAGE)
+    at.slider(key="torch.examples").set_value(5).run()
+    at.toggle(key="torch.km_auto").set_value(True).run()
+    assert len(at.session_state["torch.km_steps"]) == 1
+    for _ in range(6):
+        at.run()
+    assert not at.exception
+    assert len(at.session_state["torch.km_steps"]) == 5
