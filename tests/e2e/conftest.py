@@ -121,7 +121,7 @@ def open_app_page(page, app_url: str, url_path: str, title: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{app_url}/{url_path}")
-    expect(page.get_by_role("heading", name=title).first).to_be_visible()
+    expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=PAGE_LIMIT_MS)
     wait_until_idle(page)
 
 
