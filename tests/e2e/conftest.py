@@ -74,8 +74,10 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser_context(app_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() has its own 5 s default; a loaded CI machine needs the same patience as page loads.
+    expect.set_options(timeout=PAGE_LIMIT_MS)
     profile = tempfile.mkdtemp(prefix="chromium-e2e-")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
