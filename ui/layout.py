@@ -44,6 +44,10 @@ def styled_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply presenter-mode sizes to one chart (per chart: a global Altair theme would leak to other visitors)."""
     if not presenter_mode():
         return chart
-    return chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
+    styled = chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
         labelFontSize=18, titleFontSize=20
-    ).configure_title(fontSize=24).properties(height=480)
+    ).configure_title(fontSize=24).configure_header(labelFontSize=18, titleFontSize=20)
+    # Facets and concatenations size their panels themselves; a top-level height is invalid there.
+    if isinstance(chart, alt.Chart | alt.LayerChart):
+        styled = styled.properties(height=480)
+    return styled
