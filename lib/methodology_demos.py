@@ -173,14 +173,22 @@ CLASSIC_CASES: tuple[tuple[str, float, float], ...] = (
 )
 
 
+def target_frame(shots: pd.DataFrame, case: str) -> pd.DataFrame:
+    """Rings, shots and the shots' centre in one frame (column `kind`), so one chart spec draws a target."""
+    rings = target_rings().assign(kind="ring")
+    hits = shots[["x", "y"]].assign(kind="shot", ring=0.0, order=np.arange(len(shots)))
+    centre = shots[["x", "y"]].mean().to_frame().T.assign(kind="centre", ring=0.0, order=0)
+    return pd.concat([rings, hits, centre], ignore_index=True).assign(case=case)
+
+
 def classic_cases(shots: int, seed: int) -> pd.DataFrame:
-    """The four textbook targets, as one frame with a `case` column for small multiples."""
-    frames = [shoot_at_target(bias, spread, shots, seed + index).assign(case=name)
+    """The four textbook targets as one frame with a `case` column, for small multiples."""
+    frames = [target_frame(shoot_at_target(bias, spread, shots, seed + index), name)
               for index, (name, bias, spread) in enumerate(CLASSIC_CASES)]
     return pd.concat(frames, ignore_index=True)
 
 
-def target_rings(radii: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 2.5), points: int = 90) -> pd.DataFrame:
+def target_rings(radii: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 2.5), points: int = 61) -> pd.DataFrame:
     angles = np.linspace(0.0, 2.0 * np.pi, points)
     frames = [pd.DataFrame({"x": r * np.cos(angles), "y": r * np.sin(angles), "ring": r, "order": np.arange(points)})
               for r in radii]

@@ -30,6 +30,7 @@ from ui.urlstate import restore_from_url, share_link_ui
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+BOTTOM_LEGEND = alt.Legend(orient="bottom", direction="horizontal")  # half-width columns: keep the plot wide
 ANSWERS_KEY = "methodology.answers"  # the team's answers: a plain key, so it survives page changes
 LOAD_MESSAGE_KEY = "methodology.load_message"
 BASELINE_RUNS_KEY = "methodology.baseline.runs"
@@ -101,6 +102,11 @@ def fitting_results(points: int, noise: float, degree: int, train_share: float, 
 
 
 @st.cache_data(show_spinner=False)
+def classic_targets(seed: int) -> pd.DataFrame:
+    return demos.classic_cases(30, seed)
+
+
+@st.cache_data(show_spinner=False)
 def scored_sample(positive_share: float, separation: float, seed: int) -> demos.ScoredSample:
     return demos.make_scored_sample(2000, positive_share, separation, seed)
 
@@ -137,7 +143,8 @@ def bias_results(minority_share: float, train_rows: int, noise: float, seed: int
 
 
 def colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:
-    return alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]), title=title)
+    return alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]), title=title,
+                     legend=BOTTOM_LEGEND)
 
 
 def why_ui(text: str) -> None:
@@ -277,9 +284,9 @@ def overfitting_ui() -> None:
     fit_chart = alt.layer(
         alt.Chart(curve).mark_line().encode(x="x:Q", y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3])),
                                            color=colour("curve", ["fitted polynomial", "truth"], "curve"),
-                                           strokeDash="curve:N"),
+                                           strokeDash=alt.StrokeDash("curve:N", legend=BOTTOM_LEGEND)),
         alt.Chart(sample).mark_point(filled=True, size=60).encode(
-            x="x:Q", y="y:Q", shape=alt.Shape("role:N", title="point")),
+            x="x:Q", y="y:Q", shape=alt.Shape("role:N", title="point", legend=BOTTOM_LEGEND)),
     ).properties(title=f"Degree {degree} fitted to the training points", height=320)
     long_errors = pd.concat([
         errors.rename(columns={"train_mse": "MSE"})[["degree", "MSE"]].assign(kind="training"),
@@ -315,16 +322,17 @@ def overfitting_ui() -> None:
 # ------------------------------------------------------------------ 2. precision and accuracy
 
 
-def target_chart(shots: pd.DataFrame, title: str, size: int = 260) -> alt.LayerChart:
-    rings = alt.Chart(demos.target_rings()).mark_line(color="#999999").encode(
-        x=alt.X("x:Q", scale=alt.Scale(domain=[-3, 3]), axis=None),
-        y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3]), axis=None), detail="ring:N", order="order:Q")
-    hits = alt.Chart(shots).mark_circle(size=50, color=PALETTE[0], opacity=0.8).encode(
-        x=alt.X("x:Q", scale=alt.Scale(domain=[-3, 3], clamp=True)),
-        y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3], clamp=True)))
-    centre = alt.Chart(shots[["x", "y"]].mean().to_frame().T).mark_point(
-        shape="cross", size=300, color=PALETTE[5], strokeWidth=3).encode(x="x:Q", y="y:Q")
-    return alt.layer(rings, hits, centre).properties(title=title, width=size, height=size)
+def target_layers() -> alt.LayerChart:
+    """Rings, shots and their centre from one `demos.target_frame`; the data comes from the caller."""
+    scale = alt.Scale(domain=[-3, 3], clamp=True)
+    x, y = alt.X("x:Q", scale=scale, axis=None), alt.Y("y:Q", scale=scale, axis=None)
+    rings = alt.Chart().mark_line(color="#999999").encode(x=x, y=y, detail="ring:N", order="order:Q"
+                                                          ).transform_filter("datum.kind == 'ring'")
+    hits = alt.Chart().mark_circle(size=50, color=PALETTE[0], opacity=0.8).encode(x=x, y=y
+                                                                                  ).transform_filter("datum.kind == 'shot'")
+    centre = alt.Chart().mark_point(shape="cross", size=300, color=PALETTE[5], strokeWidth=3).encode(
+        x=x, y=y).transform_filter("datum.kind == 'centre'")
+    return alt.layer(rings, hits, centre)
 
 
 def accuracy_ui() -> None:
@@ -342,11 +350,14 @@ def accuracy_ui() -> None:
         st.metric("Offset of the centre (accuracy)", f"{summary.offset:.2f}")
         st.metric("Spread around their centre (precision)", f"{summary.spread:.2f}")
         st.markdown(f"These shots are **{summary.verdict}**.")
-    right.altair_chart(styled_chart(target_chart(shots, "Your shots (✚ marks their centre)", 360)))
+    # a one-panel facet keeps the target round (a plain layer is squashed to the column's aspect)
+    own_target = alt.layer(target_layers(), data=demos.target_frame(shots, "Your shots (✚ marks their centre)")
+                           ).properties(width=300, height=300).facet(column=alt.Column("case:N", title=None))
+    right.altair_chart(styled_chart(own_target), width="content")
     st.markdown("**The four classic cases**")
-    cases = demos.classic_cases(30, seed)
-    st.altair_chart(styled_chart(alt.hconcat(*[target_chart(cases[cases.case == name], name, 170)
-                                               for name, _, _ in demos.CLASSIC_CASES])))
+    classic = alt.layer(target_layers(), data=classic_targets(seed)).properties(width=120, height=120).facet(
+        column=alt.Column("case:N", sort=[name for name, _, _ in demos.CLASSIC_CASES], title=None))
+    st.altair_chart(styled_chart(classic), width="content")
     share_link_ui([VIEW, *SHOTS])
 
 
@@ -379,7 +390,7 @@ def roc_ui() -> None:
             x=alt.X("bin_start:Q", title="model score", bin="binned"), x2="bin_end:Q",
             y=alt.Y("count:Q", stack=None, title="examples"), color=colour("class", ["negative", "positive"])),
         alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(strokeWidth=3).encode(x="threshold:Q"),
-    ).properties(title="Scores of each class; right of the line is called positive", height=300)
+    ).properties(title="Scores by class (right of the line: positive)", height=300)
     roc = alt.layer(
         alt.Chart(curve).mark_line(color=PALETTE[0]).encode(
             x=alt.X("false_positive_rate:Q", title="false positive rate"),
@@ -388,7 +399,7 @@ def roc_ui() -> None:
             x="a:Q", y="b:Q"),
         alt.Chart(pd.DataFrame({"fpr": [metrics.false_positive_rate], "tpr": [metrics.recall]})).mark_point(
             size=200, filled=True, color=PALETTE[5]).encode(x="fpr:Q", y="tpr:Q"),
-    ).properties(title=f"ROC curve (AUC {auc:.3f}); the dot is this threshold", height=300)
+    ).properties(title=f"ROC curve, AUC {auc:.3f} (dot: this threshold)", height=300)
     left, right = st.columns(2)
     left.altair_chart(styled_chart(scores), width="stretch")
     right.altair_chart(styled_chart(roc), width="stretch")
@@ -396,7 +407,7 @@ def roc_ui() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Confusion matrix**")
-        st.dataframe(pd.DataFrame(
+        st.table(pd.DataFrame(
             {"predicted negative": [metrics.true_negatives, metrics.false_negatives],
              "predicted positive": [metrics.false_positives, metrics.true_positives]},
             index=["actually negative", "actually positive"]))
@@ -427,7 +438,7 @@ def losses_ui() -> None:
     ends["y"] = ends["intercept"] + ends["slope"] * ends["x"]
     fit_chart = alt.layer(
         alt.Chart(points).mark_point(filled=True, size=70).encode(
-            x="x:Q", y="y:Q", shape="point:N", color=alt.value("#444444")),
+            x="x:Q", y="y:Q", shape=alt.Shape("point:N", legend=BOTTOM_LEGEND), color=alt.value("#444444")),
         alt.Chart(ends).mark_line(strokeWidth=3).encode(
             x="x:Q", y="y:Q", color=colour("loss", list(demos.LOSS_NAMES), "line fitted with")),
     ).properties(title="One outlier, three fitted lines", height=320)
@@ -483,7 +494,7 @@ def hypothesis_ui() -> None:
             y=alt.Y("count:Q", stack=None, title="experiments"),
             color=colour("truth", ["no real difference", "real difference"], "truth")),
         alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(strokeWidth=3).encode(x="alpha:Q"),
-    ).properties(title="p-values: left of the line is 'significant'", height=300)
+    ).properties(title="p-values (left of the line: significant)", height=300)
     sizes = (5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200)
     power_chart = alt.layer(
         alt.Chart(demos.power_curve(effect, alpha, sizes)).mark_line(point=True, color=PALETTE[0]).encode(
@@ -491,7 +502,7 @@ def hypothesis_ui() -> None:
             y=alt.Y("power:Q", scale=alt.Scale(domain=[0, 1]))),
         alt.Chart(pd.DataFrame({"n": [n_per_group], "power": [results.power]})).mark_point(
             size=200, filled=True, color=PALETTE[5]).encode(x="n:Q", y="power:Q"),
-    ).properties(title="Power grows with sample size (dot: simulated)", height=300)
+    ).properties(title="Power against sample size (dot: simulated)", height=300)
     left, right = st.columns(2)
     left.altair_chart(styled_chart(p_chart), width="stretch")
     right.altair_chart(styled_chart(power_chart), width="stretch")
