@@ -453,8 +453,9 @@ def losses_ui() -> None:
                 "metrics on the ordinary points (without the outlier):")
     st.dataframe(metrics.round(3).assign(slope=lines["slope"].round(3)), hide_index=True)
 
-    st.markdown("**Log-loss**, the loss of classifiers that output a probability: one mislabelled point "
-                "among the positives pulls the decision boundary towards itself.")
+    st.markdown("**Log-loss**, the loss of classifiers that output a probability, has no ceiling: the further a "
+                "mislabelled point sits among the positives, the more it costs, and the model pays for it by "
+                "becoming less sure of every other point (a flatter curve).")
     logistic_chart = alt.layer(
         alt.Chart(logistic.curve).mark_line(strokeWidth=3, color=PALETTE[0]).encode(
             x="x:Q", y=alt.Y("probability:Q", title="predicted probability of class 1")),
