@@ -1,6 +1,7 @@
 """The Methodology page in Chromium: the checklist exports a report, and the ROC threshold slider moves recall."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -36,4 +37,4 @@ def test_threshold_zero_gives_recall_one(page, app_url) -> None:
     page.keyboard.press("Home")  # the slider's minimum: 0.00
     wait_until_idle(page)
     expect(recall).to_contain_text("1.000")
-    assert "methodology.roc.threshold=0.0" in page.url  # the link now carries the new setting
+    expect(page).to_have_url(re.compile(r"methodology\.roc\.threshold=0\.0\b"))  # the link carries the new setting
