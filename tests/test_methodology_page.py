@@ -4,7 +4,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from sklearn.metrics import accuracy_score, f1_score, mean_squared_error, precision_score, recall_score, roc_auc_score
+from sklearn.metrics import (
+    accuracy_score,
+    f1_score,
+    mean_squared_error,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
 from streamlit.testing.v1 import AppTest
 
 from lib import methodology_demos as demos
