@@ -30,7 +30,7 @@ from ui.urlstate import restore_from_url, share_link_ui
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
-BOTTOM_LEGEND = alt.Legend(orient="bottom", direction="horizontal")  # half-width columns: keep the plot wide
+SIDE_LEGEND = alt.Legend(orient="right", labelLimit=170)  # below a chart it would squeeze the plot
 ANSWERS_KEY = "methodology.answers"  # the team's answers: a plain key, so it survives page changes
 LOAD_MESSAGE_KEY = "methodology.load_message"
 BASELINE_RUNS_KEY = "methodology.baseline.runs"
@@ -144,7 +144,7 @@ def bias_results(minority_share: float, train_rows: int, noise: float, seed: int
 
 def colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:
     return alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]), title=title,
-                     legend=BOTTOM_LEGEND)
+                     legend=SIDE_LEGEND)
 
 
 def why_ui(text: str) -> None:
@@ -284,9 +284,9 @@ def overfitting_ui() -> None:
     fit_chart = alt.layer(
         alt.Chart(curve).mark_line().encode(x="x:Q", y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3])),
                                            color=colour("curve", ["fitted polynomial", "truth"], "curve"),
-                                           strokeDash=alt.StrokeDash("curve:N", legend=BOTTOM_LEGEND)),
+                                           strokeDash=alt.StrokeDash("curve:N", legend=SIDE_LEGEND)),
         alt.Chart(sample).mark_point(filled=True, size=60).encode(
-            x="x:Q", y="y:Q", shape=alt.Shape("role:N", title="point", legend=BOTTOM_LEGEND)),
+            x="x:Q", y="y:Q", shape=alt.Shape("role:N", title="point", legend=SIDE_LEGEND)),
     ).properties(title=f"Degree {degree} fitted to the training points", height=320)
     long_errors = pd.concat([
         errors.rename(columns={"train_mse": "MSE"})[["degree", "MSE"]].assign(kind="training"),
@@ -322,8 +322,12 @@ def overfitting_ui() -> None:
 # ------------------------------------------------------------------ 2. precision and accuracy
 
 
+@st.cache_resource(show_spinner=False)
 def target_layers() -> alt.LayerChart:
-    """Rings, shots and their centre from one `demos.target_frame`; the data comes from the caller."""
+    """Rings, shots and their centre from one `demos.target_frame`; the data comes from the caller.
+
+    Built once and shared (read-only: callers wrap it in a new chart), since building it costs ~25 ms.
+    """
     scale = alt.Scale(domain=[-3, 3], clamp=True)
     x, y = alt.X("x:Q", scale=scale, axis=None), alt.Y("y:Q", scale=scale, axis=None)
     rings = alt.Chart().mark_line(color="#999999").encode(x=x, y=y, detail="ring:N", order="order:Q"
@@ -438,7 +442,7 @@ def losses_ui() -> None:
     ends["y"] = ends["intercept"] + ends["slope"] * ends["x"]
     fit_chart = alt.layer(
         alt.Chart(points).mark_point(filled=True, size=70).encode(
-            x="x:Q", y="y:Q", shape=alt.Shape("point:N", legend=BOTTOM_LEGEND), color=alt.value("#444444")),
+            x="x:Q", y="y:Q", shape=alt.Shape("point:N", legend=SIDE_LEGEND), color=alt.value("#444444")),
         alt.Chart(ends).mark_line(strokeWidth=3).encode(
             x="x:Q", y="y:Q", color=colour("loss", list(demos.LOSS_NAMES), "line fitted with")),
     ).properties(title="One outlier, three fitted lines", height=320)
@@ -543,14 +547,19 @@ def baseline_ui() -> None:
         hide_index=True,
     )
     models = list(results["model"])
-    accuracy_chart = alt.Chart(results).mark_point(filled=True, size=200).encode(
+    model_colour = alt.Color("model:N", scale=alt.Scale(domain=models, range=PALETTE[: len(models)]), legend=None)
+    points = alt.Chart(results).encode(
         x=alt.X("fit_seconds:Q", scale=alt.Scale(type="log"), title="mean fit time per fold (s, log scale)"),
         y=alt.Y("accuracy:Q", scale=alt.Scale(zero=False), title="cross-validated accuracy"),
-        color=colour("model", models), tooltip=["model", alt.Tooltip("accuracy:Q", format=".3f")],
+        color=model_colour, tooltip=["model", alt.Tooltip("accuracy:Q", format=".3f")])
+    accuracy_chart = alt.layer(
+        points.mark_point(filled=True, size=200),
+        points.mark_text(align="left", dx=10, dy=-10).encode(text="model:N"),
     ).properties(title="Accuracy against compute", height=300)
     value_chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("net_value:Q", title="benefit minus upkeep (£/year)"), y=alt.Y("model:N", sort=models, title=None),
-        color=colour("model", models), tooltip=["model", alt.Tooltip("net_value:Q", format=",.0f")],
+        x=alt.X("net_value:Q", title="benefit minus upkeep (£/year)"),
+        y=alt.Y("model:N", sort=models, title=None, axis=alt.Axis(labelLimit=220)),
+        color=model_colour, tooltip=["model", alt.Tooltip("net_value:Q", format=",.0f")],
     ).properties(title="Value against cost", height=300)
     left, right = st.columns(2)
     left.altair_chart(styled_chart(accuracy_chart), width="stretch")
