@@ -9,6 +9,8 @@ import streamlit as st
 
 from lib import methodology_demos as demos
 from lib.checklist import (
+    MAX_NOTES_CHARS,
+    MAX_PROJECT_CHARS,
     STATUSES,
     Answer,
     AnswersError,
@@ -33,6 +35,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#0
 SIDE_LEGEND = alt.Legend(orient="right", labelLimit=170)  # below a chart it would squeeze the plot
 ANSWERS_KEY = "methodology.answers"  # the team's answers: a plain key, so it survives page changes
 LOAD_MESSAGE_KEY = "methodology.load_message"
+KEPT_SECTION_KEY = "methodology.kept_section"
 BASELINE_RUNS_KEY = "methodology.baseline.runs"
 EXPERIMENTS = 2000  # simulated experiments per setting: enough for rates to about +-1%
 
@@ -199,7 +202,7 @@ def checklist_item_ui(item, answers: dict[str, Answer]) -> None:
         st.caption(item.why)
         status = st.radio("Status", STATUSES, key=status_key, horizontal=True)
         notes = st.text_area("The team's notes", key=notes_key, height=80,
-                             max_chars=5000, placeholder="What we know, who to ask, what we decided")
+                             max_chars=MAX_NOTES_CHARS, placeholder="What we know, who to ask, what we decided")
         if item.demo in VIEWS:
             st.button(f"Try it: {VIEWS[item.demo]}", key=f"methodology.go.{item.item_id}",
                       on_click=go_to_demo_callback, args=(item.demo,))
@@ -218,7 +221,9 @@ def checklist_ui() -> None:
         "demos; **save** them as a file to keep them, **load** them next time, and **export** a model-card "
         "style report to share."
     )
-    st.text_input("Project name", key=PROJECT.key, max_chars=120, placeholder="e.g. Predicting tin prices")
+    if len(str(st.session_state.get(PROJECT.key, ""))) > MAX_PROJECT_CHARS:  # a hand-made link may carry more
+        st.session_state[PROJECT.key] = str(st.session_state[PROJECT.key])[:MAX_PROJECT_CHARS]
+    st.text_input("Project name", key=PROJECT.key, max_chars=MAX_PROJECT_CHARS, placeholder="e.g. Predicting tin prices")
     project = clean_project_name(st.session_state.get(PROJECT.key, ""))
 
     message = st.session_state.pop(LOAD_MESSAGE_KEY, None)
@@ -228,9 +233,11 @@ def checklist_ui() -> None:
     section_ids = [section.section_id for section in checklist.sections]
     section_key = "methodology.checklist.section"
     if st.session_state.get(section_key) not in section_ids:
-        st.session_state[section_key] = section_ids[0]
+        kept = st.session_state.get(KEPT_SECTION_KEY)
+        st.session_state[section_key] = kept if kept in section_ids else section_ids[0]
     titles = {section.section_id: section.title for section in checklist.sections}
     chosen = st.radio("Section", section_ids, key=section_key, horizontal=True, format_func=titles.get)
+    st.session_state[KEPT_SECTION_KEY] = chosen  # the radio is forgotten while a demo is shown
     section = next(s for s in checklist.sections if s.section_id == chosen)
     st.subheader(f"{section.title}: {section.question}")
     for item in section.items:

@@ -76,6 +76,9 @@ def test_answers_survive_a_visit_to_a_demo_and_another_page() -> None:
     # another section and back: its widgets are rebuilt from the kept answers
     at.radio(key="methodology.checklist.section").set_value("risks").run()
     at.radio(key="methodology.status.risks.privacy").set_value("done").run()
+    show(at, "bias")
+    show(at, "checklist")
+    assert at.radio(key="methodology.checklist.section").value == "risks"  # the team returns where it was
     at.radio(key="methodology.checklist.section").set_value("why").run()
     assert at.radio(key="methodology.status.why.ml-needed").value == "in progress"
     assert at.get("progress")[5].proto.text.startswith("Risks: 1 of 4 done")
@@ -227,3 +230,15 @@ def test_every_demo_draws_without_error_in_presenter_mode() -> None:
     for view in ("overfitting", "accuracy", "roc", "losses", "hypothesis", "baseline", "bias", "checklist"):
         show(at, view)
         assert at.info or view == "checklist", view  # every demo opens with its sentence of why
+
+
+def test_a_hand_made_link_with_bad_values_falls_back_politely() -> None:
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.query_params.update({"methodology.view": "nonsense", "methodology.roc.threshold": "7",
+                            "methodology.project": "x" * 180})
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.radio(key="methodology.view").value == "checklist"
+    assert "methodology.view, methodology.roc.threshold" in at.toast[0].value
+    assert at.text_input(key="methodology.project").value == "x" * 120
