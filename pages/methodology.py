@@ -498,7 +498,7 @@ def hypothesis_ui() -> None:
     columns[2].metric("Type II error rate (misses)", f"{results.type_two_rate:.3f}")
     columns[3].metric("Power from theory", f"{demos.analytic_power(effect, n_per_group, alpha):.3f}")
     st.caption(f"{EXPERIMENTS:,} simulated experiments with no real difference and {EXPERIMENTS:,} with the "
-               "effect above, each judged by Welch's t-test.")
+               "effect above, each judged by a two-sample t-test.")
     histogram = demos.p_value_histogram(results)
     p_chart = alt.layer(
         alt.Chart(histogram).mark_bar(opacity=0.6, binSpacing=0).encode(
@@ -601,9 +601,9 @@ def bias_ui() -> None:
         color=colour("group", ["A", "B"]),
     )
     marker = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(strokeDash=[4, 4]).encode(x="share:Q")
-    st.altair_chart(styled_chart(alt.layer(rates_chart, marker).properties(
-        title="One model, two groups: error rates as group B becomes better represented", height=320)),
-        width="stretch")
+    st.markdown("**One model, two groups:** error rates as group B becomes better represented "
+                "(the dashed line is your setting)")
+    st.altair_chart(styled_chart(alt.layer(rates_chart, marker).properties(height=320)), width="stretch")
     st.dataframe(rates.round(3), hide_index=True)
     st.caption("Both groups have the same features, but the outcome depends on them differently in group B; "
                "one logistic regression is trained on the mixture and tested on 2,000 fresh rows of each group.")
