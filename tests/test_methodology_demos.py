@@ -19,17 +19,17 @@ def test_cross_validated_error_is_lowest_at_a_moderate_degree(seed: int) -> None
     # under-fitting at degree 1 and over-fitting at degree 15 are both clearly worse than the best
     best_error = errors.cv_mse.min()
     assert errors.cv_mse.iloc[0] > 3 * best_error
-    assert errors.cv_mse.iloc[-1] > 1.2 * best_error
+    assert errors.cv_mse.iloc[-1] > 10 * best_error
 
 
 def test_training_error_falls_with_degree_while_validation_error_turns_up() -> None:
     sample = demos.make_curve_sample(30, 0.2, 0)
     errors = demos.train_validation_errors(sample, 15, 0.7, 0)
-    assert errors.train_mse.iloc[-1] < errors.train_mse.iloc[4] < errors.train_mse.iloc[0]
+    assert errors.train_mse.iloc[-1] < errors.train_mse.iloc[4] / 2 < errors.train_mse.iloc[0]
     best = demos.best_degree(errors, "validation_mse")
     assert 2 <= best <= 8
     high_degrees = errors[errors.degree >= 9]
-    assert high_degrees.validation_mse.max() > 2 * errors.validation_mse.min()
+    assert errors.validation_mse.iloc[-1] > 100 * errors.validation_mse.min()  # degree 15 chases the noise
     assert (high_degrees.train_mse < high_degrees.validation_mse / 3).all()
 
 
