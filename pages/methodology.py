@@ -547,7 +547,7 @@ def baseline_ui() -> None:
                    "(a few seconds; the result is kept).")
         share_link_ui([VIEW, *BASELINE])
         return
-    table = demos.value_against_cost(results, value_per_point, upkeep_cost, cost_per_fit_second=0.0)
+    table = demos.value_against_cost(results, value_per_point, upkeep_cost)
     st.dataframe(
         results.assign(accuracy=results.accuracy.round(3), accuracy_std=results.accuracy_std.round(3),
                        fit_seconds=results.fit_seconds.round(4))[["model", "accuracy", "accuracy_std", "fit_seconds"]],

@@ -247,10 +247,10 @@ def test_real_models_beat_the_baseline_and_the_simple_one_is_not_worse(wine_resu
 
 
 def test_value_against_cost_prices_gains_and_upkeep(wine_results) -> None:
-    free = demos.value_against_cost(wine_results, 100.0, 0.0, 0.0).set_index("model")
+    free = demos.value_against_cost(wine_results, 100.0, 0.0).set_index("model")
     assert free.loc["dummy (most frequent)", "net_value"] == 0.0
     assert free["net_value"].idxmax() == wine_results.set_index("model")["accuracy"].idxmax()
-    costly = demos.value_against_cost(wine_results, 100.0, 3000.0, 0.0).set_index("model")
+    costly = demos.value_against_cost(wine_results, 100.0, 3000.0).set_index("model")
     gain = 100.0 * (free.loc["small neural network", "accuracy"] - free.loc["dummy (most frequent)", "accuracy"])
     assert costly.loc["small neural network", "net_value"] == pytest.approx(100.0 * gain - 4 * 3000.0)
     assert costly["net_value"].idxmax() != "small neural network"
