@@ -27,6 +27,13 @@ def test_checklist_answer_appears_in_the_exported_report(page, app_url, tmp_path
     report = saved.read_text(encoding="utf-8")
     assert report.startswith("# Model card: Tin mine forecast")
     assert "- **What problem are we solving, stated without naming a technique?** (done)" in report
+    # to another page and back: the answer and the project name are still there
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name="Welcome").click()
+    expect(page.get_by_role("heading", name="Data Science Cornwall Lab").first).to_be_visible()
+    sidebar.get_by_role("link", name="Methodology").click()
+    expect(page.get_by_text("Why: 1 of 3 done")).to_be_visible()
+    expect(page.get_by_label("Project name")).to_have_value("Tin mine forecast")
 
 
 def test_threshold_zero_gives_recall_one(page, app_url) -> None:
