@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_app_page, wait_until_idle
+from tests.e2e.conftest import PAGE_LIMIT_MS, open_app_page, wait_until_idle
 
 
 def test_checklist_answer_appears_in_the_exported_report(page, app_url, tmp_path: Path) -> None:
@@ -30,9 +30,10 @@ def test_checklist_answer_appears_in_the_exported_report(page, app_url, tmp_path
     # to another page and back: the answer and the project name are still there
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("link", name="Welcome").click()
-    expect(page.get_by_role("heading", name="Data Science Cornwall Lab").first).to_be_visible()
+    # a page switch runs a script: wait as long as a page may take on a busy machine, not expect's 5 s
+    expect(page.get_by_role("heading", name="Data Science Cornwall Lab").first).to_be_visible(timeout=PAGE_LIMIT_MS)
     sidebar.get_by_role("link", name="Methodology").click()
-    expect(page.get_by_text("Why: 1 of 3 done")).to_be_visible()
+    expect(page.get_by_text("Why: 1 of 3 done")).to_be_visible(timeout=PAGE_LIMIT_MS)
     expect(page.get_by_label("Project name")).to_have_value("Tin mine forecast")
 
 
@@ -43,5 +44,5 @@ def test_threshold_zero_gives_recall_one(page, app_url) -> None:
     page.get_by_role("slider", name="Threshold").focus()
     page.keyboard.press("Home")  # the slider's minimum: 0.00
     wait_until_idle(page)
-    expect(recall).to_contain_text("1.000")
+    expect(recall).to_contain_text("1.000", timeout=PAGE_LIMIT_MS)
     expect(page).to_have_url(re.compile(r"methodology\.roc\.threshold=0\.0\b"))  # the link carries the new setting
