@@ -1,6 +1,7 @@
 """🧭 Methodology: a checklist for a team's own machine-learning problem, and the ideas behind it to play with."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import altair as alt
@@ -93,15 +94,21 @@ def checklist_content() -> Checklist:
 
 
 @st.cache_data(show_spinner=False)
-def fitting_results(points: int, noise: float, degree: int, train_share: float, folds: int, seed: int):
+def fitting_errors(points: int, noise: float, train_share: float, folds: int, seed: int
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Points and errors for every degree: independent of the degree slider, the one moved most."""
     sample = demos.make_curve_sample(points, noise, seed)
-    return (
-        demos.sample_points(sample, train_share, seed),
-        demos.fitted_curve(sample, degree, train_share, seed),
-        demos.train_validation_errors(sample, 15, train_share, seed),
-        demos.cross_validated_errors(sample, 15, folds, seed),
-        demos.split_spread(sample, degree, train_share, 40, seed),
-    )
+    return (demos.sample_points(sample, train_share, seed),
+            demos.train_validation_errors(sample, 15, train_share, seed),
+            demos.cross_validated_errors(sample, 15, folds, seed))
+
+
+@st.cache_data(show_spinner=False)
+def fitting_for_degree(points: int, noise: float, degree: int, train_share: float, seed: int
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sample = demos.make_curve_sample(points, noise, seed)
+    return (demos.fitted_curve(sample, degree, train_share, seed),
+            demos.split_spread(sample, degree, train_share, 40, seed))
 
 
 @st.cache_data(show_spinner=False)
@@ -115,13 +122,14 @@ def scored_sample(positive_share: float, separation: float, seed: int) -> demos.
 
 
 @st.cache_data(show_spinner=False)
-def roc_results(positive_share: float, separation: float, seed: int):
+def roc_results(positive_share: float, separation: float, seed: int) -> tuple[pd.DataFrame, float, pd.DataFrame]:
     sample = scored_sample(positive_share, separation, seed)
     return demos.roc_points(sample), demos.roc_auc(sample), demos.score_histogram(sample)
 
 
 @st.cache_data(show_spinner=False)
-def loss_results(outlier_y: float, huber_epsilon: float, mislabelled_x: float):
+def loss_results(outlier_y: float, huber_epsilon: float, mislabelled_x: float
+                 ) -> tuple[demos.LineSample, pd.DataFrame, pd.DataFrame, pd.DataFrame, demos.LogisticFit]:
     sample = demos.make_line_sample(outlier_y, 20, seed=0)
     lines = demos.fit_lines(sample, huber_epsilon)
     return (sample, lines, demos.line_metrics(sample, lines), demos.loss_shapes(huber_epsilon),
@@ -129,8 +137,9 @@ def loss_results(outlier_y: float, huber_epsilon: float, mislabelled_x: float):
 
 
 @st.cache_data(show_spinner=False)
-def experiment_results(effect: float, n_per_group: int, alpha: float, seed: int) -> demos.ExperimentResults:
-    return demos.simulate_experiments(effect, n_per_group, alpha, EXPERIMENTS, seed)
+def simulated_p_values(effect: float, n_per_group: int, seed: int) -> demos.ExperimentResults:
+    """The p-values do not depend on alpha, so moving the alpha slider re-uses them."""
+    return demos.simulate_experiments(effect, n_per_group, 0.05, EXPERIMENTS, seed)
 
 
 @st.cache_data(show_spinner=False)
@@ -139,10 +148,14 @@ def baseline_results(dataset: str, folds: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def bias_results(minority_share: float, train_rows: int, noise: float, seed: int):
-    shares = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
-    return (demos.group_error_rates(minority_share, train_rows, noise, seed),
-            demos.error_rates_by_share(shares, train_rows, noise, seed))
+def bias_rates(minority_share: float, train_rows: int, noise: float, seed: int) -> pd.DataFrame:
+    return demos.group_error_rates(minority_share, train_rows, noise, seed)
+
+
+@st.cache_data(show_spinner=False)
+def bias_curve(train_rows: int, noise: float, seed: int) -> pd.DataFrame:
+    """Error rates over a grid of shares: independent of the share slider, so moving it costs nothing."""
+    return demos.error_rates_by_share((0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5), train_rows, noise, seed)
 
 
 def colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:
@@ -280,7 +293,8 @@ def overfitting_ui() -> None:
         points = st.slider("Number of points", 15, 100, key="methodology.fit.points")
         noise = st.slider("Noise", 0.05, 0.5, step=0.05, key="methodology.fit.noise")
         seed = st.slider("Random sample (seed)", 0, 99, key="methodology.fit.seed")
-    sample, curve, errors, cv_errors, spread = fitting_results(points, noise, degree, train_share, folds, seed)
+    sample, errors, cv_errors = fitting_errors(points, noise, train_share, folds, seed)
+    curve, spread = fitting_for_degree(points, noise, degree, train_share, seed)
     chosen = errors.loc[errors["degree"] == degree].iloc[0]
     columns = st.columns(4)
     columns[0].metric("Training MSE", f"{chosen.train_mse:.4f}")
@@ -491,7 +505,7 @@ def hypothesis_ui() -> None:
     n_per_group = columns[1].slider("Sample size per group", 5, 200, key="methodology.test.n")
     alpha = columns[2].slider("Significance level alpha", 0.01, 0.2, step=0.01, key="methodology.test.alpha")
     seed = columns[3].slider("Random experiments (seed)", 0, 99, key="methodology.test.seed")
-    results = experiment_results(effect, n_per_group, alpha, seed)
+    results = replace(simulated_p_values(effect, n_per_group, seed), alpha=alpha)
     columns = st.columns(4)
     columns[0].metric("Type I error rate (false alarms)", f"{results.type_one_rate:.3f}", help="Should be close to alpha.")
     columns[1].metric("Power (real effects found)", f"{results.power:.3f}")
@@ -591,7 +605,7 @@ def bias_ui() -> None:
     train_rows = columns[1].slider("Training rows", 200, 5000, step=100, key="methodology.bias.train_rows")
     noise = columns[2].slider("Label noise", 0.0, 1.0, step=0.05, key="methodology.bias.noise")
     seed = columns[3].slider("Random sample (seed)", 0, 99, key="methodology.bias.seed")
-    rates, by_share = bias_results(share, train_rows, noise, seed)
+    rates, by_share = bias_rates(share, train_rows, noise, seed), bias_curve(train_rows, noise, seed)
     columns = st.columns(2)
     for column, row in zip(columns, rates.itertuples(), strict=True):
         column.metric(f"Error rate, group {row.group} ({row.training_rows:,} training rows)", f"{row.error_rate:.3f}")

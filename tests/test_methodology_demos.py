@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LinearRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures
 
 from lib import methodology_demos as demos
 
@@ -43,6 +46,15 @@ def test_training_error_matches_an_independent_numpy_fit() -> None:
     assert errors.loc[3, "train_mse"] == pytest.approx(expected_train, rel=1e-6)
     assert errors.loc[3, "validation_mse"] == pytest.approx(expected_validation, rel=1e-6)
     assert len(train) == 30 and len(validation) == 10 and not set(train) & set(validation)
+
+
+@pytest.mark.parametrize("degree", [1, 4, 9])
+def test_polynomial_fit_agrees_with_scikit_learns_polynomial_regression(degree: int) -> None:
+    sample = demos.make_curve_sample(40, 0.2, 5)
+    model = make_pipeline(PolynomialFeatures(degree), LinearRegression()).fit(2 * sample.x[:, None] - 1, sample.y)
+    grid = np.linspace(0.0, 1.0, 11)
+    ours = demos.predict_polynomial(demos.fit_polynomial(sample.x, sample.y, degree), grid)
+    assert ours == pytest.approx(model.predict(2 * grid[:, None] - 1), abs=1e-6)
 
 
 def test_the_validation_score_moves_with_the_split() -> None:
