@@ -17,6 +17,7 @@ from lib.checklist import (
     AnswersError,
     Checklist,
     ChecklistError,
+    ChecklistItem,
     answers_from_json,
     answers_to_json,
     blank_answers,
@@ -183,10 +184,9 @@ def load_answers_callback() -> None:
     upload = st.session_state.get("methodology.upload")
     if upload is None:
         return
-    checklist = checklist_content()
     try:
-        project, answers = answers_from_json(checklist, upload.getvalue())
-    except AnswersError as error:
+        project, answers = answers_from_json(checklist_content(), upload.getvalue())
+    except (AnswersError, ChecklistError, OSError) as error:
         st.session_state[LOAD_MESSAGE_KEY] = ("error", f"Those answers were not loaded: {error} Nothing changed.")
         return
     st.session_state[ANSWERS_KEY] = answers
@@ -202,7 +202,7 @@ def go_to_demo_callback(view: str) -> None:
     st.session_state[VIEW.key] = view
 
 
-def checklist_item_ui(item, answers: dict[str, Answer]) -> None:
+def checklist_item_ui(item: ChecklistItem, answers: dict[str, Answer]) -> None:
     status_key, notes_key = f"methodology.status.{item.item_id}", f"methodology.notes.{item.item_id}"
     saved = answers.get(item.item_id, Answer())
     # Streamlit forgets widgets on pages that were not drawn: reseed them from the kept answers.

@@ -249,3 +249,16 @@ def test_a_hand_made_link_with_bad_values_falls_back_politely() -> None:
     assert at.radio(key="methodology.view").value == "checklist"
     assert "methodology.view, methodology.roc.threshold" in at.toast[0].value
     assert at.text_input(key="methodology.project").value == "x" * 120
+
+
+@pytest.mark.parametrize("view", ["overfitting", "accuracy", "roc", "losses", "hypothesis", "bias"])
+def test_every_slider_at_its_extremes_draws_without_error(view: str) -> None:
+    at = show(open_page(PAGE), view)
+    keys = [slider.key for slider in at.slider]
+    for end in ("min", "max"):
+        for key in keys:
+            slider = at.slider(key=key)
+            slider.set_value(getattr(slider, end))
+        at.run()
+        assert not at.exception, (view, end, at.exception)
+        assert not at.error, (view, end)
