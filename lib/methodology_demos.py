@@ -177,26 +177,47 @@ def summarise_shots(shots: pd.DataFrame) -> ShotSummary:
     return ShotSummary(offset=offset, spread=spread, verdict=f"{accurate} and {precise}")
 
 
-CLASSIC_CASES: tuple[tuple[str, float, float], ...] = (
-    ("accurate and precise", 0.0, 0.25),
-    ("accurate, imprecise", 0.0, 1.0),
-    ("precise, inaccurate", 1.8, 0.25),
-    ("neither", 1.8, 1.0),
+# The textbook two-by-two: (name, bias, spread, grid row, grid column); rows accurate / inaccurate,
+# columns precise / imprecise.
+CLASSIC_CASES: tuple[tuple[str, float, float, int, int], ...] = (
+    ("accurate and precise", 0.0, 0.25, 0, 0),
+    ("accurate, imprecise", 0.0, 1.0, 0, 1),
+    ("precise, inaccurate", 1.8, 0.25, 1, 0),
+    ("neither", 1.8, 1.0, 1, 1),
 )
+PANEL_SPACING = 7.0  # target centres apart in the two-by-two grid; each target's outer ring has radius 2.5
+PANEL_RADIUS = 3.3  # shots further out are drawn on this circle so they stay inside their own panel
 
 
-def target_frame(shots: pd.DataFrame, case: str) -> pd.DataFrame:
-    """Rings, shots and the shots' centre in one frame (column `kind`), so one chart spec draws a target."""
-    rings = target_rings().assign(kind="ring")
-    hits = shots[["x", "y"]].assign(kind="shot", ring=0.0, order=np.arange(len(shots)))
-    centre = shots[["x", "y"]].mean().to_frame().T.assign(kind="centre", ring=0.0, order=0)
-    return pd.concat([rings, hits, centre], ignore_index=True).assign(case=case)
+def target_frame(shots: pd.DataFrame, label: str = "", centre: tuple[float, float] = (0.0, 0.0),
+                 clamp_radius: float | None = None) -> pd.DataFrame:
+    """Rings, shots, the shots' centre and a label in one frame (column `kind`), drawn around `centre`."""
+    points = shots[["x", "y"]].to_numpy()
+    mean = points.mean(axis=0)
+    if clamp_radius is not None:
+        distance = np.linalg.norm(points, axis=1, keepdims=True)
+        points = points * np.minimum(1.0, clamp_radius / np.maximum(distance, 1e-12))
+    frames = [
+        target_rings().assign(kind="ring", label=""),
+        pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "kind": "shot", "ring": 0.0,
+                      "order": np.arange(len(points)), "label": ""}),
+        pd.DataFrame({"x": [mean[0]], "y": [mean[1]], "kind": "centre", "ring": 0.0, "order": 0, "label": ""}),
+    ]
+    if label:
+        frames.append(pd.DataFrame({"x": [0.0], "y": [2.9], "kind": "label", "ring": 0.0, "order": 0, "label": label}))
+    frame = pd.concat(frames, ignore_index=True).assign(target=label or "yours")  # target + ring name one line
+    frame["x"] += centre[0]
+    frame["y"] += centre[1]
+    return frame
 
 
 def classic_cases(shots: int, seed: int) -> pd.DataFrame:
-    """The four textbook targets as one frame with a `case` column, for small multiples."""
-    frames = [target_frame(shoot_at_target(bias, spread, shots, seed + index), name)
-              for index, (name, bias, spread) in enumerate(CLASSIC_CASES)]
+    """The four textbook targets as a two-by-two grid in one frame: x and y both span -3.5 to 10.5."""
+    frames = [
+        target_frame(shoot_at_target(bias, spread, shots, seed + index), name,
+                     centre=(column * PANEL_SPACING, (1 - row) * PANEL_SPACING), clamp_radius=PANEL_RADIUS)
+        for index, (name, bias, spread, row, column) in enumerate(CLASSIC_CASES)
+    ]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -28,7 +28,7 @@ from lib.checklist import (
     section_progress,
 )
 from lib.urlcodec import UrlParam
-from ui.layout import styled_chart
+from ui.layout import presenter_mode, styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
@@ -344,20 +344,31 @@ def overfitting_ui() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def target_layers() -> alt.LayerChart:
-    """Rings, shots and their centre from one `demos.target_frame`; the data comes from the caller.
+def target_layers(low: float, high: float) -> alt.LayerChart:
+    """Rings, shots, their centre and labels from a `demos.target_frame`; the data comes from the caller.
 
-    Built once and shared (read-only: callers wrap it in a new chart), since building it costs ~25 ms.
+    Built once per extent and shared (read-only: callers wrap it in a new chart), since building costs ~25 ms.
+    Equal x and y extents in a square chart keep the rings round.
     """
-    scale = alt.Scale(domain=[-3, 3], clamp=True)
+    scale = alt.Scale(domain=[low, high], clamp=True)
     x, y = alt.X("x:Q", scale=scale, axis=None), alt.Y("y:Q", scale=scale, axis=None)
-    rings = alt.Chart().mark_line(color="#999999").encode(x=x, y=y, detail="ring:N", order="order:Q"
-                                                          ).transform_filter("datum.kind == 'ring'")
-    hits = alt.Chart().mark_circle(size=50, color=PALETTE[0], opacity=0.8).encode(x=x, y=y
-                                                                                  ).transform_filter("datum.kind == 'shot'")
+    rings = alt.Chart().mark_line(color="#999999").encode(
+        x=x, y=y, detail=[alt.Detail("target:N"), alt.Detail("ring:N")], order="order:Q"
+    ).transform_filter("datum.kind == 'ring'")
+    hits = alt.Chart().mark_circle(size=50, color=PALETTE[0], opacity=0.8).encode(
+        x=x, y=y).transform_filter("datum.kind == 'shot'")
     centre = alt.Chart().mark_point(shape="cross", size=300, color=PALETTE[5], strokeWidth=3).encode(
         x=x, y=y).transform_filter("datum.kind == 'centre'")
-    return alt.layer(rings, hits, centre)
+    labels = alt.Chart().mark_text(fontSize=14, baseline="bottom").encode(
+        x=x, y=y, text="label:N").transform_filter("datum.kind == 'label'")
+    return alt.layer(rings, hits, centre, labels)
+
+
+def target_chart_ui(frame: pd.DataFrame, low: float, high: float, title: str) -> alt.LayerChart:
+    size = 480 if presenter_mode() else 320  # presenter mode makes charts 480 high: match it to stay round
+    # "pad": the plot is exactly size x size and the title sits outside it (Streamlit's default "fit" squashes it)
+    return alt.layer(target_layers(low, high), data=frame).properties(
+        title=title, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
 def accuracy_ui() -> None:
@@ -375,13 +386,10 @@ def accuracy_ui() -> None:
         st.metric("Offset of the centre (accuracy)", f"{summary.offset:.2f}")
         st.metric("Spread around their centre (precision)", f"{summary.spread:.2f}")
         st.markdown(f"These shots are **{summary.verdict}**.")
-    # a one-panel facet keeps the target round (a plain layer is squashed to the column's aspect)
-    own_target = alt.layer(target_layers(), data=demos.target_frame(shots, "Your shots (✚ marks their centre)")
-                           ).properties(width=300, height=300).facet(column=alt.Column("case:N", title=None))
+    own_target = target_chart_ui(demos.target_frame(shots), -3.5, 3.5, "Your shots (✚ marks their centre)")
     right.altair_chart(styled_chart(own_target), width="content")
-    st.markdown("**The four classic cases**")
-    classic = alt.layer(target_layers(), data=classic_targets(seed)).properties(width=120, height=120).facet(
-        column=alt.Column("case:N", sort=[name for name, _, _ in demos.CLASSIC_CASES], title=None))
+    extent = demos.PANEL_SPACING + 3.5
+    classic = target_chart_ui(classic_targets(seed), -3.5, extent, "The four classic cases")
     st.altair_chart(styled_chart(classic), width="content")
     share_link_ui([VIEW, *SHOTS])
 

@@ -76,13 +76,21 @@ def test_shot_summary_recovers_bias_and_spread() -> None:
 
 
 def test_the_four_classic_cases_earn_their_names() -> None:
-    cases = demos.classic_cases(200, 0)
-    verdicts = {}
-    for name, _, _ in demos.CLASSIC_CASES:
-        shots = cases[(cases.case == name) & (cases.kind == "shot")]
-        verdicts[name] = demos.summarise_shots(shots).verdict
+    verdicts = {name: demos.summarise_shots(demos.shoot_at_target(bias, spread, 200, 0)).verdict
+                for name, bias, spread, _, _ in demos.CLASSIC_CASES}
     assert verdicts == {"accurate and precise": "accurate and precise", "accurate, imprecise": "accurate and imprecise",
                         "precise, inaccurate": "inaccurate and precise", "neither": "inaccurate and imprecise"}
+
+
+def test_the_classic_grid_keeps_every_shot_inside_its_own_panel() -> None:
+    grid = demos.classic_cases(200, 0)
+    assert grid.x.min() >= -3.5 and grid.x.max() <= 10.5 and grid.y.min() >= -3.5 and grid.y.max() <= 10.5
+    for name, _, _, row, column in demos.CLASSIC_CASES:
+        shots = grid[(grid.target == name) & (grid.kind == "shot")]
+        centre = np.array([column * demos.PANEL_SPACING, (1 - row) * demos.PANEL_SPACING])
+        assert len(shots) == 200
+        assert np.linalg.norm(shots[["x", "y"]].to_numpy() - centre, axis=1).max() <= demos.PANEL_RADIUS + 1e-9
+    assert set(grid.loc[grid.kind == "label", "label"]) == {name for name, *_ in demos.CLASSIC_CASES}
 
 
 # ---------------------------------------------------------------- 3. thresholds and ROC

@@ -231,12 +231,22 @@ def test_a_link_reproduces_a_demo_and_the_project_name() -> None:
     assert at.text_input(key="methodology.project").value == "Shared from the meetup"
 
 
-def test_every_demo_draws_without_error_in_presenter_mode() -> None:
-    at = open_page(PAGE)
-    at.session_state["presenter"] = True
-    for view in ("overfitting", "accuracy", "roc", "losses", "hypothesis", "baseline", "bias", "checklist"):
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def test_every_demo_draws_in_presenter_mode_with_big_round_targets() -> None:
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.session_state["presenter"] = True  # before the first run, as a visitor's toggle would be
+    at.run()
+    at.switch_page(PAGE).run()
+    for view in ("overfitting", "accuracy", "roc", "losses", "hypothesis", "bias", "checklist"):
         show(at, view)
         assert at.info or view == "checklist", view  # every demo opens with its sentence of why
+        specs = chart_specs(at)
+        assert all(spec["config"]["axis"]["labelFontSize"] == 18 for spec in specs), view
+    show(at, "accuracy")
+    assert [(spec["width"], spec["height"]) for spec in chart_specs(at)] == [(480, 480), (480, 480)]
 
 
 def test_a_hand_made_link_with_bad_values_falls_back_politely() -> None:
