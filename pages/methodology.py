@@ -129,12 +129,17 @@ def roc_results(positive_share: float, separation: float, seed: int) -> tuple[pd
 
 
 @st.cache_data(show_spinner=False)
-def loss_results(outlier_y: float, huber_epsilon: float, mislabelled_x: float
-                 ) -> tuple[demos.LineSample, pd.DataFrame, pd.DataFrame, pd.DataFrame, demos.LogisticFit]:
+def loss_lines(outlier_y: float, huber_epsilon: float
+               ) -> tuple[demos.LineSample, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     sample = demos.make_line_sample(outlier_y, 20, seed=0)
     lines = demos.fit_lines(sample, huber_epsilon)
-    return (sample, lines, demos.line_metrics(sample, lines), demos.loss_shapes(huber_epsilon),
-            demos.fit_logistic_with_mislabelled(mislabelled_x, seed=0))
+    return sample, lines, demos.line_metrics(sample, lines), demos.loss_shapes(huber_epsilon)
+
+
+@st.cache_data(show_spinner=False)
+def logistic_fit(mislabelled_x: float) -> demos.LogisticFit:
+    """Cached apart from the lines, so dragging the outlier does not refit the classifier."""
+    return demos.fit_logistic_with_mislabelled(mislabelled_x, seed=0)
 
 
 @st.cache_data(show_spinner=False)
@@ -465,7 +470,8 @@ def losses_ui() -> None:
     epsilon = columns[1].slider("Huber threshold (epsilon)", 1.0, 3.0, step=0.05, key="methodology.loss.huber_epsilon")
     mislabelled_x = columns[2].slider("Where the mislabelled point sits (log-loss)", -2.0, 10.0, step=0.5,
                                       key="methodology.loss.mislabelled_x")
-    sample, lines, metrics, shapes, logistic = loss_results(outlier_y, epsilon, mislabelled_x)
+    sample, lines, metrics, shapes = loss_lines(outlier_y, epsilon)
+    logistic = logistic_fit(mislabelled_x)
     points = pd.DataFrame({"x": sample.x, "y": sample.y, "point": ["data"] * (len(sample.x) - 1) + ["outlier"]})
     ends = pd.concat([lines.assign(x=0.0), lines.assign(x=10.0)])
     ends["y"] = ends["intercept"] + ends["slope"] * ends["x"]
