@@ -1,0 +1,563 @@
+"""The seven Methodology demonstrations: pure, seeded computations whose metrics come from scikit-learn.
+
+Each function takes every setting that changes its result (including the seed) and returns data
+frames or small dataclasses ready to chart. Nothing here draws, prints or reads files.
+"""
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import HuberRegressor, LinearRegression, LogisticRegression, QuantileRegressor
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    log_loss,
+    mean_absolute_error,
+    mean_squared_error,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+    roc_curve,
+)
+from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold, cross_validate
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+# ---------------------------------------------------------------- 1. over- and under-fitting
+
+
+@dataclass(frozen=True)
+class CurveSample:
+    x: np.ndarray  # (n,) inputs in [0, 1]
+    y: np.ndarray  # (n,) noisy observations of true_curve(x)
+
+
+def true_curve(x: np.ndarray) -> np.ndarray:
+    """The hidden truth the polynomials try to recover (as in scikit-learn's under/over-fitting example)."""
+    return np.cos(1.5 * np.pi * x)
+
+
+def make_curve_sample(n_points: int, noise: float, seed: int) -> CurveSample:
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(0.0, 1.0, n_points))
+    return CurveSample(x=x, y=true_curve(x) + rng.normal(0.0, noise, n_points))
+
+
+def _design_matrix(x: np.ndarray, degree: int) -> np.ndarray:
+    """Columns 1, t, t**2 ... t**degree of t = 2x - 1: on [-1, 1] high powers stay well conditioned,
+    so a degree-15 fit really can chase the noise (on [0, 1], x**15 is nearly x**14)."""
+    return np.vander(2.0 * x - 1.0, degree + 1, increasing=True)  # (n, degree + 1)
+
+
+def fit_polynomial(x: np.ndarray, y: np.ndarray, degree: int) -> np.ndarray:
+    """Least-squares coefficients (minimum-norm when there are fewer points than coefficients).
+
+    numpy's lstsq rather than a scikit-learn pipeline: the page refits up to 200 polynomials on a slider
+    move, and this is ten times faster; the errors are still scored with scikit-learn's metric."""
+    coefficients, *_ = np.linalg.lstsq(_design_matrix(x, degree), y, rcond=None)
+    return coefficients
+
+
+def predict_polynomial(coefficients: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return _design_matrix(x, len(coefficients) - 1) @ coefficients
+
+
+def split_indices(n_points: int, train_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, validation) index arrays for one random split."""
+    splitter = ShuffleSplit(n_splits=1, train_size=train_fraction, random_state=seed)
+    train, validation = next(splitter.split(np.zeros(n_points)))
+    return np.sort(train), np.sort(validation)
+
+
+def _validation_mse(sample: CurveSample, train: np.ndarray, validation: np.ndarray, degree: int) -> tuple[float, float]:
+    """(training MSE, validation MSE) of one degree fitted on `train`."""
+    coefficients = fit_polynomial(sample.x[train], sample.y[train], degree)
+    return (mean_squared_error(sample.y[train], predict_polynomial(coefficients, sample.x[train])),
+            mean_squared_error(sample.y[validation], predict_polynomial(coefficients, sample.x[validation])))
+
+
+def train_validation_errors(
+    sample: CurveSample, max_degree: int, train_fraction: float, seed: int
+) -> pd.DataFrame:
+    """Mean squared error on the training and the validation part, for degrees 1..max_degree."""
+    train, validation = split_indices(len(sample.x), train_fraction, seed)
+    rows = []
+    for degree in range(1, max_degree + 1):
+        train_mse, validation_mse = _validation_mse(sample, train, validation, degree)
+        rows.append({"degree": degree, "train_mse": train_mse, "validation_mse": validation_mse})
+    return pd.DataFrame(rows)
+
+
+def cross_validated_errors(sample: CurveSample, max_degree: int, folds: int, seed: int) -> pd.DataFrame:
+    """k-fold cross-validated MSE (mean and spread over the folds) for degrees 1..max_degree."""
+    splits = list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(sample.x))
+    rows = []
+    for degree in range(1, max_degree + 1):
+        scores = np.array([_validation_mse(sample, train, validation, degree)[1] for train, validation in splits])
+        rows.append({"degree": degree, "cv_mse": float(scores.mean()), "cv_mse_std": float(scores.std())})
+    return pd.DataFrame(rows)
+
+
+def best_degree(errors: pd.DataFrame, column: str) -> int:
+    return int(errors.loc[errors[column].idxmin(), "degree"])
+
+
+def split_spread(
+    sample: CurveSample, degree: int, train_fraction: float, repeats: int, seed: int
+) -> pd.DataFrame:
+    """Validation MSE of one degree over many random splits: how much the score moves with the split."""
+    splitter = ShuffleSplit(n_splits=repeats, train_size=train_fraction, random_state=seed)
+    rows = [{"split": repeat, "validation_mse": _validation_mse(sample, train, validation, degree)[1]}
+            for repeat, (train, validation) in enumerate(splitter.split(sample.x))]
+    return pd.DataFrame(rows)
+
+
+def fitted_curve(
+    sample: CurveSample, degree: int, train_fraction: float, seed: int, grid_points: int = 200
+) -> pd.DataFrame:
+    """The chosen degree's fit on a grid, beside the truth, for drawing (y clipped to keep the chart legible)."""
+    train, _ = split_indices(len(sample.x), train_fraction, seed)
+    coefficients = fit_polynomial(sample.x[train], sample.y[train], degree)
+    grid = np.linspace(0.0, 1.0, grid_points)
+    return pd.DataFrame({
+        "x": np.concatenate([grid, grid]),
+        "y": np.concatenate([np.clip(predict_polynomial(coefficients, grid), -3.0, 3.0), true_curve(grid)]),
+        "curve": ["fitted polynomial"] * grid_points + ["truth"] * grid_points,
+    })
+
+
+def sample_points(sample: CurveSample, train_fraction: float, seed: int) -> pd.DataFrame:
+    train, _ = split_indices(len(sample.x), train_fraction, seed)
+    role = np.full(len(sample.x), "validation", dtype=object)
+    role[train] = "training"
+    return pd.DataFrame({"x": sample.x, "y": sample.y, "role": role})
+
+
+# ---------------------------------------------------------------- 2. precision and accuracy
+
+AIM_DIRECTION = np.array([1.0, 1.0]) / np.sqrt(2.0)  # a biased aim drifts up and to the right
+
+
+@dataclass(frozen=True)
+class ShotSummary:
+    offset: float  # distance of the shots' centre from the bull's-eye: small = accurate (true)
+    spread: float  # root-mean-square distance of shots from their own centre: small = precise
+    verdict: str
+
+
+# Beyond these, a group of shots is called inaccurate or imprecise (in target ring units).
+ACCURATE_WITHIN = 0.5
+PRECISE_WITHIN = 0.6
+
+
+def shoot_at_target(bias: float, spread: float, shots: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    points = bias * AIM_DIRECTION + rng.normal(0.0, spread, (shots, 2))
+    return pd.DataFrame({"x": points[:, 0], "y": points[:, 1]})
+
+
+def summarise_shots(shots: pd.DataFrame) -> ShotSummary:
+    points = shots[["x", "y"]].to_numpy()
+    centre = points.mean(axis=0)
+    offset = float(np.linalg.norm(centre))
+    spread = float(np.sqrt(((points - centre) ** 2).sum(axis=1).mean()))
+    accurate = "accurate" if offset <= ACCURATE_WITHIN else "inaccurate"
+    precise = "precise" if spread <= PRECISE_WITHIN else "imprecise"
+    return ShotSummary(offset=offset, spread=spread, verdict=f"{accurate} and {precise}")
+
+
+# The textbook two-by-two: (name, bias, spread, grid row, grid column); rows accurate / inaccurate,
+# columns precise / imprecise.
+CLASSIC_CASES: tuple[tuple[str, float, float, int, int], ...] = (
+    ("accurate and precise", 0.0, 0.25, 0, 0),
+    ("accurate, imprecise", 0.0, 1.0, 0, 1),
+    ("precise, inaccurate", 1.8, 0.25, 1, 0),
+    ("neither", 1.8, 1.0, 1, 1),
+)
+PANEL_SPACING = 7.0  # target centres apart in the two-by-two grid; each target's outer ring has radius 2.5
+PANEL_RADIUS = 3.3  # shots further out are drawn on this circle so they stay inside their own panel
+
+
+def target_frame(shots: pd.DataFrame, label: str = "", centre: tuple[float, float] = (0.0, 0.0),
+                 clamp_radius: float | None = None) -> pd.DataFrame:
+    """Rings, shots, the shots' centre and a label in one frame (column `kind`), drawn around `centre`."""
+    points = shots[["x", "y"]].to_numpy()
+    mean = points.mean(axis=0)
+    if clamp_radius is not None:
+        distance = np.linalg.norm(points, axis=1, keepdims=True)
+        points = points * np.minimum(1.0, clamp_radius / np.maximum(distance, 1e-12))
+    frames = [
+        target_rings().assign(kind="ring", label=""),
+        pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "kind": "shot", "ring": 0.0,
+                      "order": np.arange(len(points)), "label": ""}),
+        pd.DataFrame({"x": [mean[0]], "y": [mean[1]], "kind": "centre", "ring": 0.0, "order": 0, "label": ""}),
+    ]
+    if label:
+        frames.append(pd.DataFrame({"x": [0.0], "y": [2.9], "kind": "label", "ring": 0.0, "order": 0, "label": label}))
+    frame = pd.concat(frames, ignore_index=True).assign(target=label or "yours")  # target + ring name one line
+    frame["x"] += centre[0]
+    frame["y"] += centre[1]
+    return frame
+
+
+def classic_cases(shots: int, seed: int) -> pd.DataFrame:
+    """The four textbook targets as a two-by-two grid in one frame: x and y both span -3.5 to 10.5."""
+    frames = [
+        target_frame(shoot_at_target(bias, spread, shots, seed + index), name,
+                     centre=(column * PANEL_SPACING, (1 - row) * PANEL_SPACING), clamp_radius=PANEL_RADIUS)
+        for index, (name, bias, spread, row, column) in enumerate(CLASSIC_CASES)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def target_rings(radii: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 2.5), points: int = 61) -> pd.DataFrame:
+    angles = np.linspace(0.0, 2.0 * np.pi, points)
+    frames = [pd.DataFrame({"x": r * np.cos(angles), "y": r * np.sin(angles), "ring": r, "order": np.arange(points)})
+              for r in radii]
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------- 3. thresholds and ROC
+
+
+@dataclass(frozen=True)
+class ScoredSample:
+    y_true: np.ndarray  # (n,) 1 for positive
+    score: np.ndarray  # (n,) the model's score in (0, 1)
+
+
+@dataclass(frozen=True)
+class ThresholdMetrics:
+    threshold: float
+    true_positives: int
+    false_positives: int
+    true_negatives: int
+    false_negatives: int
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    false_positive_rate: float
+    majority_accuracy: float  # accuracy of always answering "negative": the accuracy paradox
+
+
+def make_scored_sample(n_samples: int, positive_fraction: float, separation: float, seed: int) -> ScoredSample:
+    """Negatives score around 0 and positives around `separation` (unit spread), squashed into (0, 1)."""
+    rng = np.random.default_rng(seed)
+    n_positive = int(round(n_samples * positive_fraction))
+    y_true = np.concatenate([np.ones(n_positive, dtype=int), np.zeros(n_samples - n_positive, dtype=int)])
+    raw = rng.normal(0.0, 1.0, n_samples) + separation * y_true - separation / 2.0
+    return ScoredSample(y_true=y_true, score=1.0 / (1.0 + np.exp(-raw)))
+
+
+def threshold_metrics(sample: ScoredSample, threshold: float) -> ThresholdMetrics:
+    """Everything a confusion matrix says at one threshold (score >= threshold means positive)."""
+    predicted = (sample.score >= threshold).astype(int)
+    tn, fp, fn, tp = confusion_matrix(sample.y_true, predicted, labels=[0, 1]).ravel()
+    negatives = tn + fp
+    return ThresholdMetrics(
+        threshold=threshold,
+        true_positives=int(tp), false_positives=int(fp), true_negatives=int(tn), false_negatives=int(fn),
+        accuracy=float(accuracy_score(sample.y_true, predicted)),
+        precision=float(precision_score(sample.y_true, predicted, zero_division=0)),
+        recall=float(recall_score(sample.y_true, predicted, zero_division=0)),
+        f1=float(f1_score(sample.y_true, predicted, zero_division=0)),
+        false_positive_rate=float(fp / negatives) if negatives else 0.0,
+        majority_accuracy=float(max(sample.y_true.mean(), 1.0 - sample.y_true.mean())),
+    )
+
+
+def roc_points(sample: ScoredSample) -> pd.DataFrame:
+    fpr, tpr, thresholds = roc_curve(sample.y_true, sample.score)
+    return pd.DataFrame({"false_positive_rate": fpr, "true_positive_rate": tpr, "threshold": np.minimum(thresholds, 1.0)})
+
+
+def roc_auc(sample: ScoredSample) -> float:
+    return float(roc_auc_score(sample.y_true, sample.score))
+
+
+def score_histogram(sample: ScoredSample, bins: int = 40) -> pd.DataFrame:
+    """Counts per score bin for each class, so a chart gets 80 rows rather than every sample."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    frames = []
+    for label, name in ((0, "negative"), (1, "positive")):
+        counts, _ = np.histogram(sample.score[sample.y_true == label], bins=edges)
+        frames.append(pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts, "class": name}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------- 4. loss functions
+
+TRUE_SLOPE = 0.5
+TRUE_INTERCEPT = 1.0
+OUTLIER_X = 9.0
+LOSS_NAMES: tuple[str, ...] = ("MSE", "MAE", "Huber")
+
+
+@dataclass(frozen=True)
+class LineSample:
+    x: np.ndarray  # (n,) clean points then the one outlier last
+    y: np.ndarray
+
+
+def make_line_sample(outlier_y: float, n_points: int, seed: int) -> LineSample:
+    rng = np.random.default_rng(seed)
+    x = np.linspace(0.0, 10.0, n_points)
+    y = TRUE_INTERCEPT + TRUE_SLOPE * x + rng.normal(0.0, 0.4, n_points)
+    return LineSample(x=np.append(x, OUTLIER_X), y=np.append(y, outlier_y))
+
+
+def fit_lines(sample: LineSample, huber_epsilon: float) -> pd.DataFrame:
+    """Slope and intercept of the straight line that minimises each loss over all points, outlier included."""
+    x = sample.x[:, None]
+    models = {
+        "MSE": LinearRegression(),
+        "MAE": QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs"),
+        "Huber": HuberRegressor(epsilon=huber_epsilon, alpha=0.0, max_iter=1000),
+    }
+    rows = []
+    for name, model in models.items():
+        model.fit(x, sample.y)
+        rows.append({"loss": name, "slope": float(model.coef_[0]), "intercept": float(model.intercept_)})
+    return pd.DataFrame(rows)
+
+
+def line_metrics(sample: LineSample, lines: pd.DataFrame) -> pd.DataFrame:
+    """Each fitted line judged by two metrics on the clean points only: a loss is not the metric."""
+    x_clean, y_clean = sample.x[:-1], sample.y[:-1]
+    rows = []
+    for line in lines.itertuples():
+        predicted = line.intercept + line.slope * x_clean
+        rows.append({"trained with": line.loss, "MSE on clean points": mean_squared_error(y_clean, predicted),
+                     "MAE on clean points": mean_absolute_error(y_clean, predicted)})
+    return pd.DataFrame(rows)
+
+
+def huber_loss(residual: np.ndarray, delta: float) -> np.ndarray:
+    """Squared near zero, linear beyond delta (scaled to match MSE's r**2 near zero)."""
+    size = np.abs(residual)
+    return np.where(size <= delta, residual**2, 2.0 * delta * size - delta**2)
+
+
+def loss_shapes(huber_delta: float, points: int = 121) -> pd.DataFrame:
+    """Each regression loss as a function of the residual (prediction minus truth)."""
+    residual = np.linspace(-3.0, 3.0, points)
+    return pd.concat([
+        pd.DataFrame({"residual": residual, "loss": residual**2, "name": "MSE"}),
+        pd.DataFrame({"residual": residual, "loss": np.abs(residual), "name": "MAE"}),
+        pd.DataFrame({"residual": residual, "loss": huber_loss(residual, huber_delta), "name": "Huber"}),
+    ], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class LogisticFit:
+    curve: pd.DataFrame  # x, probability of class 1
+    points: pd.DataFrame  # x, label, kind (clean or mislabelled)
+    log_loss: float  # mean log-loss over all points (sklearn)
+    boundary: float  # x where the probability crosses 0.5
+
+
+def fit_logistic_with_mislabelled(mislabelled_x: float, seed: int, n_points: int = 40) -> LogisticFit:
+    """Log-loss is the classification loss: one confidently wrong label pulls the boundary towards it."""
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.normal(-1.5, 1.0, n_points // 2), rng.normal(1.5, 1.0, n_points // 2)])
+    labels = np.concatenate([np.zeros(n_points // 2, dtype=int), np.ones(n_points // 2, dtype=int)])
+    x_all = np.append(x, mislabelled_x)
+    labels_all = np.append(labels, 0)  # a "negative" sitting among the positives
+    model = LogisticRegression(C=1e4, max_iter=1000).fit(x_all[:, None], labels_all)
+    grid = np.linspace(-6.0, 10.0, 161)
+    probability = model.predict_proba(grid[:, None])[:, 1]
+    kinds = np.array(["clean"] * n_points + ["mislabelled"], dtype=object)
+    return LogisticFit(
+        curve=pd.DataFrame({"x": grid, "probability": probability}),
+        points=pd.DataFrame({"x": x_all, "label": labels_all, "kind": kinds}),
+        log_loss=float(log_loss(labels_all, model.predict_proba(x_all[:, None])[:, 1], labels=[0, 1])),
+        boundary=float(-model.intercept_[0] / model.coef_[0, 0]),
+    )
+
+
+# ---------------------------------------------------------------- 5. hypothesis testing
+
+
+@dataclass(frozen=True)
+class ExperimentResults:
+    null_p_values: np.ndarray  # (experiments,) when the groups truly do not differ
+    effect_p_values: np.ndarray  # (experiments,) when the second group is shifted by effect_size
+    alpha: float
+
+    @property
+    def type_one_rate(self) -> float:
+        """Share of no-difference experiments declared significant: convicting the innocent."""
+        return float((self.null_p_values < self.alpha).mean())
+
+    @property
+    def power(self) -> float:
+        """Share of real-difference experiments declared significant: convicting the guilty."""
+        return float((self.effect_p_values < self.alpha).mean())
+
+    @property
+    def type_two_rate(self) -> float:
+        return 1.0 - self.power
+
+
+def simulate_experiments(
+    effect_size: float, n_per_group: int, alpha: float, experiments: int, seed: int
+) -> ExperimentResults:
+    """Many two-group experiments with unit-spread normal data, each judged by a two-sample t-test."""
+    rng = np.random.default_rng(seed)
+    # (experiments, n_per_group) per group; the null pair and the effect pair are independent draws
+    control = rng.normal(0.0, 1.0, (2, experiments, n_per_group))
+    treated = rng.normal(0.0, 1.0, (2, experiments, n_per_group))
+    treated[1] += effect_size
+    p_values = stats.ttest_ind(treated, control, axis=2).pvalue  # Student's t, as analytic_power assumes
+    return ExperimentResults(null_p_values=p_values[0], effect_p_values=p_values[1], alpha=alpha)
+
+
+def analytic_power(effect_size: float, n_per_group: int, alpha: float) -> float:
+    """Power of the two-sided two-sample t-test, from the non-central t distribution."""
+    degrees = 2 * n_per_group - 2
+    noncentrality = effect_size * np.sqrt(n_per_group / 2.0)
+    critical = stats.t.ppf(1.0 - alpha / 2.0, degrees)
+    return float(stats.nct.sf(critical, degrees, noncentrality) + stats.nct.cdf(-critical, degrees, noncentrality))
+
+
+def power_curve(effect_size: float, alpha: float, sizes: tuple[int, ...]) -> pd.DataFrame:
+    return pd.DataFrame({"n_per_group": sizes, "power": [analytic_power(effect_size, n, alpha) for n in sizes]})
+
+
+def p_value_histogram(results: ExperimentResults, bins: int = 20) -> pd.DataFrame:
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    frames = []
+    for name, values in (("no real difference", results.null_p_values), ("real difference", results.effect_p_values)):
+        counts, _ = np.histogram(values, bins=edges)
+        frames.append(pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "count": counts, "truth": name}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def trial_table(results: ExperimentResults) -> pd.DataFrame:
+    """The criminal-trial analogy: H0 is innocence; rejecting H0 is a conviction."""
+    return pd.DataFrame(
+        {
+            "verdict: acquit (keep H0)": [
+                f"correct: {1 - results.type_one_rate:.1%}",
+                f"type II error (guilty walks free): {results.type_two_rate:.1%}",
+            ],
+            "verdict: convict (reject H0)": [
+                f"type I error (innocent convicted): {results.type_one_rate:.1%}",
+                f"correct (power): {results.power:.1%}",
+            ],
+        },
+        index=["truly innocent (no difference)", "truly guilty (real difference)"],
+    )
+
+
+# ---------------------------------------------------------------- 6. baseline first
+
+DATASETS = {"breast cancer": load_breast_cancer, "wine": load_wine, "digits": load_digits}
+# What each model asks of a team beyond compute, in relative "people" units (skills, upkeep, explaining).
+UPKEEP_UNITS = {"dummy (most frequent)": 0.0, "logistic regression": 1.0, "decision tree": 1.0,
+                "small neural network": 4.0}
+
+
+def baseline_models(seed: int) -> dict[str, object]:
+    return {
+        "dummy (most frequent)": DummyClassifier(strategy="most_frequent"),
+        "logistic regression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+        "decision tree": DecisionTreeClassifier(random_state=seed),
+        "small neural network": make_pipeline(
+            StandardScaler(), MLPClassifier(hidden_layer_sizes=(32,), max_iter=400, random_state=seed)
+        ),
+    }
+
+
+def load_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
+    bunch = DATASETS[name]()
+    return bunch.data, bunch.target
+
+
+def compare_baselines(dataset: str, folds: int, seed: int) -> pd.DataFrame:
+    """Cross-validated accuracy and mean fit time of each model (fit times are measured, so they vary)."""
+    features, target = load_dataset(dataset)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    rows = []
+    for name, model in baseline_models(seed).items():
+        started = time.perf_counter()
+        with warnings.catch_warnings():
+            # the small network stops at max_iter on purpose: a cheap model is the point of the demo
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            scores = cross_validate(model, features, target, cv=splitter, scoring="accuracy")
+        rows.append({
+            "model": name,
+            "accuracy": float(scores["test_score"].mean()),
+            "accuracy_std": float(scores["test_score"].std()),
+            "fit_seconds": float(scores["fit_time"].mean()),
+            "total_seconds": time.perf_counter() - started,
+        })
+    return pd.DataFrame(rows)
+
+
+def value_against_cost(results: pd.DataFrame, value_per_point: float, cost_per_upkeep_unit: float) -> pd.DataFrame:
+    """Net value of each model: accuracy points gained over the dummy, priced, minus the yearly upkeep.
+
+    Compute is left out on purpose: on data this size every fit takes under a second, and the people
+    who keep a model working cost far more than the machine that runs it.
+    """
+    dummy_accuracy = float(results.loc[results["model"] == "dummy (most frequent)", "accuracy"].iloc[0])
+    table = results[["model", "accuracy", "fit_seconds"]].copy()
+    table["points_over_baseline"] = 100.0 * (table["accuracy"] - dummy_accuracy)
+    table["benefit"] = value_per_point * table["points_over_baseline"]
+    table["cost"] = table["model"].map(UPKEEP_UNITS) * cost_per_upkeep_unit
+    table["net_value"] = table["benefit"] - table["cost"]
+    return table
+
+
+# ---------------------------------------------------------------- 7. bias in data
+
+
+def _group_data(rng: np.random.Generator, group: str, n_points: int, label_noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Same features for both groups, different truths: group B's outcome follows another boundary."""
+    features = rng.normal(0.0, 1.0, (n_points, 2))
+    noise = rng.normal(0.0, label_noise, n_points)
+    if group == "A":
+        labels = features[:, 0] + features[:, 1] + noise > 0.0
+    else:
+        labels = features[:, 0] - 0.5 * features[:, 1] + noise > 0.75
+    return features, labels.astype(int)
+
+
+def group_error_rates(minority_share: float, n_train: int, label_noise: float, seed: int, n_test: int = 2000) -> pd.DataFrame:
+    """Train one logistic model on data where group B is `minority_share` of the rows; test each group alone."""
+    rng = np.random.default_rng(seed)
+    n_minority = max(2, int(round(n_train * minority_share)))
+    train_a = _group_data(rng, "A", n_train - n_minority, label_noise)
+    train_b = _group_data(rng, "B", n_minority, label_noise)
+    model = LogisticRegression().fit(np.vstack([train_a[0], train_b[0]]), np.concatenate([train_a[1], train_b[1]]))
+    rows = []
+    for group, n_rows in (("A", n_train - n_minority), ("B", n_minority)):
+        features, labels = _group_data(rng, group, n_test, label_noise)
+        predicted = model.predict(features)
+        tn, fp, fn, tp = confusion_matrix(labels, predicted, labels=[0, 1]).ravel()
+        rows.append({
+            "group": group,
+            "training_rows": n_rows,
+            "error_rate": 1.0 - accuracy_score(labels, predicted),
+            "false_positive_rate": fp / (fp + tn) if fp + tn else 0.0,
+            "false_negative_rate": fn / (fn + tp) if fn + tp else 0.0,
+        })
+    return pd.DataFrame(rows)
+
+
+def error_rates_by_share(shares: tuple[float, ...], n_train: int, label_noise: float, seed: int) -> pd.DataFrame:
+    frames = [group_error_rates(share, n_train, label_noise, seed).assign(minority_share=share) for share in shares]
+    return pd.concat(frames, ignore_index=True)
