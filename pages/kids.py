@@ -76,7 +76,7 @@ SETTINGS = [
     UrlParam("kids.new_weight", 0.5, minimum=0.0, maximum=40.0),
     UrlParam("kids.garden_reveal", False),
     UrlParam("kids.spy_message", ""),
-    UrlParam("kids.spy_noise", 2.0, minimum=0.0, maximum=4.0),
+    UrlParam("kids.spy_noise", 1.5, minimum=0.0, maximum=4.0),
     UrlParam("kids.spy_added", 1, minimum=1, maximum=SPY_COPIES),
     UrlParam("kids.spy_subtract", False),
     UrlParam("kids.xray_lowest", 0.0, minimum=-0.1, maximum=0.1),
@@ -370,7 +370,7 @@ def spy_story_ui() -> None:
     picture, copies = spy_copies(message, noise)
 
     st.image([as_picture(copy, 4) for copy in copies], caption=[f"copy {n + 1}" for n in range(SPY_COPIES)],
-             width=200, clamp=True)
+             width=190, clamp=True)
     try_this_ui("can you read the message in any one copy? Squint!")
 
     st.subheader("Idea 1: take one copy away from another")
@@ -436,21 +436,29 @@ def light_curve_period(table: pd.DataFrame) -> Periodogram:
     return find_period(table)
 
 
-def light_curve_chart_ui(table: pd.DataFrame, title: str, colour: str | None = None, extra: alt.Chart | None = None,
-                         y: str = "RATE") -> None:
-    base = alt.Chart(table).encode(x=alt.X("TIME:Q", title="time (MJD, days)", scale=alt.Scale(zero=False)))
-    if colour:
-        domain = sorted(table[colour].unique())
-        points = base.mark_point(filled=True, size=28).encode(
-            y=alt.Y(f"{y}:Q", title="X-rays (counts/cm²/s)"),
-            color=alt.Color(f"{colour}:N", scale=okabe_scale(domain), title=None),
-            shape=alt.Shape(f"{colour}:N", title=None),
-            tooltip=["TIME", "RATE", "ERROR", "DATA_FLAG"],
-        )
+def light_curve_chart_ui(table: pd.DataFrame, title: str, extra: alt.Chart | None = None,
+                         marked: pd.Series | None = None) -> None:
+    """RATE against TIME; `marked` (True = bad) draws bad rows as big vermillion diamonds."""
+    x = alt.X("TIME:Q", title="time (MJD, days)", scale=alt.Scale(zero=False), axis=alt.Axis(format="d"))
+    y = alt.Y("RATE:Q", title="X-rays (counts/cm²/s)")
+    tooltip = ["TIME", "RATE", "ERROR", "DATA_FLAG"]
+    if marked is None:
+        layers = [alt.Chart(table).mark_point(filled=True, size=18, color=OKABE_ITO[0]).encode(x=x, y=y, tooltip=tooltip)]
     else:
-        points = base.mark_point(filled=True, size=18, color=OKABE_ITO[0]).encode(
-            y=alt.Y(f"{y}:Q", title="X-rays (counts/cm²/s)"), tooltip=["TIME", "RATE", "ERROR"])
-    layers = [points] if extra is None else [points, extra]
+        looks = table.assign(looks=np.where(marked, "bad data", "good data"))
+        scale = alt.Scale(domain=["good data", "bad data"], range=[OKABE_ITO[0], OKABE_ITO[5]])
+        layers = [
+            alt.Chart(looks).mark_point(filled=True).encode(
+                x=x, y=y, tooltip=[*tooltip, "looks"],
+                color=alt.Color("looks:N", scale=scale, title=None),
+                shape=alt.Shape("looks:N", scale=alt.Scale(domain=["good data", "bad data"],
+                                                           range=["circle", "diamond"]), title=None),
+                size=alt.Size("looks:N", scale=alt.Scale(domain=["good data", "bad data"], range=[18, 120]),
+                              legend=None),
+            )
+        ]
+    if extra is not None:
+        layers.append(extra)
     st.altair_chart(styled_chart(alt.layer(*layers).properties(height=300, title=title)), width="stretch")
 
 
@@ -557,11 +565,11 @@ def xray_story_ui() -> None:
     if counts:
         st.markdown(f"🔎 Your rules found **{int(found.bad.sum())} bad rows**: "
                     + ", ".join(f"{count} × {reason}" for reason, count in counts.items()) + ".")
-        marked = table.assign(looks=np.where(found.bad, "bad data", "good data"))
-        light_curve_chart_ui(marked, "Bad data marked by your rules", colour="looks")
+        light_curve_chart_ui(table, "Bad data marked by your rules", marked=found.bad)
         st.dataframe(table.loc[found.bad].assign(why=found.reasons[found.bad]), width="stretch", height=220)
     else:
         st.markdown("✨ Your rules found no bad rows. Are they too kind? Try stricter ones.")
+    try_this_ui("change a rule, for example make 'More X-rays than this is bad' 2.0. Which bad dot gets away?")
     gaps = find_gaps(table, st.session_state["kids.xray_gap_hours"])
     if len(gaps):
         st.markdown(f"🕳️ **{len(gaps)} gap(s)** with no measurements: "
