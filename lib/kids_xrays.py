@@ -280,6 +280,15 @@ def keep_peaks(table: pd.DataFrame, top_percent: float) -> pd.DataFrame:
     return table[table["RATE"] >= cut]
 
 
+def slow_trend(table: pd.DataFrame, smooth_days: float = 1.0) -> pd.Series:
+    """A centred running median of RATE over `smooth_days`: the state changes and flares, not the fast beat."""
+    ordered = table.sort_values("TIME")
+    days = ordered["TIME"].to_numpy(dtype=float)
+    slow = pd.Series(ordered["RATE"].to_numpy(dtype=float), index=pd.to_timedelta(days - days[0], unit="D"))
+    trend = slow.rolling(pd.Timedelta(days=smooth_days), min_periods=1, center=True).median()
+    return pd.Series(trend.to_numpy(), index=ordered.index).reindex(table.index)
+
+
 @dataclass(frozen=True)
 class Periodogram:
     period_hours: np.ndarray
@@ -301,11 +310,7 @@ def find_period(
     days = ordered["TIME"].to_numpy(dtype=float)
     rate = ordered["RATE"].to_numpy(dtype=float)
     if smooth_days > 0:
-        slow = pd.Series(rate, index=pd.to_timedelta(days - days[0], unit="D"))
-        window = pd.Timedelta(days=smooth_days)
-        # A centred running median: the slow state changes and flares, without the fast beat.
-        trend = slow.rolling(window, min_periods=1, center=True).median().to_numpy()
-        rate = rate - trend
+        rate = rate - slow_trend(ordered, smooth_days).to_numpy()
     # Equal steps in frequency resolve long and short periods fairly.
     frequencies = np.linspace(24 / longest_hours, 24 / shortest_hours, samples)  # cycles per day
     power = lombscargle(days - days[0], rate - rate.mean(), 2 * math.pi * frequencies, normalize=True)

@@ -47,6 +47,7 @@ from lib.kids_xrays import (
     keep_peaks,
     read_light_curve,
     rolling_average,
+    slow_trend,
 )
 from lib.urlcodec import UrlParam
 from ui.layout import styled_chart
@@ -494,20 +495,24 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         periodogram = light_curve_period(clean)
         best = periodogram.best_period_hours
         spectrum = pd.DataFrame({"period (hours)": periodogram.period_hours, "strength": periodogram.power})
-        chart = (
-            alt.Chart(spectrum).mark_line(color=OKABE_ITO[0])
-            .encode(x=alt.X("period (hours):Q", scale=alt.Scale(type="log")), y="strength:Q")
-            .properties(height=280, title="How strongly the X-rays repeat, for every possible beat")
-        )
+        line = alt.Chart(spectrum).mark_line(color=OKABE_ITO[0]).encode(
+            x=alt.X("period (hours):Q", scale=alt.Scale(type="log", domain=[1, 12]),
+                    axis=alt.Axis(values=[1, 2, 3, 4, 5, 6, 8, 10, 12])),
+            y="strength:Q")
+        marker = alt.Chart(pd.DataFrame({"period (hours)": [best]})).mark_rule(
+            color=OKABE_ITO[5], strokeDash=[6, 4], size=2).encode(x="period (hours):Q")
+        chart = alt.layer(line, marker).properties(
+            height=280, title="How strongly the X-rays repeat, for every possible beat")
         st.altair_chart(styled_chart(chart), width="stretch")
         st.success(f"🥁 The strongest beat repeats every **{best:.2f} hours**. Astronomers measured Cygnus X-3's "
                    f"orbit as {ORBITAL_PERIOD_HOURS:.2f} hours: the two stars go round each other that fast!")
-        folded = clean.assign(phase=fold(clean, best))
+        folded = clean.assign(phase=fold(clean, best), compared=clean["RATE"] / slow_trend(clean))
         chart = (
             alt.Chart(folded).mark_point(filled=True, size=18, color=OKABE_ITO[2])
             .encode(x=alt.X("phase:Q", title=f"where in the {best:.2f}-hour cycle (0 = start, 1 = end)"),
-                    y=alt.Y("RATE:Q", title="X-rays (counts/cm²/s)"))
-            .properties(height=280, title="All the days stacked on top of each other, one cycle wide")
+                    y=alt.Y("compared:Q", title="X-rays compared with that day's usual (1 = usual)",
+                            scale=alt.Scale(zero=False)))
+            .properties(height=280, title="Every cycle stacked on top of each other")
         )
         st.altair_chart(styled_chart(chart), width="stretch")
         st.caption("A 'periodogram' (Lomb-Scargle) tries every beat from 1 to 12 hours, after taking away the slow "

@@ -19,6 +19,7 @@ from lib.kids_xrays import (
     make_cygx3_light_curve,
     read_light_curve,
     rolling_average,
+    slow_trend,
 )
 from tests.conftest import ROOT
 
@@ -161,3 +162,14 @@ def test_words_in_number_columns_are_left_empty_and_counted() -> None:
 def test_malformed_uploads_get_a_kind_message(raw: bytes, message: str) -> None:
     with pytest.raises(LightCurveError, match=message):
         read_light_curve(raw)
+
+
+def test_slow_trend_follows_the_state_and_keeps_the_tables_row_order() -> None:
+    days = np.arange(0, 10, 0.05)
+    level = np.where(days < 5, 0.08, 0.03)
+    beat = 1 + 0.3 * np.cos(2 * np.pi * days / (4.8 / 24))
+    table = pd.DataFrame({"TIME": days, "RATE": level * beat}).iloc[::-1]  # rows in reverse time order
+    trend = slow_trend(table, smooth_days=1.0)
+    assert list(trend.index) == list(table.index)
+    assert trend[table["TIME"] == 2.0].item() == pytest.approx(0.08, rel=0.1)
+    assert trend[table["TIME"] == 8.0].item() == pytest.approx(0.03, rel=0.1)
