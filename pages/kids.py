@@ -496,7 +496,7 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         best = periodogram.best_period_hours
         spectrum = pd.DataFrame({"period (hours)": periodogram.period_hours, "strength": periodogram.power})
         line = alt.Chart(spectrum).mark_line(color=OKABE_ITO[0]).encode(
-            x=alt.X("period (hours):Q", scale=alt.Scale(type="log", domain=[1, 12]),
+            x=alt.X("period (hours):Q", scale=alt.Scale(type="log", domain=[1, 12], nice=False),
                     axis=alt.Axis(values=[1, 2, 3, 4, 5, 6, 8, 10, 12])),
             y="strength:Q")
         marker = alt.Chart(pd.DataFrame({"period (hours)": [best]})).mark_rule(
@@ -510,7 +510,7 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         chart = (
             alt.Chart(folded).mark_point(filled=True, size=18, color=OKABE_ITO[2])
             .encode(x=alt.X("phase:Q", title=f"where in the {best:.2f}-hour cycle (0 = start, 1 = end)"),
-                    y=alt.Y("compared:Q", title="X-rays compared with that day's usual (1 = usual)",
+                    y=alt.Y("compared:Q", title="brightness (1 = usual for that day)",
                             scale=alt.Scale(zero=False)))
             .properties(height=280, title="Every cycle stacked on top of each other")
         )
