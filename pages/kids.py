@@ -199,7 +199,7 @@ def hands_story_ui() -> None:
             st.markdown("😮 **Surprise! The data disagrees with your guess.** That is why scientists measure.")
     try_this_ui("look at the chart. Which finger is the longest? Is it the same finger on both hands?")
     st.download_button("💾 Download my table (CSV)", data=hands_to_csv(edited), file_name="my_hands.csv",
-                       mime="text/csv", key="kids.hands_download")
+                       mime="text/csv", key="kids.hands_download", on_click="ignore")
     code_ui(
         f"""
 import pandas as pd
@@ -612,6 +612,8 @@ power = lombscargle(clean.TIME, clean.RATE - clean.RATE.mean(), 2 * np.pi / peri
 @st.fragment
 def project_ui(story: Callable[[], None]) -> None:
     """One project in its tab; a fragment, so moving its sliders reruns this tab only."""
+    # A fragment rerun forgets widgets it skipped (the X-ray tools not picked): bring back the visitor's values.
+    restore_from_url(SETTINGS)
     try:
         story()
     except Exception:  # a child should never meet a traceback; the log keeps it for grown-ups

@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.kids_hands import LEFT_COLUMN, RIGHT_COLUMN
-from tests.conftest import open_page
+from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
 PAGE = "pages/kids.py"
 
@@ -152,3 +152,30 @@ def test_xrays_bad_upload_gets_a_kind_message_and_a_good_one_is_used(kids: AppTe
     rerun(kids)
     assert not kids.error
     assert "Your rules found no bad rows" in texts(kids.markdown)
+
+
+def test_a_shared_link_sets_the_demo_and_odd_values_fall_back_kindly() -> None:
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.query_params["kids.garden_k"] = "99"  # beyond the slider: refused
+    at.query_params["kids.spy_message"] = "HELLO " * 30
+    at.query_params["kids.xray_tool"] = "Find the beat"
+    at.run()
+    at.switch_page(PAGE)
+    rerun(at)
+    assert at.slider(key="kids.garden_k").value == 2
+    assert "kids.garden_k was not usable" in texts(at.toast)
+    assert "only the first 24 letters are sent" in texts(at.warning)
+    assert "The strongest beat repeats every" in texts(at.success)
+
+
+def test_presenter_mode_draws_every_chart_without_error() -> None:
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.session_state["presenter"] = True
+    at.run()
+    at.switch_page(PAGE)
+    rerun(at)
+    # The router's CSS is dropped by AppTest on reruns; the charts read the same session flag.
+    assert at.session_state["presenter"] is True
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 8
+    assert all('"labelFontSize":18' in str(chart.proto).replace(" ", "").replace("\\", "") for chart in charts)
