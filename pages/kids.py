@@ -412,14 +412,18 @@ def spy_story_ui() -> None:
         st.caption("4 copies halve the noise, 16 copies make it a quarter: the noise shrinks like 1 ÷ √(copies).")
     else:
         st.markdown("No noise at all: the baddie is asleep, so every copy is already clear!")
+    rows, columns = picture.shape
     code_ui(
         f"""
 import numpy as np
-import matplotlib.pyplot as plt
 
-copies = [np.loadtxt(f"message_{{n}}.txt") for n in range(1, {SPY_COPIES + 1})]   # 2-D arrays of numbers
-plt.imshow(copies[0] - copies[1], cmap="gray")      # subtracting: only noise left
-plt.imshow(sum(copies[:{added}]), cmap="gray")           # adding: the secret appears
+rng = np.random.default_rng()
+# message: the secret picture, a 2-D array of shape ({rows}, {columns}), 1 where there is ink and 0 elsewhere
+copies = message + rng.normal(0, {noise}, size=({SPY_COPIES}, {rows}, {columns}))
+# Subtracting: the message cancels out, only noise is left
+copies[0] - copies[1]
+# Adding: the secret appears, because the noise averages towards zero
+copies[:{added}].sum(axis=0)
 """
     )
 
