@@ -108,7 +108,8 @@ def try_this_ui(text: str) -> None:
 
 def code_ui(code: str) -> None:
     with st.expander("🔍 The real Python code behind this"):
-        st.caption("Grown-up data scientists type these very lines. You just did the same with sliders!")
+        st.caption("Grown-up data scientists type these very lines into a Jupyter notebook, as in the workshops. "
+                   "You just did the same with sliders and clicks!")
         st.code(code.strip(), language="python")
 
 
@@ -595,6 +596,8 @@ def xray_story_ui() -> None:
     st.subheader("Step 4: explore! There's no single right answer")
     st.markdown("Scientists still puzzle over Cygnus X-3. Try the tools and **invent your own ideas**.")
     xray_tools_ui(clean)
+    # Every setting was restored at the start of this fragment, drawn or not.
+    window, top, bins = (st.session_state[key] for key in ("kids.xray_window", "kids.xray_top", "kids.xray_bins"))
     code_ui(
         f"""
 import numpy as np
@@ -606,9 +609,18 @@ bad = (xrays.RATE < {limits.lowest_rate}) | (xrays.RATE > {limits.highest_rate})
 bad |= (xrays.DATA_FLAG != 0) | xrays.TIME.duplicated()
 clean = xrays[~bad]
 clean.plot.scatter(x="TIME", y="RATE")
-clean.RATE.rolling(10).mean()                       # rolling average
-periods = np.linspace(1, 12, 4000) / 24             # from 1 to 12 hours, in days
-power = lombscargle(clean.TIME, clean.RATE - clean.RATE.mean(), 2 * np.pi / periods)
+
+# Rolling average over {window:g} hours
+by_time = clean.set_index(pd.to_timedelta(clean.TIME, unit="D"))
+by_time.RATE.rolling("{window:g}h").mean()
+# Keep only the brightest {top:g}%
+clean[clean.RATE >= clean.RATE.quantile(1 - {top:g} / 100)]
+# Histogram
+clean.RATE.hist(bins={bins})
+# Periodogram: how well does each beat from 1 to 12 hours fit? (the page first takes away each day's level)
+cycles_per_day = np.linspace(24 / 12, 24 / 1, 4000)
+power = lombscargle(clean.TIME, clean.RATE - clean.RATE.mean(), 2 * np.pi * cycles_per_day)
+24 / cycles_per_day[power.argmax()]                  # the best beat, in hours
 """
     )
 
