@@ -549,6 +549,8 @@ def xray_story_ui() -> None:
             st.error(f"😕 I couldn't read **{upload.name}**: {problem} So we'll keep exploring the modelled data.")
     for note in notes:
         st.info(note)
+    st.download_button("💾 Download the modelled light curve (CSV) for your own notebook", data=XRAY_FILE.read_bytes(),
+                       file_name=XRAY_FILE.name, mime="text/csv", key="kids.xray_download", on_click="ignore")
 
     st.subheader("Step 1: look at everything")
     light_curve_chart_ui(table, f"{source}: {len(table)} measurements")

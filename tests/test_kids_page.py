@@ -35,6 +35,8 @@ def test_page_opens_with_its_title_and_four_projects(kids: AppTest) -> None:
     ]
     assert len([e for e in kids.expander if e.label == "🔍 The real Python code behind this"]) == 4
     assert "modelled" in texts(kids.warning)
+    downloads = {button.key for button in kids.get("download_button")}
+    assert downloads == {"kids.hands_download", "kids.xray_download"}
 
 
 def test_hands_guess_is_answered_by_the_data(kids: AppTest) -> None:
