@@ -264,6 +264,12 @@ def clean_light_curve(table: pd.DataFrame, limits: BadDataLimits) -> pd.DataFram
     return table.loc[~found.bad].sort_values("TIME").reset_index(drop=True)
 
 
+def typical_step_hours(table: pd.DataFrame) -> float:
+    """The median time between measurements, in hours (a per-orbit curve: about 1.6 h; a daily one: 24 h)."""
+    times = np.unique(table["TIME"].dropna().to_numpy(dtype=float))
+    return float(np.median(np.diff(times)) * 24) if len(times) > 1 else math.inf
+
+
 def rolling_average(table: pd.DataFrame, window_hours: float) -> pd.Series:
     """The mean RATE over the window of hours ending at each row (time-based, so gaps are respected)."""
     ordered = table.sort_values("TIME")
@@ -309,11 +315,15 @@ def find_period(
         raise ValueError("at least 10 measurements are needed to look for a period")
     days = ordered["TIME"].to_numpy(dtype=float)
     rate = ordered["RATE"].to_numpy(dtype=float)
-    if smooth_days > 0:
+    # A running median needs a few points in each window; sparse (daily) data keeps its slow changes.
+    if smooth_days > 0 and typical_step_hours(ordered) * 4 <= smooth_days * 24:
         rate = rate - slow_trend(ordered, smooth_days).to_numpy()
     # Equal steps in frequency resolve long and short periods fairly.
     frequencies = np.linspace(24 / longest_hours, 24 / shortest_hours, samples)  # cycles per day
-    power = lombscargle(days - days[0], rate - rate.mean(), 2 * math.pi * frequencies, normalize=True)
+    centred = rate - rate.mean()
+    if not np.any(centred):
+        return Periodogram(24 / frequencies, np.zeros_like(frequencies))  # a flat line has no beat
+    power = lombscargle(days - days[0], centred, 2 * math.pi * frequencies, normalize=True)
     return Periodogram(24 / frequencies, power)
 
 

@@ -48,6 +48,7 @@ from lib.kids_xrays import (
     read_light_curve,
     rolling_average,
     slow_trend,
+    typical_step_hours,
 )
 from lib.urlcodec import UrlParam
 from ui.layout import styled_chart
@@ -497,7 +498,15 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         st.altair_chart(styled_chart(chart), width="stretch")
         try_this_ui("is there one bump or two? Two bumps could mean the star spends time in two different states.")
     else:
+        step = typical_step_hours(clean)
+        if step > ORBITAL_PERIOD_HOURS / 2:
+            st.warning(f"⏱️ These measurements are about {step:.0f} hours apart. To catch a beat you need at least two "
+                       "measurements in every beat, so a 4.8-hour beat can't show up here. Try a per-orbit light "
+                       "curve (one point every 96 minutes).")
         periodogram = light_curve_period(clean)
+        if not periodogram.power.any():
+            st.info("These X-rays never change at all, so there is no beat to find.")
+            return
         best = periodogram.best_period_hours
         spectrum = pd.DataFrame({"period (hours)": periodogram.period_hours, "strength": periodogram.power})
         line = alt.Chart(spectrum).mark_line(color=OKABE_ITO[0]).encode(

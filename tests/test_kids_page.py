@@ -181,3 +181,15 @@ def test_presenter_mode_draws_every_chart_without_error() -> None:
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 8
     assert all('"labelFontSize":18' in str(chart.proto).replace(" ", "").replace("\\", "") for chart in charts)
+
+
+def test_xrays_daily_upload_warns_that_the_beat_cannot_show(kids: AppTest) -> None:
+    rows = "".join(f"{58600 + n},{0.05 + 0.01 * (n % 3):.3f},0.002,0\n" for n in range(60))
+    kids.file_uploader(key="kids.xray_upload").set_value(("cygx3.daily.csv", ("TIME,RATE,ERROR,DATA_FLAG\n" + rows).encode(),
+                                                          "text/csv"))
+    kids.radio(key="kids.xray_tool").set_value("Find the beat")
+    rerun(kids)
+    assert "about 24 hours apart" in texts(kids.warning)
+    kids.file_uploader(key="kids.xray_upload").set_value(None)
+    rerun(kids)
+    assert "hours apart" not in texts(kids.warning)

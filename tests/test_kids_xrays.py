@@ -20,6 +20,7 @@ from lib.kids_xrays import (
     read_light_curve,
     rolling_average,
     slow_trend,
+    typical_step_hours,
 )
 from tests.conftest import ROOT
 
@@ -173,3 +174,17 @@ def test_slow_trend_follows_the_state_and_keeps_the_tables_row_order() -> None:
     assert list(trend.index) == list(table.index)
     assert trend[table["TIME"] == 2.0].item() == pytest.approx(0.08, rel=0.1)
     assert trend[table["TIME"] == 8.0].item() == pytest.approx(0.03, rel=0.1)
+
+
+def test_typical_step_tells_per_orbit_from_daily_light_curves(shipped: pd.DataFrame) -> None:
+    assert 1.5 < typical_step_hours(shipped) < 2.5  # Swift orbits of 1.6 h, some missed
+    daily = pd.DataFrame({"TIME": 58600.0 + np.arange(30), "RATE": 0.05})
+    assert typical_step_hours(daily) == pytest.approx(24)
+    assert typical_step_hours(daily.iloc[:1]) == float("inf")
+
+
+def test_periodogram_of_flat_or_daily_data_is_finite() -> None:
+    flat = pd.DataFrame({"TIME": 58600.0 + np.arange(50) * 0.07, "RATE": 0.05})
+    assert not find_period(flat).power.any()
+    daily = pd.DataFrame({"TIME": 58600.0 + np.arange(60), "RATE": 0.05 + 0.01 * (np.arange(60) % 3)})
+    assert np.isfinite(find_period(daily).power).all()
