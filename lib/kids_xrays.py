@@ -184,12 +184,16 @@ def read_light_curve(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
         raise LightCurveError("This file isn't text. Please choose a .txt or .csv light curve.")
     table = _read_table(text)
     table.columns = [str(column).strip().upper() for column in table.columns]
+    notes: list[str] = []
+    twice = sorted({column for column in table.columns[table.columns.duplicated()] if column in COLUMNS})
+    if twice:
+        notes.append(f"The column {', '.join(twice)} appears more than once, so only the first one is used.")
+        table = table.loc[:, ~table.columns.duplicated()]
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
         raise LightCurveError(
             f"The file has no {', '.join(missing)} column. A Swift/BAT light curve has TIME, RATE and ERROR."
         )
-    notes: list[str] = []
     if "DATA_FLAG" not in table.columns:
         table["DATA_FLAG"] = 0
         notes.append("There was no DATA_FLAG column, so every row is treated as unflagged.")

@@ -188,3 +188,10 @@ def test_periodogram_of_flat_or_daily_data_is_finite() -> None:
     assert not find_period(flat).power.any()
     daily = pd.DataFrame({"TIME": 58600.0 + np.arange(60), "RATE": 0.05 + 0.01 * (np.arange(60) % 3)})
     assert np.isfinite(find_period(daily).power).all()
+
+
+def test_a_column_named_twice_uses_the_first_with_a_note() -> None:
+    rows = "".join(f"{58600 + n},{99999 + n},0.05,0.006\n" for n in range(12))
+    table, notes = read_light_curve(("time,TIME,RATE,ERROR\n" + rows).encode())
+    assert table["TIME"].iloc[0] == 58600
+    assert notes[0] == "The column TIME appears more than once, so only the first one is used."
