@@ -231,8 +231,8 @@ def okabe_scale(domain: list[str]) -> alt.Scale:
 
 
 def garden_scatter_ui(table: pd.DataFrame, x: str, y: str, colour: str, title: str,
-                      new_item: dict[str, float] | None = None) -> None:
-    domain = sorted(table[colour].unique(), key=str)
+                      new_item: dict[str, float] | None = None, order: list[str] | None = None) -> None:
+    domain = order or sorted(table[colour].unique(), key=str)
     points = (
         alt.Chart(table)
         .mark_point(size=90, filled=True, opacity=0.85)
@@ -328,7 +328,10 @@ def garden_story_ui() -> None:
     st.subheader("Step 6: the big reveal")
     st.toggle("Show what each item really is", key="kids.garden_reveal")
     if st.session_state["kids.garden_reveal"]:
-        garden_scatter_ui(garden, x, y, LABEL_COLUMN, "What each item really is")
+        # Each kind borrows the colour and shape of the group named after it, so the two charts compare at a glance.
+        by_group = [found.cluster_names[number] for number in sorted(found.cluster_names)]
+        order = list(dict.fromkeys([kind for kind in by_group if kind in ITEM_KINDS] + list(ITEM_KINDS)))
+        garden_scatter_ui(garden, x, y, LABEL_COLUMN, "What each item really is", order=order)
         named = pd.Series([found.cluster_names[number] for number in found.clusters])
         right_guesses = int((named == garden[LABEL_COLUMN]).sum())
         st.markdown(f"The computer's groups match the real answer for **{right_guesses} of {len(garden)}** items.")
