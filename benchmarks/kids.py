@@ -1,0 +1,75 @@
+"""Speed of the kids' page: each lib step and whole-page reruns under AppTest. Prints a table.
+
+Run from the repository root: `python -m benchmarks.kids`. Timings on a shared machine are noisy;
+each figure is the median of several repeats.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def median_ms(work: Callable[[], object], repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    from lib.kids_garden import find_groups, make_garden_bugs
+    from lib.kids_hands import check_hands, example_hands, summarise_hands
+    from lib.kids_spy import add_copies, noise_left_after_adding, noisy_copies, render_message
+    from lib.kids_xrays import BadDataLimits, clean_light_curve, find_bad_rows, find_period, read_light_curve
+
+    raw = (ROOT / "data" / "kids" / "cygx3_bat_orbit_MODELLED.csv").read_bytes()
+    table, _ = read_light_curve(raw)
+    clean = clean_light_curve(table, BadDataLimits())
+    garden = make_garden_bugs()
+    message = render_message("MEET AT THE PARK")
+    copies = noisy_copies(message, 20, 1.5)
+    rows = [
+        ("hands: check + summarise the table", median_ms(lambda: (check_hands(example_hands()),
+                                                                  summarise_hands(example_hands())))),
+        ("garden: make 120 items", median_ms(make_garden_bugs)),
+        ("garden: k-means k=3 (n_init=10)", median_ms(lambda: find_groups(garden, 3))),
+        ("spy: render message + 20 noisy copies", median_ms(lambda: noisy_copies(render_message("MEET AT THE PARK"),
+                                                                               20, 1.5))),
+        ("spy: add 20 copies + noise curve", median_ms(lambda: (add_copies(copies, 20),
+                                                                noise_left_after_adding(copies, message)))),
+        ("x-rays: read the shipped CSV", median_ms(lambda: read_light_curve(raw))),
+        ("x-rays: find bad rows", median_ms(lambda: find_bad_rows(table, BadDataLimits()))),
+        ("x-rays: periodogram, 4000 periods", median_ms(lambda: find_period(clean), repeats=3)),
+    ]
+
+    from streamlit.testing.v1 import AppTest
+
+    start = time.perf_counter()
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/kids.py")
+    at.run()
+    rows.append(("page: first run through the router (cold caches)", (time.perf_counter() - start) * 1000))
+    rows.append(("page: full rerun, all four tabs (warm caches)", median_ms(at.run)))
+
+    def move_k() -> None:
+        slider = at.slider(key="kids.garden_k")
+        slider.set_value(3 if slider.value != 3 else 2)
+        at.run()
+
+    rows.append(("page: rerun after moving the k slider", median_ms(move_k)))
+    width = max(len(name) for name, _ in rows)
+    print(f"{'step'.ljust(width)} | median ms")
+    print(f"{'-' * width}-|----------")
+    for name, milliseconds in rows:
+        print(f"{name.ljust(width)} | {milliseconds:9.1f}")
+
+
+if __name__ == "__main__":
+    main()

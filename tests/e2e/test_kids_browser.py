@@ -1,0 +1,44 @@
+"""The Kids' projects page in a real browser: a finger edited in the table, a typed secret and the k slider."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import open_app_page, wait_until_idle
+
+ROW_PX = 35  # st.data_editor's header and row height
+
+
+def test_kids_page_checks_an_edited_finger_and_keeps_a_secret_and_k_in_the_link(page, app_url) -> None:
+    open_app_page(page, app_url, "kids", "🐞 Kids' projects")
+    expect(page.get_by_role("tab", name="✋ Hands and fingers")).to_be_visible()
+    expect(page.get_by_text("your right hand is longer")).to_be_visible()
+
+    # The editor is a canvas: double-click the Thumb's left-hand cell (below the header) to open its input.
+    table = page.get_by_test_id("stDataFrame").first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.dblclick(box["x"] + box["width"] * 0.5, box["y"] + ROW_PX + ROW_PX / 2)
+    cell = page.locator("#portal input.gdg-input")
+    expect(cell).to_have_value("4.4")
+    cell.fill("80")
+    cell.press("Enter")
+    wait_until_idle(page)
+    expect(page.get_by_text("The Thumb on your left hand says 80 cm")).to_be_visible()
+
+    page.get_by_role("tab", name="🕵️ Secret spy messages").click()
+    secret = page.get_by_label("Or send your own secret message")
+    secret.fill("HELLO")
+    secret.press("Enter")
+    wait_until_idle(page)
+    expect(page.get_by_text("copy 20", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"kids\.spy_message=HELLO"))
+
+    page.get_by_role("tab", name="🐞 Garden bug detective").click()
+    k_slider = page.get_by_role("slider", name="How many groups should the computer look for? (k)")
+    k_slider.focus()
+    k_slider.press("ArrowRight")
+    wait_until_idle(page)
+    expect(k_slider).to_have_attribute("aria-valuetext", "3")
+    expect(page).to_have_url(re.compile(r"kids\.garden_k=3"))

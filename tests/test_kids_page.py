@@ -1,0 +1,195 @@
+"""The Kids' projects page through the router, driven by widget key in each of its four tabs."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.kids_hands import LEFT_COLUMN, RIGHT_COLUMN
+from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+
+PAGE = "pages/kids.py"
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+@pytest.fixture(scope="module")
+def kids() -> AppTest:
+    at = open_page(PAGE)
+    assert not at.exception, at.exception
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    assert "Rolo tripped" not in texts(at.error)
+    return at
+
+
+def test_page_opens_with_its_title_and_four_projects(kids: AppTest) -> None:
+    assert kids.title[0].value == "🐞 Kids' projects"
+    assert [tab.label for tab in kids.tabs] == [
+        "✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays",
+    ]
+    assert len([e for e in kids.expander if e.label == "🔍 The real Python code behind this"]) == 4
+    assert "modelled" in texts(kids.warning)
+    downloads = {button.key for button in kids.get("download_button")}
+    assert downloads == {"kids.hands_download", "kids.xray_download"}
+
+
+def test_hands_guess_is_answered_by_the_data(kids: AppTest) -> None:
+    assert "your **right** hand is longer" in texts(kids.success)
+    kids.radio(key="kids.hands_guess").set_value("Right")
+    rerun(kids)
+    assert "Your guess was right!" in texts(kids.markdown)
+    kids.radio(key="kids.hands_guess").set_value("Left")
+    rerun(kids)
+    assert "The data disagrees with your guess" in texts(kids.markdown)
+
+
+def test_hands_edits_with_impossible_values_get_kind_warnings(kids: AppTest) -> None:
+    kids.session_state["kids.hands_editor"] = {
+        "edited_rows": {0: {LEFT_COLUMN: -3.0}, 1: {RIGHT_COLUMN: 80.0}}, "added_rows": [], "deleted_rows": [],
+    }
+    rerun(kids)
+    warnings = texts(kids.warning)
+    assert "The Thumb on your left hand says -3 cm" in warnings
+    assert "The Pointer on your right hand says 80 cm" in warnings
+    kids.button(key="kids.hands_reset").click()
+    rerun(kids)
+    assert "Thumb" not in texts(kids.warning)
+
+
+def test_hands_empty_table_asks_for_measurements(kids: AppTest) -> None:
+    kids.button(key="kids.hands_blank").click()
+    rerun(kids)
+    assert texts(kids.warning).count("is empty. Measure it") == 10
+    assert "Rolo will tell you which one is longer" in texts(kids.markdown)
+    kids.button(key="kids.hands_reset").click()
+    rerun(kids)
+    assert "is empty" not in texts(kids.warning)
+
+
+def test_garden_kmeans_and_new_item(kids: AppTest) -> None:
+    kids.slider(key="kids.garden_k").set_value(3)
+    kids.slider(key="kids.new_width").set_value(4.0)
+    kids.slider(key="kids.new_length").set_value(100.0)
+    kids.slider(key="kids.new_weight").set_value(1.0)
+    rerun(kids)
+    assert "I think it is a **worm**" in texts(kids.success)
+    kids.slider(key="kids.new_width").set_value(25.0)
+    kids.slider(key="kids.new_length").set_value(35.0)
+    kids.slider(key="kids.new_weight").set_value(20.0)
+    kids.toggle(key="kids.garden_reveal").set_value(True)
+    rerun(kids)
+    assert "I think it is a **stone**" in texts(kids.success)
+    assert "match the real answer for **120 of 120** items" in texts(kids.markdown)
+
+
+def test_garden_histogram_columns_can_be_changed(kids: AppTest) -> None:
+    kids.multiselect(key="kids.garden_hist").set_value([])
+    rerun(kids)
+    assert "Pick at least one measurement" in texts(kids.markdown)
+    kids.multiselect(key="kids.garden_hist").set_value(["width_mm", "length_mm"])
+    rerun(kids)
+    assert "Pick at least one measurement" not in texts(kids.markdown)
+
+
+def test_spy_adding_copies_makes_the_message_stand_out(kids: AppTest) -> None:
+    def stand_out() -> float:
+        line = next(m.value for m in kids.markdown if "stands out" in m.value)
+        return float(line.split("**")[1].split(" ")[0])
+
+    kids.slider(key="kids.spy_added").set_value(1)
+    rerun(kids)
+    one = stand_out()
+    kids.slider(key="kids.spy_added").set_value(20)
+    rerun(kids)
+    twenty = stand_out()
+    assert twenty > 3 * one  # sqrt(20) is about 4.5
+    kids.toggle(key="kids.spy_subtract").set_value(True)
+    rerun(kids)
+    assert "cancels itself out" in texts(kids.markdown)
+
+
+def test_spy_own_message_is_drawn_and_odd_letters_explained(kids: AppTest) -> None:
+    def copies_grid() -> list[str]:
+        grid = next(image for image in kids.get("image") if len(image.captions) == 20)
+        assert grid.captions[0] == "copy 1"
+        return grid.value
+
+    janes = copies_grid()
+    kids.text_input(key="kids.spy_message").set_value("Hé spy")
+    rerun(kids)
+    assert "The spy font has no É" in texts(kids.warning)
+    assert copies_grid() != janes
+    kids.slider(key="kids.spy_noise").set_value(0.0)
+    rerun(kids)
+    assert "the baddie is asleep" in texts(kids.markdown)
+
+
+def test_xrays_default_rules_find_the_planted_rows_and_the_beat(kids: AppTest) -> None:
+    assert "Your rules found **17 bad rows**" in texts(kids.markdown)
+    assert "1 gap(s)" in texts(kids.markdown)
+    kids.number_input(key="kids.xray_highest").set_value(2.0)
+    kids.checkbox(key="kids.xray_flagged").set_value(False)
+    rerun(kids)
+    assert "Your rules found **11 bad rows**" in texts(kids.markdown)
+    kids.number_input(key="kids.xray_highest").set_value(0.5)
+    kids.checkbox(key="kids.xray_flagged").set_value(True)
+    kids.radio(key="kids.xray_tool").set_value("Find the beat")
+    rerun(kids)
+    assert "The strongest beat repeats every **4.79 hours**" in texts(kids.success)
+
+
+def test_xrays_bad_upload_gets_a_kind_message_and_a_good_one_is_used(kids: AppTest) -> None:
+    kids.file_uploader(key="kids.xray_upload").set_value(("notes.txt", b"hello there\n", "text/plain"))
+    rerun(kids)
+    assert "I couldn't read **notes.txt**" in texts(kids.error)
+    rows = "".join(f"{58600 + n * 0.07:.5f} {0.05 + 0.01 * (n % 3):.3f} 0.006 0\n" for n in range(40))
+    kids.file_uploader(key="kids.xray_upload").set_value(
+        ("cygx3.orbit.lc.txt", b"# TIME RATE ERROR DATA_FLAG\n" + rows.encode(), "text/plain"))
+    rerun(kids)
+    assert not kids.error
+    assert "Your rules found no bad rows" in texts(kids.markdown)
+
+
+def test_a_shared_link_sets_the_demo_and_odd_values_fall_back_kindly() -> None:
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.query_params["kids.garden_k"] = "99"  # beyond the slider: refused
+    at.query_params["kids.spy_message"] = "HELLO " * 30
+    at.query_params["kids.xray_tool"] = "Find the beat"
+    at.run()
+    at.switch_page(PAGE)
+    rerun(at)
+    assert at.slider(key="kids.garden_k").value == 2
+    assert "kids.garden_k was not usable" in texts(at.toast)
+    assert "only the first 24 letters are sent" in texts(at.warning)
+    assert "The strongest beat repeats every" in texts(at.success)
+
+
+def test_presenter_mode_draws_every_chart_without_error() -> None:
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.session_state["presenter"] = True
+    at.run()
+    at.switch_page(PAGE)
+    rerun(at)
+    # The router's CSS is dropped by AppTest on reruns; the charts read the same session flag.
+    assert at.session_state["presenter"] is True
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 8
+    assert all('"labelFontSize":18' in str(chart.proto).replace(" ", "").replace("\\", "") for chart in charts)
+
+
+def test_xrays_daily_upload_warns_that_the_beat_cannot_show(kids: AppTest) -> None:
+    rows = "".join(f"{58600 + n},{0.05 + 0.01 * (n % 3):.3f},0.002,0\n" for n in range(60))
+    kids.file_uploader(key="kids.xray_upload").set_value(("cygx3.daily.csv", ("TIME,RATE,ERROR,DATA_FLAG\n" + rows).encode(),
+                                                          "text/csv"))
+    kids.radio(key="kids.xray_tool").set_value("Find the beat")
+    rerun(kids)
+    assert "about 24 hours apart" in texts(kids.warning)
+    kids.file_uploader(key="kids.xray_upload").set_value(None)
+    rerun(kids)
+    assert "hours apart" not in texts(kids.warning)
