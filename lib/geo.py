@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
@@ -189,3 +190,15 @@ def tissot_circles(radius_km: float = 500.0, step_deg: float = 30.0, max_lat: fl
     return gpd.GeoDataFrame(
         {"lon": [c[0] for c in centres], "lat": [c[1] for c in centres]}, geometry=circles, crs=WGS84
     )
+
+
+def population_density(countries: gpd.GeoDataFrame) -> pd.Series:
+    """People per km2 of each country: Natural Earth's population estimate over its true area."""
+    areas = countries.geometry.map(true_area_km2)
+    return countries["pop_est"] / areas
+
+
+def countries_geojson_text(countries: gpd.GeoDataFrame) -> str:
+    """The countries as compact GeoJSON text, for the browser to fetch once and cache (static/maps/)."""
+    columns = ["name", "iso_a3", "continent", "geometry"]
+    return countries[columns].to_json(drop_id=True, separators=(",", ":")) + "\n"
