@@ -2,7 +2,10 @@
 
 Areas are computed on the WGS84 ellipsoid (pyproj.Geod), so they are areas on the Earth, not on a
 flat map. A move is a rotation of the sphere: every distance and angle within the shape is kept, so
-its area is kept too (to within about 1%, because the Earth is an ellipsoid, not a sphere).
+its area is kept too. A plain rotation of geodetic lon/lat keeps ellipsoidal area only to about 1%
+(the Earth is not a sphere), so the rotation is done on the authalic sphere, the sphere whose
+latitudes are spaced to give every band the same area as on the ellipsoid; what is left is the
+small difference between geodesics and great circles along each edge.
 """
 from __future__ import annotations
 
@@ -55,15 +58,43 @@ def mercator_area_scale(lat_deg: float) -> float:
     return 1.0 / np.cos(np.radians(lat_deg)) ** 2
 
 
+# WGS84 first eccentricity squared; used to map the ellipsoid onto a sphere of equal area.
+_E2 = 0.00669437999014
+_E = np.sqrt(_E2)
+
+
+def _q(sin_lat: np.ndarray) -> np.ndarray:
+    return (1 - _E2) * (sin_lat / (1 - _E2 * sin_lat**2)
+                        - np.log((1 - _E * sin_lat) / (1 + _E * sin_lat)) / (2 * _E))
+
+
+_Q_POLE = float(_q(np.array(1.0)))
+
+
+def authalic_latitude(lat_deg: np.ndarray) -> np.ndarray:
+    """Geodetic latitude -> authalic latitude: the sphere of equal area on which a rotation keeps area exactly."""
+    return np.degrees(np.arcsin(np.clip(_q(np.sin(np.radians(lat_deg))) / _Q_POLE, -1.0, 1.0)))
+
+
+def geodetic_latitude(authalic_deg: np.ndarray) -> np.ndarray:
+    """Inverse of authalic_latitude (the standard series, Snyder 1987 eq. 3-18; error far below a metre)."""
+    beta = np.radians(authalic_deg)
+    lat = (beta
+           + (_E2 / 3 + 31 * _E2**2 / 180 + 517 * _E2**3 / 5040) * np.sin(2 * beta)
+           + (23 * _E2**2 / 360 + 251 * _E2**3 / 3780) * np.sin(4 * beta)
+           + (761 * _E2**3 / 45360) * np.sin(6 * beta))
+    return np.degrees(lat)
+
+
 def _to_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lon_r, lat_r = np.radians(lon), np.radians(lat)
+    lon_r, lat_r = np.radians(lon), np.radians(authalic_latitude(lat))
     # shape (n, 3): unit vectors on the sphere
     return np.column_stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
 
 
 def _to_lon_lat(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x, y, z = vectors[:, 0], vectors[:, 1], vectors[:, 2]
-    return np.degrees(np.arctan2(y, x)), np.degrees(np.arcsin(np.clip(z, -1.0, 1.0)))
+    return np.degrees(np.arctan2(y, x)), geodetic_latitude(np.degrees(np.arcsin(np.clip(z, -1.0, 1.0))))
 
 
 def spherical_centroid(geometry: BaseGeometry) -> tuple[float, float]:
@@ -100,7 +131,7 @@ def rotation_matrix(from_lon: float, from_lat: float, to_lon: float, to_lat: flo
     """The rotation of the sphere taking (from_lon, from_lat) to (to_lon, to_lat), keeping north up there.
 
     It turns the point to longitude 0, slides it along that meridian to the new latitude (a turn about
-    the axis through lon 90, lat 0), then turns it to the new longitude.
+    the axis through lon 90, lat 0), then turns it to the new longitude. Latitudes are authalic.
     """
     return (
         _rotation_about_z(to_lon)
@@ -116,7 +147,7 @@ def move_preserving_area(geometry: BaseGeometry, to_lon: float, to_lat: float) -
     lands across the antimeridian stays one piece.
     """
     from_lon, from_lat = spherical_centroid(geometry)
-    matrix = rotation_matrix(from_lon, from_lat, to_lon, to_lat)
+    matrix = rotation_matrix(from_lon, float(authalic_latitude(from_lat)), to_lon, float(authalic_latitude(to_lat)))
 
     def rotate(coords: np.ndarray) -> np.ndarray:
         moved = _to_vectors(coords[:, 0], coords[:, 1]) @ matrix.T

@@ -13,6 +13,7 @@ import io
 import json
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -218,22 +219,29 @@ def _extract_shapefiles(data: bytes, folder: Path) -> list[tuple[str, Path]]:
             if missing:
                 raise SpatialFileError(f"The shapefile {stem}.shp is missing {', '.join(missing)}: a shapefile "
                                        "is several files, and all of .shp, .shx and .dbf are needed.")
-        unpacked = 0
-        for index, (stem, parts) in enumerate(sorted(shapefiles.items())):
-            for suffix, info in parts.items():
-                target = folder / f"layer{index}{suffix}"
-                with archive.open(info) as source, open(target, "wb") as sink:
-                    written = 0
-                    # the sizes a zip declares can lie, so count what really comes out
-                    while chunk := source.read(_READ_CHUNK):
-                        written += len(chunk)
-                        unpacked += len(chunk)
-                        if written > info.file_size or unpacked > MAX_UNCOMPRESSED_BYTES:
-                            raise SpatialFileError(f"{info.filename} unpacks to more than it declares or than "
-                                                   "the limit allows: refused as a possible zip bomb.")
-                        sink.write(chunk)
+        try:
+            _unpack(archive, shapefiles, folder)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise SpatialFileError(f"The zip is damaged and cannot be unpacked ({error}).") from None
         return [(PurePosixPath(stem).name, folder / f"layer{index}.shp")
                 for index, stem in enumerate(sorted(shapefiles))]
+
+
+def _unpack(archive: zipfile.ZipFile, shapefiles: dict[str, dict[str, zipfile.ZipInfo]], folder: Path) -> None:
+    unpacked = 0
+    for index, (_, parts) in enumerate(sorted(shapefiles.items())):
+        for suffix, info in parts.items():
+            target = folder / f"layer{index}{suffix}"
+            with archive.open(info) as source, open(target, "wb") as sink:
+                written = 0
+                # the sizes a zip declares can lie, so count what really comes out
+                while chunk := source.read(_READ_CHUNK):
+                    written += len(chunk)
+                    unpacked += len(chunk)
+                    if written > info.file_size or unpacked > MAX_UNCOMPRESSED_BYTES:
+                        raise SpatialFileError(f"{info.filename} unpacks to more than it declares or than "
+                                               "the limit allows: refused as a possible zip bomb.")
+                    sink.write(chunk)
 
 
 def _to_wgs84(layer: gpd.GeoDataFrame, label: str, assume_crs: str | None) -> tuple[gpd.GeoDataFrame, str]:
@@ -273,6 +281,17 @@ def _check_geometry(layer: gpd.GeoDataFrame, label: str) -> None:
         )
 
 
+_READ_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError,
+                pyogrio.errors.FieldError)
+
+
+def _read_layer(path: Path, filename: str, layer: str | None = None) -> gpd.GeoDataFrame:
+    try:
+        return pyogrio.read_dataframe(path, layer=layer)
+    except _READ_ERRORS as error:
+        raise SpatialFileError(f"{filename} could not be read: {error}") from None
+
+
 def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = None,
                         max_bytes: int = MAX_UPLOAD_BYTES) -> ImportResult:
     """Read an uploaded .zip (shapefile), .gpkg or .geojson/.json into EPSG:4326, or raise SpatialFileError."""
@@ -285,7 +304,7 @@ def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = Non
     with tempfile.TemporaryDirectory(prefix="maps-import-") as folder:
         if suffix == ".zip":
             sources = _extract_shapefiles(data, Path(folder))
-            layers = [(name, pyogrio.read_dataframe(path)) for name, path in sources]
+            layers = [(name, _read_layer(path, filename)) for name, path in sources]
             default_crs = None
         elif suffix == ".gpkg":
             if not data.startswith(b"SQLite format 3\x00"):
@@ -294,7 +313,7 @@ def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = Non
             path.write_bytes(data)
             try:
                 names = [str(row[0]) for row in pyogrio.list_layers(path) if row[1] is not None]
-                layers = [(name, pyogrio.read_dataframe(path, layer=name)) for name in names]
+                layers = [(name, _read_layer(path, filename, name)) for name in names]
                 if names:
                     metadata = pyogrio.read_info(path, layer=names[0]).get("dataset_metadata") or {}
             except pyogrio.errors.DataSourceError:
@@ -311,10 +330,7 @@ def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = Non
                 metadata = {str(k): str(v) for k, v in document["metadata"].items()}
             path = Path(folder) / "upload.geojson"
             path.write_bytes(data)
-            try:
-                layers = [("geojson", pyogrio.read_dataframe(path))]
-            except pyogrio.errors.DataSourceError:
-                raise SpatialFileError(f"{filename} could not be read as GeoJSON.") from None
+            layers = [("geojson", _read_layer(path, filename))]
             # RFC 7946: GeoJSON without a crs member is longitude/latitude on WGS 84, by definition.
             default_crs = WGS84
         else:

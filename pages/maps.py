@@ -314,7 +314,8 @@ def move_ui() -> None:
                      f"looks × {report.apparent_ratio:.2f} its true size", delta_color="off")
     st.caption("Areas from the Natural Earth 110 m outlines on the WGS84 ellipsoid (the coarse outlines make Japan "
                "about 405,000 km² against the true 378,000). Mercator areas are read at the equator's scale. "
-               "A sphere's rotation keeps ellipsoidal area to within about 1%.")
+               "The Earth is an ellipsoid, so a plain turn of the globe would keep area only to about 1%; this one turns "
+               "the equal-area (authalic) sphere instead, which keeps it to a fraction of a percent.")
     original = countries.loc[countries["name"] == name, "geometry"].iloc[0]
     shapes = gpd.GeoDataFrame({"what": [f"{name} at home", f"{name} moved", "United Kingdom"]},
                               geometry=[original, moved,
