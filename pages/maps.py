@@ -161,6 +161,7 @@ def campus_ui() -> None:
     with right:
         attributes_form_ui(pending)
     st.subheader("Attribute table")
+    st.caption(f"{len(campus)} campus features and {len(mine)} of your own.")
     table = pd.concat([campus.assign(source="campus"), mine.assign(source="you")], ignore_index=True)
     table.insert(0, "geometry type", table.geometry.geom_type)
     st.dataframe(pd.DataFrame(table.drop(columns="geometry")), hide_index=True, width="stretch",

@@ -58,3 +58,30 @@ def test_moving_the_country_slider_updates_the_areas(page, app_url) -> None:
         page.keyboard.press("ArrowRight")
     wait_until_idle(page)
     expect(moved).not_to_have_text(before)
+
+
+def test_a_drawn_polygon_gets_attributes_and_survives_zooming(page, app_url) -> None:
+    open_app_page(page, app_url, "maps", TITLE)
+    frame = _campus_frame(page)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES)
+    frame.locator(".leaflet-draw-draw-polygon").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    corners = [(0.75, 0.10), (0.92, 0.10), (0.84, 0.25)]  # an empty corner of the campus view
+    vertices = frame.locator(".leaflet-editing-icon")
+    for placed, (x, y) in enumerate([*corners, corners[0]]):
+        # Leaflet.draw places a vertex on mouse down + up where the pointer last moved to
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=3)
+        page.mouse.down()
+        page.mouse.up()
+        if placed < len(corners):
+            expect(vertices).to_have_count(placed + 1)
+    form = page.get_by_test_id("stForm")
+    expect(form).to_contain_text("Which drawing")
+    form.get_by_label("Name").fill("Bike shed")
+    form.get_by_role("button", name="Save feature").click()
+    wait_until_idle(page)
+    expect(page.get_by_text("17 campus features and 1 of your own.")).to_be_visible()
+    # the drawing and the saved copy are both on the map, and zooming keeps them (no rebuild)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES + 2)
+    frame.locator(".leaflet-control-zoom-out").click()
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES + 2)
