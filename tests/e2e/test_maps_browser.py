@@ -85,3 +85,36 @@ def test_a_drawn_polygon_gets_attributes_and_survives_zooming(page, app_url) -> 
     expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES + 2)
     frame.locator(".leaflet-control-zoom-out").click()
     expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES + 2)
+
+
+def test_an_upload_without_a_crs_asks_for_one_and_a_bad_file_changes_nothing(page, app_url, tmp_path) -> None:
+    import io
+    import zipfile
+
+    from lib.spatial_io import export_features, load_campus
+
+    with zipfile.ZipFile(io.BytesIO(export_features(load_campus().to_crs("EPSG:27700"), "shapefile"))) as archive:
+        members = {name: archive.read(name) for name in archive.namelist() if not name.endswith(".prj")}
+    upload = tmp_path / "qgis_bng.zip"
+    with zipfile.ZipFile(upload, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    not_a_zip = tmp_path / "notes.zip"
+    not_a_zip.write_text("not a zip")
+
+    open_app_page(page, app_url, "maps", TITLE)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+    expect(page.get_by_text("Please choose the CRS it was made in")).to_be_visible()
+    page.get_by_test_id("stSelectbox").filter(has_text="The file's CRS").click()
+    page.keyboard.type("27700")
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+    page.get_by_role("button", name="Use this CRS").click()
+    expect(page.get_by_text("Imported 17 features")).to_be_visible()
+    expect(page.get_by_text("CRS EPSG:27700, shown in EPSG:4326")).to_be_visible()
+    frame = _campus_frame(page)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(2 * CAMPUS_FEATURES)
+
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(not_a_zip))
+    expect(page.get_by_text("Not imported: This file is not a zip archive")).to_be_visible()
+    expect(page.get_by_text("Imported (17 features")).to_be_visible()
