@@ -142,10 +142,11 @@ def confusable_pairs(colours: list[str], deficiency: str,
     return pairs
 
 
-def quantile_classes(values: list[float], classes: int) -> tuple[list[int], list[str]]:
-    """Split values into `classes` groups of about equal count; returns each value's class and the class labels."""
+def quantile_breaks(values: list[float], classes: int) -> list[float]:
+    """The inner class breaks that split values into `classes` groups of about equal count.
+
+    A value below the first break is in class 1, and so on (the rule of a threshold colour scale).
+    """
     series = np.asarray(values, dtype=float)
-    edges = np.unique(np.nanquantile(series, np.linspace(0.0, 1.0, classes + 1)))
-    indices = np.clip(np.searchsorted(edges, series, side="right") - 1, 0, len(edges) - 2)
-    labels = [f"{edges[i]:,.0f} to {edges[i + 1]:,.0f}" for i in range(len(edges) - 1)]
-    return indices.tolist(), labels
+    inner = np.nanquantile(series, np.linspace(0.0, 1.0, classes + 1)[1:-1])
+    return [float(value) for value in np.unique(inner)]

@@ -230,6 +230,10 @@ def population_density(countries: gpd.GeoDataFrame) -> pd.Series:
 
 
 def countries_geojson_text(countries: gpd.GeoDataFrame) -> str:
-    """The countries as compact GeoJSON text, for the browser to fetch once and cache (static/maps/)."""
-    columns = ["name", "iso_a3", "continent", "geometry"]
-    return countries[columns].to_json(drop_id=True, separators=(",", ":")) + "\n"
+    """The countries as compact GeoJSON text, for the browser to fetch once and cache (static/maps/).
+
+    Carries `density` (people per km2, rounded) so a choropleth needs no per-country data in its spec.
+    """
+    columns = ["name", "iso_a3", "continent", "density", "geometry"]
+    with_density = countries.assign(density=population_density(countries).round(1))
+    return with_density[columns].to_json(drop_id=True, separators=(",", ":")) + "\n"

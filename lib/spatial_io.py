@@ -185,7 +185,20 @@ def _safe_member_path(name: str) -> PurePosixPath:
     return path
 
 
-def _extract_shapefiles(data: bytes, folder: Path) -> list[tuple[str, Path]]:
+MAX_METADATA_BYTES = 64 * 1024
+
+
+def _zip_metadata(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """'key: value' lines of the METADATA.txt an export puts beside its shapefiles."""
+    for info in members:
+        if info.filename.endswith("METADATA.txt") and info.file_size <= MAX_METADATA_BYTES:
+            text = archive.read(info).decode("utf-8", errors="replace")
+            pairs = (line.split(":", 1) for line in text.splitlines() if ":" in line)
+            return {key.strip(): value.strip() for key, value in pairs}
+    return {}
+
+
+def _extract_shapefiles(data: bytes, folder: Path) -> tuple[list[tuple[str, Path]], dict[str, str]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -221,10 +234,12 @@ def _extract_shapefiles(data: bytes, folder: Path) -> list[tuple[str, Path]]:
                                        "is several files, and all of .shp, .shx and .dbf are needed.")
         try:
             _unpack(archive, shapefiles, folder)
+            metadata = _zip_metadata(archive, members)
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             raise SpatialFileError(f"The zip is damaged and cannot be unpacked ({error}).") from None
-        return [(PurePosixPath(stem).name, folder / f"layer{index}.shp")
-                for index, stem in enumerate(sorted(shapefiles))]
+        layers = [(PurePosixPath(stem).name, folder / f"layer{index}.shp")
+                  for index, stem in enumerate(sorted(shapefiles))]
+        return layers, metadata
 
 
 def _unpack(archive: zipfile.ZipFile, shapefiles: dict[str, dict[str, zipfile.ZipInfo]], folder: Path) -> None:
@@ -303,7 +318,7 @@ def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = Non
     metadata: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="maps-import-") as folder:
         if suffix == ".zip":
-            sources = _extract_shapefiles(data, Path(folder))
+            sources, metadata = _extract_shapefiles(data, Path(folder))
             layers = [(name, _read_layer(path, filename)) for name, path in sources]
             default_crs = None
         elif suffix == ".gpkg":

@@ -96,7 +96,7 @@ def category_colours(values: list[str], colours: list[str]) -> dict[str, str]:
     categories = sorted({str(value) for value in values})
     if len(categories) > len(colours):
         raise ValueError(f"{len(categories)} categories but only {len(colours)} colours.")
-    return dict(zip(categories, colours))
+    return dict(zip(categories, colours, strict=False))
 
 
 def campus_map(campus: gpd.GeoDataFrame, colour_by: str, colours: list[str], with_tiles: bool = True) -> folium.Map:

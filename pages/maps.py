@@ -15,7 +15,7 @@ from lib.colour import (
     confusable_pairs,
     key_warning,
     palette,
-    quantile_classes,
+    quantile_breaks,
     simulate_colour_blindness,
 )
 from lib.geo import load_countries, move_country, population_density, tissot_circles
@@ -97,6 +97,12 @@ def moved_country(name: str, to_lon: float, to_lat: float):
     return move_country(countries_data(), name, to_lon, to_lat)
 
 
+@st.cache_data(show_spinner=False)
+def density_breaks(classes: int) -> list[float]:
+    """Quantile breaks of population density; the browser's copy of the countries carries each density."""
+    return quantile_breaks(population_density(countries_data()).tolist(), classes)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def export_bytes(features_json: str, file_format: str, owner: str, notice: str) -> bytes:
     features = gpd.GeoDataFrame.from_features(json.loads(features_json), crs="EPSG:4326")
@@ -150,7 +156,7 @@ def campus_ui() -> None:
         st.markdown("**Key**: " + " ".join(
             f'<span style="white-space:nowrap"><span style="background:{colour};padding:0 0.6em;'
             f'border:1px solid #333"></span> {use}</span>'
-            for use, colour in zip(uses, seen)) + ' · 🟢 tree · ╌ fence · numbers = capacity',
+            for use, colour in zip(uses, seen, strict=False)) + ' · 🟢 tree · ╌ fence · numbers = capacity',
             unsafe_allow_html=True)
         if warning := key_warning(len(uses)):
             st.warning(warning)
@@ -380,19 +386,14 @@ def colour_ui() -> None:
         st.dataframe(pd.DataFrame(flagged), hide_index=True, key="maps.flagged")
     else:
         st.success("No pair falls under ΔE 12 for any of the three simulated deficiencies.")
-    world = countries_data()
-    indices, labels = quantile_classes(population_density(world).tolist(), classes)
-    classes_by_name = alt.Data(values=[{"name": name, "density": labels[index]}
-                                       for name, index in zip(world["name"], indices)])
+    breaks = density_breaks(len(colours))
     views = []
     for vision in VISIONS:
-        views.append(alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).transform_lookup(
-            lookup="properties.name", from_=alt.LookupData(data=classes_by_name, key="name", fields=["density"]),
-        ).encode(
-            color=alt.Color("density:N", title="people per km²", sort=labels,
-                            scale=alt.Scale(domain=labels, range=seen[vision][:len(labels)])),
+        views.append(alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
+            color=alt.Color("properties.density:Q", title="people per km²",
+                            scale=alt.Scale(type="threshold", domain=breaks, range=seen[vision][:len(breaks) + 1])),
             tooltip=[alt.Tooltip("properties.name:N", title="country"),
-                     alt.Tooltip("density:N", title="people per km²")],
+                     alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f")],
         ).project(type="equalEarth").properties(width=300, height=160, title=f"as seen: {vision}"))
     grid = alt.vconcat(alt.hconcat(*views[:2]), alt.hconcat(*views[2:]))
     st.altair_chart(styled_chart(grid), width="content", key="maps.choropleth")
@@ -417,7 +418,7 @@ def type_ui() -> None:
               "polygons, each with a row of attributes.")
     for row in ((SANS, SERIF), (SERIF, SANS)):
         columns = st.columns(2)
-        for column, body in zip(columns, row):
+        for column, body in zip(columns, row, strict=True):
             heading = SANS if body == SERIF else SERIF
             label = "sans-serif heading, serif body" if body == SERIF else "serif heading, sans-serif body"
             column.markdown(
@@ -426,7 +427,7 @@ def type_ui() -> None:
                 f'<p style="font-family:{body};font-size:{size}px;line-height:1.45;margin:0.4em 0">{sample}</p>'
                 f'<small>{label}</small></div>', unsafe_allow_html=True)
     counters = st.columns(2)
-    for column, (label, family) in zip(counters, (("Serif", SERIF), ("Sans-serif", SANS))):
+    for column, (label, family) in zip(counters, (("Serif", SERIF), ("Sans-serif", SANS)), strict=True):
         column.markdown(f'<div style="font-family:{family};font-size:{size * 3}px;line-height:1.1">aeobdg</div>'
                         f'<small>{label}, counters at {size * 3} px</small>', unsafe_allow_html=True)
     write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written

@@ -13,7 +13,7 @@ from lib.colour import (
     key_warning,
     linear_to_srgb,
     palette,
-    quantile_classes,
+    quantile_breaks,
     simulate_colour_blindness,
     srgb_to_lab,
 )
@@ -72,7 +72,8 @@ def test_more_than_seven_colours_gets_a_warning() -> None:
     assert "8 colours" in key_warning(8)
 
 
-def test_quantile_classes_split_into_equal_counts() -> None:
-    indices, labels = quantile_classes(list(range(1, 13)), 4)
-    assert np.bincount(indices).tolist() == [3, 3, 3, 3]
-    assert len(labels) == 4
+def test_quantile_breaks_split_into_equal_counts() -> None:
+    values = list(range(1, 13))
+    breaks = quantile_breaks(values, 4)
+    assert breaks == pytest.approx([3.75, 6.5, 9.25])
+    assert np.bincount(np.searchsorted(breaks, values)).tolist() == [3, 3, 3, 3]
