@@ -390,11 +390,11 @@ def colour_ui() -> None:
     views = []
     for vision in VISIONS:
         views.append(alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
-            color=alt.Color("properties.density:Q", title="people per km²",
+            color=alt.Color("properties.density:Q", title="people per km²", legend=alt.Legend(format=",.0f"),
                             scale=alt.Scale(type="threshold", domain=breaks, range=seen[vision][:len(breaks) + 1])),
             tooltip=[alt.Tooltip("properties.name:N", title="country"),
                      alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f")],
-        ).project(type="equalEarth").properties(width=300, height=160, title=f"as seen: {vision}"))
+        ).project(type="equalEarth").properties(width=270, height=150, title=f"as seen: {vision}"))
     grid = alt.vconcat(alt.hconcat(*views[:2]), alt.hconcat(*views[2:]))
     st.altair_chart(styled_chart(grid), width="content", key="maps.choropleth")
     st.caption("Simulation: Machado, Oliveira and Fernandes (2009), severity 1 (complete dichromacy), in linear "
