@@ -271,6 +271,15 @@ def world_layers_ui(projection: alt.Projection, width: int, height: int, tissot:
     return alt.layer(*layers).project(**projection).properties(width=width, height=height)
 
 
+def charts_grid_ui(charts: list[alt.TopLevelMixin], key: str) -> None:
+    """Charts two to a row, each styled on its own (presenter mode cannot resize a concatenated chart)."""
+    for start in range(0, len(charts), 2):
+        for offset, column in enumerate(st.columns(2)):
+            if start + offset < len(charts):
+                column.altair_chart(styled_chart(charts[start + offset]), width="content",
+                                    key=f"{key}.{start + offset}")
+
+
 @st.fragment
 def projections_ui() -> None:
     st.markdown("Every flat map stretches the round Earth somehow. **Mercator** keeps angles and local shapes "
@@ -286,9 +295,8 @@ def projections_ui() -> None:
             options["fit"] = MERCATOR_EXTENT
         if projection_type == "orthographic":
             options["rotate"] = [0, -30, 0]
-        charts.append(world_layers_ui(options, 310, 230, tissot).properties(title=title))
-    grid = alt.vconcat(alt.hconcat(*charts[:2]), alt.hconcat(*charts[2:]))
-    st.altair_chart(styled_chart(grid), width="content", key="maps.projections_chart")
+        charts.append(world_layers_ui(options, 300, 230, tissot).properties(title=title))
+    charts_grid_ui(charts, "maps.projection")
     write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
@@ -324,7 +332,7 @@ def move_ui() -> None:
                "The Earth is an ellipsoid, so a plain turn of the globe would keep area only to about 1%; this one turns "
                "the equal-area (authalic) sphere instead, which keeps it to a fraction of a percent.")
     original = countries.loc[countries["name"] == name, "geometry"].iloc[0]
-    shapes = gpd.GeoDataFrame({"what": [f"{name} at home", f"{name} moved", "United Kingdom"]},
+    shapes = gpd.GeoDataFrame({"what": [f"{name} at home", f"{name} moved", "UK"]},
                               geometry=[original, moved,
                                         countries.loc[countries["name"] == "United Kingdom", "geometry"].iloc[0]],
                               crs="EPSG:4326")
@@ -337,11 +345,11 @@ def move_ui() -> None:
             fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
         highlight = alt.Chart(geo_data(geojson_dict(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
             color=alt.Color("properties.what:N", scale=alt.Scale(
-                domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"]), title=None),
+                domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"]), title=None, legend=alt.Legend(orient="bottom")),
             fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
         views.append(alt.layer(land, highlight).project(type=projection_type, fit=window)
-                     .properties(width=320, height=300, title=title))
-    st.altair_chart(styled_chart(alt.hconcat(*views)), width="content", key="maps.move_chart")
+                     .properties(width=300, height=300, title=title))
+    charts_grid_ui(views, "maps.move")
     write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
@@ -389,14 +397,21 @@ def colour_ui() -> None:
     breaks = density_breaks(len(colours))
     views = []
     for vision in VISIONS:
-        views.append(alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
-            color=alt.Color("properties.density:Q", title="people per km²", legend=alt.Legend(format=",.0f"),
+        land = alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
+            color=alt.Color("properties.density:Q", legend=None,
                             scale=alt.Scale(type="threshold", domain=breaks, range=seen[vision][:len(breaks) + 1])),
             tooltip=[alt.Tooltip("properties.name:N", title="country"),
                      alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f")],
-        ).project(type="equalEarth").properties(width=270, height=150, title=f"as seen: {vision}"))
-    grid = alt.vconcat(alt.hconcat(*views[:2]), alt.hconcat(*views[2:]))
-    st.altair_chart(styled_chart(grid), width="content", key="maps.choropleth")
+        )
+        # the sphere sets the projection's extent (and the sea), as in the projection gallery
+        sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f3f6f8", stroke="#9bb")
+        views.append(alt.layer(sphere, land).project(type="equalEarth")
+                     .properties(width=300, height=160, title=f"as seen: {vision}"))
+    bounds = [f"{value:,.0f}" for value in breaks]
+    st.markdown("**Population density, people per km²**, classes 1 to " f"{len(bounds) + 1}: under {bounds[0]}, "
+                + ", ".join(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False))
+                + f", over {bounds[-1]} (quantiles, so each class holds about as many countries).")
+    charts_grid_ui(views, "maps.choropleth")
     st.caption("Simulation: Machado, Oliveira and Fernandes (2009), severity 1 (complete dichromacy), in linear "
                "sRGB. Population density classes by quantile, Natural Earth population estimates.")
     write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written

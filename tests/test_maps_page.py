@@ -56,3 +56,19 @@ def test_a_red_green_scheme_is_flagged_and_eight_colours_warned(at) -> None:
     at.slider(key="maps.classes").set_value(8).run()
     assert any("8 colours in one key" in warning.value for warning in at.warning)
     assert not any("hard to tell apart" in warning.value for warning in at.warning)
+
+
+def test_presenter_mode_draws_every_chart() -> None:
+    # styled_chart cannot resize a concatenated chart, so the page draws each chart on its own
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import HOME, PAGE_TIMEOUT_S
+
+    app = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    app.session_state["presenter"] = True
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception, app.exception
+    # 4 projections, 2 move views, the swatches and 4 choropleths, each resized on its own
+    assert len(app.get("vega_lite_chart")) == 11
