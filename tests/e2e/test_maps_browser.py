@@ -1,10 +1,13 @@
 """The maps page in Chromium with the internet cut off: the campus map must still draw its features."""
 from __future__ import annotations
 
+import io
+import zipfile
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
+from lib.spatial_io import export_features, load_campus
 from tests.e2e.conftest import open_app_page, wait_until_idle
 
 TITLE = "Maps and projections"
@@ -88,11 +91,6 @@ def test_a_drawn_polygon_gets_attributes_and_survives_zooming(page, app_url) -> 
 
 
 def test_an_upload_without_a_crs_asks_for_one_and_a_bad_file_changes_nothing(page, app_url, tmp_path) -> None:
-    import io
-    import zipfile
-
-    from lib.spatial_io import export_features, load_campus
-
     with zipfile.ZipFile(io.BytesIO(export_features(load_campus().to_crs("EPSG:27700"), "shapefile"))) as archive:
         members = {name: archive.read(name) for name in archive.namelist() if not name.endswith(".prj")}
     upload = tmp_path / "qgis_bng.zip"
