@@ -8,7 +8,9 @@ import zipfile
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
+from pyproj import CRS
 
 from lib import spatial_io
 from lib.spatial_io import (
@@ -216,3 +218,23 @@ def test_a_fake_geopackage_is_refused() -> None:
 def test_an_unknown_file_type_is_refused() -> None:
     with pytest.raises(SpatialFileError, match="upload a zipped shapefile"):
         read_spatial_upload("campus.kml", b"<kml/>")
+
+
+def test_a_qgis_style_esri_prj_in_british_national_grid_is_understood(campus) -> None:
+    # QGIS writes a shapefile's .prj as ESRI-flavoured WKT 1
+    members = _members(export_features(campus.to_crs("EPSG:27700"), "shapefile"))
+    esri_wkt = CRS("EPSG:27700").to_wkt("WKT1_ESRI").encode()
+    qgis_like = {name: (esri_wkt if name.endswith(".prj") else data) for name, data in members.items()}
+    result = read_spatial_upload("qgis.zip", _zip(qgis_like))
+    assert result.source_crs == "EPSG:27700"
+    back = _sorted(result.features)
+    assert back.geometry.normalize().geom_equals_exact(_sorted(campus).geometry.normalize(), tolerance=1e-7).all()
+
+
+def test_a_geopackage_without_a_crs_asks_for_one(campus, tmp_path) -> None:
+    path = tmp_path / "nocrs.gpkg"
+    trees = campus[campus["kind"] == "tree"].set_crs(None, allow_override=True)
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        pyogrio.write_dataframe(trees, path, driver="GPKG")
+    with pytest.raises(CrsNeeded, match="choose the CRS"):
+        read_spatial_upload("nocrs.gpkg", path.read_bytes())
