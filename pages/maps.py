@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import altair as alt
 import geopandas as gpd
@@ -339,18 +340,39 @@ def move_ui() -> None:
     lon, lat = float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"])
     window = {"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiPoint", "coordinates": [[lon - 35, max(lat - 22, -80)], [lon + 35, min(lat + 22, 80)]]}}
-    views = []
-    for projection_type, title in (("mercator", "Mercator"), ("equalEarth", "Equal Earth (equal-area)")):
+    st.caption("Click either map to move the country's centre to that spot.")
+    columns = st.columns(2)
+    for column, (projection_type, title) in zip(
+            columns, (("mercator", "Mercator"), ("equalEarth", "Equal Earth (equal-area)")), strict=True):
         land = alt.Chart(WORLD).mark_geoshape(
             fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
         highlight = alt.Chart(geo_data(geojson_dict(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
-            color=alt.Color("properties.what:N", scale=alt.Scale(
-                domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"]), title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
+                domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"])),
             fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
-        views.append(alt.layer(land, highlight).project(type=projection_type, fit=window)
-                     .properties(width=300, height=300, title=title))
-    charts_grid_ui(views, "maps.move")
+        chart = alt.layer(land, highlight, click_grid_ui(lon, lat)).project(type=projection_type, fit=window).properties(
+            width=300, height=300, title=title)
+        chart_key = f"maps.move.{projection_type}"
+        column.altair_chart(styled_chart(chart), width="content", key=chart_key,
+                            on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
     write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
+
+
+def click_grid_ui(lon: float, lat: float) -> alt.Chart:
+    """Invisible points every degree around the view, made in the browser, so a click reports a lon/lat."""
+    place = alt.selection_point(name="place", fields=["lon", "lat"], on="click", nearest=True, clear=False)
+    south, north = max(round(lat) - 30, -75), min(round(lat) + 30, 75)
+    return alt.Chart(alt.sequence(round(lon) - 45, round(lon) + 46, 1, as_="lon")).transform_calculate(
+        lat=f"sequence({south}, {north + 1}, 1)").transform_filter("datum.lon >= -180 && datum.lon <= 180",
+    ).transform_flatten(["lat"]).mark_point(opacity=0, size=1).encode(
+        longitude="lon:Q", latitude="lat:Q").add_params(place)
+
+
+def _place_where_clicked(chart_key: str) -> None:
+    picked = (st.session_state.get(chart_key) or {}).get("selection", {}).get("place") or []
+    if picked and "lon" in picked[0] and "lat" in picked[0]:
+        st.session_state["maps.lon"] = float(picked[0]["lon"])
+        st.session_state["maps.lat"] = float(picked[0]["lat"])
 
 
 def _japan_beside_britain() -> None:

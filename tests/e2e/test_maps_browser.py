@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from urllib.parse import urlsplit
 
@@ -116,3 +117,21 @@ def test_an_upload_without_a_crs_asks_for_one_and_a_bad_file_changes_nothing(pag
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(not_a_zip))
     expect(page.get_by_text("Not imported: This file is not a zip archive")).to_be_visible()
     expect(page.get_by_text("Imported (17 features")).to_be_visible()
+
+
+def test_clicking_the_map_moves_the_country_there(page, app_url) -> None:
+    open_app_page(page, app_url, "maps", TITLE)
+    page.get_by_role("tab", name="Move a country").click()
+    longitude = page.get_by_test_id("stSlider").filter(has_text="longitude")
+    expect(longitude).to_contain_text("-25.00")
+    chart = page.locator("[data-testid=stVegaLiteChart]:visible").first.locator("svg").first
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + 0.85 * box["width"], box["y"] + 0.4 * box["height"])
+    wait_until_idle(page)
+    expect(longitude).not_to_contain_text("-25.00")
+    # the click was right of the centre, so east of where the country was
+    text = longitude.inner_text()
+    value = re.search(r"longitude\s*(-?\d+\.\d+)", text)
+    assert value and float(value.group(1)) > -25.0, text
