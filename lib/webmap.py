@@ -99,7 +99,8 @@ def category_colours(values: list[str], colours: list[str]) -> dict[str, str]:
     return dict(zip(categories, colours, strict=False))
 
 
-def campus_map(campus: gpd.GeoDataFrame, colour_by: str, colours: list[str], with_tiles: bool = True) -> folium.Map:
+def campus_map(campus: gpd.GeoDataFrame, colour_by: str, colours: list[str], with_tiles: bool = True,
+               tree_colour: str = TREE_COLOUR) -> folium.Map:
     """Campus features in three layers (trees, fence, buildings) with tooltips, capacity labels and Draw tools.
 
     Buildings are filled by `colour_by` (a column such as 'use'), one colour per category.
@@ -136,7 +137,7 @@ def campus_map(campus: gpd.GeoDataFrame, colour_by: str, colours: list[str], wit
     folium.GeoJson(
         _feature_collection(points, ["name", "species", "height_m"]), name="Trees",
         marker=folium.CircleMarker(radius=7, fill=True, fill_opacity=0.9, color="#ffffff", weight=1.5,
-                                   fill_color=TREE_COLOUR),
+                                   fill_color=tree_colour),
         tooltip=folium.GeoJsonTooltip(fields=["name", "species", "height_m"],
                                       aliases=["Tree", "Species", "Height (m)"]),
     ).add_to(web_map)

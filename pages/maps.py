@@ -33,7 +33,7 @@ from lib.spatial_io import (
     read_spatial_upload,
 )
 from lib.urlcodec import UrlParam
-from lib.webmap import campus_map, visitor_layer
+from lib.webmap import TREE_COLOUR, campus_map, visitor_layer
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui, write_to_url
 
@@ -143,8 +143,9 @@ def campus_ui() -> None:
                      help="Simulated with Machado et al. (2009); see the Colour tab.")
     uses = sorted(campus.loc[campus["kind"] == "building", "use"].dropna().unique())
     colours = palette(st.session_state["maps.building_scheme"], max(3, len(uses)))
-    seen = simulate_colour_blindness(colours, st.session_state["maps.campus_vision"])
-    web_map = campus_map(campus, "use", seen)
+    vision = st.session_state["maps.campus_vision"]
+    seen = simulate_colour_blindness(colours, vision)
+    web_map = campus_map(campus, "use", seen, tree_colour=simulate_colour_blindness([TREE_COLOUR], vision)[0])
     layers = [visitor_layer(mine)]
     if imported is not None:
         layers.append(visitor_layer(imported, name="Imported"))
@@ -216,9 +217,10 @@ def export_ui(features: gpd.GeoDataFrame) -> None:
     columns = st.columns([2, 2, 3])
     file_format = columns[0].radio("Format", list(FORMATS), format_func=lambda key: FORMATS[key][0],
                                    key="maps.export_format")
-    owner = columns[1].text_input("Owner", value="Data Science Cornwall Lab visitor", key="maps.meta.owner")
-    notice = columns[1].text_input("Copyright", value="© the authors; campus features are approximate",
-                                   key="maps.meta.copyright")
+    st.session_state.setdefault("maps.meta.owner", "Data Science Cornwall Lab visitor")
+    st.session_state.setdefault("maps.meta.copyright", "© the authors; campus features are approximate")
+    owner = columns[1].text_input("Owner", key="maps.meta.owner")
+    notice = columns[1].text_input("Copyright", key="maps.meta.copyright")
     label, suffix, mime = FORMATS[file_format]
     data = export_bytes(features.to_json(na="null"), file_format, owner, notice)
     columns[2].download_button(f"Download {label} (.{suffix})", data, file_name=f"penryn_campus.{suffix}",
@@ -256,14 +258,13 @@ def import_ui() -> None:
         st.rerun(scope="fragment")
     st.success(f"Imported {len(result.features)} features from {', '.join(result.layers)} "
                f"(CRS {result.source_crs}, shown in EPSG:4326)."
-               + (f" Metadata: {result.metadata}" if result.metadata else ""))
+               + ("".join(f" {key.capitalize()}: {value}." for key, value in result.metadata.items())))
 
 
 def world_layers_ui(projection: alt.Projection, width: int, height: int, tissot: bool) -> alt.LayerChart:
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#e8f1f8", stroke="#9bb")
     graticule = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#9bb", strokeWidth=0.5, filled=False)
-    land = alt.Chart(WORLD).mark_geoshape(fill="#c8c2b4", stroke="#ffffff",
-                                                              strokeWidth=0.3).encode(
+    land = alt.Chart(WORLD).mark_geoshape(fill="#c8c2b4", stroke="#ffffff", strokeWidth=0.3).encode(
         tooltip=alt.Tooltip("properties.name:N", title="country"))
     layers = [sphere, graticule, land]
     if tissot:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from tests.conftest import open_page
+from lib.colour import palette, simulate_colour_blindness
+from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
 PAGE = "pages/maps.py"
 
@@ -60,10 +62,6 @@ def test_a_red_green_scheme_is_flagged_and_eight_colours_warned(at) -> None:
 
 def test_presenter_mode_draws_every_chart() -> None:
     # styled_chart cannot resize a concatenated chart, so the page draws each chart on its own
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import HOME, PAGE_TIMEOUT_S
-
     app = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
     app.session_state["presenter"] = True
     app.run()
@@ -72,3 +70,16 @@ def test_presenter_mode_draws_every_chart() -> None:
     assert not app.exception, app.exception
     # 4 projections, 2 move views, the swatches and 4 choropleths, each resized on its own
     assert len(app.get("vega_lite_chart")) == 11
+
+
+def test_campus_key_shows_the_colours_a_deuteranope_would_see(at) -> None:
+    def key_text(app) -> str:
+        return next(markdown.value for markdown in app.markdown if markdown.value.startswith("**Key**"))
+
+    first_use = palette("Okabe-Ito", 6)[0].lower()
+    assert f"background:{first_use}" in key_text(at)
+    at.selectbox(key="maps.campus_vision").set_value("deuteranopia").run()
+    assert not at.exception
+    seen = simulate_colour_blindness([first_use], "deuteranopia")[0]
+    assert seen != first_use
+    assert f"background:{seen}" in key_text(at)
