@@ -108,6 +108,21 @@ def geometry_kind(geometry_type: str) -> str:
     return LAYER_OF_GEOMETRY[geometry_type]
 
 
+def drawn_geometry_problem(geometry: dict) -> str | None:
+    """Why a geometry drawn on the map cannot be kept (unsupported type, invalid shape), or None if it can."""
+    try:
+        geometry_kind(str(geometry.get("type")))
+        shape = shapely.geometry.shape(geometry)
+    except (SpatialFileError, ValueError, TypeError, AttributeError, KeyError) as error:
+        return str(error) or "This drawing is not a geometry."
+    if shape.is_empty:
+        return "This drawing is empty."
+    if not shape.is_valid:
+        return (f"This shape is invalid ({shapely.is_valid_reason(shape)}): a polygon's edges must not cross. "
+                "Draw it again.")
+    return None
+
+
 def shapefile_field_names(columns: list[str]) -> dict[str, str]:
     """Map each column to a unique name of at most 10 characters (the dBase limit a shapefile inherits)."""
     mapping: dict[str, str] = {}

@@ -26,9 +26,9 @@ from lib.spatial_io import (
     CrsNeeded,
     ExportMetadata,
     SpatialFileError,
+    drawn_geometry_problem,
     export_features,
     features_from_records,
-    geometry_kind,
     load_campus,
     read_spatial_upload,
 )
@@ -201,10 +201,8 @@ def attributes_form_ui(pending: list[dict]) -> None:
         use = st.text_input("Use (buildings)", key="maps.form.use")
         if st.form_submit_button("Save feature"):
             geometry = pending[choice]["geometry"]
-            try:
-                geometry_kind(geometry["type"])
-            except SpatialFileError as error:
-                st.error(str(error))
+            if problem := drawn_geometry_problem(geometry):
+                st.error(problem)
                 return
             st.session_state["maps.features"].append({
                 "kind": kind, "name": name.strip() or labels[choice], "use": use.strip() or None,

@@ -16,6 +16,7 @@ from lib import spatial_io
 from lib.spatial_io import (
     CrsNeeded,
     SpatialFileError,
+    drawn_geometry_problem,
     export_features,
     features_from_records,
     load_campus,
@@ -238,3 +239,12 @@ def test_a_geopackage_without_a_crs_asks_for_one(campus, tmp_path) -> None:
         pyogrio.write_dataframe(trees, path, driver="GPKG")
     with pytest.raises(CrsNeeded, match="choose the CRS"):
         read_spatial_upload("nocrs.gpkg", path.read_bytes())
+
+
+def test_a_drawing_is_checked_before_it_is_kept() -> None:
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    bow_tie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+    assert drawn_geometry_problem(square) is None
+    assert drawn_geometry_problem({"type": "Point", "coordinates": [-5.12, 50.17]}) is None
+    assert "Self-intersection" in drawn_geometry_problem(bow_tie)
+    assert "not supported" in drawn_geometry_problem({"type": "GeometryCollection", "geometries": []})
