@@ -1,6 +1,483 @@
-"""🗺️ Maps and projections: not built yet; this page says so plainly rather than faking a demo."""
+"""Maps and projections: spatial data as QGIS shows it, projections you can feel, colour and type for maps."""
+from __future__ import annotations
+
+import json
+from functools import partial
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
+
+from lib.colour import (
+    DEFICIENCIES,
+    SCHEMES,
+    confusable_pairs,
+    key_warning,
+    palette,
+    quantile_breaks,
+    simulate_colour_blindness,
+)
+from lib.geo import load_countries, move_country, population_density, tissot_circles
+from lib.spatial_io import (
+    CRS_CHOICES,
+    KINDS,
+    CrsNeeded,
+    ExportMetadata,
+    SpatialFileError,
+    drawn_geometry_problem,
+    export_features,
+    features_from_records,
+    load_campus,
+    read_spatial_upload,
+)
+from lib.urlcodec import UrlParam
+from lib.webmap import TREE_COLOUR, campus_map, visitor_layer
+from ui.layout import styled_chart
+from ui.urlstate import restore_from_url, share_link_ui, write_to_url
+
+QUALITATIVE = tuple(SCHEMES["qualitative"])
+ALL_SCHEMES = tuple(name for names in SCHEMES.values() for name in names)
+VISIONS = ("normal", *DEFICIENCIES)
+PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
+               ("equalEarth", "Equal Earth (equal-area)"),
+               ("naturalEarth1", "Natural Earth (a compromise)"),
+               ("orthographic", "Orthographic (the globe from space)"))
+# Fitting Mercator to these corners keeps the poles, which it sends to infinity, off the chart.
+MERCATOR_EXTENT = {"type": "Feature", "properties": {},
+                   "geometry": {"type": "MultiPoint", "coordinates": [[-179.9, -60.0], [179.9, 80.0]]}}
+# The browser fetches the countries once from the app's static folder and caches them, so a slider move
+# sends a small chart spec instead of 430 kB of coordinates (static/maps/countries.geojson, made by
+# lib.geo.countries_geojson_text from data/maps/; a test keeps the two identical).
+WORLD = alt.UrlData("/app/static/maps/countries.geojson", format=alt.DataFormat(property="features", type="json"))
+FORMATS = {"shapefile": ("Zipped shapefile", "zip", "application/zip"),
+           "geopackage": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
+           "geojson": ("GeoJSON", "geojson", "application/geo+json")}
+
+SETTINGS = [
+    UrlParam("maps.building_scheme", "Okabe-Ito", choices=QUALITATIVE),
+    UrlParam("maps.campus_vision", "normal", choices=VISIONS),
+    UrlParam("maps.tissot", False),
+    UrlParam("maps.country", "Japan"),
+    UrlParam("maps.lon", -25.0, minimum=-180.0, maximum=180.0),
+    UrlParam("maps.lat", 53.0, minimum=-75.0, maximum=75.0),
+    UrlParam("maps.scheme", "YlGnBu", choices=ALL_SCHEMES),
+    UrlParam("maps.classes", 5, minimum=3, maximum=11),
+    UrlParam("maps.type_size", 18, minimum=10, maximum=40),
+]
+restore_from_url(SETTINGS)
+
+
+@st.cache_data(show_spinner=False)
+def countries_data() -> gpd.GeoDataFrame:
+    return load_countries()
+
+
+@st.cache_data(show_spinner=False)
+def campus_data() -> gpd.GeoDataFrame:
+    return load_campus()
+
+
+@st.cache_data(show_spinner=False)
+def tissot_data() -> gpd.GeoDataFrame:
+    return tissot_circles()
+
+
+def geojson_dict(features: gpd.GeoDataFrame) -> dict:
+    return json.loads(features.to_json(drop_id=True))
+
+
+def geo_data(collection: dict) -> alt.Data:
+    """GeoJSON handed to Vega as values (a GeoDataFrame would be flattened to a table on the way)."""
+    return alt.Data(values=collection, format=alt.DataFormat(property="features", type="json"))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def moved_country(name: str, to_lon: float, to_lat: float):
+    return move_country(countries_data(), name, to_lon, to_lat)
+
+
+@st.cache_data(show_spinner=False)
+def density_breaks(classes: int) -> list[float]:
+    """Quantile breaks of population density; the browser's copy of the countries carries each density."""
+    return quantile_breaks(population_density(countries_data()).tolist(), classes)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def export_bytes(features_json: str, file_format: str, owner: str, notice: str) -> bytes:
+    features = gpd.GeoDataFrame.from_features(json.loads(features_json), crs="EPSG:4326")
+    return export_features(features, file_format, ExportMetadata(owner=owner, copyright=notice))
+
+
+def visitor_features() -> gpd.GeoDataFrame:
+    records = st.session_state.setdefault("maps.features", [])
+    return features_from_records(records) if records else campus_data().iloc[0:0]
+
+
+def geometry_key(geometry: dict) -> str:
+    return json.dumps(geometry, sort_keys=True)
+
 
 st.title("🗺️ Maps and projections")
-st.caption("From the talk “Design for Data Visualisation, and Introduction to Maps and Spatial Data”")
-st.info("This page is coming soon: its demos are being built (issue 4). Nothing here is simulated in the meantime.")
+st.caption("From the talk “Design for Data Visualisation, and Introduction to Maps and Spatial Data” "
+           "(Data Science Cornwall, 2019)")
+st.markdown("Spatial data is ordinary data with a **where** attached: points, lines and polygons, each with a "
+            "table of attributes, and a **coordinate reference system (CRS)** that says what the numbers mean. "
+            "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
+            "the map quietly lies about size.")
+
+campus_tab, projection_tab, move_tab, colour_tab, type_tab = st.tabs(
+    ["📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type"])
+
+
+@st.fragment
+def campus_ui() -> None:
+    campus = campus_data()
+    mine = visitor_features()
+    imported = st.session_state.get("maps.imported")
+    left, right = st.columns([3, 2])
+    with right:
+        st.selectbox("Building colours (one per use)", QUALITATIVE, key="maps.building_scheme")
+        st.selectbox("See the map as", VISIONS, key="maps.campus_vision",
+                     help="Simulated with Machado et al. (2009); see the Colour tab.")
+    uses = sorted(campus.loc[campus["kind"] == "building", "use"].dropna().unique())
+    colours = palette(st.session_state["maps.building_scheme"], max(3, len(uses)))
+    vision = st.session_state["maps.campus_vision"]
+    seen = simulate_colour_blindness(colours, vision)
+    web_map = campus_map(campus, "use", seen, tree_colour=simulate_colour_blindness([TREE_COLOUR], vision)[0])
+    layers = [visitor_layer(mine)]
+    if imported is not None:
+        layers.append(visitor_layer(imported, name="Imported"))
+    with left:
+        st.caption("Penryn campus (features are hand-made approximations, not a survey). Offline, the background "
+                   "tiles stay grey but every feature still draws: the map's code is served by this app.")
+        returned = st_folium(web_map, key="maps.campus_map", height=520, use_container_width=True,
+                             returned_objects=["all_drawings"], feature_group_to_add=layers)
+    with right:
+        st.markdown("**Key**: " + " ".join(
+            f'<span style="white-space:nowrap"><span style="background:{colour};padding:0 0.6em;'
+            f'border:1px solid #333"></span> {use}</span>'
+            for use, colour in zip(uses, seen, strict=False)) + ' · 🟢 tree · ╌ fence · numbers = capacity',
+            unsafe_allow_html=True)
+        if warning := key_warning(len(uses)):
+            st.warning(warning)
+    drawings = (returned or {}).get("all_drawings") or []
+    saved = {geometry_key(record["geometry"]) for record in st.session_state["maps.features"]}
+    pending = [drawing for drawing in drawings if drawing.get("geometry")
+               and geometry_key(drawing["geometry"]) not in saved]
+    with right:
+        attributes_form_ui(pending)
+    st.subheader("Attribute table")
+    st.caption(f"{len(campus)} campus features and {len(mine)} of your own.")
+    table = pd.concat([campus.assign(source="campus"), mine.assign(source="you")], ignore_index=True)
+    table.insert(0, "geometry type", table.geometry.geom_type)
+    st.dataframe(pd.DataFrame(table.drop(columns="geometry")), hide_index=True, width="stretch",
+                 key="maps.table")
+    if imported is not None:
+        st.markdown(f"**Imported** ({len(imported)} features, shown in pink on the map)")
+        st.dataframe(pd.DataFrame(imported.drop(columns="geometry")), hide_index=True, width="stretch")
+    export_ui(table.drop(columns=["geometry type", "source"]))
+    import_ui()
+    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
+
+
+def attributes_form_ui(pending: list[dict]) -> None:
+    st.markdown("**Add your own**: draw a point, line or polygon with the tools on the map, then describe it here.")
+    if not pending:
+        st.caption("No new drawing yet.")
+        return
+    labels = [f"Drawing {index + 1}: {drawing['geometry']['type']}" for index, drawing in enumerate(pending)]
+    with st.form("maps.attributes", clear_on_submit=True):
+        choice = st.selectbox("Which drawing", range(len(pending)), format_func=labels.__getitem__,
+                              key="maps.form.drawing")
+        name = st.text_input("Name", key="maps.form.name")
+        kind = st.selectbox("Kind", KINDS, key="maps.form.kind")
+        species = st.text_input("Species (trees)", key="maps.form.species")
+        height = st.number_input("Height in metres", min_value=0.0, max_value=200.0, value=None,
+                                 key="maps.form.height")
+        capacity = st.number_input("Capacity (buildings)", min_value=0, max_value=100_000, value=None, step=1,
+                                   key="maps.form.capacity")
+        use = st.text_input("Use (buildings)", key="maps.form.use")
+        if st.form_submit_button("Save feature"):
+            geometry = pending[choice]["geometry"]
+            if problem := drawn_geometry_problem(geometry):
+                st.error(problem)
+                return
+            st.session_state["maps.features"].append({
+                "kind": kind, "name": name.strip() or labels[choice], "use": use.strip() or None,
+                "capacity": capacity, "species": species.strip() or None, "height_m": height, "geometry": geometry})
+            st.rerun(scope="fragment")
+
+
+def export_ui(features: gpd.GeoDataFrame) -> None:
+    st.subheader("Export")
+    columns = st.columns([2, 2, 3])
+    file_format = columns[0].radio("Format", list(FORMATS), format_func=lambda key: FORMATS[key][0],
+                                   key="maps.export_format")
+    st.session_state.setdefault("maps.meta.owner", "Data Science Cornwall Lab visitor")
+    st.session_state.setdefault("maps.meta.copyright", "© the authors; campus features are approximate")
+    owner = columns[1].text_input("Owner", key="maps.meta.owner")
+    notice = columns[1].text_input("Copyright", key="maps.meta.copyright")
+    label, suffix, mime = FORMATS[file_format]
+    data = export_bytes(features.to_json(na="null"), file_format, owner, notice)
+    columns[2].download_button(f"Download {label} (.{suffix})", data, file_name=f"penryn_campus.{suffix}",
+                               mime=mime, key="maps.download", on_click="ignore")
+    columns[2].caption("A shapefile holds one geometry type, so the zip has one layer each for points, lines and "
+                       "polygons; field names fit its 10-character limit; ownership goes in a METADATA.txt. "
+                       "GeoPackage and GeoJSON carry it inside.")
+
+
+def import_ui() -> None:
+    st.subheader("Import")
+    upload = st.file_uploader("A zipped shapefile, GeoPackage or GeoJSON (from here or from QGIS)",
+                              type=["zip", "gpkg", "geojson", "json"], key="maps.upload")
+    if upload is None:
+        return
+    assume = st.session_state.get("maps.import_crs") if st.session_state.get("maps.crs_for") == upload.file_id \
+        else None
+    try:
+        result = read_spatial_upload(upload.name, upload.getvalue(), assume_crs=assume)
+    except CrsNeeded as error:
+        st.warning(str(error))
+        crs = st.selectbox("The file's CRS", list(CRS_CHOICES), format_func=lambda code: f"{code}: {CRS_CHOICES[code]}",
+                           key="maps.import_crs_choice")
+        if st.button("Use this CRS", key="maps.import_crs_apply"):
+            st.session_state["maps.import_crs"] = crs
+            st.session_state["maps.crs_for"] = upload.file_id
+            st.rerun(scope="fragment")
+        return
+    except SpatialFileError as error:
+        st.error(f"Not imported: {error}")
+        return
+    if st.session_state.get("maps.imported_id") != upload.file_id:
+        st.session_state["maps.imported"] = result.features
+        st.session_state["maps.imported_id"] = upload.file_id
+        st.rerun(scope="fragment")
+    st.success(f"Imported {len(result.features)} features from {', '.join(result.layers)} "
+               f"(CRS {result.source_crs}, shown in EPSG:4326)."
+               + ("".join(f" {key.capitalize()}: {value}." for key, value in result.metadata.items())))
+
+
+def world_layers_ui(projection: alt.Projection, width: int, height: int, tissot: bool) -> alt.LayerChart:
+    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#e8f1f8", stroke="#9bb")
+    graticule = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#9bb", strokeWidth=0.5, filled=False)
+    land = alt.Chart(WORLD).mark_geoshape(fill="#c8c2b4", stroke="#ffffff", strokeWidth=0.3).encode(
+        tooltip=alt.Tooltip("properties.name:N", title="country"))
+    layers = [sphere, graticule, land]
+    if tissot:
+        layers.append(alt.Chart(geo_data(geojson_dict(tissot_data()[["geometry"]]))).mark_geoshape(
+            fill="#D55E00", fillOpacity=0.45, stroke="#D55E00", clip=True))
+    return alt.layer(*layers).project(**projection).properties(width=width, height=height)
+
+
+def charts_grid_ui(charts: list[alt.TopLevelMixin], key: str) -> None:
+    """Charts two to a row, each styled on its own (presenter mode cannot resize a concatenated chart)."""
+    for start in range(0, len(charts), 2):
+        for offset, column in enumerate(st.columns(2)):
+            if start + offset < len(charts):
+                column.altair_chart(styled_chart(charts[start + offset]), width="content",
+                                    key=f"{key}.{start + offset}")
+
+
+@st.fragment
+def projections_ui() -> None:
+    st.markdown("Every flat map stretches the round Earth somehow. **Mercator** keeps angles and local shapes "
+                "(good for navigation, so web maps use it) but inflates area by 1/cos²(latitude): four times at "
+                "60°. **Equal-area** projections keep area and bend shapes instead. Circles of equal size on the "
+                "ground (Tissot's indicatrices) make the stretch visible.")
+    st.toggle("Show Tissot's indicatrices (500 km circles)", key="maps.tissot")
+    tissot = st.session_state["maps.tissot"]
+    charts = []
+    for projection_type, title in PROJECTIONS:
+        options = {"type": projection_type}
+        if projection_type == "mercator":
+            options["fit"] = MERCATOR_EXTENT
+        if projection_type == "orthographic":
+            options["rotate"] = [0, -30, 0]
+        charts.append(world_layers_ui(options, 300, 230, tissot).properties(title=title))
+    charts_grid_ui(charts, "maps.projection")
+    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
+
+
+@st.fragment
+def move_ui() -> None:
+    st.markdown("On a Mercator map Japan and Britain look about the same size. Move Japan next to Britain "
+                "**on the globe** (a rotation of the sphere, so its shape and area on the ground are kept) and "
+                "it is plainly larger. Pick any country and place it anywhere, as thetruesize.com does.")
+    countries = countries_data()
+    names = countries["name"].tolist()
+    if st.session_state["maps.country"] not in names:
+        st.warning(f"No country called {st.session_state['maps.country']!r}; showing Japan.")
+        st.session_state["maps.country"] = "Japan"
+    controls = st.columns([2, 3, 3, 2])
+    controls[0].selectbox("Country", names, key="maps.country")
+    controls[1].slider("Move its centre to longitude", -180.0, 180.0, step=0.5, key="maps.lon")
+    controls[2].slider("… and latitude", -75.0, 75.0, step=0.5, key="maps.lat")
+    controls[3].button("Japan beside Britain", on_click=_japan_beside_britain, key="maps.preset")
+    name = st.session_state["maps.country"]
+    moved, report = moved_country(name, float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"]))
+    uk = moved_country("United Kingdom", -2.76, 53.81)[1]
+    top, bottom = st.columns(2), st.columns(2)
+    top[0].metric(f"{name}: true area", f"{report.true_area_km2:,.0f} km²",
+                  f"{report.moved_true_area_km2 / report.true_area_km2 - 1:+.1%} after the move", delta_color="off")
+    top[1].metric("United Kingdom: true area", f"{uk.true_area_km2:,.0f} km²",
+                  f"looks {uk.mercator_area_km2:,.0f} km² on Mercator", delta_color="off")
+    bottom[0].metric("On Mercator, at home", f"{report.mercator_area_km2:,.0f} km²",
+                     f"looks × {report.home_ratio:.2f} its true size", delta_color="off")
+    bottom[1].metric("On Mercator, moved", f"{report.moved_mercator_area_km2:,.0f} km²",
+                     f"looks × {report.apparent_ratio:.2f} its true size", delta_color="off")
+    st.caption("Areas from the Natural Earth 110 m outlines on the WGS84 ellipsoid (the coarse outlines make Japan "
+               "about 405,000 km² against the true 378,000). Mercator areas are read at the equator's scale. "
+               "The Earth is an ellipsoid, so a plain turn of the globe would keep area only to about 1%; this one turns "
+               "the equal-area (authalic) sphere instead, which keeps it to a fraction of a percent.")
+    original = countries.loc[countries["name"] == name, "geometry"].iloc[0]
+    shapes = gpd.GeoDataFrame({"what": [f"{name} at home", f"{name} moved", "UK"]},
+                              geometry=[original, moved,
+                                        countries.loc[countries["name"] == "United Kingdom", "geometry"].iloc[0]],
+                              crs="EPSG:4326")
+    lon, lat = float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"])
+    window = {"type": "Feature", "properties": {}, "geometry": {
+        "type": "MultiPoint", "coordinates": [[lon - 35, max(lat - 22, -80)], [lon + 35, min(lat + 22, 80)]]}}
+    st.caption("Click either map to move the country's centre to that spot.")
+    columns = st.columns(2)
+    for column, (projection_type, title) in zip(
+            columns, (("mercator", "Mercator"), ("equalEarth", "Equal Earth (equal-area)")), strict=True):
+        land = alt.Chart(WORLD).mark_geoshape(
+            fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
+        highlight = alt.Chart(geo_data(geojson_dict(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
+            color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
+                domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"])),
+            fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
+        chart = alt.layer(land, highlight, click_grid_ui(lon, lat)).project(type=projection_type, fit=window).properties(
+            width=300, height=300, title=title)
+        chart_key = f"maps.move.{projection_type}"
+        column.altair_chart(styled_chart(chart), width="content", key=chart_key,
+                            on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
+    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
+
+
+def click_grid_ui(lon: float, lat: float) -> alt.Chart:
+    """Invisible points every degree around the view, made in the browser, so a click reports a lon/lat."""
+    place = alt.selection_point(name="place", fields=["lon", "lat"], on="click", nearest=True, clear=False)
+    south, north = max(round(lat) - 30, -75), min(round(lat) + 30, 75)
+    return alt.Chart(alt.sequence(round(lon) - 45, round(lon) + 46, 1, as_="lon")).transform_calculate(
+        lat=f"sequence({south}, {north + 1}, 1)").transform_filter("datum.lon >= -180 && datum.lon <= 180",
+    ).transform_flatten(["lat"]).mark_point(opacity=0, size=1).encode(
+        longitude="lon:Q", latitude="lat:Q").add_params(place)
+
+
+def _place_where_clicked(chart_key: str) -> None:
+    picked = (st.session_state.get(chart_key) or {}).get("selection", {}).get("place") or []
+    if picked and "lon" in picked[0] and "lat" in picked[0]:
+        st.session_state["maps.lon"] = float(picked[0]["lon"])
+        st.session_state["maps.lat"] = float(picked[0]["lat"])
+
+
+def _japan_beside_britain() -> None:
+    st.session_state["maps.country"] = "Japan"
+    st.session_state["maps.lon"] = -25.0
+    st.session_state["maps.lat"] = 53.0
+
+
+@st.fragment
+def colour_ui() -> None:
+    st.markdown("About 1 in 12 men and 1 in 200 women see colour differently, most often confusing red with green. "
+                "Pick a scheme for the kind of data (sequential for amounts, diverging for above/below a midpoint, "
+                "qualitative for categories), keep a key to at most seven colours, and check it as others see it.")
+    controls = st.columns(2)
+    controls[0].selectbox("Scheme", ALL_SCHEMES, key="maps.scheme",
+                          format_func=lambda name: f"{name} ({next(k for k, v in SCHEMES.items() if name in v)})")
+    controls[1].slider("Number of classes", 3, 11, key="maps.classes")
+    scheme, classes = st.session_state["maps.scheme"], int(st.session_state["maps.classes"])
+    try:
+        colours = palette(scheme, classes)
+    except ValueError as error:
+        st.warning(f"{error} Showing the most it has.")
+        kind = next(k for k, v in SCHEMES.items() if scheme in v)
+        classes = SCHEMES[kind][scheme]
+        colours = palette(scheme, classes)
+    if warning := key_warning(classes):
+        st.warning(warning)
+    seen = {vision: simulate_colour_blindness(colours, vision) for vision in VISIONS}
+    swatches = pd.DataFrame([{"vision": vision, "class": index + 1, "colour": colour}
+                             for vision in VISIONS for index, colour in enumerate(seen[vision])])
+    swatch_chart = alt.Chart(swatches).mark_rect(stroke="#fff").encode(
+        x=alt.X("class:O", title="class"), y=alt.Y("vision:N", sort=list(VISIONS), title=None),
+        color=alt.Color("colour:N", scale=None), tooltip=["vision", "class", "colour"],
+    ).properties(width=min(60 * classes, 560), height=160)
+    st.altair_chart(styled_chart(swatch_chart), width="content", key="maps.swatches")
+    flagged = [{"seen with": vision, "classes": f"{pair.first + 1} and {pair.second + 1}",
+                "ΔE normal": round(pair.delta_e_normal, 1), "ΔE seen": round(pair.delta_e_seen, 1)}
+               for vision in DEFICIENCIES for pair in confusable_pairs(colours, vision)]
+    if flagged:
+        st.warning(f"{len(flagged)} pair(s) become hard to tell apart (CIE ΔE under 12 after simulation):")
+        st.dataframe(pd.DataFrame(flagged), hide_index=True, key="maps.flagged")
+    else:
+        st.success("No pair falls under ΔE 12 for any of the three simulated deficiencies.")
+    breaks = density_breaks(len(colours))
+    views = []
+    for vision in VISIONS:
+        land = alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
+            color=alt.Color("properties.density:Q", legend=None,
+                            scale=alt.Scale(type="threshold", domain=breaks, range=seen[vision][:len(breaks) + 1])),
+            tooltip=[alt.Tooltip("properties.name:N", title="country"),
+                     alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f")],
+        )
+        # the sphere sets the projection's extent (and the sea), as in the projection gallery
+        sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f3f6f8", stroke="#9bb")
+        views.append(alt.layer(sphere, land).project(type="equalEarth")
+                     .properties(width=300, height=160, title=f"as seen: {vision}"))
+    bounds = [f"{value:,.0f}" for value in breaks]
+    st.markdown("**Population density, people per km²**, classes 1 to " f"{len(bounds) + 1}: under {bounds[0]}, "
+                + ", ".join(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False))
+                + f", over {bounds[-1]} (quantiles, so each class holds about as many countries).")
+    charts_grid_ui(views, "maps.choropleth")
+    st.caption("Simulation: Machado, Oliveira and Fernandes (2009), severity 1 (complete dichromacy), in linear "
+               "sRGB. Population density classes by quantile, Natural Earth population estimates.")
+    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
+
+
+SERIF = "Georgia, 'Times New Roman', serif"
+SANS = "'Helvetica Neue', Arial, 'Source Sans Pro', sans-serif"
+
+
+@st.fragment
+def type_ui() -> None:
+    st.markdown("The talk's advice: **serif** faces for body text, **sans-serif** for headings and titles. Compare "
+                "the same words set each way. Then look at the round *counters*, the enclosed spaces inside a, e, o, "
+                "b and d: at the same point size a face with a taller x-height and bigger, more open counters stays "
+                "readable smaller and further away, which is what matters for labels on a map or a slide.")
+    st.slider("Body text size (px)", 10, 40, key="maps.type_size")
+    size = int(st.session_state["maps.type_size"])
+    sample = ("Penryn campus sits above the Penryn River. Its trees, fences and buildings are points, lines and "
+              "polygons, each with a row of attributes.")
+    for row in ((SANS, SERIF), (SERIF, SANS)):
+        columns = st.columns(2)
+        for column, body in zip(columns, row, strict=True):
+            heading = SANS if body == SERIF else SERIF
+            label = "sans-serif heading, serif body" if body == SERIF else "serif heading, sans-serif body"
+            column.markdown(
+                f'<div style="border:1px solid #dde;padding:0.6em;margin-bottom:0.6em">'
+                f'<div style="font:600 1.5rem/1.2 {heading}">Maps of Cornwall</div>'
+                f'<p style="font-family:{body};font-size:{size}px;line-height:1.45;margin:0.4em 0">{sample}</p>'
+                f'<small>{label}</small></div>', unsafe_allow_html=True)
+    counters = st.columns(2)
+    for column, (label, family) in zip(counters, (("Serif", SERIF), ("Sans-serif", SANS)), strict=True):
+        column.markdown(f'<div style="font-family:{family};font-size:{size * 3}px;line-height:1.1">aeobdg</div>'
+                        f'<small>{label}, counters at {size * 3} px</small>', unsafe_allow_html=True)
+    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
+
+
+with campus_tab:
+    campus_ui()
+with projection_tab:
+    projections_ui()
+with move_tab:
+    move_ui()
+with colour_tab:
+    colour_ui()
+with type_tab:
+    type_ui()
+
+share_link_ui(SETTINGS)

@@ -1,0 +1,152 @@
+"""Colour for maps: palettes by number of classes, colour-blindness simulation, and pairs that merge.
+
+Simulation uses Machado, Oliveira and Fernandes (2009), "A Physiologically-based Model for
+Simulation of Color Vision Deficiency", IEEE TVCG 15(6): the severity-1.0 matrices of its Table 1
+(protanopia, deuteranopia, tritanopia), applied to linear-light sRGB. Differences are CIE 1976
+delta E in CIELAB (D65 white), which is enough to say "these two now look almost the same".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from branca.utilities import color_brewer
+
+# Past this many colours a key stops being readable at a glance (the talk's advice).
+MAX_KEY_COLOURS = 7
+
+MACHADO_2009: dict[str, np.ndarray] = {
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
+                            [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
+                              [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779],
+                            [-0.078411, 0.930809, 0.147602],
+                            [0.004733, 0.691367, 0.303900]]),
+}
+DEFICIENCIES = tuple(MACHADO_2009)
+
+# Okabe and Ito (2008), "Color Universal Design": eight colours chosen to stay distinct for dichromats.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+
+# ColorBrewer schemes (Brewer, Harrower and others), with the most classes each was designed for.
+SCHEMES: dict[str, dict[str, int]] = {
+    "sequential": {"Blues": 9, "YlGnBu": 9, "OrRd": 9},
+    "diverging": {"PuOr": 11, "RdBu": 11, "RdYlGn": 11},
+    "qualitative": {"Okabe-Ito": 8, "Set2": 8, "Dark2": 8, "Set1": 9},
+}
+MIN_CLASSES = 3
+
+# Below this CIE76 distance two flat map colours are easily confused when small or side by side.
+CONFUSABLE_DELTA_E = 12.0
+
+_D65_WHITE = np.array([0.95047, 1.0, 1.08883])
+_XYZ_FROM_LINEAR_SRGB = np.array([[0.4124564, 0.3575761, 0.1804375],
+                                  [0.2126729, 0.7151522, 0.0721750],
+                                  [0.0193339, 0.1191920, 0.9503041]])
+
+
+def palette(scheme: str, classes: int) -> list[str]:
+    """`classes` colours from a named scheme, as '#rrggbb'; refuses more than the scheme was designed for."""
+    kind = next((kind for kind, names in SCHEMES.items() if scheme in names), None)
+    if kind is None:
+        raise ValueError(f"Unknown scheme {scheme!r}.")
+    most = SCHEMES[kind][scheme]
+    if not MIN_CLASSES <= classes <= most:
+        raise ValueError(f"{scheme} has {MIN_CLASSES} to {most} classes; {classes} were asked for.")
+    if scheme == "Okabe-Ito":
+        return list(OKABE_ITO[:classes])
+    return [colour.lower() for colour in color_brewer(scheme, classes)]
+
+
+def key_warning(classes: int) -> str | None:
+    """A warning to show when a key has too many colours to read, else None."""
+    if classes > MAX_KEY_COLOURS:
+        return (f"{classes} colours in one key is more than the {MAX_KEY_COLOURS} most readers can hold in mind: "
+                "merge classes, or label the features directly.")
+    return None
+
+
+def hex_to_rgb(colour: str) -> np.ndarray:
+    """'#rrggbb' -> array of three floats in 0..1."""
+    text = colour.lstrip("#")
+    if len(text) != 6:
+        raise ValueError(f"{colour!r} is not a #rrggbb colour.")
+    return np.array([int(text[i:i + 2], 16) for i in (0, 2, 4)], dtype=float) / 255.0
+
+
+def rgb_to_hex(rgb: np.ndarray) -> str:
+    values = np.clip(np.round(np.asarray(rgb) * 255.0), 0, 255).astype(int)
+    return "#" + "".join(f"{value:02x}" for value in values)
+
+
+def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    rgb = np.asarray(rgb, dtype=float)
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
+    linear = np.clip(np.asarray(linear, dtype=float), 0.0, 1.0)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+
+
+def simulate_rgb(rgb: np.ndarray, deficiency: str) -> np.ndarray:
+    """sRGB values in 0..1, shape (..., 3), as seen with a deficiency (Machado 2009, severity 1)."""
+    if deficiency == "normal":
+        return np.asarray(rgb, dtype=float)
+    if deficiency not in MACHADO_2009:
+        raise ValueError(f"Unknown deficiency {deficiency!r}; choose from {', '.join(DEFICIENCIES)}.")
+    linear = srgb_to_linear(rgb)
+    return linear_to_srgb(linear @ MACHADO_2009[deficiency].T)
+
+
+def simulate_colour_blindness(colours: list[str], deficiency: str) -> list[str]:
+    """Each '#rrggbb' colour as a person with protanopia, deuteranopia or tritanopia would see it."""
+    return [rgb_to_hex(simulate_rgb(hex_to_rgb(colour), deficiency)) for colour in colours]
+
+
+def srgb_to_lab(colour: str) -> np.ndarray:
+    """CIELAB (L*, a*, b*) of an sRGB colour, D65 white."""
+    xyz = _XYZ_FROM_LINEAR_SRGB @ srgb_to_linear(hex_to_rgb(colour)) / _D65_WHITE
+    epsilon, kappa = 216 / 24389, 24389 / 27
+    f = np.where(xyz > epsilon, np.cbrt(xyz), (kappa * xyz + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e76(first: str, second: str) -> float:
+    """CIE 1976 colour difference: straight-line distance in CIELAB (about 2.3 is just noticeable)."""
+    return float(np.linalg.norm(srgb_to_lab(first) - srgb_to_lab(second)))
+
+
+@dataclass(frozen=True)
+class ConfusablePair:
+    first: int
+    second: int
+    delta_e_normal: float
+    delta_e_seen: float
+
+
+def confusable_pairs(colours: list[str], deficiency: str,
+                     threshold: float = CONFUSABLE_DELTA_E) -> list[ConfusablePair]:
+    """Pairs of palette entries that are told apart with normal vision but fall under `threshold` with a deficiency."""
+    seen = simulate_colour_blindness(colours, deficiency)
+    pairs = []
+    for i in range(len(colours)):
+        for j in range(i + 1, len(colours)):
+            normal = delta_e76(colours[i], colours[j])
+            simulated = delta_e76(seen[i], seen[j])
+            if simulated < threshold <= normal:
+                pairs.append(ConfusablePair(i, j, normal, simulated))
+    return pairs
+
+
+def quantile_breaks(values: list[float], classes: int) -> list[float]:
+    """The inner class breaks that split values into `classes` groups of about equal count.
+
+    A value below the first break is in class 1, and so on (the rule of a threshold colour scale).
+    """
+    series = np.asarray(values, dtype=float)
+    inner = np.nanquantile(series, np.linspace(0.0, 1.0, classes + 1)[1:-1])
+    return [float(value) for value in np.unique(inner)]
