@@ -50,7 +50,7 @@ restore_from_url(SETTINGS)
 st.title("🔥 PyTorch basics")
 st.caption("From the talk “Hands-On Introduction to PyTorch” (first half)")
 
-km_tab, autograd_tab, gpu_tab = st.tabs(["1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed"])
+TABS = ("1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed")
 
 
 @st.cache_data(show_spinner=False)
@@ -138,7 +138,7 @@ def km_auto_run_ui() -> None:
     km_machine_ui()
 
 
-with km_tab:
+def km_tab_ui() -> None:
     st.markdown(
         "A machine that converts kilometres to miles by multiplying by one number, **c**. We pretend we do not "
         f"know c, so the machine starts at **c = {START_C}**. Each known-good example (a distance and its true "
@@ -225,7 +225,7 @@ def two_inputs_ui() -> None:
     st.graphviz_chart(result.graph_dot)
 
 
-with autograd_tab:
+def autograd_tab_ui() -> None:
     st.markdown(
         "PyTorch remembers every operation done to a tensor that `requires_grad`, as a graph. Calling "
         "`.backward()` walks that graph in reverse and applies the chain rule, giving the gradient: how fast "
@@ -261,7 +261,7 @@ def matmul_progress_ui() -> None:
     st.rerun()
 
 
-with gpu_tab:
+def gpu_tab_ui() -> None:
     device = pick_device()
     st.markdown(
         f"This app is computing on **{describe_device(device).label}**. A GPU runs thousands of small "
@@ -285,5 +285,12 @@ with gpu_tab:
         st.altair_chart(styled_chart(_matmul_chart_ui(timings)), width="stretch")
         st.caption("Each point is the median of three runs after a warm-up; GPU timings wait for the GPU to finish. "
                    "The talk's figures: a 600 × 600 product took 13.2 ms in numpy and 74.6 µs on a CUDA GPU.")
+
+# Lazy tabs: only the open tab runs, and which tab is open travels in the link too.
+tabs = st.tabs(TABS, key="torch.tab", on_change="rerun", bind="query-params")
+for tab, tab_ui in zip(tabs, (km_tab_ui, autograd_tab_ui, gpu_tab_ui), strict=True):
+    if tab.open:
+        with tab:
+            tab_ui()
 
 share_link_ui(SETTINGS)
