@@ -53,7 +53,7 @@ def main() -> None:
     start = time.perf_counter()
     at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/kids.py")
+    at.switch_page("app_pages/kids.py")
     at.run()
     rows.append(("page: first run through the router (cold caches)", (time.perf_counter() - start) * 1000))
     rows.append(("page: full rerun, all four tabs (warm caches)", median_ms(at.run)))

@@ -33,7 +33,7 @@ def page_rerun_ms(repeats: int = 3) -> float:
     """A full rerun of the page after a slider move, through AppTest (the browser reruns only the fragment)."""
     from tests.conftest import open_page
 
-    app = open_page("pages/maps.py")
+    app = open_page("app_pages/maps.py")
     latitudes = iter([20.0, 30.0, 40.0, 50.0, 60.0, 10.0] * repeats)
     return median_ms(lambda: app.slider(key="maps.lat").set_value(next(latitudes)).run(), repeats)
 

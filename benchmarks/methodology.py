@@ -57,7 +57,7 @@ MOVES = {
 def page_timings() -> list[tuple[str, float]]:
     """Page reruns under AppTest (script run plus AppTest's own polling): a first move to new values
     (the moved setting is not cached yet) and moves back to values already shown (all cached)."""
-    at = open_page("pages/methodology.py")
+    at = open_page("app_pages/methodology.py")
     at.radio(key="methodology.view").set_value("checklist").run()
     rows = [("page rerun: checklist, nothing moved", median_ms(at.run))]
     for view, (key, fresh_values) in MOVES.items():

@@ -34,15 +34,15 @@ def nudge(kind: str, key: str, first: object, second: object) -> Step:
 # For each page: (what changes, an untimed step to reach the widget or None, the change itself).
 # Only changes that train nothing; training and timing runs are measured by their own benchmarks.
 INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
-    "pages/welcome.py": [],
-    "pages/pytorch_basics.py": [
+    "app_pages/welcome.py": [],
+    "app_pages/pytorch_basics.py": [
         ("slider: x", None, nudge("slider", "torch.x", 1.25, 2.0)),
         ("text: formula", None, lambda at: at.text_input(key="torch.expression").set_value("sin(x)*x**2")),
         ("radio: example", None, lambda at: at.radio(key="torch.example").set_value("Two inputs: a and b")),
         ("button: km step", None, lambda at: at.button(key="torch.km_next").click()),
         ("select slider: lr", None, nudge("select_slider", "torch.lr", 0.5, 0.8)),
     ],
-    "pages/methodology.py": [
+    "app_pages/methodology.py": [
         ("radio: demo shown", None, lambda at: at.radio(key="methodology.view").set_value("roc")),
         ("slider: polynomial degree", show("methodology.view", "overfitting"),
          nudge("slider", "methodology.fit.degree", 6, 7)),
@@ -55,14 +55,14 @@ INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
         ("slider: minority share", show("methodology.view", "bias"),
          nudge("slider", "methodology.bias.minority_share", 0.2, 0.3)),
     ],
-    "pages/mnist_trainer.py": [],
-    "pages/maps.py": [
+    "app_pages/mnist_trainer.py": [],
+    "app_pages/maps.py": [
         ("slider: latitude", None, nudge("slider", "maps.lat", 20.0, 30.0)),
         ("select: country", None, lambda at: at.selectbox(key="maps.country").set_value("Brazil")),
         ("toggle: Tissot", None, lambda at: at.toggle(key="maps.tissot").set_value(True)),
         ("slider: palette classes", None, nudge("slider", "maps.classes", 7, 6)),
     ],
-    "pages/kids.py": [
+    "app_pages/kids.py": [
         ("slider: k-means k", None, nudge("slider", "kids.garden_k", 3, 4)),
         ("slider: spy copies added", None, nudge("slider", "kids.spy_added", 10, 12)),
         ("number: x-ray threshold", None, nudge("number_input", "kids.xray_highest", 0.6, 0.7)),

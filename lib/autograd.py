@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,7 +75,9 @@ def parse_expression(expression: str) -> ast.Expression:
     if text.count("(") > MAX_DEPTH:
         raise ExpressionError(f"Too many brackets: at most {MAX_DEPTH} are allowed.")
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)  # "1x" warns before it fails; the error says enough
+            tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         raise ExpressionError(f"That is not a formula I can read ({_short(error)}). {ALLOWED_TEXT}") from None
     nodes = list(ast.walk(tree))

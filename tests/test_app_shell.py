@@ -6,12 +6,12 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
 ROUTED_PAGES = [
-    "pages/welcome.py",
-    "pages/methodology.py",
-    "pages/pytorch_basics.py",
-    "pages/mnist_trainer.py",
-    "pages/maps.py",
-    "pages/kids.py",
+    "app_pages/welcome.py",
+    "app_pages/methodology.py",
+    "app_pages/pytorch_basics.py",
+    "app_pages/mnist_trainer.py",
+    "app_pages/maps.py",
+    "app_pages/kids.py",
 ]
 
 
@@ -34,12 +34,13 @@ def test_sidebar_names_the_device_and_offers_presenter_mode() -> None:
     assert not any("font-size: 22px" in m.value for m in at.markdown)
 
 
-def test_presenter_mode_enlarges_text() -> None:
-    # AppTest drops the router's own sidebar on reruns, so the toggle is set as state; e2e clicks it.
-    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
-    at.session_state["presenter"] = True
-    at.run()
+def test_presenter_mode_toggle_enlarges_text_on_any_page() -> None:
+    at = open_page("app_pages/kids.py")
+    at.sidebar.toggle(key="presenter").set_value(True).run()
     assert not at.exception
+    assert any("font-size: 22px" in m.value for m in at.markdown)
+    at.switch_page("app_pages/pytorch_basics.py").run()
+    assert at.sidebar.toggle(key="presenter").value is True
     assert any("font-size: 22px" in m.value for m in at.markdown)
 
 

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from lib.colour import palette, simulate_colour_blindness
 from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
-PAGE = "pages/maps.py"
+PAGE = "app_pages/maps.py"
 
 
 @pytest.fixture

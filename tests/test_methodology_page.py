@@ -21,7 +21,7 @@ from lib import methodology_demos as demos
 from lib.checklist import Answer, answers_to_json, blank_answers, load_checklist
 from tests.conftest import HOME, PAGE_TIMEOUT_S, ROOT, open_page
 
-PAGE = "pages/methodology.py"
+PAGE = "app_pages/methodology.py"
 
 
 def metric_values(at: AppTest) -> dict[str, str]:
@@ -69,7 +69,7 @@ def test_answers_survive_a_visit_to_a_demo_and_another_page() -> None:
     at.text_input(key="methodology.project").input("Harbour ferries")
     at.run()
     show(at, "roc")
-    at.switch_page("pages/welcome.py").run()
+    at.switch_page("app_pages/welcome.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
     show(at, "checklist")

@@ -1,11 +1,11 @@
-"""AppTest runs of pages/pytorch_basics.py: every demo driven by its widgets, as a visitor would."""
+"""AppTest runs of app_pages/pytorch_basics.py: every demo driven by its widgets, as a visitor would."""
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
-PAGE = "pages/pytorch_basics.py"
+PAGE = "app_pages/pytorch_basics.py"
 
 
 KM, AUTOGRAD, GPU = "1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed"

@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,14 +45,9 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    if not CHROMIUM.exists():
-        message = "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
-        if os.environ.get("DSC_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
+@contextmanager
+def running_app() -> Iterator[str]:
+    """`streamlit run Home.py` on a free 127.0.0.1 port, yielding its URL once /_stcore/health answers."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = open(tempfile.mkstemp(prefix="streamlit-e2e-", suffix=".log")[1], "w")  # noqa: SIM115
@@ -60,16 +56,29 @@ def app_url() -> Iterator[str]:
          "--server.address", "127.0.0.1", "--server.port", str(port)],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    deadline = time.monotonic() + SERVER_START_LIMIT_S
-    while not _healthy(url):
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"streamlit did not become healthy; log at {log.name}")
-        time.sleep(0.2)  # poll interval for the health endpoint, not a wait for the page
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    try:
+        deadline = time.monotonic() + SERVER_START_LIMIT_S
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not become healthy; log at {log.name}")
+            time.sleep(0.2)  # poll interval for the health endpoint, not a wait for the page
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
+        if os.environ.get("DSC_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -89,12 +98,6 @@ def browser_context(app_url: str) -> Iterator[object]:
             viewport={"width": 1400, "height": 1000},
         )
         context.set_default_timeout(PAGE_LIMIT_MS)
-        # Streamlit learns the page list on its first script run; a deep link before that shows
-        # "Page not found" (streamlit issue 9624), so one visit to the home page warms the server.
-        warm_up = context.new_page()
-        warm_up.goto(app_url)
-        wait_until_idle(warm_up)
-        warm_up.close()
         yield context
         context.close()
     shutil.rmtree(profile, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""pages/pytorch_basics.py in a real browser: the autograd box, the graph and the km machine."""
+"""app_pages/pytorch_basics.py in a real browser: the autograd box, the graph and the km machine."""
 from __future__ import annotations
 
 import re

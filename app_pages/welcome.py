@@ -9,19 +9,19 @@ st.markdown(
 )
 
 TOUR = [
-    ("pages/methodology.py", "🧭 Methodology", "Practical Steps for Building Intelligent Systems",
+    ("app_pages/methodology.py", "🧭 Methodology", "Practical Steps for Building Intelligent Systems",
      "A checklist for your own machine-learning problem (why, what, how, how well, value, risks), "
      "and the ideas behind it to play with: over-fitting, ROC curves, loss functions, hypothesis tests, bias."),
-    ("pages/pytorch_basics.py", "🔥 PyTorch basics", "Hands-On Introduction to PyTorch (first half)",
+    ("app_pages/pytorch_basics.py", "🔥 PyTorch basics", "Hands-On Introduction to PyTorch (first half)",
      "Teach a one-number machine to turn kilometres into miles, watch autograd find gradients of "
      "any expression you type, and time a matrix product on the CPU and the GPU."),
-    ("pages/mnist_trainer.py", "✍️ MNIST trainer", "Hands-On Introduction to PyTorch (second half)",
+    ("app_pages/mnist_trainer.py", "✍️ MNIST trainer", "Hands-On Introduction to PyTorch (second half)",
      "Explore 60,000 handwritten digits, train the talk's network live, then faster modern ones, "
      "and draw your own digit for it to read."),
-    ("pages/maps.py", "🗺️ Maps and projections", "Design for Data Visualisation, and Introduction to Maps",
+    ("app_pages/maps.py", "🗺️ Maps and projections", "Design for Data Visualisation, and Introduction to Maps",
      "Points, lines and polygons on Penryn campus, map projections you can feel (move Japan next to "
      "Britain), colours that colour-blind readers can tell apart, serif against sans-serif."),
-    ("pages/kids.py", "🐞 Kids' projects", "Python Data Science for Kids",
+    ("app_pages/kids.py", "🐞 Kids' projects", "Python Data Science for Kids",
      "Four workshop stories: hands and fingers, the garden bug detective, secret spy messages "
      "and mysterious space X-rays."),
 ]
