@@ -120,7 +120,7 @@ def read_idx_images(path: Path) -> np.ndarray:
         body = handle.read()
     if len(body) != count * PIXELS:
         raise MnistFormatError(f"{Path(path).name}: header says {count} images, body holds {len(body) / PIXELS:g}")
-    return np.frombuffer(body, dtype=np.uint8).reshape(count, PIXELS)
+    return np.frombuffer(bytearray(body), dtype=np.uint8).reshape(count, PIXELS)
 
 
 def read_idx_labels(path: Path) -> np.ndarray:
@@ -133,7 +133,7 @@ def read_idx_labels(path: Path) -> np.ndarray:
         if magic != LABELS_MAGIC:
             raise MnistFormatError(f"{Path(path).name}: not an MNIST label file (magic {magic})")
         body = handle.read()
-    labels = np.frombuffer(body, dtype=np.uint8)
+    labels = np.frombuffer(bytearray(body), dtype=np.uint8)
     if labels.shape[0] != count:
         raise MnistFormatError(f"{Path(path).name}: header says {count} labels, body holds {labels.shape[0]}")
     if labels.size and labels.max() > 9:
