@@ -59,7 +59,7 @@ PRESETS: dict[str, TrainConfig] = {
     "mlp": TrainConfig(hidden=128, activation="relu", loss="cross_entropy", optimiser="adam",
                        learning_rate=0.003, batch_size=128, epochs=5, shuffle=True, record_every=128,
                        decay_lr=True),
-    "cnn": TrainConfig(architecture="cnn", activation="relu", loss="cross_entropy", optimiser="adam",
+    "cnn": TrainConfig(architecture="cnn", hidden=128, activation="relu", loss="cross_entropy", optimiser="adam",
                        learning_rate=0.002, batch_size=64, epochs=2, shuffle=True, record_every=64,
                        decay_lr=True),
 }
@@ -159,15 +159,15 @@ def _activation(name: str) -> nn.Module:
 
 
 class SmallCnn(nn.Module):
-    """A 5x5 then a 3x3 convolution, each with pooling, then one linear layer: about 99% on MNIST."""
+    """A 5x5 then a 3x3 convolution, each with pooling, then a hidden linear layer: about 99% on MNIST."""
 
-    def __init__(self, activation: str = "relu") -> None:
+    def __init__(self, activation: str = "relu", hidden: int = 128) -> None:
         super().__init__()
         self.features = nn.Sequential(
             nn.Conv2d(1, 16, 5, padding=2), _activation(activation), nn.MaxPool2d(2),  # (16, 14, 14)
             nn.Conv2d(16, 32, 3, padding=1), _activation(activation), nn.MaxPool2d(2),  # (32, 7, 7)
         )
-        self.classify = nn.Linear(32 * 7 * 7, 10)
+        self.classify = nn.Sequential(nn.Linear(32 * 7 * 7, hidden), _activation(activation), nn.Linear(hidden, 10))
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:  # (n, 784) -> (n, 10)
         grid = pixels.view(-1, 1, IMAGE_SIDE, IMAGE_SIDE)
@@ -179,7 +179,7 @@ def build_model(config: TrainConfig) -> nn.Module:
     validate_config(config)
     torch.manual_seed(config.seed)
     if config.architecture == "cnn":
-        body: nn.Module = SmallCnn(config.activation)
+        body: nn.Module = SmallCnn(config.activation, config.hidden)
         layers = [body]
     else:
         layers = [nn.Linear(PIXELS, config.hidden), _activation(config.activation), nn.Linear(config.hidden, 10)]
@@ -482,17 +482,14 @@ class TrainingJob:
             return self._latest, list(self._losses)
 
 
-def loss_curve_points(losses: list[tuple[int, float]], max_points: int = 1500) -> tuple[np.ndarray, np.ndarray]:
-    """At most `max_points` (samples, mean loss) pairs: consecutive recorded losses averaged in groups."""
+def loss_curve_points(losses: list[tuple[int, float]], max_points: int = 1500) -> tuple[np.ndarray, np.ndarray, int]:
+    """At most about `max_points` of the recorded (samples seen, loss) pairs, taking every k-th; returns k too."""
     if not losses:
-        return np.zeros(0), np.zeros(0)
-    seen = np.array([s for s, _ in losses], dtype=np.float64)
-    values = np.array([v for _, v in losses], dtype=np.float64)
-    group = max(1, math.ceil(len(losses) / max_points))
-    usable = (len(losses) // group) * group or len(losses)
-    if group == 1 or usable < group:
-        return seen, values
-    return seen[group - 1:usable:group], values[:usable].reshape(-1, group).mean(axis=1)
+        return np.zeros(0), np.zeros(0), 1
+    stride = max(1, math.ceil(len(losses) / max_points))
+    kept = losses[stride - 1::stride] if stride > 1 else losses
+    return (np.array([s for s, _ in kept], dtype=np.float64), np.array([v for _, v in kept], dtype=np.float64),
+            stride)
 
 
 # ---------------------------------------------------------------- the CPU vs GPU experiment
@@ -505,6 +502,7 @@ def time_hidden_sizes(
     samples: int = 500,
     progress: Callable[[int, float], None] | None = None,
     seed: int = 0,
+    stop: threading.Event | None = None,
 ) -> list[tuple[int, float]]:
     """Seconds to train the talk's network (plain autograd, one image per step) on `samples` images
     for each hidden size, on `device`: the talk's chart of time against hidden-layer size."""
@@ -513,6 +511,8 @@ def time_hidden_sizes(
     samples = min(samples, MAX_SCALING_SAMPLES, len(train))
     timings = []
     for hidden in hidden_sizes:
+        if stop is not None and stop.is_set():
+            break
         hidden = min(max(int(hidden), MIN_HIDDEN), MAX_SCALING_HIDDEN)
         config = replace(PRESETS["talk"], hidden=hidden, seed=seed, epochs=1)
         model = build_model(config).to(device)
@@ -600,3 +600,45 @@ def model_from_bytes(blob: bytes) -> tuple[nn.Module, TrainConfig]:
     model.load_state_dict({name: tensor.to(expected[name].dtype) for name, tensor in state.items()})
     model.eval()
     return model, config
+
+
+class BackgroundTask:
+    """Any long computation in a background thread: `work(report, stop)` calls `report(item)` as it goes."""
+
+    def __init__(self, work: Callable[[Callable[[object], None], threading.Event], object],
+                 on_finish: Callable[[], None] | None = None) -> None:
+        self.stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self._items: list[object] = []
+        self.result: object = None
+        self.error: str | None = None
+        self._work, self._on_finish = work, on_finish
+        self._thread = threading.Thread(target=self._run, daemon=True, name="mnist-task")
+
+    def start(self) -> BackgroundTask:
+        self._thread.start()
+        return self
+
+    def _report(self, item: object) -> None:
+        with self._lock:
+            self._items.append(item)
+
+    def _run(self) -> None:
+        try:
+            self.result = self._work(self._report, self.stop_event)
+        except Exception as error:  # shown on the page rather than lost with the thread
+            self.error = f"{type(error).__name__}: {error}"
+        finally:
+            if self._on_finish is not None:
+                self._on_finish()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def items(self) -> list[object]:
+        with self._lock:
+            return list(self._items)
