@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import http.client
 import os
 import struct
 import sys
@@ -287,7 +288,7 @@ def fetch_mnist(
             try:
                 _download_one(url, name, folder, progress)
                 break
-            except (OSError, urllib.error.URLError, FetchError, ValueError) as error:
+            except (OSError, urllib.error.URLError, http.client.HTTPException, FetchError, ValueError) as error:
                 failures.append(f"{url}: {error}")
         else:
             raise FetchError(f"could not fetch {name} from any mirror:\n  " + "\n  ".join(failures))
