@@ -60,7 +60,7 @@ PRESETS: dict[str, TrainConfig] = {
                        learning_rate=0.003, batch_size=128, epochs=5, shuffle=True, record_every=128,
                        decay_lr=True),
     "cnn": TrainConfig(architecture="cnn", hidden=128, activation="relu", loss="cross_entropy", optimiser="adam",
-                       learning_rate=0.002, batch_size=64, epochs=2, shuffle=True, record_every=64,
+                       learning_rate=0.002, batch_size=64, epochs=3, shuffle=True, record_every=64,
                        decay_lr=True),
 }
 
