@@ -241,7 +241,7 @@ with train_tab:
     config, limit_notes = bound_config(config)
     samples = min(int(st.session_state["mnist.samples"]), len(data.train))
     if samples < int(st.session_state["mnist.samples"]):
-        limit_notes.append(f"This data set has {len(data.train):,} training images, so that is the most per epoch.")
+        st.caption(f"This data set has {len(data.train):,} training images: each epoch uses all of them.")
     if config == PRESETS["talk"]:
         st.caption("Exactly the talk's recipe: Linear(784, 200), Sigmoid, Linear(200, 10), Sigmoid; BCELoss "
                    "against one-hot targets; SGD, lr 0.01; one image per step; loss recorded every 10 images.")
