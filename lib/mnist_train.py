@@ -8,6 +8,7 @@ plain autograd loop stays available (`engine="autograd"`) to compare against.
 """
 from __future__ import annotations
 
+import functools
 import io
 import math
 import threading
@@ -431,12 +432,20 @@ def evaluate(model: nn.Module, config: TrainConfig, test: MnistSplit, device: to
 # ---------------------------------------------------------------- a training job off the script thread
 
 
+@functools.cache
+def warm_up_torch() -> None:
+    """Build one optimiser on the calling thread: PyTorch imports torch._dynamo lazily on the first one,
+    and that import, when it first happens in a background thread of a Streamlit server, never finished."""
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+
+
 class TrainingJob:
     """One visitor's training run in a background thread; the page polls `snapshot()`."""
 
     def __init__(self, train: MnistSplit, config: TrainConfig, device: torch.device,
                  test: MnistSplit | None = None, max_samples: int | None = None,
                  on_finish: Callable[[], None] | None = None) -> None:
+        warm_up_torch()
         self.config = config
         self.stop_event = threading.Event()
         self._lock = threading.Lock()

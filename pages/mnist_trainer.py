@@ -44,6 +44,7 @@ from lib.mnist_train import (
     model_to_bytes,
     predict,
     time_hidden_sizes,
+    warm_up_torch,
 )
 from lib.urlcodec import UrlParam
 from ui.layout import styled_chart
@@ -381,6 +382,7 @@ with evaluate_tab:
                 st.caption("The network's view of your digit appears here once you draw.")
             else:
                 outputs = predict(result.model, result.config, drawn.reshape(1, -1))[0]
+                st.markdown(f"The network says **{int(outputs.argmax())}** (output {outputs.max():.2f}).")
                 st.altair_chart(_digit_chart_ui(drawn, "what the network sees (28x28)", size=140))
                 st.altair_chart(styled_chart(_outputs_chart_ui(
                     outputs, f"it says {int(outputs.argmax())}")), width="stretch")
@@ -413,6 +415,7 @@ with scaling_tab:
                     time_hidden_sizes(train_split, SCALING_HIDDEN, device, scaling_samples,
                                       progress=_report_timing, stop=stop)
 
+            warm_up_torch()
             st.session_state[SCALING_KEY] = BackgroundTask(_scaling_work, on_finish=_release_slot).start()
             st.session_state[SCALING_POLL_KEY] = True
             scaling_busy = True
