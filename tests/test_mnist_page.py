@@ -97,3 +97,14 @@ def test_scaling_experiment_runs_on_the_button() -> None:
     hidden_sizes = sorted({hidden for _, hidden, _ in task.items()})
     assert hidden_sizes == [200, 1000, 2000, 3000, 4000, 5000]
     assert "hidden nodes" in _chart_titles(at)
+
+
+def test_fetched_full_mnist_is_used_and_named(shared_mnist: Path, monkeypatch) -> None:
+    monkeypatch.setenv(mnist.CACHE_ENV_VAR, str(shared_mnist))  # the cache layout: the four files, verified
+    at = open_page(PAGE)
+    assert not at.exception
+    assert any("full MNIST (60,000 train + 10,000 test)" in success.value for success in at.success)
+    assert all(button.key != "mnist.fetch" for button in at.button)  # nothing left to fetch
+    at.number_input(key="mnist.record").set_value(59_999).run()
+    assert not at.exception
+    assert "record 59999: label = 8" in _chart_titles(at)
