@@ -14,10 +14,12 @@ from lib.mnist import (
     DEFAULT_MIRRORS,
     FetchError,
     MnistData,
+    MnistFormatError,
     cache_dir,
     fetch_mnist,
     full_mnist_present,
     load_best_available,
+    read_csv_pair,
 )
 from lib.mnist_digit import preprocess_drawing
 from lib.mnist_train import (
@@ -79,7 +81,7 @@ CONTROL_KEYS = {"architecture": "mnist.architecture", "hidden": "mnist.hidden", 
                 "batch_size": "mnist.batch", "epochs": "mnist.epochs", "seed": "mnist.seed"}
 JOB_KEY, RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY = "mnist.job", "mnist.result", "mnist.eval", "mnist.model_bytes"
 DEVICE_KEY, SCALING_KEY, UPLOAD_SEEN_KEY = "mnist.device_used", "mnist.scaling_job", "mnist.upload_seen"
-SCALING_POLL_KEY = "mnist.scaling_polling"
+SCALING_POLL_KEY, OWN_DATA_KEY = "mnist.scaling_polling", "mnist.own_data"
 
 
 @st.cache_resource(show_spinner="Reading MNIST…")
@@ -167,28 +169,50 @@ st.markdown(
     "Train it here, watch its error fall, then try faster modern variants."
 )
 
-data = _current_data()
+shared_data = _current_data()
+notice = st.container()
+with st.expander("Use your own copies of the talk's CSV files"):
+    st.caption("The layout the talk used (mnist_train.csv / mnist_test.csv): no header, one row per image, "
+               "the label then 784 pixel values 0-255. Up to 50 MB each, so a part of the full training "
+               "CSV; for all of MNIST use the fetch button. Your files are used in your session only.")
+    own_train = st.file_uploader("Training CSV", type=["csv"], key="mnist.train_csv")
+    own_test = st.file_uploader("Test CSV", type=["csv"], key="mnist.test_csv")
+    if own_train is None or own_test is None:
+        st.session_state.pop(OWN_DATA_KEY, None)
+    elif st.session_state.get(OWN_DATA_KEY, (None,))[0] != (own_train.file_id, own_test.file_id):
+        try:
+            own = read_csv_pair(own_train, own_test, source=f"your CSV files ({own_train.name}, {own_test.name})")
+        except MnistFormatError as error:
+            st.session_state.pop(OWN_DATA_KEY, None)
+            st.error(f"Those files were not used: {error}.")
+        else:
+            st.session_state[OWN_DATA_KEY] = ((own_train.file_id, own_test.file_id), own)
+data: MnistData = st.session_state[OWN_DATA_KEY][1] if OWN_DATA_KEY in st.session_state else shared_data
+
 # A link or an earlier full-MNIST session may hold a record number beyond the data in use.
 for key, limit in (("mnist.record", len(data.train) - 1), ("mnist.test_record", len(data.test) - 1)):
     st.session_state[key] = min(int(st.session_state[key]), limit)
-if data.is_full:
-    st.success(f"Using **{data.source}**.")
-else:
-    st.info(f"Using the **{data.source}**. Full MNIST (60,000 + 10,000, an 11 MB download) gives the "
-            "talk's figures; fetch it here or beforehand with `python -m lib.mnist fetch`.")
-    if st.button("Fetch full MNIST", key="mnist.fetch"):
-        bar = st.progress(0.0, text="Connecting…")
+with notice:
+    if data is not shared_data:
+        st.success(f"Using **{data.source}**: {len(data.train):,} training and {len(data.test):,} test images.")
+    elif data.is_full:
+        st.success(f"Using **{data.source}**.")
+    else:
+        st.info(f"Using the **{data.source}**. Full MNIST (60,000 + 10,000, an 11 MB download) gives the "
+                "talk's figures; fetch it here or beforehand with `python -m lib.mnist fetch`.")
+        if st.button("Fetch full MNIST", key="mnist.fetch"):
+            bar = st.progress(0.0, text="Connecting…")
 
-        def _show_fetch(name: str, done: int, total: int) -> None:
-            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{name}: {done / 1e6:.1f} MB")
+            def _show_fetch(name: str, done: int, total: int) -> None:
+                bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{name}: {done / 1e6:.1f} MB")
 
-        try:
-            fetch_mnist(progress=_show_fetch, mirrors=DEFAULT_MIRRORS)
-        except FetchError as error:
-            st.error("Full MNIST could not be fetched from any mirror, so the page keeps using the sample.\n\n"
-                     f"```\n{error}\n```")
-        else:
-            st.rerun()
+            try:
+                fetch_mnist(progress=_show_fetch, mirrors=DEFAULT_MIRRORS)
+            except FetchError as error:
+                st.error("Full MNIST could not be fetched from any mirror, so the page keeps using the sample.\n\n"
+                         f"```\n{error}\n```")
+            else:
+                st.rerun()
 
 explore_tab, train_tab, evaluate_tab, scaling_tab = st.tabs(["Explore", "Train", "Evaluate", "CPU vs GPU"])
 

@@ -108,3 +108,18 @@ def test_fetched_full_mnist_is_used_and_named(shared_mnist: Path, monkeypatch) -
     at.number_input(key="mnist.record").set_value(59_999).run()
     assert not at.exception
     assert "record 59999: label = 8" in _chart_titles(at)
+
+
+def test_own_csv_files_replace_the_data_for_this_visitor(tmp_path: Path) -> None:
+    sample = mnist.load_sample()
+    train_csv, test_csv = tmp_path / "mnist_train.csv", tmp_path / "mnist_test.csv"
+    mnist.write_csv_split(train_csv, mnist.MnistSplit(sample.train.images[:300], sample.train.labels[:300]))
+    mnist.write_csv_split(test_csv, mnist.MnistSplit(sample.test.images[:100], sample.test.labels[:100]))
+    at = open_page(PAGE)
+    at.file_uploader(key="mnist.train_csv").upload("mnist_train.csv", train_csv.read_bytes(), "text/csv")
+    at.file_uploader(key="mnist.test_csv").upload("mnist_test.csv", test_csv.read_bytes(), "text/csv").run()
+    assert not at.exception
+    assert any("your CSV files" in success.value and "300 training" in success.value for success in at.success)
+    at.file_uploader(key="mnist.test_csv").clear().upload("broken.csv", b"1,2,3\n", "text/csv").run()
+    assert any("Those files were not used: expected 785 numbers" in error.value for error in at.error)
+    assert any("sample shipped with the app" in info.value for info in at.info)  # back to the shared data
