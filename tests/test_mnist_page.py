@@ -74,12 +74,12 @@ def test_a_tiny_training_run_finishes_and_is_scored() -> None:
 def test_uploading_a_model_scores_it_and_garbage_is_refused() -> None:
     at = open_page(PAGE)
     config = PRESETS["talk"]
-    at.get("file_uploader")[0].upload("mnist-model.pt", model_to_bytes(build_model(config), config)).run()
+    at.file_uploader(key="mnist.upload").upload("mnist-model.pt", model_to_bytes(build_model(config), config)).run()
     assert not at.exception
     assert any("Model loaded" in success.value for success in at.success)
     accuracy = float(at.metric[0].value.rstrip("%")) / 100
     assert accuracy < 0.3  # an untrained network scores near chance
-    at.get("file_uploader")[0].clear().upload("evil.pt", b"PK\x03\x04 not a model at all").run()
+    at.file_uploader(key="mnist.upload").clear().upload("evil.pt", b"PK\x03\x04 not a model at all").run()
     assert not at.exception
     assert any("That file was refused" in error.value for error in at.error)
 
