@@ -281,7 +281,9 @@ with train_tab:
     job: TrainingJob | None = st.session_state.get(JOB_KEY)
     busy = job is not None and job.running
     if st.button("Train", key="mnist.train", type="primary", disabled=busy):
-        if not _training_slots().acquire(blocking=False):
+        if job is not None and job.running:
+            st.warning("Your previous run is still going: stop it first.")
+        elif not _training_slots().acquire(blocking=False):
             st.warning(f"{CONCURRENT_RUNS} training runs are already going on this app. Try again in a minute.")
         else:
             for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY):
