@@ -59,8 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recipe", required=True, choices=RECIPES)
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     parser.add_argument("--max-samples", type=int, default=None, help="train on only the first N images")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch CPU threads (default: torch's choice); 1 is steadier on a busy shared CPU")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = parser.parse_args(argv)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     row = run(args.data, args.recipe, args.epochs, args.max_samples)
     if args.json:
         print(json.dumps(row))
