@@ -57,7 +57,8 @@ BATCH_SIZES = (1, 8, 16, 32, 64, 128, 256, 512)
 LEARNING_RATES = (0.0003, 0.001, 0.002, 0.003, 0.01, 0.03, 0.1, 0.3)
 SCALING_HIDDEN = [200, 1000, 2000, 3000, 4000, 5000]
 CONCURRENT_RUNS = 2  # training runs at once in the whole app, so a room sharing one container stays usable
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0  # each poll redraws the live chart, and that competes with training for the GIL and CPU
+LIVE_CHART_POINTS, FINAL_CHART_POINTS = 300, 1500
 DIGIT_COLOURS = "tableau10"
 
 SETTINGS = [
@@ -144,8 +145,8 @@ def _outputs_chart_ui(outputs: np.ndarray, title: str) -> alt.Chart:
     ).properties(height=260)
 
 
-def _loss_chart_ui(losses: list[tuple[int, float]]) -> None:
-    seen, values, stride = loss_curve_points(losses)
+def _loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART_POINTS) -> None:
+    seen, values, stride = loss_curve_points(losses, max_points)
     if seen.size == 0:
         st.caption("The loss curve appears as soon as the first losses are recorded.")
         return
@@ -310,7 +311,7 @@ with train_tab:
                     f"{current.config.epochs}" + (f", about {left:.0f} s left" if left is not None else "")))
             else:
                 st.progress(0.0, text="Starting…")
-            _loss_chart_ui(losses)
+            _loss_chart_ui(losses, LIVE_CHART_POINTS)
             return
         if current.error:
             st.error(f"Training failed: {current.error}")
