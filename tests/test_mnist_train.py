@@ -203,7 +203,7 @@ def test_hostile_pickle_is_refused_without_running_it() -> None:
         model_from_bytes(buffer.getvalue())
     assert not os.path.exists("/tmp/mnist-hostile-test")
     with pytest.raises(ModelFileError, match="load safely"):
-        model_from_bytes(pickle.dumps(_Hostile()))
+        model_from_bytes(pickle.dumps(_Hostile(), protocol=2))
 
 
 @pytest.mark.parametrize(("blob", "message"), [
