@@ -87,7 +87,10 @@ SCALING_POLL_KEY, OWN_DATA_KEY = "mnist.scaling_polling", "mnist.own_data"
 
 @st.cache_resource(show_spinner="Reading MNIST…")
 def _mnist_data(folder: str, full: bool) -> MnistData:
-    """Read-only digits shared by every visitor (uint8: 55 MB for full MNIST)."""
+    """Read-only digits shared by every visitor (uint8: 55 MB for full MNIST).
+
+    `full` is only part of the cache key: once a fetch completes, the next run reads the new files.
+    """
     return load_best_available(folder)
 
 
