@@ -444,7 +444,7 @@ class TrainingJob:
 
     def __init__(self, train: MnistSplit, config: TrainConfig, device: torch.device,
                  test: MnistSplit | None = None, max_samples: int | None = None,
-                 on_finish: Callable[[], None] | None = None) -> None:
+                 on_finish: Callable[[], None] | None = None, torch_threads: int | None = 1) -> None:
         warm_up_torch()
         self.config = config
         self.stop_event = threading.Event()
@@ -454,6 +454,9 @@ class TrainingJob:
         self.result: TrainResult | None = None
         self.error: str | None = None
         self._on_finish = on_finish
+        # One CPU thread per run by default: on a shared, busy CPU PyTorch's two threads measured six times
+        # slower than one (benchmarks/mnist.py --threads), and two runs may share a two-core container.
+        self._torch_threads = torch_threads
         self._thread = threading.Thread(
             target=self._run, args=(train, config, device, test, max_samples), daemon=True, name="mnist-training")
 
@@ -467,6 +470,8 @@ class TrainingJob:
             self._latest = progress
 
     def _run(self, train, config, device, test, max_samples) -> None:
+        if self._torch_threads is not None:
+            torch.set_num_threads(self._torch_threads)  # OpenMP's setting is per thread: the app's is unchanged
         try:
             self.result = train_model(train, config, device, self._record, self.stop_event, test,
                                       max_samples=max_samples)

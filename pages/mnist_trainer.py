@@ -278,7 +278,8 @@ with train_tab:
         st.caption("Runs through a hand-written forward and backward pass for one image at a time: the same "
                    "maths as PyTorch's autograd loop, about ten times faster on a CPU.")
     st.caption(f"Limits per run on this shared app: at most {MAX_EPOCHS} epochs, {MAX_HIDDEN} hidden nodes and "
-               f"{MAX_TRAIN_SECONDS:.0f} s; one run per visitor and {CONCURRENT_RUNS} in the whole app at once.")
+               f"{MAX_TRAIN_SECONDS:.0f} s; one run per visitor and {CONCURRENT_RUNS} in the whole app at once, "
+               "each on one CPU thread.")
     for note in limit_notes:
         st.warning(note)
 

@@ -149,6 +149,14 @@ def test_training_job_runs_in_the_background_and_reports_progress() -> None:
     assert len(losses) == 200 and job.result.samples_seen == 2000
 
 
+def test_a_training_job_limits_only_its_own_torch_threads() -> None:
+    threads_before = torch.get_num_threads()
+    job = TrainingJob(SAMPLE.train, replace(PRESETS["mlp"], epochs=1), torch.device("cpu"), max_samples=256,
+                      torch_threads=1).start()
+    job.join(60)
+    assert job.error is None and torch.get_num_threads() == threads_before
+
+
 def test_background_task_collects_reports_and_errors() -> None:
     task = BackgroundTask(lambda report, stop: [report(i) for i in range(3)]).start()
     task.join(10)
