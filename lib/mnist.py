@@ -26,6 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO_ROOT / "data" / "mnist-sample"
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "mnist"
 CACHE_ENV_VAR = "MNIST_CACHE_DIR"
+MIRRORS_ENV_VAR = "MNIST_MIRRORS"  # comma-separated base URLs, e.g. a laptop serving the files on a meetup LAN
 
 IMAGE_SIDE = 28
 PIXELS = IMAGE_SIDE * IMAGE_SIDE
@@ -263,16 +264,23 @@ def _download_one(url: str, name: str, folder: Path, progress: FetchProgress | N
         temp_path.unlink(missing_ok=True)
 
 
+def mirrors_from_env() -> tuple[str, ...]:
+    """The mirrors in $MNIST_MIRRORS (comma-separated) when set, else the public ones."""
+    listed = tuple(url.strip() for url in os.environ.get(MIRRORS_ENV_VAR, "").split(",") if url.strip())
+    return listed or DEFAULT_MIRRORS
+
+
 def fetch_mnist(
     folder: Path | str | None = None,
-    mirrors: Sequence[str] = DEFAULT_MIRRORS,
+    mirrors: Sequence[str] | None = None,
     progress: FetchProgress | None = None,
 ) -> Path:
     """Download the four MNIST files into `folder`, trying each mirror in turn; returns the folder.
 
-    A file already there with the right MD5 is kept. Raises FetchError naming each mirror's failure
-    when a file could not be had from any of them.
+    `mirrors` defaults to $MNIST_MIRRORS or the public mirrors. A file already there with the right
+    MD5 is kept. Raises FetchError naming each mirror's failure when a file could not be had.
     """
+    mirrors = mirrors_from_env() if mirrors is None else mirrors
     folder = cache_dir(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name in FILE_MD5S:
@@ -318,14 +326,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     fetch = commands.add_parser("fetch", help="download full MNIST into the cache folder")
     fetch.add_argument("--dir", default=None, help=f"cache folder (default ${CACHE_ENV_VAR} or {DEFAULT_CACHE_DIR})")
-    fetch.add_argument("--mirror", action="append", default=None, help="a mirror URL to try (repeatable)")
+    fetch.add_argument("--mirror", action="append", default=None,
+                       help=f"a mirror URL to try (repeatable; default ${MIRRORS_ENV_VAR} or the public mirrors)")
     sample = commands.add_parser("make-sample", help="write the shipped sample from full MNIST")
     sample.add_argument("--source", required=True)
     sample.add_argument("--dest", default=str(SAMPLE_DIR))
     args = parser.parse_args(argv)
     if args.command == "fetch":
         try:
-            folder = fetch_mnist(args.dir, args.mirror or DEFAULT_MIRRORS, _print_progress)
+            folder = fetch_mnist(args.dir, args.mirror, _print_progress)
         except FetchError as error:
             print(f"Full MNIST could not be fetched; the app will use its shipped sample.\n{error}", file=sys.stderr)
             return 1

@@ -11,7 +11,6 @@ import streamlit as st
 
 from lib.device import available_devices, describe_device, pick_device
 from lib.mnist import (
-    DEFAULT_MIRRORS,
     FetchError,
     MnistData,
     MnistFormatError,
@@ -211,7 +210,7 @@ with notice:
                 bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{name}: {done / 1e6:.1f} MB")
 
             try:
-                fetch_mnist(progress=_show_fetch, mirrors=DEFAULT_MIRRORS)
+                fetch_mnist(progress=_show_fetch)
             except FetchError as error:
                 st.error("Full MNIST could not be fetched from any mirror, so the page keeps using the sample.\n\n"
                          f"```\n{error}\n```")

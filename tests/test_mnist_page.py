@@ -123,3 +123,40 @@ def test_own_csv_files_replace_the_data_for_this_visitor(tmp_path: Path) -> None
     at.file_uploader(key="mnist.test_csv").clear().upload("broken.csv", b"1,2,3\n", "text/csv").run()
     assert any("Those files were not used: expected 785 numbers" in error.value for error in at.error)
     assert any("sample shipped with the app" in info.value for info in at.info)  # back to the shared data
+
+
+def test_fetch_button_downloads_from_the_configured_mirror(shared_mnist: Path, monkeypatch, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(shared_mnist))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cache = tmp_path / "fetched"
+    monkeypatch.setenv(mnist.CACHE_ENV_VAR, str(cache))
+    monkeypatch.setenv(mnist.MIRRORS_ENV_VAR, f"http://127.0.0.1:{server.server_address[1]}/")
+    try:
+        at = open_page(PAGE)
+        at.button(key="mnist.fetch").click().run()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not at.exception
+    assert mnist.full_mnist_present(cache)
+    assert any("full MNIST (60,000 train + 10,000 test)" in success.value for success in at.success)
+
+
+def test_fetch_button_with_every_mirror_down_keeps_the_sample(monkeypatch) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv(mnist.MIRRORS_ENV_VAR, f"http://127.0.0.1:{closed_port}/")
+    at = open_page(PAGE)
+    at.button(key="mnist.fetch").click().run()
+    assert not at.exception
+    assert any("could not be fetched from any mirror" in error.value for error in at.error)
+    assert any("sample shipped with the app" in info.value for info in at.info)
