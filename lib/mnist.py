@@ -1,0 +1,349 @@
+"""MNIST data: read the original IDX gzip files and the talk's CSV layout, and fetch full MNIST.
+
+Pixels stay uint8 (60,000 x 784 bytes = 47 MB) and are converted to floats one batch at a time, so
+the whole app fits a small cloud container. `python -m lib.mnist fetch` downloads full MNIST from a
+list of mirrors into a cache folder, checking each file against its published MD5, before a meetup.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import http.client
+import os
+import struct
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = REPO_ROOT / "data" / "mnist-sample"
+DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "mnist"
+CACHE_ENV_VAR = "MNIST_CACHE_DIR"
+MIRRORS_ENV_VAR = "MNIST_MIRRORS"  # comma-separated base URLs, e.g. a laptop serving the files on a meetup LAN
+
+IMAGE_SIDE = 28
+PIXELS = IMAGE_SIDE * IMAGE_SIDE
+IMAGES_MAGIC = 2051
+LABELS_MAGIC = 2049
+
+# The four original files and the MD5s published with the dataset.
+FILE_MD5S: dict[str, str] = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+FILE_SIZES: dict[str, int] = {
+    "train-images-idx3-ubyte.gz": 9_912_422,
+    "train-labels-idx1-ubyte.gz": 28_881,
+    "t10k-images-idx3-ubyte.gz": 1_648_877,
+    "t10k-labels-idx1-ubyte.gz": 4_542,
+}
+# Tried in order; the first is the one torchvision uses since LeCun's own site began refusing bots.
+DEFAULT_MIRRORS: tuple[str, ...] = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+DOWNLOAD_CHUNK = 64 * 1024
+DOWNLOAD_TIMEOUT_S = 30
+
+# progress(file_name, bytes_done, bytes_total)
+FetchProgress = Callable[[str, int, int], None]
+
+
+class MnistFormatError(ValueError):
+    """A file that is not MNIST in the layout we expected (wrong magic, size, or values)."""
+
+
+class FetchError(RuntimeError):
+    """Every mirror failed for at least one file; the message says what each one answered."""
+
+
+@dataclass(frozen=True)
+class MnistSplit:
+    images: np.ndarray  # (n, 784) uint8, row-major 28x28, 0 = background, 255 = ink
+    labels: np.ndarray  # (n,) uint8, 0-9
+
+    def __len__(self) -> int:
+        return int(self.labels.shape[0])
+
+    def image(self, index: int) -> np.ndarray:
+        """One record as a 28x28 uint8 picture."""
+        return self.images[index].reshape(IMAGE_SIDE, IMAGE_SIDE)
+
+    def label_counts(self) -> np.ndarray:
+        """How many records of each digit 0-9."""
+        return np.bincount(self.labels, minlength=10)[:10]
+
+    def head(self, count: int) -> np.ndarray:
+        """The first rows in the talk's CSV shape: (count, 785) with the label first."""
+        count = min(count, len(self))
+        return np.column_stack([self.labels[:count], self.images[:count]])
+
+
+@dataclass(frozen=True)
+class MnistData:
+    train: MnistSplit
+    test: MnistSplit
+    source: str  # what a visitor reads: where these digits came from
+
+    @property
+    def is_full(self) -> bool:
+        return len(self.train) == 60_000 and len(self.test) == 10_000
+
+
+# ---------------------------------------------------------------- IDX files
+
+
+def _open_maybe_gzip(path: Path):
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
+
+
+def read_idx_images(path: Path) -> np.ndarray:
+    """An IDX3 image file (gzipped or not) as (n, 784) uint8."""
+    with _open_maybe_gzip(Path(path)) as handle:
+        header = handle.read(16)
+        if len(header) < 16:
+            raise MnistFormatError(f"{Path(path).name}: too short for an IDX image header")
+        magic, count, rows, cols = struct.unpack(">IIII", header)
+        if magic != IMAGES_MAGIC or rows != IMAGE_SIDE or cols != IMAGE_SIDE:
+            raise MnistFormatError(
+                f"{Path(path).name}: not an MNIST image file (magic {magic}, {rows}x{cols})")
+        body = handle.read()
+    if len(body) != count * PIXELS:
+        raise MnistFormatError(f"{Path(path).name}: header says {count} images, body holds {len(body) / PIXELS:g}")
+    return np.frombuffer(bytearray(body), dtype=np.uint8).reshape(count, PIXELS)
+
+
+def read_idx_labels(path: Path) -> np.ndarray:
+    """An IDX1 label file (gzipped or not) as (n,) uint8."""
+    with _open_maybe_gzip(Path(path)) as handle:
+        header = handle.read(8)
+        if len(header) < 8:
+            raise MnistFormatError(f"{Path(path).name}: too short for an IDX label header")
+        magic, count = struct.unpack(">II", header)
+        if magic != LABELS_MAGIC:
+            raise MnistFormatError(f"{Path(path).name}: not an MNIST label file (magic {magic})")
+        body = handle.read()
+    labels = np.frombuffer(bytearray(body), dtype=np.uint8)
+    if labels.shape[0] != count:
+        raise MnistFormatError(f"{Path(path).name}: header says {count} labels, body holds {labels.shape[0]}")
+    if labels.size and labels.max() > 9:
+        raise MnistFormatError(f"{Path(path).name}: a label above 9")
+    return labels
+
+
+def write_idx_images(path: Path, images: np.ndarray) -> None:
+    """Write (n, 784) uint8 images as a gzipped IDX3 file (the layout `read_idx_images` reads)."""
+    images = np.ascontiguousarray(images, dtype=np.uint8).reshape(-1, PIXELS)
+    with gzip.GzipFile(path, "wb", mtime=0) as handle:  # mtime 0: the same bytes every time
+        handle.write(struct.pack(">IIII", IMAGES_MAGIC, images.shape[0], IMAGE_SIDE, IMAGE_SIDE))
+        handle.write(images.tobytes())
+
+
+def write_idx_labels(path: Path, labels: np.ndarray) -> None:
+    labels = np.ascontiguousarray(labels, dtype=np.uint8)
+    with gzip.GzipFile(path, "wb", mtime=0) as handle:
+        handle.write(struct.pack(">II", LABELS_MAGIC, labels.shape[0]))
+        handle.write(labels.tobytes())
+
+
+def read_idx_folder(folder: Path, source: str | None = None) -> MnistData:
+    """The four standard IDX files in one folder."""
+    folder = Path(folder)
+    train = MnistSplit(read_idx_images(folder / "train-images-idx3-ubyte.gz"),
+                       read_idx_labels(folder / "train-labels-idx1-ubyte.gz"))
+    test = MnistSplit(read_idx_images(folder / "t10k-images-idx3-ubyte.gz"),
+                      read_idx_labels(folder / "t10k-labels-idx1-ubyte.gz"))
+    for name, split in (("train", train), ("test", test)):
+        if split.images.shape[0] != split.labels.shape[0]:
+            raise MnistFormatError(f"{name}: {split.images.shape[0]} images but {split.labels.shape[0]} labels")
+    return MnistData(train, test, source or str(folder))
+
+
+# ---------------------------------------------------------------- the talk's CSV layout
+
+
+def read_csv_split(path_or_buffer) -> MnistSplit:
+    """A CSV in the talk's layout: no header, one row per image, label then 784 pixels 0-255."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path_or_buffer, header=None, dtype=np.int64)
+    except (ValueError, pd.errors.ParserError) as error:
+        raise MnistFormatError(f"not a table of whole numbers: {error}") from error
+    if frame.shape[1] != PIXELS + 1:
+        raise MnistFormatError(f"expected 785 numbers per row (label + 784 pixels), found {frame.shape[1]}")
+    values = frame.to_numpy()
+    labels, pixels = values[:, 0], values[:, 1:]
+    if labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
+        raise MnistFormatError("labels must be 0-9")
+    if pixels.min(initial=0) < 0 or pixels.max(initial=0) > 255:
+        raise MnistFormatError("pixels must be 0-255")
+    return MnistSplit(pixels.astype(np.uint8), labels.astype(np.uint8))
+
+
+def write_csv_split(path: Path, split: MnistSplit) -> None:
+    np.savetxt(path, split.head(len(split)), fmt="%d", delimiter=",")
+
+
+def read_csv_pair(train_csv, test_csv, source: str = "your CSV files") -> MnistData:
+    return MnistData(read_csv_split(train_csv), read_csv_split(test_csv), source)
+
+
+# ---------------------------------------------------------------- which data is in use
+
+
+def cache_dir(override: Path | str | None = None) -> Path:
+    """Where full MNIST is kept: the argument, else $MNIST_CACHE_DIR, else .cache/mnist in the repo."""
+    if override is not None:
+        return Path(override)
+    from_env = os.environ.get(CACHE_ENV_VAR)
+    return Path(from_env) if from_env else DEFAULT_CACHE_DIR
+
+
+def full_mnist_present(folder: Path | str | None = None) -> bool:
+    """True when all four files are in the cache with their published sizes (MD5s were checked on fetch)."""
+    folder = cache_dir(folder)
+    return all((folder / name).is_file() and (folder / name).stat().st_size == size
+               for name, size in FILE_SIZES.items())
+
+
+def load_sample() -> MnistData:
+    return read_idx_folder(SAMPLE_DIR, source="sample shipped with the app (10,000 train + 2,000 test real MNIST digits)")
+
+
+def load_best_available(folder: Path | str | None = None) -> MnistData:
+    """Full MNIST from the cache when it has been fetched, otherwise the shipped sample."""
+    folder = cache_dir(folder)
+    if full_mnist_present(folder):
+        return read_idx_folder(folder, source=f"full MNIST (60,000 train + 10,000 test) from {folder}")
+    return load_sample()
+
+
+# ---------------------------------------------------------------- fetching
+
+
+def md5_of(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _download_one(url: str, name: str, folder: Path, progress: FetchProgress | None) -> None:
+    """Download to a temp file in `folder`, check its MD5, then rename: a partial file is never kept."""
+    expected_size = FILE_SIZES[name]
+    handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    temp_path = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as reply:
+            total = int(reply.headers.get("Content-Length") or expected_size)
+            done = 0
+            while chunk := reply.read(DOWNLOAD_CHUNK):
+                out.write(chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(name, done, total)
+        got = md5_of(temp_path)
+        if got != FILE_MD5S[name]:
+            raise FetchError(f"checksum mismatch (MD5 {got}, expected {FILE_MD5S[name]})")
+        os.replace(temp_path, folder / name)
+    finally:
+        temp_path.unlink(missing_ok=True)
+
+
+def mirrors_from_env() -> tuple[str, ...]:
+    """The mirrors in $MNIST_MIRRORS (comma-separated) when set, else the public ones."""
+    listed = tuple(url.strip() for url in os.environ.get(MIRRORS_ENV_VAR, "").split(",") if url.strip())
+    return listed or DEFAULT_MIRRORS
+
+
+def fetch_mnist(
+    folder: Path | str | None = None,
+    mirrors: Sequence[str] | None = None,
+    progress: FetchProgress | None = None,
+) -> Path:
+    """Download the four MNIST files into `folder`, trying each mirror in turn; returns the folder.
+
+    `mirrors` defaults to $MNIST_MIRRORS or the public mirrors. A file already there with the right
+    MD5 is kept. Raises FetchError naming each mirror's failure when a file could not be had.
+    """
+    mirrors = mirrors_from_env() if mirrors is None else mirrors
+    folder = cache_dir(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FILE_MD5S:
+        target = folder / name
+        if target.is_file() and md5_of(target) == FILE_MD5S[name]:
+            if progress is not None:
+                progress(name, FILE_SIZES[name], FILE_SIZES[name])
+            continue
+        target.unlink(missing_ok=True)  # a file with the wrong sum is never trusted
+        failures = []
+        for mirror in mirrors:
+            url = mirror.rstrip("/") + "/" + name
+            try:
+                _download_one(url, name, folder, progress)
+                break
+            except (OSError, urllib.error.URLError, http.client.HTTPException, FetchError, ValueError) as error:
+                failures.append(f"{url}: {error}")
+        else:
+            raise FetchError(f"could not fetch {name} from any mirror:\n  " + "\n  ".join(failures))
+    return folder
+
+
+def make_sample(source: Path, destination: Path, train_count: int = 10_000, test_count: int = 2_000) -> None:
+    """Write the first records of full MNIST as a smaller set of the same four IDX gzip files."""
+    data = read_idx_folder(source)
+    destination.mkdir(parents=True, exist_ok=True)
+    write_idx_images(destination / "train-images-idx3-ubyte.gz", data.train.images[:train_count])
+    write_idx_labels(destination / "train-labels-idx1-ubyte.gz", data.train.labels[:train_count])
+    write_idx_images(destination / "t10k-images-idx3-ubyte.gz", data.test.images[:test_count])
+    write_idx_labels(destination / "t10k-labels-idx1-ubyte.gz", data.test.labels[:test_count])
+
+
+def _print_progress(name: str, done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    sys.stderr.write(f"\r{name:<28} [{'#' * filled}{'.' * (width - filled)}] {done / 1e6:6.2f} MB")
+    if done >= total:
+        sys.stderr.write("\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.mnist", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    fetch = commands.add_parser("fetch", help="download full MNIST into the cache folder")
+    fetch.add_argument("--dir", default=None, help=f"cache folder (default ${CACHE_ENV_VAR} or {DEFAULT_CACHE_DIR})")
+    fetch.add_argument("--mirror", action="append", default=None,
+                       help=f"a mirror URL to try (repeatable; default ${MIRRORS_ENV_VAR} or the public mirrors)")
+    sample = commands.add_parser("make-sample", help="write the shipped sample from full MNIST")
+    sample.add_argument("--source", required=True)
+    sample.add_argument("--dest", default=str(SAMPLE_DIR))
+    args = parser.parse_args(argv)
+    if args.command == "fetch":
+        try:
+            folder = fetch_mnist(args.dir, args.mirror, _print_progress)
+        except FetchError as error:
+            print(f"Full MNIST could not be fetched; the app will use its shipped sample.\n{error}", file=sys.stderr)
+            return 1
+        print(f"Full MNIST is ready in {folder} (all four MD5s checked).")
+        return 0
+    make_sample(Path(args.source), Path(args.dest))
+    print(f"Sample written to {args.dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

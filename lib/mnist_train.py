@@ -1,0 +1,658 @@
+"""Train and evaluate MNIST classifiers: the talk's network exactly, and faster modern variants.
+
+The talk's recipe (784-200-10, Sigmoid after both layers, BCELoss against one-hot targets, SGD with
+lr 0.01, one image per step, 3 epochs) runs through a hand-written forward and backward pass for
+the batch-of-one case: the same maths as PyTorch's autograd, but touching only the weights of the
+non-zero pixels (about a fifth of each image), so it runs about ten times faster on a CPU. The
+plain autograd loop stays available (`engine="autograd"`) to compare against.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+import torch
+from torch import nn
+
+from lib.mnist import IMAGE_SIDE, PIXELS, MnistSplit
+
+ACTIVATIONS = ("sigmoid", "relu", "leaky_relu", "tanh")
+LOSSES = ("bce", "mse", "cross_entropy")
+OPTIMISERS = ("sgd", "adam")
+ARCHITECTURES = ("mlp", "cnn")
+
+# Bounds on what one visitor can start, so a meetup room sharing one small container stays usable.
+MAX_EPOCHS = 10
+MAX_HIDDEN = 1000
+MIN_HIDDEN = 10
+MAX_BATCH = 512
+MAX_TRAIN_SECONDS = 300.0
+MAX_SCALING_SAMPLES = 2000
+MAX_SCALING_HIDDEN = 5000
+MAX_MODEL_BYTES = 50 * 2**20
+MODEL_FORMAT = "dscl-mnist-model/1"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    architecture: str = "mlp"  # "mlp" (784-hidden-10) or "cnn" (two convolutions)
+    hidden: int = 200  # the talk's middle layer
+    activation: str = "sigmoid"  # after the hidden layer; the talk used Sigmoid
+    loss: str = "bce"  # bce and mse put a Sigmoid on the outputs (as the talk); cross_entropy uses raw scores
+    optimiser: str = "sgd"
+    learning_rate: float = 0.01
+    batch_size: int = 1  # the talk showed the network one image at a time
+    epochs: int = 3
+    seed: int = 0
+    shuffle: bool = False  # the talk walked the data set in file order
+    record_every: int = 10  # samples between recorded loss values, the talk's "every 10"
+    decay_lr: bool = False  # learning rate falls linearly to zero over the run: a cheap accuracy gain
+
+
+PRESETS: dict[str, TrainConfig] = {
+    "talk": TrainConfig(),
+    "mlp": TrainConfig(hidden=128, activation="relu", loss="cross_entropy", optimiser="adam",
+                       learning_rate=0.003, batch_size=128, epochs=5, shuffle=True, record_every=128,
+                       decay_lr=True),
+    "cnn": TrainConfig(architecture="cnn", hidden=128, activation="relu", loss="cross_entropy", optimiser="adam",
+                       learning_rate=0.002, batch_size=64, epochs=3, shuffle=True, record_every=64,
+                       decay_lr=True),
+}
+
+
+@dataclass(frozen=True)
+class TrainProgress:
+    samples_done: int
+    samples_total: int
+    epoch: int  # 1-based epoch now running
+    elapsed_s: float
+    new_losses: list[tuple[int, float]]  # (samples seen, loss) recorded since the last report
+
+    @property
+    def fraction(self) -> float:
+        return self.samples_done / self.samples_total if self.samples_total else 1.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        if self.samples_done == 0:
+            return None
+        return self.elapsed_s * (self.samples_total - self.samples_done) / self.samples_done
+
+
+@dataclass
+class TrainResult:
+    model: nn.Module
+    config: TrainConfig
+    losses: list[tuple[int, float]]
+    samples_seen: int
+    seconds: float
+    stopped: str | None  # None when it ran to the end, else why it stopped early
+    epoch_accuracies: list[float] = field(default_factory=list)  # test accuracy after each full epoch
+
+    @property
+    def samples_per_second(self) -> float:
+        return self.samples_seen / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    accuracy: float
+    confusion: np.ndarray  # (10, 10) int64: row = true label, column = predicted
+    predictions: np.ndarray  # (n,) int64
+    outputs: np.ndarray  # (n, 10) float32: what the network says for each digit, 0-1
+    truth: np.ndarray  # (n,) int64: the labels scored against
+
+    @property
+    def misclassified(self) -> np.ndarray:
+        """Indices of the test records the network got wrong."""
+        return np.flatnonzero(self.predictions != self.truth)
+
+
+ProgressCallback = Callable[[TrainProgress], None]
+
+
+class ModelFileError(ValueError):
+    """An uploaded model file that is not one of ours, is damaged, or tries to run code."""
+
+
+# ---------------------------------------------------------------- configs and models
+
+
+def bound_config(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
+    """The config clamped to what one visitor may start, and a sentence for each limit that was hit."""
+    notes = []
+    changes: dict[str, object] = {}
+    if config.epochs > MAX_EPOCHS:
+        changes["epochs"] = MAX_EPOCHS
+        notes.append(f"Epochs are limited to {MAX_EPOCHS} per run on this shared app.")
+    if config.hidden > MAX_HIDDEN:
+        changes["hidden"] = MAX_HIDDEN
+        notes.append(f"The hidden layer is limited to {MAX_HIDDEN} nodes for training here.")
+    if config.hidden < MIN_HIDDEN:
+        changes["hidden"] = MIN_HIDDEN
+        notes.append(f"The hidden layer needs at least {MIN_HIDDEN} nodes.")
+    if config.batch_size > MAX_BATCH or config.batch_size < 1:
+        changes["batch_size"] = min(max(config.batch_size, 1), MAX_BATCH)
+        notes.append(f"Batch size must be 1 to {MAX_BATCH}.")
+    if config.epochs < 1:
+        changes["epochs"] = 1
+        notes.append("At least one epoch is needed.")
+    return replace(config, **changes), notes
+
+
+def validate_config(config: TrainConfig) -> None:
+    for name, allowed in (("architecture", ARCHITECTURES), ("activation", ACTIVATIONS),
+                          ("loss", LOSSES), ("optimiser", OPTIMISERS)):
+        if getattr(config, name) not in allowed:
+            raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+    if not (0 < config.learning_rate <= 1.0 and math.isfinite(config.learning_rate)):
+        raise ValueError("learning rate must be above 0 and at most 1")
+
+
+def _activation(name: str) -> nn.Module:
+    return {"sigmoid": nn.Sigmoid(), "relu": nn.ReLU(), "leaky_relu": nn.LeakyReLU(0.02), "tanh": nn.Tanh()}[name]
+
+
+class SmallCnn(nn.Module):
+    """A 5x5 then a 3x3 convolution, each with pooling, then a hidden linear layer: about 99% on MNIST."""
+
+    def __init__(self, activation: str = "relu", hidden: int = 128) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 16, 5, padding=2), _activation(activation), nn.MaxPool2d(2),  # (16, 14, 14)
+            nn.Conv2d(16, 32, 3, padding=1), _activation(activation), nn.MaxPool2d(2),  # (32, 7, 7)
+        )
+        self.classify = nn.Sequential(nn.Linear(32 * 7 * 7, hidden), _activation(activation), nn.Linear(hidden, 10))
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:  # (n, 784) -> (n, 10)
+        grid = pixels.view(-1, 1, IMAGE_SIDE, IMAGE_SIDE)
+        return self.classify(self.features(grid).flatten(1))
+
+
+def build_model(config: TrainConfig) -> nn.Module:
+    """A freshly initialised network for `config`, seeded so the same config gives the same weights."""
+    validate_config(config)
+    torch.manual_seed(config.seed)
+    if config.architecture == "cnn":
+        body: nn.Module = SmallCnn(config.activation, config.hidden)
+        layers = [body]
+    else:
+        layers = [nn.Linear(PIXELS, config.hidden), _activation(config.activation), nn.Linear(config.hidden, 10)]
+    if config.loss in ("bce", "mse"):
+        layers.append(nn.Sigmoid())  # the talk's Sigmoid after the output layer
+    return nn.Sequential(*layers)
+
+
+def _loss_function(config: TrainConfig) -> nn.Module:
+    return {"bce": nn.BCELoss(), "mse": nn.MSELoss(), "cross_entropy": nn.CrossEntropyLoss()}[config.loss]
+
+
+def _optimiser(config: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
+    if config.optimiser == "adam":
+        return torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    return torch.optim.SGD(model.parameters(), lr=config.learning_rate)
+
+
+def to_inputs(images: np.ndarray, device: torch.device) -> torch.Tensor:
+    """uint8 pixels (n, 784) to floats 0-1 on `device`, one batch at a time (the data stays uint8)."""
+    return torch.from_numpy(np.ascontiguousarray(images)).to(device).float().div_(255.0)
+
+
+def outputs_to_probabilities(raw: torch.Tensor, config: TrainConfig) -> torch.Tensor:
+    """The 10 outputs a person reads, each 0-1: Sigmoid outputs as they are, softmax of raw scores."""
+    return torch.softmax(raw, dim=1) if config.loss == "cross_entropy" else raw
+
+
+def fast_path_applies(config: TrainConfig) -> bool:
+    """The hand-written batch-of-one pass covers the talk's family: MLP, Sigmoid, BCE or MSE, plain SGD."""
+    return (config.architecture == "mlp" and config.activation == "sigmoid" and config.loss in ("bce", "mse")
+            and config.optimiser == "sgd" and config.batch_size == 1)
+
+
+# ---------------------------------------------------------------- training
+
+
+class _Reporter:
+    """Collects recorded losses and calls the progress callback at most every `interval_s`."""
+
+    def __init__(self, total: int, progress: ProgressCallback | None, interval_s: float = 0.2) -> None:
+        self.total, self.progress, self.interval_s = total, progress, interval_s
+        self.started = time.perf_counter()
+        self.last = self.started
+        self.losses: list[tuple[int, float]] = []
+        self.reported = 0
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def maybe_report(self, done: int, epoch: int, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.progress is None or (not force and now - self.last < self.interval_s):
+            return
+        self.last = now
+        new = self.losses[self.reported:]
+        self.reported = len(self.losses)
+        self.progress(TrainProgress(done, self.total, epoch, now - self.started, new))
+
+
+def _stop_reason(stop: threading.Event | None, reporter: _Reporter, time_limit_s: float) -> str | None:
+    if stop is not None and stop.is_set():
+        return "stopped by the visitor"
+    if reporter.elapsed() > time_limit_s:
+        return f"stopped at the {time_limit_s:.0f} s limit per run on this shared app"
+    return None
+
+
+def train_model(
+    train: MnistSplit,
+    config: TrainConfig,
+    device: torch.device | None = None,
+    progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    test: MnistSplit | None = None,
+    engine: str = "fast",
+    max_samples: int | None = None,
+    time_limit_s: float = MAX_TRAIN_SECONDS,
+) -> TrainResult:
+    """Train a fresh network for `config` on `train`; returns the model, the loss curve and timings.
+
+    engine "fast" uses the hand-written batch-of-one pass where it applies (on the CPU), "autograd"
+    always uses PyTorch's plain loop. `max_samples` keeps only the first records of each epoch;
+    `test`, when given, is scored after every epoch. `stop` ends training after the current step.
+    """
+    device = device or torch.device("cpu")
+    validate_config(config)
+    model = build_model(config).to(device)
+    count = len(train) if max_samples is None else min(len(train), max_samples)
+    total = count * config.epochs
+    reporter = _Reporter(total, progress)
+    accuracies: list[float] = []
+    done, stopped = 0, None
+    scoring_seconds = 0.0  # time spent scoring the test set, left out of the training time
+    use_fast = engine == "fast" and fast_path_applies(config) and device.type == "cpu"
+    fast_state = _FastTalkState.from_model(model, config) if use_fast else None
+    loss_function = _loss_function(config)
+    optimiser = _optimiser(config, model)
+    generator = np.random.default_rng(config.seed)
+    for epoch in range(1, config.epochs + 1):
+        order = generator.permutation(count) if config.shuffle else np.arange(count)
+        if fast_state is not None:
+            done, stopped = fast_state.run_epoch(train, order, done, epoch, reporter, stop, time_limit_s)
+        else:
+            done, stopped = _autograd_epoch(model, config, train, order, done, epoch, reporter, stop,
+                                            time_limit_s, loss_function, optimiser, device)
+        if fast_state is not None:
+            fast_state.write_to(model)
+        if stopped:
+            break
+        if test is not None:
+            scoring_started = time.perf_counter()
+            accuracies.append(evaluate(model, config, test, device).accuracy)
+            scoring_seconds += time.perf_counter() - scoring_started
+    reporter.maybe_report(done, min(epoch, config.epochs), force=True)
+    model.eval()
+    return TrainResult(model, config, reporter.losses, done, reporter.elapsed() - scoring_seconds, stopped, accuracies)
+
+
+def _autograd_epoch(model, config, train, order, done, epoch, reporter, stop, time_limit_s,
+                    loss_function, optimiser, device) -> tuple[int, str | None]:
+    """PyTorch's plain loop: forward, loss, zero_grad, backward, step, one batch at a time."""
+    model.train()
+    eye = torch.eye(10, device=device)
+    next_record = (done // config.record_every + 1) * config.record_every
+    for start in range(0, len(order), config.batch_size):
+        index = order[start:start + config.batch_size]
+        inputs = to_inputs(train.images[index], device)
+        labels = torch.from_numpy(train.labels[index].astype(np.int64)).to(device)
+        outputs = model(inputs)
+        targets = labels if config.loss == "cross_entropy" else eye[labels]
+        loss = loss_function(outputs, targets)
+        optimiser.zero_grad()
+        loss.backward()
+        if config.decay_lr:
+            for group in optimiser.param_groups:
+                group["lr"] = config.learning_rate * max(0.0, 1.0 - done / reporter.total)
+        optimiser.step()
+        done += len(index)
+        if done >= next_record:
+            reporter.losses.append((done, float(loss.item())))
+            next_record += config.record_every * max(1, math.ceil(len(index) / config.record_every))
+        reporter.maybe_report(done, epoch)
+        if (reason := _stop_reason(stop, reporter, time_limit_s)) is not None:
+            return done, reason
+    return done, None
+
+
+class _FastTalkState:
+    """The talk's network as numpy arrays, trained one image at a time with a hand-written backward pass.
+
+    Forward: h = sigmoid(W1 x + b1) (hidden), y = sigmoid(W2 h + b2) (10).
+    BCE (mean over 10 outputs) with a Sigmoid output gives dL/dz2 = (y - t) / 10 exactly; MSE gives
+    dL/dz2 = 2 (y - t) y (1 - y) / 10. Then dh = W2^T dz2, dz1 = dh h (1 - h), and SGD subtracts
+    lr * gradient. A zero pixel contributes nothing to W1 x and its column of W1 gets a zero
+    gradient, so only the non-zero pixels' columns are read and written.
+    """
+
+    def __init__(self, w1_t: np.ndarray, b1: np.ndarray, w2: np.ndarray, b2: np.ndarray, config: TrainConfig) -> None:
+        self.w1_t, self.b1, self.w2, self.b2 = w1_t, b1, w2, b2  # w1_t: (784, hidden), W1 transposed
+        self.config = config
+
+    @classmethod
+    def from_model(cls, model: nn.Sequential, config: TrainConfig) -> _FastTalkState:
+        first, second = model[0], model[2]
+        return cls(first.weight.detach().cpu().numpy().T.copy(), first.bias.detach().cpu().numpy().copy(),
+                   second.weight.detach().cpu().numpy().copy(), second.bias.detach().cpu().numpy().copy(), config)
+
+    def write_to(self, model: nn.Sequential) -> None:
+        with torch.no_grad():
+            model[0].weight.copy_(torch.from_numpy(self.w1_t.T.copy()))
+            model[0].bias.copy_(torch.from_numpy(self.b1))
+            model[2].weight.copy_(torch.from_numpy(self.w2))
+            model[2].bias.copy_(torch.from_numpy(self.b2))
+
+    def run_epoch(self, train, order, done, epoch, reporter, stop, time_limit_s) -> tuple[int, str | None]:
+        lr = np.float32(self.config.learning_rate)
+        scale = np.float32(1.0 / 255.0)
+        tenth = np.float32(0.1)
+        one_hot = np.eye(10, dtype=np.float32)
+        is_bce = self.config.loss == "bce"
+        record_every = self.config.record_every
+        w1_t, b1, w2, b2 = self.w1_t, self.b1, self.w2, self.b2
+        images, labels = train.images, train.labels
+        with np.errstate(over="ignore"):  # exp of a large negative input is inf, and 1/(1+inf) = 0 as wanted
+            for position, row_index in enumerate(order):
+                row = images[row_index]
+                nonzero = np.flatnonzero(row)
+                pixels = row[nonzero].astype(np.float32) * scale  # (k,)
+                w1_cols = w1_t[nonzero]  # (k, hidden)
+                hidden = 1.0 / (1.0 + np.exp(-(pixels @ w1_cols + b1)))  # (hidden,)
+                output = 1.0 / (1.0 + np.exp(-(w2 @ hidden + b2)))  # (10,)
+                target = one_hot[labels[row_index]]
+                if is_bce:
+                    d_z2 = (output - target) * tenth
+                else:
+                    d_z2 = (output - target) * output * (1.0 - output) * np.float32(0.2)
+                d_z1 = (d_z2 @ w2) * hidden * (1.0 - hidden)  # uses W2 before its update, as autograd does
+                w2 -= lr * (d_z2[:, None] * hidden)
+                b2 -= lr * d_z2
+                b1 -= lr * d_z1
+                w1_t[nonzero] = w1_cols - (lr * pixels)[:, None] * d_z1
+                done += 1
+                if done % record_every == 0:
+                    reporter.losses.append((done, _loss_value(output, target, is_bce)))
+                if position % 256 == 0:
+                    reporter.maybe_report(done, epoch)
+                    if (reason := _stop_reason(stop, reporter, time_limit_s)) is not None:
+                        return done, reason
+        return done, None
+
+
+def _loss_value(output: np.ndarray, target: np.ndarray, is_bce: bool) -> float:
+    if is_bce:  # BCELoss clamps each log at -100
+        log_y = np.maximum(np.log(np.maximum(output, 0.0)), -100.0)
+        log_not_y = np.maximum(np.log(np.maximum(1.0 - output, 0.0)), -100.0)
+        return float(-np.mean(target * log_y + (1.0 - target) * log_not_y))
+    return float(np.mean((output - target) ** 2))
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@torch.no_grad()
+def predict(model: nn.Module, config: TrainConfig, images: np.ndarray, device: torch.device | None = None,
+            batch_size: int = 1000) -> np.ndarray:
+    """The 10 outputs (each 0-1) for each image in (n, 784) uint8: (n, 10) float32."""
+    device = device or next(model.parameters()).device
+    model.eval()
+    images = images.reshape(-1, PIXELS)
+    chunks = []
+    for start in range(0, images.shape[0], batch_size):
+        raw = model(to_inputs(images[start:start + batch_size], device))
+        chunks.append(outputs_to_probabilities(raw, config).float().cpu().numpy())
+    return np.concatenate(chunks) if chunks else np.zeros((0, 10), dtype=np.float32)
+
+
+def evaluate(model: nn.Module, config: TrainConfig, test: MnistSplit, device: torch.device | None = None) -> EvalResult:
+    """Score the test set: accuracy, confusion matrix, each prediction and the 10 outputs per image."""
+    outputs = predict(model, config, test.images, device)
+    predictions = outputs.argmax(axis=1).astype(np.int64)
+    truth = test.labels.astype(np.int64)
+    confusion = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(confusion, (truth, predictions), 1)
+    accuracy = float((predictions == truth).mean()) if len(truth) else 0.0
+    return EvalResult(accuracy, confusion, predictions, outputs, truth)
+
+
+# ---------------------------------------------------------------- a training job off the script thread
+
+
+@functools.cache
+def warm_up_torch() -> None:
+    """Build one optimiser on the calling thread: PyTorch imports torch._dynamo lazily on the first one,
+    and that import, when it first happens in a background thread of a Streamlit server, never finished."""
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+
+
+class TrainingJob:
+    """One visitor's training run in a background thread; the page polls `snapshot()`."""
+
+    def __init__(self, train: MnistSplit, config: TrainConfig, device: torch.device,
+                 test: MnistSplit | None = None, max_samples: int | None = None,
+                 on_finish: Callable[[], None] | None = None, torch_threads: int | None = 1) -> None:
+        warm_up_torch()
+        self.config = config
+        self.stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self._losses: list[tuple[int, float]] = []
+        self._latest: TrainProgress | None = None
+        self.result: TrainResult | None = None
+        self.error: str | None = None
+        self._on_finish = on_finish
+        # One CPU thread per run by default: on a shared, busy CPU PyTorch's two threads measured six times
+        # slower than one (benchmarks/mnist.py --threads), and two runs may share a two-core container.
+        self._torch_threads = torch_threads
+        self._thread = threading.Thread(
+            target=self._run, args=(train, config, device, test, max_samples), daemon=True, name="mnist-training")
+
+    def start(self) -> TrainingJob:
+        self._thread.start()
+        return self
+
+    def _record(self, progress: TrainProgress) -> None:
+        with self._lock:
+            self._losses.extend(progress.new_losses)
+            self._latest = progress
+
+    def _run(self, train, config, device, test, max_samples) -> None:
+        if self._torch_threads is not None:
+            torch.set_num_threads(self._torch_threads)  # OpenMP's setting is per thread: the app's is unchanged
+        try:
+            self.result = train_model(train, config, device, self._record, self.stop_event, test,
+                                      max_samples=max_samples)
+        except Exception as error:  # reported on the page instead of dying silently in a thread
+            self.error = f"{type(error).__name__}: {error}"
+        finally:
+            if self._on_finish is not None:
+                self._on_finish()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def snapshot(self) -> tuple[TrainProgress | None, list[tuple[int, float]]]:
+        with self._lock:
+            return self._latest, list(self._losses)
+
+
+def loss_curve_points(losses: list[tuple[int, float]], max_points: int = 1500) -> tuple[np.ndarray, np.ndarray, int]:
+    """At most about `max_points` of the recorded (samples seen, loss) pairs, taking every k-th; returns k too."""
+    if not losses:
+        return np.zeros(0), np.zeros(0), 1
+    stride = max(1, math.ceil(len(losses) / max_points))
+    kept = losses[stride - 1::stride] if stride > 1 else losses
+    return (np.array([s for s, _ in kept], dtype=np.float64), np.array([v for _, v in kept], dtype=np.float64),
+            stride)
+
+
+# ---------------------------------------------------------------- the CPU vs GPU experiment
+
+
+def time_hidden_sizes(
+    train: MnistSplit,
+    hidden_sizes: list[int],
+    device: torch.device,
+    samples: int = 500,
+    progress: Callable[[int, float], None] | None = None,
+    seed: int = 0,
+    stop: threading.Event | None = None,
+) -> list[tuple[int, float]]:
+    """Seconds to train the talk's network (plain autograd, one image per step) on `samples` images
+    for each hidden size, on `device`: the talk's chart of time against hidden-layer size."""
+    from lib.device import synchronize
+
+    samples = min(samples, MAX_SCALING_SAMPLES, len(train))
+    timings = []
+    for hidden in hidden_sizes:
+        if stop is not None and stop.is_set():
+            break
+        hidden = min(max(int(hidden), MIN_HIDDEN), MAX_SCALING_HIDDEN)
+        config = replace(PRESETS["talk"], hidden=hidden, seed=seed, epochs=1)
+        model = build_model(config).to(device)
+        loss_function, optimiser = _loss_function(config), _optimiser(config, model)
+        eye = torch.eye(10, device=device)
+        inputs = to_inputs(train.images[:samples], device)  # moved once, as the talk's GPU run kept data there
+        labels = torch.from_numpy(train.labels[:samples].astype(np.int64)).to(device)
+        synchronize(device)
+        started = time.perf_counter()
+        for index in range(samples):
+            loss = loss_function(model(inputs[index]), eye[labels[index]])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+        synchronize(device)
+        seconds = time.perf_counter() - started
+        timings.append((hidden, seconds))
+        if progress is not None:
+            progress(hidden, seconds)
+    return timings
+
+
+# ---------------------------------------------------------------- saving and loading a trained model
+
+
+def model_to_bytes(model: nn.Module, config: TrainConfig) -> bytes:
+    """A file a visitor can download: the config as plain values and the weights, nothing executable."""
+    buffer = io.BytesIO()
+    state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
+    torch.save({"format": MODEL_FORMAT, "config": asdict(config), "state_dict": state}, buffer)
+    return buffer.getvalue()
+
+
+def _config_from_plain(values: object) -> TrainConfig:
+    if not isinstance(values, dict):
+        raise ModelFileError("the file has no training settings")
+    defaults = asdict(TrainConfig())
+    unknown = set(values) - set(defaults)
+    if unknown:
+        raise ModelFileError(f"unknown settings in the file: {', '.join(sorted(map(str, unknown)))}")
+    checked = {}
+    for name, default in defaults.items():
+        value = values.get(name, default)
+        if type(value) is not type(default) and not (isinstance(default, float) and type(value) is int):
+            raise ModelFileError(f"setting {name!r} has the wrong type")
+        checked[name] = value
+    config = TrainConfig(**checked)
+    try:
+        validate_config(config)
+    except ValueError as error:
+        raise ModelFileError(str(error)) from error
+    if not (MIN_HIDDEN <= config.hidden <= MAX_HIDDEN):
+        raise ModelFileError(f"hidden size {config.hidden} is outside {MIN_HIDDEN}-{MAX_HIDDEN}")
+    return config
+
+
+def model_from_bytes(blob: bytes) -> tuple[nn.Module, TrainConfig]:
+    """Load a model file made by `model_to_bytes`; anything else raises ModelFileError with the reason.
+
+    `weights_only=True` refuses pickled code (a hostile file cannot run anything); then the settings
+    are checked and the weights must fit the network they describe exactly.
+    """
+    if len(blob) > MAX_MODEL_BYTES:
+        raise ModelFileError(f"the file is larger than {MAX_MODEL_BYTES // 2**20} MB")
+    try:
+        payload = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
+    except Exception as error:  # UnpicklingError, RuntimeError, EOFError...: all mean "not a safe model file"
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelFileError(f"not a model file this page can load safely ({first_line[:200]})") from error
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        raise ModelFileError("not a model saved by this page (its format tag is missing)")
+    config = _config_from_plain(payload.get("config"))
+    state = payload.get("state_dict")
+    if not isinstance(state, dict) or not all(isinstance(t, torch.Tensor) for t in state.values()):
+        raise ModelFileError("the file has no weights")
+    model = build_model(config)
+    expected = model.state_dict()
+    if set(state) != set(expected):
+        raise ModelFileError("the weights do not match the network described in the file")
+    for name, tensor in state.items():
+        if tensor.shape != expected[name].shape:
+            raise ModelFileError(f"weight {name} has shape {tuple(tensor.shape)}, expected {tuple(expected[name].shape)}")
+        if not torch.isfinite(tensor.float()).all():
+            raise ModelFileError(f"weight {name} holds NaN or infinite values")
+    model.load_state_dict({name: tensor.to(expected[name].dtype) for name, tensor in state.items()})
+    model.eval()
+    return model, config
+
+
+class BackgroundTask:
+    """Any long computation in a background thread: `work(report, stop)` calls `report(item)` as it goes."""
+
+    def __init__(self, work: Callable[[Callable[[object], None], threading.Event], object],
+                 on_finish: Callable[[], None] | None = None) -> None:
+        self.stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self._items: list[object] = []
+        self.result: object = None
+        self.error: str | None = None
+        self._work, self._on_finish = work, on_finish
+        self._thread = threading.Thread(target=self._run, daemon=True, name="mnist-task")
+
+    def start(self) -> BackgroundTask:
+        self._thread.start()
+        return self
+
+    def _report(self, item: object) -> None:
+        with self._lock:
+            self._items.append(item)
+
+    def _run(self) -> None:
+        try:
+            self.result = self._work(self._report, self.stop_event)
+        except Exception as error:  # shown on the page rather than lost with the thread
+            self.error = f"{type(error).__name__}: {error}"
+        finally:
+            if self._on_finish is not None:
+                self._on_finish()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def items(self) -> list[object]:
+        with self._lock:
+            return list(self._items)
