@@ -9,7 +9,7 @@ from lib import mnist
 from lib.mnist_train import PRESETS, build_model, model_to_bytes
 from tests.conftest import open_page
 
-PAGE = "pages/mnist_trainer.py"
+PAGE = "app_pages/mnist_trainer.py"
 
 
 @pytest.fixture(autouse=True)
