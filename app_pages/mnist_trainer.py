@@ -217,9 +217,9 @@ with notice:
             else:
                 st.rerun()
 
-explore_tab, train_tab, evaluate_tab, scaling_tab = st.tabs(["Explore", "Train", "Evaluate", "CPU vs GPU"])
+TABS = ("Explore", "Train", "Evaluate", "CPU vs GPU")
 
-with explore_tab:
+def explore_tab_ui() -> None:
     st.subheader("The data, as the talk showed it")
     st.markdown(f"The training set has **{len(data.train):,} rows of 785 numbers**: the label first, "
                 "then the 784 pixel values (0-255) of a 28x28 image, row by row.")
@@ -242,7 +242,7 @@ with explore_tab:
             color=alt.Color("set:N", scale=alt.Scale(scheme=DIGIT_COLOURS)), tooltip=["set", "digit", "records"])
         st.altair_chart(styled_chart(counts_chart.properties(height=320)), width="stretch")
 
-with train_tab:
+def train_tab_ui() -> None:
     st.subheader("Train a network")
     st.radio("Preset", list(PRESET_NAMES), format_func=PRESET_NAMES.get, horizontal=True,
              key="mnist.preset", on_change=_apply_preset)
@@ -334,7 +334,7 @@ with train_tab:
 
     st.fragment(_training_status_ui, run_every=POLL_SECONDS if busy else None)()
 
-with evaluate_tab:
+def evaluate_tab_ui() -> None:
     st.subheader("How well does it read digits?")
     uploaded = st.file_uploader("Load a model saved from this page (.pt)", type=["pt"], key="mnist.upload")
     if uploaded is not None and st.session_state.get(UPLOAD_SEEN_KEY) != uploaded.file_id:
@@ -417,7 +417,7 @@ with evaluate_tab:
                 st.altair_chart(styled_chart(_outputs_chart_ui(
                     outputs, f"it says {int(outputs.argmax())}")), width="stretch")
 
-with scaling_tab:
+def scaling_tab_ui() -> None:
     st.subheader("Does a GPU help? Time against hidden-layer size")
     st.markdown("The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to "
                 "5000 nodes: the CPU slows down as the layer grows, the GPU barely notices. Here each point "
@@ -472,5 +472,14 @@ with scaling_tab:
             st.rerun(scope="app")  # stops the polling now that the timings are in
 
     st.fragment(_scaling_ui, run_every=POLL_SECONDS if scaling_busy else None)()
+
+
+
+# Lazy tabs: only the open tab runs (training goes on in its thread), and the tab travels in the link.
+tabs = st.tabs(TABS, key="mnist.tab", on_change="rerun", bind="query-params")
+for tab, tab_ui in zip(tabs, (explore_tab_ui, train_tab_ui, evaluate_tab_ui, scaling_tab_ui), strict=True):
+    if tab.open:
+        with tab:
+            tab_ui()
 
 share_link_ui(SETTINGS)

@@ -25,6 +25,15 @@ def open_page(page_file: str, timeout: float = PAGE_TIMEOUT_S) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open one lazy tab (only the open tab runs), as a click would: its state and the URL it is bound to."""
+    at.session_state[key] = label
+    at.query_params[key] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.fixture
 def shared_mnist() -> Path:
     if not (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists():

@@ -7,7 +7,7 @@ import pytest
 
 from lib import mnist
 from lib.mnist_train import PRESETS, build_model, model_to_bytes
-from tests.conftest import open_page
+from tests.conftest import open_page, open_tab
 
 PAGE = "app_pages/mnist_trainer.py"
 
@@ -29,8 +29,10 @@ def test_first_render_says_which_data_and_trains_nothing() -> None:
     assert any("sample shipped with the app" in info.value for info in at.info)
     assert "mnist.job" not in at.session_state
     assert not at.warning and not at.error
-    assert any("Nothing has been trained yet" in caption.value for caption in at.caption)
     assert "record 4: label = 9" in _chart_titles(at)  # the talk's example: row 4 is a 9
+    open_tab(at, "mnist.tab", "Train")
+    assert any("Nothing has been trained yet" in caption.value for caption in at.caption)
+    assert "mnist.job" not in at.session_state
 
 
 def test_picking_a_record_draws_it_with_its_label() -> None:
@@ -42,6 +44,7 @@ def test_picking_a_record_draws_it_with_its_label() -> None:
 
 def test_choosing_a_preset_fills_the_controls() -> None:
     at = open_page(PAGE)
+    open_tab(at, "mnist.tab", "Train")
     at.radio(key="mnist.preset").set_value("cnn").run()
     assert at.selectbox(key="mnist.architecture").value == "cnn"
     assert at.selectbox(key="mnist.loss").value == "cross_entropy"
@@ -53,6 +56,7 @@ def test_choosing_a_preset_fills_the_controls() -> None:
 
 def test_a_tiny_training_run_finishes_and_is_scored() -> None:
     at = open_page(PAGE)
+    open_tab(at, "mnist.tab", "Train")
     at.radio(key="mnist.preset").set_value("mlp").run()
     at.slider(key="mnist.epochs").set_value(1).run()
     at.number_input(key="mnist.samples").set_value(2000).run()
@@ -65,6 +69,7 @@ def test_a_tiny_training_run_finishes_and_is_scored() -> None:
     at.run()  # the first rerun stores and scores the result, then asks for a full rerun
     assert not at.exception
     assert any("Trained on 2,000 images" in success.value for success in at.success)
+    open_tab(at, "mnist.tab", "Evaluate")
     accuracy = float(at.metric[0].value.rstrip("%")) / 100
     assert 0.5 < accuracy <= 1.0
     at.number_input(key="mnist.test_record").set_value(0).run()
@@ -73,6 +78,7 @@ def test_a_tiny_training_run_finishes_and_is_scored() -> None:
 
 def test_uploading_a_model_scores_it_and_garbage_is_refused() -> None:
     at = open_page(PAGE)
+    open_tab(at, "mnist.tab", "Evaluate")
     config = PRESETS["talk"]
     at.file_uploader(key="mnist.upload").upload("mnist-model.pt", model_to_bytes(build_model(config), config)).run()
     assert not at.exception
@@ -86,6 +92,7 @@ def test_uploading_a_model_scores_it_and_garbage_is_refused() -> None:
 
 def test_scaling_experiment_runs_on_the_button() -> None:
     at = open_page(PAGE)
+    open_tab(at, "mnist.tab", "CPU vs GPU")
     assert any("No GPU" in info.value or "GPU" in info.value for info in at.info) or at.get("info")
     at.slider(key="mnist.scaling_samples").set_value(50).run()
     at.button(key="mnist.scale").click().run()
@@ -160,3 +167,17 @@ def test_fetch_button_with_every_mirror_down_keeps_the_sample(monkeypatch) -> No
     assert not at.exception
     assert any("could not be fetched from any mirror" in error.value for error in at.error)
     assert any("sample shipped with the app" in info.value for info in at.info)
+
+
+def test_a_link_opens_the_tab_the_presenter_was_on() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import HOME, PAGE_TIMEOUT_S
+
+    at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    at.query_params.update({"mnist.tab": "CPU vs GPU", "mnist.scaling_samples": "100"})
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.slider(key="mnist.scaling_samples").value == 100
+    assert not [widget for widget in at.number_input if widget.key == "mnist.record"]  # Explore is closed

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page, open_tab
 
 PAGE = "app_pages/pytorch_basics.py"
 
@@ -15,26 +15,21 @@ def metric_values(at: AppTest) -> list[str]:
     return [m.value for m in at.metric]
 
 
-def open_tab(label: str) -> AppTest:
-    """Open the page on one tab: tabs are lazy, so only the open one runs."""
-    at = open_page(PAGE)
-    at.session_state["torch.tab"] = label
-    at.run()
-    assert not at.exception
-    return at
+def page_on_tab(label: str) -> AppTest:
+    return open_tab(open_page(PAGE), "torch.tab", label)
 
 
 def test_only_the_open_tab_runs() -> None:
     at = open_page(PAGE)
     assert at.button(key="torch.km_next")
     assert not at.get("graphviz_chart")
-    at = open_tab(AUTOGRAD)
+    at = page_on_tab(AUTOGRAD)
     assert len(at.get("graphviz_chart")) == 1
     assert not [b for b in at.button if b.key == "torch.km_next"]
 
 
 def test_autograd_defaults_show_the_talks_numbers_and_follow_the_x_slider() -> None:
-    at = open_tab(AUTOGRAD)
+    at = page_on_tab(AUTOGRAD)
     assert not at.exception
     assert metric_values(at)[-3:] == ["3.5", "1.875", "5.75"]
     at.slider(key="torch.x").set_value(2.0).run()
@@ -43,7 +38,7 @@ def test_autograd_defaults_show_the_talks_numbers_and_follow_the_x_slider() -> N
 
 
 def test_hostile_expression_gets_a_message_and_keeps_the_text() -> None:
-    at = open_tab(AUTOGRAD)
+    at = page_on_tab(AUTOGRAD)
     hostile = "__import__('os').system('id')"
     at.text_input(key="torch.expression").set_value(hostile).run()
     assert not at.exception
@@ -52,7 +47,7 @@ def test_hostile_expression_gets_a_message_and_keeps_the_text() -> None:
 
 
 def test_undefined_values_are_explained() -> None:
-    at = open_tab(AUTOGRAD)
+    at = page_on_tab(AUTOGRAD)
     at.text_input(key="torch.expression").set_value("log(x)").run()
     at.slider(key="torch.x").set_value(-1.0).run()
     assert not at.exception
@@ -60,7 +55,7 @@ def test_undefined_values_are_explained() -> None:
 
 
 def test_classic_examples_give_14_and_64_33() -> None:
-    at = open_tab(AUTOGRAD)
+    at = page_on_tab(AUTOGRAD)
     at.radio(key="torch.example").set_value("Chain rule: y = x², z = 2y + 3").run()
     assert "14" in metric_values(at)
     at.radio(key="torch.example").set_value("Two inputs: a and b").run()
@@ -91,14 +86,12 @@ def test_settings_come_from_the_link_and_bad_values_fall_back() -> None:
     assert at.slider(key="torch.x").value == 1.5
     assert metric_values(at)[-2:] == ["3.375", "6.75"]
     assert "torch.lr" in at.toast[0].value
-    at.query_params["torch.tab"] = KM
-    at.session_state["torch.tab"] = KM
-    at.run()
+    open_tab(at, "torch.tab", KM)
     assert at.select_slider(key="torch.lr").value == 0.3
 
 
 def test_matrix_timing_runs_off_the_script_thread_and_draws_a_chart() -> None:
-    at = open_tab(GPU)
+    at = page_on_tab(GPU)
     at.select_slider(key="torch.matmul_max").set_value(256).run()
     at.button(key="torch.matmul_run").click().run()
     job = at.session_state["torch.matmul_job"]
