@@ -241,7 +241,7 @@ def checklist_ui() -> None:
     )
     if len(str(st.session_state.get(PROJECT.key, ""))) > MAX_PROJECT_CHARS:  # a hand-made link may carry more
         st.session_state[PROJECT.key] = str(st.session_state[PROJECT.key])[:MAX_PROJECT_CHARS]
-    st.text_input("Project name", key=PROJECT.key, max_chars=MAX_PROJECT_CHARS, placeholder="e.g. Predicting tin prices")
+    st.text_input("Project name", key=PROJECT.key, persist_state="session", max_chars=MAX_PROJECT_CHARS, placeholder="e.g. Predicting tin prices")
     project = clean_project_name(st.session_state.get(PROJECT.key, ""))
 
     message = st.session_state.pop(LOAD_MESSAGE_KEY, None)
@@ -290,14 +290,14 @@ def overfitting_ui() -> None:
            "but validation error turns up once the model starts memorising noise.")
     left, right = st.columns(2)
     with left:
-        degree = st.slider("Polynomial degree", 1, 15, key="methodology.fit.degree")
+        degree = st.slider("Polynomial degree", 1, 15, key="methodology.fit.degree", persist_state="session")
         train_share = st.slider("Share of points used for training", 0.5, 0.9, step=0.05,
-                                key="methodology.fit.train_share")
-        folds = st.slider("Cross-validation folds (k)", 2, 10, key="methodology.fit.folds")
+                                key="methodology.fit.train_share", persist_state="session")
+        folds = st.slider("Cross-validation folds (k)", 2, 10, key="methodology.fit.folds", persist_state="session")
     with right:
-        points = st.slider("Number of points", 15, 100, key="methodology.fit.points")
-        noise = st.slider("Noise", 0.05, 0.5, step=0.05, key="methodology.fit.noise")
-        seed = st.slider("Random sample (seed)", 0, 99, key="methodology.fit.seed")
+        points = st.slider("Number of points", 15, 100, key="methodology.fit.points", persist_state="session")
+        noise = st.slider("Noise", 0.05, 0.5, step=0.05, key="methodology.fit.noise", persist_state="session")
+        seed = st.slider("Random sample (seed)", 0, 99, key="methodology.fit.seed", persist_state="session")
     sample, errors, cv_errors = fitting_errors(points, noise, train_share, folds, seed)
     curve, spread = fitting_for_degree(points, noise, degree, train_share, seed)
     chosen = errors.loc[errors["degree"] == degree].iloc[0]
@@ -381,10 +381,10 @@ def accuracy_ui() -> None:
            "each other. A model can be precise and still wrong, so measure both.")
     left, right = st.columns([1, 2])
     with left:
-        bias = st.slider("Bias (how far the aim is off-centre)", 0.0, 2.5, step=0.1, key="methodology.shots.bias")
-        spread = st.slider("Spread (how much shots scatter)", 0.05, 1.5, step=0.05, key="methodology.shots.spread")
-        count = st.slider("Shots", 5, 200, key="methodology.shots.count")
-        seed = st.slider("Random shots (seed)", 0, 99, key="methodology.shots.seed")
+        bias = st.slider("Bias (how far the aim is off-centre)", 0.0, 2.5, step=0.1, key="methodology.shots.bias", persist_state="session")
+        spread = st.slider("Spread (how much shots scatter)", 0.05, 1.5, step=0.05, key="methodology.shots.spread", persist_state="session")
+        count = st.slider("Shots", 5, 200, key="methodology.shots.count", persist_state="session")
+        seed = st.slider("Random shots (seed)", 0, 99, key="methodology.shots.seed", persist_state="session")
     shots = demos.shoot_at_target(bias, spread, count, seed)
     summary = demos.summarise_shots(shots)
     with left:
@@ -406,11 +406,11 @@ def roc_ui() -> None:
     why_ui("A classifier gives a score; the threshold turns it into decisions. Moving it trades false alarms "
            "against misses, and with rare positives a high accuracy can mean nothing at all.")
     columns = st.columns(4)
-    threshold = columns[0].slider("Threshold", 0.0, 1.0, step=0.01, key="methodology.roc.threshold")
+    threshold = columns[0].slider("Threshold", 0.0, 1.0, step=0.01, key="methodology.roc.threshold", persist_state="session")
     positive_share = columns[1].slider("Share of positives (class balance)", 0.01, 0.5, step=0.01,
-                                       key="methodology.roc.positive_share")
-    separation = columns[2].slider("Separation of the classes", 0.0, 4.0, step=0.1, key="methodology.roc.separation")
-    seed = columns[3].slider("Random sample (seed)", 0, 99, key="methodology.roc.seed")
+                                       key="methodology.roc.positive_share", persist_state="session")
+    separation = columns[2].slider("Separation of the classes", 0.0, 4.0, step=0.1, key="methodology.roc.separation", persist_state="session")
+    seed = columns[3].slider("Random sample (seed)", 0, 99, key="methodology.roc.seed", persist_state="session")
     sample = scored_sample(positive_share, separation, seed)
     curve, auc, histogram = roc_results(positive_share, separation, seed)
     metrics = demos.threshold_metrics(sample, threshold)
@@ -466,10 +466,10 @@ def losses_ui() -> None:
     why_ui("The loss is what training minimises, so it decides what the model cares about: squared error "
            "chases outliers, absolute and Huber losses shrug them off. A metric is what you report afterwards.")
     columns = st.columns(3)
-    outlier_y = columns[0].slider("Move the outlier (its height)", -10.0, 30.0, step=0.5, key="methodology.loss.outlier_y")
-    epsilon = columns[1].slider("Huber threshold (epsilon)", 1.0, 3.0, step=0.05, key="methodology.loss.huber_epsilon")
+    outlier_y = columns[0].slider("Move the outlier (its height)", -10.0, 30.0, step=0.5, key="methodology.loss.outlier_y", persist_state="session")
+    epsilon = columns[1].slider("Huber threshold (epsilon)", 1.0, 3.0, step=0.05, key="methodology.loss.huber_epsilon", persist_state="session")
     mislabelled_x = columns[2].slider("Where the mislabelled point sits (log-loss)", -2.0, 10.0, step=0.5,
-                                      key="methodology.loss.mislabelled_x")
+                                      key="methodology.loss.mislabelled_x", persist_state="session")
     sample, lines, metrics, shapes = loss_lines(outlier_y, epsilon)
     logistic = logistic_fit(mislabelled_x)
     points = pd.DataFrame({"x": sample.x, "y": sample.y, "point": ["data"] * (len(sample.x) - 1) + ["outlier"]})
@@ -515,10 +515,10 @@ def hypothesis_ui() -> None:
            "difference) and convicts only on strong evidence, so two kinds of mistake are possible.")
     columns = st.columns(4)
     effect = columns[0].slider("True effect size (in standard deviations)", 0.0, 1.5, step=0.05,
-                               key="methodology.test.effect")
-    n_per_group = columns[1].slider("Sample size per group", 5, 200, key="methodology.test.n")
-    alpha = columns[2].slider("Significance level alpha", 0.01, 0.2, step=0.01, key="methodology.test.alpha")
-    seed = columns[3].slider("Random experiments (seed)", 0, 99, key="methodology.test.seed")
+                               key="methodology.test.effect", persist_state="session")
+    n_per_group = columns[1].slider("Sample size per group", 5, 200, key="methodology.test.n", persist_state="session")
+    alpha = columns[2].slider("Significance level alpha", 0.01, 0.2, step=0.01, key="methodology.test.alpha", persist_state="session")
+    seed = columns[3].slider("Random experiments (seed)", 0, 99, key="methodology.test.seed", persist_state="session")
     results = replace(simulated_p_values(effect, n_per_group, seed), alpha=alpha)
     columns = st.columns(4)
     columns[0].metric("Type I error rate (false alarms)", f"{results.type_one_rate:.3f}", help="Should be close to alpha.")
@@ -559,12 +559,12 @@ def baseline_ui() -> None:
            "baseline, set against everything it costs, and the best solution is not always the complex one.")
     columns = st.columns(4)
     dataset = columns[0].selectbox("Data set (bundled with scikit-learn)", tuple(demos.DATASETS),
-                                   key="methodology.baseline.dataset")
-    folds = columns[1].slider("Cross-validation folds", 3, 10, key="methodology.baseline.folds")
+                                   key="methodology.baseline.dataset", persist_state="session")
+    folds = columns[1].slider("Cross-validation folds", 3, 10, key="methodology.baseline.folds", persist_state="session")
     value_per_point = columns[2].slider("Value of each accuracy point over the baseline (£/year)", 0, 10000,
-                                        step=250, key="methodology.baseline.value_per_point")
+                                        step=250, key="methodology.baseline.value_per_point", persist_state="session")
     upkeep_cost = columns[3].slider("Upkeep cost per unit of skills and maintenance (£/year)", 0, 20000,
-                                    step=500, key="methodology.baseline.upkeep_cost")
+                                    step=500, key="methodology.baseline.upkeep_cost", persist_state="session")
     runs: dict = st.session_state.setdefault(BASELINE_RUNS_KEY, {})
     if st.button("Run the comparison", key="methodology.baseline.run", type="primary"):
         with st.spinner("Cross-validating four models..."):
@@ -615,10 +615,10 @@ def bias_ui() -> None:
            "its errors are usually the worst, even though nobody intended it.")
     columns = st.columns(4)
     share = columns[0].slider("Group B's share of the training rows", 0.02, 0.5, step=0.01,
-                              key="methodology.bias.minority_share")
-    train_rows = columns[1].slider("Training rows", 200, 5000, step=100, key="methodology.bias.train_rows")
-    noise = columns[2].slider("Label noise", 0.0, 1.0, step=0.05, key="methodology.bias.noise")
-    seed = columns[3].slider("Random sample (seed)", 0, 99, key="methodology.bias.seed")
+                              key="methodology.bias.minority_share", persist_state="session")
+    train_rows = columns[1].slider("Training rows", 200, 5000, step=100, key="methodology.bias.train_rows", persist_state="session")
+    noise = columns[2].slider("Label noise", 0.0, 1.0, step=0.05, key="methodology.bias.noise", persist_state="session")
+    seed = columns[3].slider("Random sample (seed)", 0, 99, key="methodology.bias.seed", persist_state="session")
     rates, by_share = bias_rates(share, train_rows, noise, seed), bias_curve(train_rows, noise, seed)
     columns = st.columns(2)
     for column, row in zip(columns, rates.itertuples(), strict=True):
@@ -646,7 +646,7 @@ st.title("🧭 Methodology")
 st.caption("From the talk “Practical Steps for Building Intelligent Systems” (Data Science Cornwall, 2019)")
 st.markdown("Good machine learning starts with questions, not algorithms: **why** (the problem), **what** "
             "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.")
-view = st.radio("Show", tuple(VIEWS), key=VIEW.key, horizontal=True, format_func=VIEWS.get, label_visibility="collapsed")
+view = st.radio("Show", tuple(VIEWS), key=VIEW.key, persist_state="session", horizontal=True, format_func=VIEWS.get, label_visibility="collapsed")
 PAGE_VIEWS = {"checklist": checklist_ui, "overfitting": overfitting_ui, "accuracy": accuracy_ui, "roc": roc_ui,
               "losses": losses_ui, "hypothesis": hypothesis_ui, "baseline": baseline_ui, "bias": bias_ui}
 PAGE_VIEWS[view]()

@@ -229,7 +229,7 @@ def explore_tab_ui() -> None:
     left, right = st.columns([1, 1])
     with left:
         st.number_input("Record to draw (row index, from 0)", min_value=0, max_value=len(data.train) - 1,
-                        step=1, key="mnist.record")
+                        step=1, key="mnist.record", persist_state="session")
         record = int(st.session_state["mnist.record"])
         st.altair_chart(styled_chart(_digit_chart_ui(data.train.image(record),
                                                      f"record {record}: label = {data.train.labels[record]}")))
@@ -245,25 +245,25 @@ def explore_tab_ui() -> None:
 def train_tab_ui() -> None:
     st.subheader("Train a network")
     st.radio("Preset", list(PRESET_NAMES), format_func=PRESET_NAMES.get, horizontal=True,
-             key="mnist.preset", on_change=_apply_preset)
+             key="mnist.preset", persist_state="session", on_change=_apply_preset)
     columns = st.columns(3)
     with columns[0]:
-        st.selectbox("Network", ARCHITECTURES, key="mnist.architecture",
+        st.selectbox("Network", ARCHITECTURES, key="mnist.architecture", persist_state="session",
                      format_func={"mlp": "784-hidden-10 (the talk's)", "cnn": "small CNN"}.get)
-        st.slider("Hidden nodes", 10, MAX_HIDDEN, step=10, key="mnist.hidden",
+        st.slider("Hidden nodes", 10, MAX_HIDDEN, step=10, key="mnist.hidden", persist_state="session",
                   disabled=st.session_state["mnist.architecture"] == "cnn")
-        st.selectbox("Activation", ACTIVATIONS, key="mnist.activation")
+        st.selectbox("Activation", ACTIVATIONS, key="mnist.activation", persist_state="session")
     with columns[1]:
-        st.selectbox("Loss", LOSSES, key="mnist.loss",
+        st.selectbox("Loss", LOSSES, key="mnist.loss", persist_state="session",
                      format_func={"bce": "BCE (the talk's)", "mse": "mean squared error",
                                   "cross_entropy": "cross-entropy"}.get)
-        st.selectbox("Optimiser", OPTIMISERS, key="mnist.optimiser", format_func=str.upper)
-        st.select_slider("Learning rate", LEARNING_RATES, key="mnist.lr")
+        st.selectbox("Optimiser", OPTIMISERS, key="mnist.optimiser", persist_state="session", format_func=str.upper)
+        st.select_slider("Learning rate", LEARNING_RATES, key="mnist.lr", persist_state="session")
     with columns[2]:
-        st.select_slider("Batch size (images per step)", BATCH_SIZES, key="mnist.batch")
-        st.slider("Epochs", 1, MAX_EPOCHS, key="mnist.epochs")
-        st.number_input("Seed", 0, 1_000_000, step=1, key="mnist.seed")
-    st.number_input("Training images per epoch", 100, 60_000, step=1000, key="mnist.samples",
+        st.select_slider("Batch size (images per step)", BATCH_SIZES, key="mnist.batch", persist_state="session")
+        st.slider("Epochs", 1, MAX_EPOCHS, key="mnist.epochs", persist_state="session")
+        st.number_input("Seed", 0, 1_000_000, step=1, key="mnist.seed", persist_state="session")
+    st.number_input("Training images per epoch", 100, 60_000, step=1000, key="mnist.samples", persist_state="session",
                     help="Fewer images train faster; the rest of the set is left out.")
     config = _config_from_controls()
     config, limit_notes = bound_config(config)
@@ -376,7 +376,7 @@ def evaluate_tab_ui() -> None:
                 text="images:Q", color=alt.condition("datum.images > 200", alt.value("white"), alt.value("black")))
             st.altair_chart(styled_chart((heat + labels).properties(height=360)), width="stretch")
         with right:
-            st.number_input("Test record", 0, len(data.test) - 1, step=1, key="mnist.test_record")
+            st.number_input("Test record", 0, len(data.test) - 1, step=1, key="mnist.test_record", persist_state="session")
             index = int(st.session_state["mnist.test_record"])
             said = int(scores.predictions[index])
             st.altair_chart(styled_chart(_outputs_chart_ui(
@@ -425,7 +425,7 @@ def scaling_tab_ui() -> None:
     devices = available_devices()
     if not any(device.type in ("cuda", "mps") for device in devices):
         st.info("No GPU on this machine: only the CPU line is drawn.")
-    st.slider("Images per timing", 50, MAX_SCALING_SAMPLES, step=50, key="mnist.scaling_samples")
+    st.slider("Images per timing", 50, MAX_SCALING_SAMPLES, step=50, key="mnist.scaling_samples", persist_state="session")
     scaling: BackgroundTask | None = st.session_state.get(SCALING_KEY)
     scaling_busy = scaling is not None and scaling.running
     if st.button("Run the experiment", key="mnist.scale", disabled=scaling_busy):

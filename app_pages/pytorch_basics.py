@@ -146,9 +146,9 @@ def km_tab_ui() -> None:
         "`new c = c + learning rate × error ÷ km`. That is learning from examples."
     )
     left, right = st.columns(2)
-    left.select_slider("Learning rate: how boldly c is corrected", options=LEARNING_RATES, key="torch.lr",
+    left.select_slider("Learning rate: how boldly c is corrected", options=LEARNING_RATES, key="torch.lr", persist_state="session",
                        help="1 fixes each example exactly; above 2 every step overshoots more than the last.")
-    right.slider("How many known-good examples", 5, 60, key="torch.examples", on_change=lambda: _km_steps().clear())
+    right.slider("How many known-good examples", 5, 60, key="torch.examples", persist_state="session", on_change=lambda: _km_steps().clear())
     auto = st.toggle("Auto-run, one example every half second", key="torch.km_auto")
     st.fragment(run_every=0.5 if auto and not _km_finished() else None)(km_auto_run_ui)()
 
@@ -174,8 +174,8 @@ def _tangent_chart_ui(expression: str, x0: float, y0: float, slope: float) -> al
 
 
 def own_formula_ui() -> None:
-    st.text_input("Your formula in x", key="torch.expression", max_chars=200, help=ALLOWED_TEXT)
-    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x")
+    st.text_input("Your formula in x", key="torch.expression", persist_state="session", max_chars=200, help=ALLOWED_TEXT)
+    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x", persist_state="session")
     expression, x = st.session_state["torch.expression"], st.session_state["torch.x"]
     try:
         result = analyse_expression(expression, x)
@@ -200,7 +200,7 @@ def own_formula_ui() -> None:
 
 
 def chain_ui() -> None:
-    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x")
+    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x", persist_state="session")
     x = st.session_state["torch.x"]
     y, z, dz_dx, dot = chain_example(x)
     cols = st.columns(4)
@@ -213,8 +213,8 @@ def chain_ui() -> None:
 
 def two_inputs_ui() -> None:
     left, right = st.columns(2)
-    left.slider("a", -5.0, 5.0, step=0.5, key="torch.a")
-    right.slider("b", -5.0, 5.0, step=0.5, key="torch.b")
+    left.slider("a", -5.0, 5.0, step=0.5, key="torch.a", persist_state="session")
+    right.slider("b", -5.0, 5.0, step=0.5, key="torch.b", persist_state="session")
     result = two_input_example(st.session_state["torch.a"], st.session_state["torch.b"])
     st.markdown("x = 2a + 3b, y = 5a² + 3b³, z = 2x + 3y")
     cols = st.columns(5)
@@ -232,7 +232,7 @@ def autograd_tab_ui() -> None:
         "the output changes as the input moves. Training a network is this, repeated: find the slope of the "
         "error, step downhill."
     )
-    st.radio("Example", EXAMPLES, key="torch.example", horizontal=True)
+    st.radio("Example", EXAMPLES, key="torch.example", persist_state="session", horizontal=True)
     {EXAMPLES[0]: own_formula_ui, EXAMPLES[1]: chain_ui, EXAMPLES[2]: two_inputs_ui}[st.session_state["torch.example"]]()
 
 
@@ -271,7 +271,7 @@ def gpu_tab_ui() -> None:
     if device.type == "cpu":
         st.info("No GPU here (CUDA or Apple MPS), so the chart compares pure Python, numpy and PyTorch on the CPU. "
                 "On a machine with a GPU its line appears too.")
-    st.select_slider("Largest matrix to time", options=MATMUL_MAX_SIZES, key="torch.matmul_max")
+    st.select_slider("Largest matrix to time", options=MATMUL_MAX_SIZES, key="torch.matmul_max", persist_state="session")
     sizes = [s for s in (32, 64, 128, 256, 512, 1024, 2048) if s <= st.session_state["torch.matmul_max"]]
     running = "torch.matmul_job" in st.session_state
     if st.button("Time the matrix products ⏱", key="torch.matmul_run", disabled=running):

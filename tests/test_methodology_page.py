@@ -272,3 +272,18 @@ def test_every_slider_at_its_extremes_draws_without_error(view: str) -> None:
         at.run()
         assert not at.exception, (view, end, at.exception)
         assert not at.error, (view, end)
+
+
+def test_a_demo_keeps_its_sliders_while_another_demo_is_shown() -> None:
+    at = open_page(PAGE)
+    at.radio(key="methodology.view").set_value("overfitting").run()
+    at.slider(key="methodology.fit.degree").set_value(9).run()
+    at.radio(key="methodology.view").set_value("roc").run()
+    at.slider(key="methodology.roc.threshold").set_value(0.8).run()
+    at.radio(key="methodology.view").set_value("hypothesis").run()
+    at.switch_page("app_pages/welcome.py").run()
+    at.switch_page(PAGE).run()
+    at.radio(key="methodology.view").set_value("overfitting").run()
+    assert at.slider(key="methodology.fit.degree").value == 9
+    at.radio(key="methodology.view").set_value("roc").run()
+    assert at.slider(key="methodology.roc.threshold").value == 0.8

@@ -113,3 +113,29 @@ def test_auto_run_steps_the_machine_on_its_own() -> None:
         at.run()
     assert not at.exception
     assert len(at.session_state["torch.km_steps"]) == 5
+
+
+def test_settings_survive_moving_between_tabs_and_pages() -> None:
+    at = page_on_tab(AUTOGRAD)
+    at.text_input(key="torch.expression").set_value("x**3").run()
+    at.slider(key="torch.x").set_value(2.0).run()
+    for label in (KM, GPU, KM):
+        open_tab(at, "torch.tab", label)
+    at.select_slider(key="torch.lr").set_value(1.5).run()
+    open_tab(at, "torch.tab", GPU)
+    at.switch_page("app_pages/welcome.py").run()
+    at.switch_page(PAGE).run()
+    open_tab(at, "torch.tab", AUTOGRAD)
+    assert at.text_input(key="torch.expression").value == "x**3"
+    assert at.slider(key="torch.x").value == 2.0
+    assert metric_values(at)[-2:] == ["8", "12"]
+    open_tab(at, "torch.tab", KM)
+    assert at.select_slider(key="torch.lr").value == 1.5
+
+
+def test_the_share_link_carries_the_open_tab_and_every_setting() -> None:
+    at = page_on_tab(GPU)
+    link = at.code[-1].value
+    assert "torch.tab=3+%C2%B7+GPU+speed" in link
+    for key in ("torch.lr", "torch.expression", "torch.x", "torch.matmul_max"):
+        assert f"{key}=" in link

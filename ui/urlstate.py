@@ -1,8 +1,9 @@
 """The one mechanism that puts a page's sliders and choices in the URL.
 
-A page lists its widgets as `UrlParam`s, calls `restore_from_url` before drawing them (widgets are
-then drawn with `key=` and no `value=`), and `share_link_ui` after. A fresh visitor who opens the
-link gets exactly the presenter's settings; moving between pages keeps a visitor's own settings.
+A page lists its widgets as `UrlParam`s, calls `restore_from_url` before drawing them, and
+`share_link_ui` after. Widgets are drawn with `key=param.key`, no `value=`, and
+`persist_state="session"`, so Streamlit keeps a visitor's value while its tab or page is closed.
+A fresh visitor who opens the link gets exactly the presenter's settings and tab.
 """
 from __future__ import annotations
 
@@ -13,19 +14,12 @@ import streamlit as st
 
 from lib.urlcodec import UrlParam
 
-# Streamlit forgets a widget's value when its page is not drawn; this copy survives page changes.
-_KEPT = "_kept."
-
 
 def restore_from_url(params: Sequence[UrlParam]) -> None:
-    """Seed each widget's value: the visitor's own, else the link's, else the default."""
+    """Seed each widget the visitor has not set yet: from the link where it is valid, else the default."""
     refused = []
     for param in params:
         if param.key in st.session_state:
-            continue
-        kept = st.session_state.get(_KEPT + param.key)
-        if kept is not None:
-            st.session_state[param.key] = kept
             continue
         raw = st.query_params.get(param.key)
         value = None if raw is None else param.parse(raw)
@@ -37,17 +31,16 @@ def restore_from_url(params: Sequence[UrlParam]) -> None:
 
 
 def write_to_url(params: Sequence[UrlParam]) -> str:
-    """Mirror the widgets' current values into the address bar; returns the query string."""
-    pairs = {}
+    """Mirror the widgets' current values into the address bar; returns the whole query string."""
     for param in params:
         value = st.session_state.get(param.key)
         if value is None:
             continue
-        st.session_state[_KEPT + param.key] = value
-        pairs[param.key] = param.encode(value)
-        if st.query_params.get(param.key) != pairs[param.key]:
-            st.query_params[param.key] = pairs[param.key]
-    return urlencode(pairs)
+        encoded = param.encode(value)
+        if st.query_params.get(param.key) != encoded:
+            st.query_params[param.key] = encoded
+    # Everything in the address: these settings and any open tab bound to the URL.
+    return urlencode(sorted(st.query_params.to_dict().items()))
 
 
 def share_link_ui(params: Sequence[UrlParam]) -> None:
@@ -63,4 +56,4 @@ def share_link_ui(params: Sequence[UrlParam]) -> None:
         base = f"{parts.scheme}://{parts.netloc}{parts.path}"
     with st.expander("🔗 Link to this demo, with these settings"):
         st.code(f"{base}?{query}", language=None)
-        st.caption("Anyone who opens this link sees the same sliders and choices.")
+        st.caption("Anyone who opens this link sees the same tab, sliders and choices.")
