@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import altair as alt
 import numpy as np
@@ -52,7 +53,7 @@ from lib.kids_xrays import (
 )
 from lib.urlcodec import UrlParam
 from ui.layout import styled_chart
-from ui.urlstate import restore_from_url, share_link_ui
+from ui.urlstate import restore_from_url, write_to_url
 
 LOG = logging.getLogger(__name__)
 DATA = Path(__file__).resolve().parents[1] / "data" / "kids"
@@ -67,6 +68,13 @@ MEASUREMENT_NAMES = {"width_mm": "width (mm)", "length_mm": "length (mm)", "weig
 JANES_MESSAGE = "MEET AT THE PARK"
 SPY_COPIES = 20
 XRAY_TOOLS = ("Rolling average", "Keep only the peaks", "Histogram", "Find the beat")
+TABS = ("✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays")
+TAB_KEY = "kids.tab"
+# Only the open tab is drawn, and Streamlit forgets a widget's value while it is not drawn. So the widgets
+# use persist_state="session": restore_from_url alone is not enough here, as a widget first restored while
+# its tab was closed later falls back to that first value; and "page" resets values restored after a page
+# change. The table editor and the uploader have no persist_state: the page keeps copies of what they hold.
+KEPT_UPLOAD = "kids.xray_upload_kept"
 
 SETTINGS = [
     UrlParam("kids.hands_guess", "I'm not sure yet", choices=("I'm not sure yet", "Left", "Right", "About the same")),
@@ -156,7 +164,8 @@ def hands_story_ui() -> None:
     if "kids.hands_table" not in st.session_state:
         reset_hands_table(blank=False)
     st.radio("First, a guess: which hand do you think has longer fingers?",
-             ("I'm not sure yet", "Left", "Right", "About the same"), key="kids.hands_guess", horizontal=True)
+             ("I'm not sure yet", "Left", "Right", "About the same"), key="kids.hands_guess", horizontal=True,
+             persist_state="session")
     try_this_ui("change the numbers in the table to your own measurements, in centimetres. Click a number to change it.")
     edited = st.data_editor(
         st.session_state["kids.hands_table"],
@@ -169,6 +178,9 @@ def hands_story_ui() -> None:
             RIGHT_COLUMN: st.column_config.NumberColumn(RIGHT_COLUMN, format="%.1f", step=0.1),
         },
     )
+    # The editor's own state is dropped while another tab is open: keep its edits in the table underneath.
+    # Its edits are cell values, so applying them again to that table changes nothing.
+    st.session_state["kids.hands_table"] = edited
     start_again, blank = st.columns(2)
     start_again.button("↩️ Start again with the example", key="kids.hands_reset",
                        on_click=reset_hands_table, kwargs={"blank": False})
@@ -279,7 +291,7 @@ def garden_story_ui() -> None:
 
     st.subheader("Step 2: histograms: how many items have each size?")
     chosen = st.multiselect("Which measurements shall we count?", list(MEASUREMENTS), default=["width_mm"],
-                            format_func=MEASUREMENT_NAMES.get, key="kids.garden_hist")
+                            format_func=MEASUREMENT_NAMES.get, key="kids.garden_hist", persist_state="session")
     if chosen:
         histogram = (
             alt.Chart(long[long["measurement"].isin(chosen)])
@@ -296,8 +308,10 @@ def garden_story_ui() -> None:
 
     st.subheader("Step 3: a scatter chart: two measurements at once")
     left, right = st.columns(2)
-    left.selectbox("Across (x)", MEASUREMENTS, format_func=MEASUREMENT_NAMES.get, key="kids.garden_x")
-    right.selectbox("Up (y)", MEASUREMENTS, format_func=MEASUREMENT_NAMES.get, key="kids.garden_y")
+    left.selectbox("Across (x)", MEASUREMENTS, format_func=MEASUREMENT_NAMES.get, key="kids.garden_x",
+                   persist_state="session")
+    right.selectbox("Up (y)", MEASUREMENTS, format_func=MEASUREMENT_NAMES.get, key="kids.garden_y",
+                    persist_state="session")
     x, y = st.session_state["kids.garden_x"], st.session_state["kids.garden_y"]
     plain = measured.assign(group="an item")
     garden_scatter_ui(plain, x, y, "group", "Each dot is one thing Rolo picked up")
@@ -306,7 +320,8 @@ def garden_story_ui() -> None:
     st.subheader("Step 4: machine learning! k-means finds the groups")
     st.markdown("**k-means** is a real machine-learning tool. You tell it how many groups (**k**) to find, "
                 "and it puts items that are close together in the same group.")
-    st.slider("How many groups should the computer look for? (k)", 1, 6, key="kids.garden_k")
+    st.slider("How many groups should the computer look for? (k)", 1, 6, key="kids.garden_k",
+              persist_state="session")
     groups = st.session_state["kids.garden_k"]
     found = garden_groups(groups)
     clustered = measured.assign(group=[f"group {number + 1}" for number in found.clusters])
@@ -315,9 +330,9 @@ def garden_story_ui() -> None:
 
     st.subheader("Step 5: Rolo finds something new")
     a, b, c = st.columns(3)
-    a.slider("Width (mm)", 1.0, 40.0, step=0.5, key="kids.new_width")
-    b.slider("Length (mm)", 1.0, 140.0, step=1.0, key="kids.new_length")
-    c.slider("Weight (g)", 0.0, 40.0, step=0.05, key="kids.new_weight")
+    a.slider("Width (mm)", 1.0, 40.0, step=0.5, key="kids.new_width", persist_state="session")
+    b.slider("Length (mm)", 1.0, 140.0, step=1.0, key="kids.new_length", persist_state="session")
+    c.slider("Weight (g)", 0.0, 40.0, step=0.05, key="kids.new_weight", persist_state="session")
     new_item = {"width_mm": st.session_state["kids.new_width"], "length_mm": st.session_state["kids.new_length"],
                 "weight_g": st.session_state["kids.new_weight"]}
     cluster, kind = guess_item(found, **new_item)
@@ -326,7 +341,7 @@ def garden_story_ui() -> None:
     try_this_ui("make a long, thin, light item (like 4 mm wide, 100 mm long, 1 g). What does Rolo say?")
 
     st.subheader("Step 6: the big reveal")
-    st.toggle("Show what each item really is", key="kids.garden_reveal")
+    st.toggle("Show what each item really is", key="kids.garden_reveal", persist_state="session")
     if st.session_state["kids.garden_reveal"]:
         # Each kind borrows the colour and shape of the group named after it, so the two charts compare at a glance.
         by_group = [found.cluster_names[number] for number in sorted(found.cluster_names)]
@@ -366,12 +381,13 @@ def spy_story_ui() -> None:
         f"random **noise**, so Jane sends the same picture **{SPY_COPIES} times**. Here is what John got:"
     )
     st.text_input(f"Or send your own secret message (up to {MAX_MESSAGE_CHARACTERS} letters)",
-                  key="kids.spy_message", max_chars=MAX_MESSAGE_CHARACTERS, placeholder="Type a secret here")
+                  key="kids.spy_message", max_chars=MAX_MESSAGE_CHARACTERS, placeholder="Type a secret here",
+                  persist_state="session")
     own = st.session_state["kids.spy_message"].strip()
     message, notes = tidy_message(own) if own else (JANES_MESSAGE, [])
     for note in notes:
         st.warning(f"🙂 {note}")
-    st.slider("How noisy is the baddie? (noise)", 0.0, 4.0, step=0.25, key="kids.spy_noise")
+    st.slider("How noisy is the baddie? (noise)", 0.0, 4.0, step=0.25, key="kids.spy_noise", persist_state="session")
     noise = st.session_state["kids.spy_noise"]
     picture, copies = spy_copies(message, noise)
 
@@ -380,14 +396,14 @@ def spy_story_ui() -> None:
     try_this_ui("can you read the message in any one copy? Squint!")
 
     st.subheader("Idea 1: take one copy away from another")
-    st.toggle("Subtract copy 2 from copy 1", key="kids.spy_subtract")
+    st.toggle("Subtract copy 2 from copy 1", key="kids.spy_subtract", persist_state="session")
     if st.session_state["kids.spy_subtract"]:
         st.image(as_picture(subtract_copies(copies), 8), caption="copy 1 minus copy 2", clamp=True)
         st.markdown("Oh no! The message **cancels itself out** (it is the same in both copies) "
                     "and only noise is left. Subtracting doesn't work.")
 
     st.subheader("Idea 2: add the copies together")
-    st.slider("How many copies shall we add up?", 1, SPY_COPIES, key="kids.spy_added")
+    st.slider("How many copies shall we add up?", 1, SPY_COPIES, key="kids.spy_added", persist_state="session")
     added = st.session_state["kids.spy_added"]
     total = add_copies(copies, added)
     st.image(as_picture(total, 8), caption=f"{added} copies added together", clamp=True)
@@ -473,10 +489,11 @@ def light_curve_chart_ui(table: pd.DataFrame, title: str, extra: alt.Chart | Non
 
 
 def xray_tools_ui(clean: pd.DataFrame) -> None:
-    st.radio("Pick a tool", XRAY_TOOLS, key="kids.xray_tool", horizontal=True)
+    st.radio("Pick a tool", XRAY_TOOLS, key="kids.xray_tool", persist_state="session", horizontal=True)
     tool = st.session_state["kids.xray_tool"]
     if tool == "Rolling average":
-        st.slider("Average over how many hours?", 1.0, 72.0, step=1.0, key="kids.xray_window")
+        st.slider("Average over how many hours?", 1.0, 72.0, step=1.0, key="kids.xray_window",
+                  persist_state="session")
         hours = st.session_state["kids.xray_window"]
         smooth = clean.assign(average=rolling_average(clean, hours))
         line = alt.Chart(smooth).mark_line(color=OKABE_ITO[1], strokeWidth=3).encode(x="TIME:Q", y="average:Q")
@@ -485,13 +502,13 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         try_this_ui("make the window 2 hours, then 48 hours. Which wiggles disappear? Can you spot the two "
                     "different 'moods' (states) of the star?")
     elif tool == "Keep only the peaks":
-        st.slider("Keep the brightest (percent)", 1.0, 100.0, step=1.0, key="kids.xray_top")
+        st.slider("Keep the brightest (percent)", 1.0, 100.0, step=1.0, key="kids.xray_top", persist_state="session")
         top = st.session_state["kids.xray_top"]
         peaks = keep_peaks(clean, top)
         light_curve_chart_ui(peaks, f"Only the brightest {top:g}% of measurements ({len(peaks)} dots)")
         try_this_ui("keep only the top 5%. Do the brightest moments bunch together? Those could be flares!")
     elif tool == "Histogram":
-        st.slider("How many bars?", 5, 100, key="kids.xray_bins")
+        st.slider("How many bars?", 5, 100, key="kids.xray_bins", persist_state="session")
         chart = (
             alt.Chart(clean).mark_bar(color=OKABE_ITO[0])
             .encode(x=alt.X("RATE:Q", bin=alt.Bin(maxbins=st.session_state["kids.xray_bins"]),
@@ -536,6 +553,19 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
                    "changes that last longer than a day, and scores how well each one fits.")
 
 
+def keep_upload() -> None:
+    """The uploader forgets its file when its tab closes: keep a copy until the child removes or replaces it."""
+    upload = st.session_state.get("kids.xray_upload")
+    if upload is None:
+        st.session_state.pop(KEPT_UPLOAD, None)
+    else:
+        st.session_state[KEPT_UPLOAD] = (upload.name, upload.getvalue())
+
+
+def forget_upload() -> None:
+    st.session_state.pop(KEPT_UPLOAD, None)
+
+
 def xray_story_ui() -> None:
     st.header("🌌 Mysterious space X-rays")
     st.markdown(
@@ -550,15 +580,23 @@ def xray_story_ui() -> None:
         "It also has some **bad data hidden in it** for you to find. You can also upload a real light curve below."
     )
     upload = st.file_uploader("A real Swift/BAT light curve (a .csv or .txt table with TIME, RATE and ERROR)",
-                              type=["csv", "txt", "dat"], key="kids.xray_upload")
+                              type=["csv", "txt", "dat"], key="kids.xray_upload", on_change=keep_upload)
+    if upload is not None:
+        uploaded = (upload.name, upload.getvalue())
+    else:
+        uploaded = st.session_state.get(KEPT_UPLOAD)
+        if uploaded is not None:
+            st.caption(f"📎 Still using **{uploaded[0]}**, the file you uploaded before.")
+            st.button("Go back to the modelled data", key="kids.xray_forget", on_click=forget_upload)
     source = "Cygnus X-3 (modelled)"
     table, notes = load_light_curve(XRAY_FILE.read_bytes())
-    if upload is not None:
+    if uploaded is not None:
+        name, raw = uploaded
         try:
-            table, notes = load_light_curve(upload.getvalue())
-            source = upload.name
+            table, notes = load_light_curve(raw)
+            source = name
         except LightCurveError as problem:
-            st.error(f"😕 I couldn't read **{upload.name}**: {problem} So we'll keep exploring the modelled data.")
+            st.error(f"😕 I couldn't read **{name}**: {problem} So we'll keep exploring the modelled data.")
     for note in notes:
         st.info(note)
     st.download_button("💾 Download the modelled light curve (CSV) for your own notebook", data=XRAY_FILE.read_bytes(),
@@ -571,14 +609,17 @@ def xray_story_ui() -> None:
     st.subheader("Step 2: detective rules for bad data")
     st.markdown("You decide the rules! Anything that breaks a rule is called **bad data**.")
     first, second, third = st.columns(3)
-    first.number_input("Fewer X-rays than this is bad", -0.1, 0.1, step=0.005, format="%.3f", key="kids.xray_lowest")
-    second.number_input("More X-rays than this is bad", 0.05, 2.0, step=0.05, format="%.2f", key="kids.xray_highest")
+    first.number_input("Fewer X-rays than this is bad", -0.1, 0.1, step=0.005, format="%.3f", key="kids.xray_lowest",
+                       persist_state="session")
+    second.number_input("More X-rays than this is bad", 0.05, 2.0, step=0.05, format="%.2f", key="kids.xray_highest",
+                        persist_state="session")
     third.number_input("An error bar bigger than this is bad", 0.005, 0.5, step=0.005, format="%.3f",
-                       key="kids.xray_error")
+                       key="kids.xray_error", persist_state="session")
     fourth, fifth, sixth = st.columns(3)
-    fourth.checkbox("Rows NASA flagged are bad", key="kids.xray_flagged")
-    fifth.checkbox("A time written twice is bad", key="kids.xray_repeats")
-    sixth.number_input("Tell me about gaps longer than (hours)", 2.0, 72.0, step=1.0, key="kids.xray_gap_hours")
+    fourth.checkbox("Rows NASA flagged are bad", key="kids.xray_flagged", persist_state="session")
+    fifth.checkbox("A time written twice is bad", key="kids.xray_repeats", persist_state="session")
+    sixth.number_input("Tell me about gaps longer than (hours)", 2.0, 72.0, step=1.0, key="kids.xray_gap_hours",
+                       persist_state="session")
     limits = BadDataLimits(
         lowest_rate=st.session_state["kids.xray_lowest"], highest_rate=st.session_state["kids.xray_highest"],
         biggest_error=st.session_state["kids.xray_error"], drop_flagged=st.session_state["kids.xray_flagged"],
@@ -639,6 +680,25 @@ power = lombscargle(clean.TIME, clean.RATE - clean.RATE.mean(), 2 * np.pi * cycl
     )
 
 
+def share_project_link_ui() -> None:
+    """Write the settings to the URL and offer the link, open tab included, so it opens the same project."""
+    query = write_to_url(SETTINGS)
+    tab = st.session_state.get(TAB_KEY, TABS[0])
+    if tab != TABS[0]:  # the tabs write their own query parameter; the default tab is left out, as they do
+        query = f"{urlencode({TAB_KEY: tab})}&{query}"
+    base = ""
+    try:
+        page_url = st.context.url
+    except Exception:  # AppTest and old servers have no browser URL
+        page_url = None
+    if page_url:
+        parts = urlsplit(page_url)
+        base = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    with st.expander("🔗 Link to this demo, with these settings"):
+        st.code(f"{base}?{query}", language=None)
+        st.caption("Anyone who opens this link sees the same project, sliders and choices.")
+
+
 @st.fragment
 def project_ui(story: Callable[[], None]) -> None:
     """One project in its tab; a fragment, so moving its sliders reruns this tab only."""
@@ -649,7 +709,7 @@ def project_ui(story: Callable[[], None]) -> None:
     except Exception:  # a child should never meet a traceback; the log keeps it for grown-ups
         LOG.exception("kids page: %s failed", story.__name__)
         st.error("🤖 Oops! Rolo tripped over something here. Press 'Start again' or change a setting and try again.")
-    share_link_ui(SETTINGS)
+    share_project_link_ui()
 
 
 restore_from_url(SETTINGS)
@@ -658,15 +718,10 @@ st.title("🐞 Kids' projects")
 st.caption("From the talk “Python Data Science for Kids”: four taster-workshop projects, with the real tools")
 st.markdown("Pick a project. Each one is a little story, and **you** are the data scientist! 🧑‍🔬")
 
-hands_tab, garden_tab, spy_tab, xray_tab = st.tabs(
-    ["✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays"]
-)
-with hands_tab:
-    project_ui(hands_story_ui)
-with garden_tab:
-    project_ui(garden_story_ui)
-with spy_tab:
-    project_ui(spy_story_ui)
-with xray_tab:
-    project_ui(xray_story_ui)
+# Lazy tabs: only the open project runs, and which one is open travels in the link too.
+tabs = st.tabs(TABS, key=TAB_KEY, on_change="rerun", bind="query-params")
+for tab, story in zip(tabs, (hands_story_ui, garden_story_ui, spy_story_ui, xray_story_ui), strict=True):
+    if tab.open:
+        with tab:
+            project_ui(story)
 

@@ -56,7 +56,16 @@ def main() -> None:
     at.switch_page("app_pages/kids.py")
     at.run()
     rows.append(("page: first run through the router (cold caches)", (time.perf_counter() - start) * 1000))
-    rows.append(("page: full rerun, all four tabs (warm caches)", median_ms(at.run)))
+    # The tabs are lazy: a full rerun runs the open tab only, so each tab is timed on its own.
+    for tab in ("✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages",
+                "🌌 Mysterious space X-rays"):
+        at.session_state["kids.tab"] = tab
+        at.query_params["kids.tab"] = tab
+        at.run()  # warms this tab's caches
+        rows.append((f"page: full rerun, open tab {tab.split(' ', 1)[1]}", median_ms(at.run)))
+
+    at.session_state["kids.tab"] = at.query_params["kids.tab"] = "🐞 Garden bug detective"
+    at.run()
 
     def move_k() -> None:
         slider = at.slider(key="kids.garden_k")

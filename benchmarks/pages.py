@@ -62,10 +62,20 @@ INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
         ("toggle: Tissot", None, lambda at: at.toggle(key="maps.tissot").set_value(True)),
         ("slider: palette classes", None, nudge("slider", "maps.classes", 7, 6)),
     ],
+    # Lazy tabs: each change first opens its tab, as a click on the tab (and the link's kids.tab) would.
     "app_pages/kids.py": [
-        ("slider: k-means k", None, nudge("slider", "kids.garden_k", 3, 4)),
-        ("slider: spy copies added", None, nudge("slider", "kids.spy_added", 10, 12)),
-        ("number: x-ray threshold", None, nudge("number_input", "kids.xray_highest", 0.6, 0.7)),
+        ("slider: k-means k",
+         lambda at: (at.session_state.__setitem__("kids.tab", "🐞 Garden bug detective"),
+                     at.query_params.__setitem__("kids.tab", "🐞 Garden bug detective")),
+         nudge("slider", "kids.garden_k", 3, 4)),
+        ("slider: spy copies added",
+         lambda at: (at.session_state.__setitem__("kids.tab", "🕵️ Secret spy messages"),
+                     at.query_params.__setitem__("kids.tab", "🕵️ Secret spy messages")),
+         nudge("slider", "kids.spy_added", 10, 12)),
+        ("number: x-ray threshold",
+         lambda at: (at.session_state.__setitem__("kids.tab", "🌌 Mysterious space X-rays"),
+                     at.query_params.__setitem__("kids.tab", "🌌 Mysterious space X-rays")),
+         nudge("number_input", "kids.xray_highest", 0.6, 0.7)),
     ],
 }
 

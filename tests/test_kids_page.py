@@ -1,4 +1,7 @@
-"""The Kids' projects page through the router, driven by widget key in each of its four tabs."""
+"""The Kids' projects page through the router, driven by widget key in each of its four tabs.
+
+The tabs are lazy: only the open one runs, so each test first opens the tab it needs.
+"""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +11,9 @@ from lib.kids_hands import LEFT_COLUMN, RIGHT_COLUMN
 from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
 PAGE = "app_pages/kids.py"
+HANDS, GARDEN, SPY, XRAYS = TABS = (
+    "✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays",
+)
 
 
 def texts(elements) -> str:
@@ -28,18 +34,90 @@ def rerun(at: AppTest) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open one project, as a click on its tab does (and the URL follows; a stale kids.tab there would win)."""
+    at.query_params["kids.tab"] = label
+    at.session_state["kids.tab"] = label
+    return rerun(at)
+
+
+def code_expanders(at: AppTest) -> int:
+    return len([e for e in at.expander if e.label == "🔍 The real Python code behind this"])
+
+
 def test_page_opens_with_its_title_and_four_projects(kids: AppTest) -> None:
     assert kids.title[0].value == "🐞 Kids' projects"
-    assert [tab.label for tab in kids.tabs] == [
-        "✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays",
-    ]
-    assert len([e for e in kids.expander if e.label == "🔍 The real Python code behind this"]) == 4
+    assert [tab.label for tab in kids.tabs] == list(TABS)
+    assert code_expanders(kids) == 1
+    assert {button.key for button in kids.get("download_button")} == {"kids.hands_download"}
+    open_tab(kids, XRAYS)
+    assert code_expanders(kids) == 1
     assert "modelled" in texts(kids.warning)
-    downloads = {button.key for button in kids.get("download_button")}
-    assert downloads == {"kids.hands_download", "kids.xray_download"}
+    assert {button.key for button in kids.get("download_button")} == {"kids.xray_download"}
+
+
+def test_only_the_open_tab_runs() -> None:
+    at = open_page(PAGE)
+    assert at.session_state["kids.tab"] == HANDS
+    assert at.radio(key="kids.hands_guess")
+    assert not [s for s in at.slider if s.key == "kids.garden_k"]
+    assert not at.text_input and not at.get("file_uploader")
+    open_tab(at, GARDEN)
+    assert at.slider(key="kids.garden_k")
+    assert not [r for r in at.radio if r.key == "kids.hands_guess"]
+    assert not [b for b in at.button if b.key == "kids.hands_reset"]
+    # The link offered opens the same project with every setting, those of closed tabs included.
+    link = at.code[-1].value
+    assert "kids.tab=%F0%9F%90%9E+Garden+bug+detective&" in link
+    assert "kids.spy_message=&" in link and "kids.xray_bins=30" in link and "kids.hands_guess=" in link
+
+
+def test_moving_between_tabs_keeps_what_a_child_changed() -> None:
+    at = open_page(PAGE)
+    at.session_state["kids.hands_editor"] = {
+        "edited_rows": {0: {LEFT_COLUMN: -2.0}}, "added_rows": [], "deleted_rows": [],
+    }
+    rerun(at)
+    assert "The Thumb on your left hand says -2 cm" in texts(at.warning)
+    open_tab(at, SPY)
+    at.text_input(key="kids.spy_message").set_value("HI")
+    rerun(at)
+    open_tab(at, XRAYS)
+    at.number_input(key="kids.xray_highest").set_value(2.0)
+    at.file_uploader(key="kids.xray_upload").set_value(("notes.txt", b"hello there\n", "text/plain"))
+    rerun(at)
+    assert "I couldn't read **notes.txt**" in texts(at.error)
+    for label in (GARDEN, HANDS):  # the hands table goes to another tab and back
+        open_tab(at, label)
+    assert "The Thumb on your left hand says -2 cm" in texts(at.warning)
+    open_tab(at, SPY)
+    assert at.text_input(key="kids.spy_message").value == "HI"
+    open_tab(at, XRAYS)
+    assert at.number_input(key="kids.xray_highest").value == 2.0
+    assert "Still using **notes.txt**" in texts(at.caption)
+    assert "I couldn't read **notes.txt**" in texts(at.error)
+    assert "kids.xray_highest=2.0" in at.code[-1].value and "kids.spy_message=HI" in at.code[-1].value
+    at.radio(key="kids.xray_tool").set_value("Histogram")
+    rerun(at)
+    at.slider(key="kids.xray_bins").set_value(50)
+    rerun(at)
+    at.button(key="kids.xray_forget").click()
+    rerun(at)
+    assert not at.error
+    assert "Still using" not in texts(at.caption)
+    # A trip to another page and back: the open project and every setting are still there.
+    at.switch_page("app_pages/welcome.py")
+    rerun(at)
+    at.switch_page(PAGE)
+    rerun(at)
+    assert at.number_input(key="kids.xray_highest").value == 2.0
+    assert at.slider(key="kids.xray_bins").value == 50
+    open_tab(at, SPY)
+    assert at.text_input(key="kids.spy_message").value == "HI"
 
 
 def test_hands_guess_is_answered_by_the_data(kids: AppTest) -> None:
+    open_tab(kids, HANDS)
     assert "your **right** hand is longer" in texts(kids.success)
     kids.radio(key="kids.hands_guess").set_value("Right")
     rerun(kids)
@@ -50,6 +128,7 @@ def test_hands_guess_is_answered_by_the_data(kids: AppTest) -> None:
 
 
 def test_hands_edits_with_impossible_values_get_kind_warnings(kids: AppTest) -> None:
+    open_tab(kids, HANDS)
     kids.session_state["kids.hands_editor"] = {
         "edited_rows": {0: {LEFT_COLUMN: -3.0}, 1: {RIGHT_COLUMN: 80.0}}, "added_rows": [], "deleted_rows": [],
     }
@@ -57,12 +136,16 @@ def test_hands_edits_with_impossible_values_get_kind_warnings(kids: AppTest) -> 
     warnings = texts(kids.warning)
     assert "The Thumb on your left hand says -3 cm" in warnings
     assert "The Pointer on your right hand says 80 cm" in warnings
+    open_tab(kids, SPY)  # the edits survive a trip to another tab and back
+    open_tab(kids, HANDS)
+    assert texts(kids.warning) == warnings
     kids.button(key="kids.hands_reset").click()
     rerun(kids)
     assert "Thumb" not in texts(kids.warning)
 
 
 def test_hands_empty_table_asks_for_measurements(kids: AppTest) -> None:
+    open_tab(kids, HANDS)
     kids.button(key="kids.hands_blank").click()
     rerun(kids)
     assert texts(kids.warning).count("is empty. Measure it") == 10
@@ -73,6 +156,7 @@ def test_hands_empty_table_asks_for_measurements(kids: AppTest) -> None:
 
 
 def test_garden_kmeans_and_new_item(kids: AppTest) -> None:
+    open_tab(kids, GARDEN)
     kids.slider(key="kids.garden_k").set_value(3)
     kids.slider(key="kids.new_width").set_value(4.0)
     kids.slider(key="kids.new_length").set_value(100.0)
@@ -89,15 +173,20 @@ def test_garden_kmeans_and_new_item(kids: AppTest) -> None:
 
 
 def test_garden_histogram_columns_can_be_changed(kids: AppTest) -> None:
+    open_tab(kids, GARDEN)
     kids.multiselect(key="kids.garden_hist").set_value([])
     rerun(kids)
     assert "Pick at least one measurement" in texts(kids.markdown)
+    open_tab(kids, HANDS)
+    open_tab(kids, GARDEN)
+    assert kids.multiselect(key="kids.garden_hist").value == []
     kids.multiselect(key="kids.garden_hist").set_value(["width_mm", "length_mm"])
     rerun(kids)
     assert "Pick at least one measurement" not in texts(kids.markdown)
 
 
 def test_spy_adding_copies_makes_the_message_stand_out(kids: AppTest) -> None:
+    open_tab(kids, SPY)
     def stand_out() -> float:
         line = next(m.value for m in kids.markdown if "stands out" in m.value)
         return float(line.split("**")[1].split(" ")[0])
@@ -120,6 +209,7 @@ def test_spy_own_message_is_drawn_and_odd_letters_explained(kids: AppTest) -> No
         assert grid.captions[0] == "copy 1"
         return grid.value
 
+    open_tab(kids, SPY)
     janes = copies_grid()
     kids.text_input(key="kids.spy_message").set_value("Hé spy")
     rerun(kids)
@@ -131,6 +221,7 @@ def test_spy_own_message_is_drawn_and_odd_letters_explained(kids: AppTest) -> No
 
 
 def test_xrays_default_rules_find_the_planted_rows_and_the_beat(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
     assert "Your rules found **17 bad rows**" in texts(kids.markdown)
     assert "1 gap(s)" in texts(kids.markdown)
     kids.number_input(key="kids.xray_highest").set_value(2.0)
@@ -145,6 +236,7 @@ def test_xrays_default_rules_find_the_planted_rows_and_the_beat(kids: AppTest) -
 
 
 def test_xrays_bad_upload_gets_a_kind_message_and_a_good_one_is_used(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
     kids.file_uploader(key="kids.xray_upload").set_value(("notes.txt", b"hello there\n", "text/plain"))
     rerun(kids)
     assert "I couldn't read **notes.txt**" in texts(kids.error)
@@ -161,12 +253,16 @@ def test_a_shared_link_sets_the_demo_and_odd_values_fall_back_kindly() -> None:
     at.query_params["kids.garden_k"] = "99"  # beyond the slider: refused
     at.query_params["kids.spy_message"] = "HELLO " * 30
     at.query_params["kids.xray_tool"] = "Find the beat"
+    at.query_params["kids.tab"] = GARDEN  # the link opens the project it was copied from
     at.run()
     at.switch_page(PAGE)
     rerun(at)
+    assert at.session_state["kids.tab"] == GARDEN
     assert at.slider(key="kids.garden_k").value == 2
     assert "kids.garden_k was not usable" in texts(at.toast)
+    open_tab(at, SPY)
     assert "only the first 24 letters are sent" in texts(at.warning)
+    open_tab(at, XRAYS)
     assert "The strongest beat repeats every" in texts(at.success)
 
 
@@ -178,12 +274,15 @@ def test_presenter_mode_draws_every_chart_without_error() -> None:
     rerun(at)
     # The router's CSS is dropped by AppTest on reruns; the charts read the same session flag.
     assert at.session_state["presenter"] is True
-    charts = at.get("vega_lite_chart")
+    charts = list(at.get("vega_lite_chart"))
+    for label in (GARDEN, SPY, XRAYS):
+        charts += open_tab(at, label).get("vega_lite_chart")
     assert len(charts) >= 8
     assert all('"labelFontSize":18' in str(chart.proto).replace(" ", "").replace("\\", "") for chart in charts)
 
 
 def test_xrays_daily_upload_warns_that_the_beat_cannot_show(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
     rows = "".join(f"{58600 + n},{0.05 + 0.01 * (n % 3):.3f},0.002,0\n" for n in range(60))
     kids.file_uploader(key="kids.xray_upload").set_value(("cygx3.daily.csv", ("TIME,RATE,ERROR,DATA_FLAG\n" + rows).encode(),
                                                           "text/csv"))

@@ -1,7 +1,12 @@
-"""The Kids' projects page in a real browser: a finger edited in the table, a typed secret and the k slider."""
+"""The Kids' projects page in a real browser: a finger edited in the table, a typed secret and the k slider.
+
+The tabs are lazy (only the open one runs) and bound to the URL, so the tests also go back to earlier tabs
+to check nothing a child typed was lost, and open a shared link straight on a project.
+"""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from playwright.sync_api import expect
 
@@ -42,3 +47,24 @@ def test_kids_page_checks_an_edited_finger_and_keeps_a_secret_and_k_in_the_link(
     wait_until_idle(page)
     expect(k_slider).to_have_attribute("aria-valuetext", "3")
     expect(page).to_have_url(re.compile(r"kids\.garden_k=3"))
+    expect(page).to_have_url(re.compile(r"kids\.tab=[^&]*Garden"))
+    expect(page.get_by_label("Or send your own secret message")).to_have_count(0)  # closed tabs don't run
+
+    # Back to the earlier tabs: the secret and the edited thumb were kept while they were closed.
+    page.get_by_role("tab", name="🕵️ Secret spy messages").click()
+    wait_until_idle(page)
+    expect(page.get_by_label("Or send your own secret message")).to_have_value("HELLO")
+    page.get_by_role("tab", name="✋ Hands and fingers").click()
+    wait_until_idle(page)
+    expect(page.get_by_text("The Thumb on your left hand says 80 cm")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"kids\.spy_message=HELLO"))
+
+
+def test_a_shared_link_opens_the_same_project_with_its_settings(page, app_url) -> None:
+    query = urlencode({"kids.tab": "🕵️ Secret spy messages", "kids.spy_message": "SPY"})
+    page.goto(f"{app_url}/kids?{query}")
+    expect(page.get_by_role("heading", name="🐞 Kids' projects").first).to_be_visible()
+    wait_until_idle(page)
+    expect(page.get_by_role("tab", name="🕵️ Secret spy messages")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_label("Or send your own secret message")).to_have_value("SPY")
+    expect(page.get_by_text("copy 20", exact=True)).to_be_visible()
