@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import altair as alt
 import numpy as np
@@ -53,7 +52,7 @@ from lib.kids_xrays import (
 )
 from lib.urlcodec import UrlParam
 from ui.layout import styled_chart
-from ui.urlstate import restore_from_url, write_to_url
+from ui.urlstate import restore_from_url, share_link_ui
 
 LOG = logging.getLogger(__name__)
 DATA = Path(__file__).resolve().parents[1] / "data" / "kids"
@@ -70,10 +69,8 @@ SPY_COPIES = 20
 XRAY_TOOLS = ("Rolling average", "Keep only the peaks", "Histogram", "Find the beat")
 TABS = ("✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays")
 TAB_KEY = "kids.tab"
-# Only the open tab is drawn, and Streamlit forgets a widget's value while it is not drawn. So the widgets
-# use persist_state="session": restore_from_url alone is not enough here, as a widget first restored while
-# its tab was closed later falls back to that first value; and "page" resets values restored after a page
-# change. The table editor and the uploader have no persist_state: the page keeps copies of what they hold.
+# Only the open tab is drawn; URL-bound widgets keep their values with persist_state (ui/urlstate.py).
+# The table editor and the uploader have no persist_state: the page keeps copies of what they hold.
 KEPT_UPLOAD = "kids.xray_upload_kept"
 
 SETTINGS = [
@@ -680,25 +677,6 @@ power = lombscargle(clean.TIME, clean.RATE - clean.RATE.mean(), 2 * np.pi * cycl
     )
 
 
-def share_project_link_ui() -> None:
-    """Write the settings to the URL and offer the link, open tab included, so it opens the same project."""
-    query = write_to_url(SETTINGS)
-    tab = st.session_state.get(TAB_KEY, TABS[0])
-    if tab != TABS[0]:  # the tabs write their own query parameter; the default tab is left out, as they do
-        query = f"{urlencode({TAB_KEY: tab})}&{query}"
-    base = ""
-    try:
-        page_url = st.context.url
-    except Exception:  # AppTest and old servers have no browser URL
-        page_url = None
-    if page_url:
-        parts = urlsplit(page_url)
-        base = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    with st.expander("🔗 Link to this demo, with these settings"):
-        st.code(f"{base}?{query}", language=None)
-        st.caption("Anyone who opens this link sees the same project, sliders and choices.")
-
-
 @st.fragment
 def project_ui(story: Callable[[], None]) -> None:
     """One project in its tab; a fragment, so moving its sliders reruns this tab only."""
@@ -709,7 +687,7 @@ def project_ui(story: Callable[[], None]) -> None:
     except Exception:  # a child should never meet a traceback; the log keeps it for grown-ups
         LOG.exception("kids page: %s failed", story.__name__)
         st.error("🤖 Oops! Rolo tripped over something here. Press 'Start again' or change a setting and try again.")
-    share_project_link_ui()
+    share_link_ui(SETTINGS, TAB_KEY)
 
 
 restore_from_url(SETTINGS)

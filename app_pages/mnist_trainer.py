@@ -482,4 +482,4 @@ for tab, tab_ui in zip(tabs, (explore_tab_ui, train_tab_ui, evaluate_tab_ui, sca
         with tab:
             tab_ui()
 
-share_link_ui(SETTINGS)
+share_link_ui(SETTINGS, tab_key="mnist.tab")

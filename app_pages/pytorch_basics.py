@@ -293,4 +293,4 @@ for tab, tab_ui in zip(tabs, (km_tab_ui, autograd_tab_ui, gpu_tab_ui), strict=Tr
         with tab:
             tab_ui()
 
-share_link_ui(SETTINGS)
+share_link_ui(SETTINGS, tab_key="torch.tab")

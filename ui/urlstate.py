@@ -30,8 +30,11 @@ def restore_from_url(params: Sequence[UrlParam]) -> None:
         st.toast(f"The link's value for {', '.join(refused)} was not usable here, so the default is shown.")
 
 
-def write_to_url(params: Sequence[UrlParam]) -> str:
-    """Mirror the widgets' current values into the address bar; returns the whole query string."""
+def write_to_url(params: Sequence[UrlParam], tab_key: str | None = None) -> str:
+    """Mirror the widgets' current values into the address bar; returns the query string of a link.
+
+    `tab_key` names a page's lazy `st.tabs` key, so the link opens the same tab.
+    """
     for param in params:
         value = st.session_state.get(param.key)
         if value is None:
@@ -39,13 +42,15 @@ def write_to_url(params: Sequence[UrlParam]) -> str:
         encoded = param.encode(value)
         if st.query_params.get(param.key) != encoded:
             st.query_params[param.key] = encoded
-    # Everything in the address: these settings and any open tab bound to the URL.
-    return urlencode(sorted(st.query_params.to_dict().items()))
+    pairs = st.query_params.to_dict()
+    if tab_key is not None and st.session_state.get(tab_key) is not None:
+        pairs[tab_key] = str(st.session_state[tab_key])  # the browser binds the tab; the server knows its state
+    return urlencode(sorted(pairs.items()))
 
 
-def share_link_ui(params: Sequence[UrlParam]) -> None:
-    """Write the settings to the URL and offer the link, ready to copy, for attendees."""
-    query = write_to_url(params)
+def share_link_ui(params: Sequence[UrlParam], tab_key: str | None = None) -> None:
+    """Write the settings to the URL and offer the link (open tab included), ready to copy, for attendees."""
+    query = write_to_url(params, tab_key)
     base = ""
     try:
         page_url = st.context.url
