@@ -5,21 +5,12 @@ each figure is the median of several repeats.
 """
 from __future__ import annotations
 
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.timing import median_ms, print_median_table
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def median_ms(work: Callable[[], object], repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -73,11 +64,7 @@ def main() -> None:
         at.run()
 
     rows.append(("page: rerun after moving the k slider", median_ms(move_k)))
-    width = max(len(name) for name, _ in rows)
-    print(f"{'step'.ljust(width)} | median ms")
-    print(f"{'-' * width}-|----------")
-    for name, milliseconds in rows:
-        print(f"{name.ljust(width)} | {milliseconds:9.1f}")
+    print_median_table(rows)
 
 
 if __name__ == "__main__":

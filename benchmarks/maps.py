@@ -5,28 +5,11 @@ each row is the median of several runs).
 """
 from __future__ import annotations
 
-import statistics
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from lib.colour import confusable_pairs, palette  # noqa: E402
-from lib.geo import load_countries, move_country, population_density, tissot_circles  # noqa: E402
-from lib.spatial_io import export_features, load_campus, read_spatial_upload  # noqa: E402
-from lib.webmap import campus_map  # noqa: E402
-
-
-def median_ms(work: Callable[[], object], repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from benchmarks.timing import median_ms, print_median_table
+from lib.colour import confusable_pairs, palette
+from lib.geo import load_countries, move_country, population_density, tissot_circles
+from lib.spatial_io import export_features, load_campus, read_spatial_upload
+from lib.webmap import campus_map
 
 
 def page_rerun_ms(repeats: int = 3) -> float:
@@ -58,11 +41,7 @@ def main() -> None:
     rows += [(f"import {fmt}", median_ms(lambda fmt=fmt: read_spatial_upload(names[fmt], exports[fmt])))
              for fmt in exports]
     rows.append(("page full rerun after a slider move (AppTest)", page_rerun_ms()))
-    width = max(len(name) for name, _ in rows)
-    print(f"{'step':<{width}}  median ms")
-    print(f"{'-' * width}  ---------")
-    for name, milliseconds in rows:
-        print(f"{name:<{width}}  {milliseconds:9.1f}")
+    print_median_table(rows)
 
 
 if __name__ == "__main__":

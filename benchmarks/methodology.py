@@ -5,23 +5,9 @@ noisy; the table reports the median of several repeats.
 """
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
-
+from benchmarks.timing import median_ms, print_median_table
 from lib import methodology_demos as demos
 from tests.conftest import open_page
-
-REPEATS = 5
-
-
-def median_ms(action: Callable[[], object], repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        times.append(1000.0 * (time.perf_counter() - started))
-    return statistics.median(times)
 
 
 def lib_timings() -> list[tuple[str, float]]:
@@ -74,11 +60,7 @@ def page_timings() -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    rows = lib_timings() + page_timings()
-    width = max(len(name) for name, _ in rows)
-    print(f"{'what':<{width}}  median ms")
-    for name, ms in rows:
-        print(f"{name:<{width}}  {ms:9.1f}")
+    print_median_table(lib_timings() + page_timings(), heading="what")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,14 @@ def show(key: str, value: object) -> Step:
     return lambda at: at.radio(key=key).set_value(value)
 
 
+def open_tab(key: str, label: str) -> Step:
+    """An untimed step that opens a lazy tab, as a click on it (or a link carrying it) would."""
+    def step(at: AppTest) -> None:
+        at.session_state[key] = label
+        at.query_params[key] = label
+    return step
+
+
 def nudge(kind: str, key: str, first: object, second: object) -> Step:
     """Change a widget to a value it does not already hold, so the rerun really has work to do."""
     def step(at: AppTest) -> object:
@@ -31,14 +39,16 @@ def nudge(kind: str, key: str, first: object, second: object) -> Step:
     return step
 
 
+AUTOGRAD = open_tab("torch.tab", "2 · Autograd playground")
+
 # For each page: (what changes, an untimed step to reach the widget or None, the change itself).
 # Only changes that train nothing; training and timing runs are measured by their own benchmarks.
 INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
     "app_pages/welcome.py": [],
     "app_pages/pytorch_basics.py": [
-        ("slider: x", None, nudge("slider", "torch.x", 1.25, 2.0)),
-        ("text: formula", None, lambda at: at.text_input(key="torch.expression").set_value("sin(x)*x**2")),
-        ("radio: example", None, lambda at: at.radio(key="torch.example").set_value("Two inputs: a and b")),
+        ("slider: x", AUTOGRAD, nudge("slider", "torch.x", 1.25, 2.0)),
+        ("text: formula", AUTOGRAD, lambda at: at.text_input(key="torch.expression").set_value("sin(x)*x**2")),
+        ("radio: example", AUTOGRAD, lambda at: at.radio(key="torch.example").set_value("Two inputs: a and b")),
         ("button: km step", None, lambda at: at.button(key="torch.km_next").click()),
         ("select slider: lr", None, nudge("select_slider", "torch.lr", 0.5, 0.8)),
     ],
@@ -55,26 +65,25 @@ INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
         ("slider: minority share", show("methodology.view", "bias"),
          nudge("slider", "methodology.bias.minority_share", 0.2, 0.3)),
     ],
-    "app_pages/mnist_trainer.py": [],
+    "app_pages/mnist_trainer.py": [
+        ("number: record to draw", None, nudge("number_input", "mnist.record", 7, 8)),
+        ("radio: preset", open_tab("mnist.tab", "Train"), lambda at: at.radio(key="mnist.preset").set_value("cnn")),
+        ("slider: hidden nodes", open_tab("mnist.tab", "Train"), nudge("slider", "mnist.hidden", 300, 400)),
+        ("slider: images per timing", open_tab("mnist.tab", "CPU vs GPU"),
+         nudge("slider", "mnist.scaling_samples", 100, 150)),
+    ],
     "app_pages/maps.py": [
         ("slider: latitude", None, nudge("slider", "maps.lat", 20.0, 30.0)),
         ("select: country", None, lambda at: at.selectbox(key="maps.country").set_value("Brazil")),
         ("toggle: Tissot", None, lambda at: at.toggle(key="maps.tissot").set_value(True)),
         ("slider: palette classes", None, nudge("slider", "maps.classes", 7, 6)),
     ],
-    # Lazy tabs: each change first opens its tab, as a click on the tab (and the link's kids.tab) would.
     "app_pages/kids.py": [
-        ("slider: k-means k",
-         lambda at: (at.session_state.__setitem__("kids.tab", "🐞 Garden bug detective"),
-                     at.query_params.__setitem__("kids.tab", "🐞 Garden bug detective")),
+        ("slider: k-means k", open_tab("kids.tab", "🐞 Garden bug detective"),
          nudge("slider", "kids.garden_k", 3, 4)),
-        ("slider: spy copies added",
-         lambda at: (at.session_state.__setitem__("kids.tab", "🕵️ Secret spy messages"),
-                     at.query_params.__setitem__("kids.tab", "🕵️ Secret spy messages")),
+        ("slider: spy copies added", open_tab("kids.tab", "🕵️ Secret spy messages"),
          nudge("slider", "kids.spy_added", 10, 12)),
-        ("number: x-ray threshold",
-         lambda at: (at.session_state.__setitem__("kids.tab", "🌌 Mysterious space X-rays"),
-                     at.query_params.__setitem__("kids.tab", "🌌 Mysterious space X-rays")),
+        ("number: x-ray threshold", open_tab("kids.tab", "🌌 Mysterious space X-rays"),
          nudge("number_input", "kids.xray_highest", 0.6, 0.7)),
     ],
 }
