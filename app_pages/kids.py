@@ -131,6 +131,16 @@ def reset_hands_table(blank: bool) -> None:
     st.session_state.pop("kids.hands_editor", None)
 
 
+def keep_hands_edits() -> None:
+    """Save an edit into the table underneath before the rerun it starts: a quick click on another tab
+    can interrupt that rerun, and the editor's own state is dropped while its tab is closed."""
+    table = st.session_state["kids.hands_table"].copy()
+    for row, changes in st.session_state["kids.hands_editor"].get("edited_rows", {}).items():
+        for column, value in changes.items():
+            table.loc[table.index[int(row)], column] = np.nan if value is None else value
+    st.session_state["kids.hands_table"] = table
+
+
 def hands_chart_ui(table: pd.DataFrame) -> None:
     long = hands_long_format(table)
     if long.empty:
@@ -167,6 +177,7 @@ def hands_story_ui() -> None:
     edited = st.data_editor(
         st.session_state["kids.hands_table"],
         key="kids.hands_editor",
+        on_change=keep_hands_edits,
         hide_index=True,
         num_rows="fixed",
         disabled=[FINGER_COLUMN],

@@ -131,5 +131,6 @@ def open_app_page(page, app_url: str, url_path: str, title: str) -> None:
 
 
 def wait_until_idle(page) -> None:
-    """Streamlit shows a running indicator while a script runs; wait for it to go."""
+    """Wait until no script runs. Right after a click the rerun may not have started yet, so wait for
+    the change itself first (an expect), then for idle, before relying on what the run draws last."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=PAGE_LIMIT_MS)

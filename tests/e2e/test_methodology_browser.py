@@ -18,6 +18,7 @@ def test_checklist_answer_appears_in_the_exported_report(page, app_url, tmp_path
     page.get_by_test_id("stRadio").filter(has_text="not started").first.get_by_text("done", exact=True).click()
     wait_until_idle(page)
     expect(page.get_by_text("Why: 1 of 3 done")).to_be_visible()
+    wait_until_idle(page)  # the text shows mid-run; the export button gets its new report at the run's end
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Export report (Markdown)").click()
     download = download_info.value
