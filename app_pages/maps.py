@@ -55,6 +55,7 @@ FORMATS = {"shapefile": ("Zipped shapefile", "zip", "application/zip"),
            "geopackage": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
            "geojson": ("GeoJSON", "geojson", "application/geo+json")}
 
+TABS = ("📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
 SETTINGS = [
     UrlParam("maps.building_scheme", "Okabe-Ito", choices=QUALITATIVE),
     UrlParam("maps.campus_vision", "normal", choices=VISIONS),
@@ -66,6 +67,17 @@ SETTINGS = [
     UrlParam("maps.classes", 5, minimum=3, maximum=11),
     UrlParam("maps.type_size", 18, minimum=10, maximum=40),
 ]
+# The export's choices stay while the campus tab is closed, but are not put in the link.
+EXPORT_DEFAULTS = {"maps.export_format": "shapefile",
+                   "maps.meta.owner": "Data Science Cornwall Lab visitor",
+                   "maps.meta.copyright": "© the authors; campus features are approximate"}
+KEPT_HERE = "maps.kept."
+# The keys of each tab's widgets, in the order of TABS.
+TAB_KEYS = (("maps.building_scheme", "maps.campus_vision", *EXPORT_DEFAULTS),
+            ("maps.tissot",),
+            ("maps.country", "maps.lon", "maps.lat"),
+            ("maps.scheme", "maps.classes"),
+            ("maps.type_size",))
 restore_from_url(SETTINGS)
 
 
@@ -126,10 +138,6 @@ st.markdown("Spatial data is ordinary data with a **where** attached: points, li
             "table of attributes, and a **coordinate reference system (CRS)** that says what the numbers mean. "
             "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
             "the map quietly lies about size.")
-
-campus_tab, projection_tab, move_tab, colour_tab, type_tab = st.tabs(
-    ["📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type"])
-
 
 @st.fragment
 def campus_ui() -> None:
@@ -213,12 +221,14 @@ def attributes_form_ui(pending: list[dict]) -> None:
 def export_ui(features: gpd.GeoDataFrame) -> None:
     st.subheader("Export")
     columns = st.columns([2, 2, 3])
+    for key, default in EXPORT_DEFAULTS.items():
+        st.session_state.setdefault(key, st.session_state.get(KEPT_HERE + key, default))
     file_format = columns[0].radio("Format", list(FORMATS), format_func=lambda key: FORMATS[key][0],
                                    key="maps.export_format")
-    st.session_state.setdefault("maps.meta.owner", "Data Science Cornwall Lab visitor")
-    st.session_state.setdefault("maps.meta.copyright", "© the authors; campus features are approximate")
     owner = columns[1].text_input("Owner", key="maps.meta.owner")
     notice = columns[1].text_input("Copyright", key="maps.meta.copyright")
+    for key in EXPORT_DEFAULTS:
+        st.session_state[KEPT_HERE + key] = st.session_state[key]
     label, suffix, mime = FORMATS[file_format]
     data = export_bytes(features.to_json(na="null"), file_format, owner, notice)
     columns[2].download_button(f"Download {label} (.{suffix})", data, file_name=f"penryn_campus.{suffix}",
@@ -469,15 +479,19 @@ def type_ui() -> None:
     write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
-with campus_tab:
-    campus_ui()
-with projection_tab:
-    projections_ui()
-with move_tab:
-    move_ui()
-with colour_tab:
-    colour_ui()
-with type_tab:
-    type_ui()
+# Lazy tabs: only the open tab runs, and which tab is open travels in the link too. A closed tab's widgets
+# are not drawn, so Streamlit forgets them; restore_from_url brings their values back when the tab reopens.
+tabs = st.tabs(TABS, key="maps.tab", on_change="rerun", bind="query-params")
+for tab, tab_ui in zip(tabs, (campus_ui, projections_ui, move_ui, colour_ui, type_ui), strict=True):
+    if tab.open:
+        with tab:
+            tab_ui()
 
 share_link_ui(SETTINGS)
+# Streamlit drops a closed tab's widget state, yet still answers for the key with the value first seeded into
+# session_state, which would hide the visitor's own. Forgetting the key lets restore_from_url (and export_ui)
+# bring back the visitor's last value, kept when the link was written, once the tab opens again.
+for tab, keys in zip(tabs, TAB_KEYS, strict=True):
+    if not tab.open:
+        for key in keys:
+            st.session_state.pop(key, None)

@@ -139,3 +139,33 @@ def test_clicking_the_map_moves_the_country_there(page, app_url) -> None:
     text = longitude.inner_text()
     value = re.search(r"longitude\s*(-?\d+\.\d+)", text)
     assert value and float(value.group(1)) > -25.0, text
+
+
+def test_the_open_tab_is_in_the_link_and_moving_between_tabs_keeps_the_settings(page, app_url) -> None:
+    open_app_page(page, app_url, "maps", TITLE)
+    page.get_by_role("tab", name="Move a country").click()
+    wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"maps\.tab=[^&]*Move"), timeout=WAIT_MS)
+    latitude = page.get_by_test_id("stSlider").filter(has_text="latitude")
+    expect(latitude).to_contain_text("53.00", timeout=WAIT_MS)
+    latitude.get_by_role("slider").focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"maps\.lat=63\.0"), timeout=WAIT_MS)
+    # tabs are lazy: a closed tab's widgets are not in the page, yet the link keeps their settings
+    page.get_by_role("tab", name="Colour").click()
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stSlider").filter(has_text="Number of classes")).to_be_visible(timeout=WAIT_MS)
+    expect(latitude).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"maps\.tab=[^&]*Colour"), timeout=WAIT_MS)
+    expect(page.get_by_test_id("stCode")).to_contain_text("maps.lat=63.0", timeout=WAIT_MS)
+    page.get_by_role("tab", name="Move a country").click()
+    wait_until_idle(page)
+    expect(latitude).to_contain_text("63.00", timeout=WAIT_MS)
+    # a fresh visitor with the link lands on the same tab, with the same settings
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    expect(latitude).to_contain_text("63.00", timeout=WAIT_MS)
+    expect(page.get_by_role("tab", name="Move a country")).to_have_attribute("aria-selected", "true")
