@@ -96,13 +96,19 @@ def tissot_data() -> gpd.GeoDataFrame:
     return tissot_circles()
 
 
-def geojson_dict(features: gpd.GeoDataFrame) -> dict:
-    return json.loads(features.to_json(drop_id=True))
+def geojson_text(features: gpd.GeoDataFrame) -> str:
+    return features.to_json(drop_id=True)
 
 
-def geo_data(collection: dict) -> alt.Data:
-    """GeoJSON handed to Vega as values (a GeoDataFrame would be flattened to a table on the way)."""
-    return alt.Data(values=collection, format=alt.DataFormat(property="features", type="json"))
+@st.cache_data(show_spinner=False)
+def tissot_text() -> str:
+    return geojson_text(tissot_data()[["geometry"]])
+
+
+def geo_data(text: str) -> alt.Data:
+    """GeoJSON handed to Vega as text, which Vega parses (a GeoDataFrame would be flattened to a table on the way,
+    and Altair checks every coordinate of a dict against its schema: 1.7 s a rerun for the Tissot circles)."""
+    return alt.Data(values=text, format=alt.DataFormat(property="features", type="json"))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -276,7 +282,7 @@ def world_layers_ui(projection: alt.Projection, width: int, height: int, tissot:
         tooltip=alt.Tooltip("properties.name:N", title="country"))
     layers = [sphere, graticule, land]
     if tissot:
-        layers.append(alt.Chart(geo_data(geojson_dict(tissot_data()[["geometry"]]))).mark_geoshape(
+        layers.append(alt.Chart(geo_data(tissot_text())).mark_geoshape(
             fill="#D55E00", fillOpacity=0.45, stroke="#D55E00", clip=True))
     return alt.layer(*layers).project(**projection).properties(width=width, height=height)
 
@@ -355,7 +361,7 @@ def move_ui() -> None:
             columns, (("mercator", "Mercator"), ("equalEarth", "Equal Earth (equal-area)")), strict=True):
         land = alt.Chart(WORLD).mark_geoshape(
             fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
-        highlight = alt.Chart(geo_data(geojson_dict(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
+        highlight = alt.Chart(geo_data(geojson_text(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
             color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
                 domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"])),
             fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
