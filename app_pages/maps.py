@@ -55,6 +55,7 @@ FORMATS = {"shapefile": ("Zipped shapefile", "zip", "application/zip"),
            "geopackage": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
            "geojson": ("GeoJSON", "geojson", "application/geo+json")}
 
+TABS = ("📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
 SETTINGS = [
     UrlParam("maps.building_scheme", "Okabe-Ito", choices=QUALITATIVE),
     UrlParam("maps.campus_vision", "normal", choices=VISIONS),
@@ -66,6 +67,10 @@ SETTINGS = [
     UrlParam("maps.classes", 5, minimum=3, maximum=11),
     UrlParam("maps.type_size", 18, minimum=10, maximum=40),
 ]
+# The export's choices stay while the campus tab is closed, but are not put in the link.
+EXPORT_DEFAULTS = {"maps.export_format": "shapefile",
+                   "maps.meta.owner": "Data Science Cornwall Lab visitor",
+                   "maps.meta.copyright": "© the authors; campus features are approximate"}
 restore_from_url(SETTINGS)
 
 
@@ -84,13 +89,19 @@ def tissot_data() -> gpd.GeoDataFrame:
     return tissot_circles()
 
 
-def geojson_dict(features: gpd.GeoDataFrame) -> dict:
-    return json.loads(features.to_json(drop_id=True))
+def geojson_text(features: gpd.GeoDataFrame) -> str:
+    return features.to_json(drop_id=True)
 
 
-def geo_data(collection: dict) -> alt.Data:
-    """GeoJSON handed to Vega as values (a GeoDataFrame would be flattened to a table on the way)."""
-    return alt.Data(values=collection, format=alt.DataFormat(property="features", type="json"))
+@st.cache_data(show_spinner=False)
+def tissot_text() -> str:
+    return geojson_text(tissot_data()[["geometry"]])
+
+
+def geo_data(text: str) -> alt.Data:
+    """GeoJSON handed to Vega as text, which Vega parses (a GeoDataFrame would be flattened to a table on the way,
+    and Altair checks every coordinate of a dict against its schema: 1.7 s a rerun for the Tissot circles)."""
+    return alt.Data(values=text, format=alt.DataFormat(property="features", type="json"))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -127,10 +138,6 @@ st.markdown("Spatial data is ordinary data with a **where** attached: points, li
             "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
             "the map quietly lies about size.")
 
-campus_tab, projection_tab, move_tab, colour_tab, type_tab = st.tabs(
-    ["📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type"])
-
-
 @st.fragment
 def campus_ui() -> None:
     campus = campus_data()
@@ -138,8 +145,8 @@ def campus_ui() -> None:
     imported = st.session_state.get("maps.imported")
     left, right = st.columns([3, 2])
     with right:
-        st.selectbox("Building colours (one per use)", QUALITATIVE, key="maps.building_scheme")
-        st.selectbox("See the map as", VISIONS, key="maps.campus_vision",
+        st.selectbox("Building colours (one per use)", QUALITATIVE, key="maps.building_scheme", persist_state="session")
+        st.selectbox("See the map as", VISIONS, key="maps.campus_vision", persist_state="session",
                      help="Simulated with Machado et al. (2009); see the Colour tab.")
     uses = sorted(campus.loc[campus["kind"] == "building", "use"].dropna().unique())
     colours = palette(st.session_state["maps.building_scheme"], max(3, len(uses)))
@@ -213,12 +220,12 @@ def attributes_form_ui(pending: list[dict]) -> None:
 def export_ui(features: gpd.GeoDataFrame) -> None:
     st.subheader("Export")
     columns = st.columns([2, 2, 3])
+    for key, default in EXPORT_DEFAULTS.items():
+        st.session_state.setdefault(key, default)
     file_format = columns[0].radio("Format", list(FORMATS), format_func=lambda key: FORMATS[key][0],
-                                   key="maps.export_format")
-    st.session_state.setdefault("maps.meta.owner", "Data Science Cornwall Lab visitor")
-    st.session_state.setdefault("maps.meta.copyright", "© the authors; campus features are approximate")
-    owner = columns[1].text_input("Owner", key="maps.meta.owner")
-    notice = columns[1].text_input("Copyright", key="maps.meta.copyright")
+                                   key="maps.export_format", persist_state="session")
+    owner = columns[1].text_input("Owner", key="maps.meta.owner", persist_state="session")
+    notice = columns[1].text_input("Copyright", key="maps.meta.copyright", persist_state="session")
     label, suffix, mime = FORMATS[file_format]
     data = export_bytes(features.to_json(na="null"), file_format, owner, notice)
     columns[2].download_button(f"Download {label} (.{suffix})", data, file_name=f"penryn_campus.{suffix}",
@@ -266,7 +273,7 @@ def world_layers_ui(projection: alt.Projection, width: int, height: int, tissot:
         tooltip=alt.Tooltip("properties.name:N", title="country"))
     layers = [sphere, graticule, land]
     if tissot:
-        layers.append(alt.Chart(geo_data(geojson_dict(tissot_data()[["geometry"]]))).mark_geoshape(
+        layers.append(alt.Chart(geo_data(tissot_text())).mark_geoshape(
             fill="#D55E00", fillOpacity=0.45, stroke="#D55E00", clip=True))
     return alt.layer(*layers).project(**projection).properties(width=width, height=height)
 
@@ -286,7 +293,7 @@ def projections_ui() -> None:
                 "(good for navigation, so web maps use it) but inflates area by 1/cos²(latitude): four times at "
                 "60°. **Equal-area** projections keep area and bend shapes instead. Circles of equal size on the "
                 "ground (Tissot's indicatrices) make the stretch visible.")
-    st.toggle("Show Tissot's indicatrices (500 km circles)", key="maps.tissot")
+    st.toggle("Show Tissot's indicatrices (500 km circles)", key="maps.tissot", persist_state="session")
     tissot = st.session_state["maps.tissot"]
     charts = []
     for projection_type, title in PROJECTIONS:
@@ -311,9 +318,9 @@ def move_ui() -> None:
         st.warning(f"No country called {st.session_state['maps.country']!r}; showing Japan.")
         st.session_state["maps.country"] = "Japan"
     controls = st.columns([2, 3, 3, 2])
-    controls[0].selectbox("Country", names, key="maps.country")
-    controls[1].slider("Move its centre to longitude", -180.0, 180.0, step=0.5, key="maps.lon")
-    controls[2].slider("… and latitude", -75.0, 75.0, step=0.5, key="maps.lat")
+    controls[0].selectbox("Country", names, key="maps.country", persist_state="session")
+    controls[1].slider("Move its centre to longitude", -180.0, 180.0, step=0.5, key="maps.lon", persist_state="session")
+    controls[2].slider("… and latitude", -75.0, 75.0, step=0.5, key="maps.lat", persist_state="session")
     controls[3].button("Japan beside Britain", on_click=_japan_beside_britain, key="maps.preset")
     name = st.session_state["maps.country"]
     moved, report = moved_country(name, float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"]))
@@ -345,7 +352,7 @@ def move_ui() -> None:
             columns, (("mercator", "Mercator"), ("equalEarth", "Equal Earth (equal-area)")), strict=True):
         land = alt.Chart(WORLD).mark_geoshape(
             fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
-        highlight = alt.Chart(geo_data(geojson_dict(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
+        highlight = alt.Chart(geo_data(geojson_text(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
             color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
                 domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"])),
             fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
@@ -386,9 +393,9 @@ def colour_ui() -> None:
                 "Pick a scheme for the kind of data (sequential for amounts, diverging for above/below a midpoint, "
                 "qualitative for categories), keep a key to at most seven colours, and check it as others see it.")
     controls = st.columns(2)
-    controls[0].selectbox("Scheme", ALL_SCHEMES, key="maps.scheme",
+    controls[0].selectbox("Scheme", ALL_SCHEMES, key="maps.scheme", persist_state="session",
                           format_func=lambda name: f"{name} ({next(k for k, v in SCHEMES.items() if name in v)})")
-    controls[1].slider("Number of classes", 3, 11, key="maps.classes")
+    controls[1].slider("Number of classes", 3, 11, key="maps.classes", persist_state="session")
     scheme, classes = st.session_state["maps.scheme"], int(st.session_state["maps.classes"])
     try:
         colours = palette(scheme, classes)
@@ -448,7 +455,7 @@ def type_ui() -> None:
                 "the same words set each way. Then look at the round *counters*, the enclosed spaces inside a, e, o, "
                 "b and d: at the same point size a face with a taller x-height and bigger, more open counters stays "
                 "readable smaller and further away, which is what matters for labels on a map or a slide.")
-    st.slider("Body text size (px)", 10, 40, key="maps.type_size")
+    st.slider("Body text size (px)", 10, 40, key="maps.type_size", persist_state="session")
     size = int(st.session_state["maps.type_size"])
     sample = ("Penryn campus sits above the Penryn River. Its trees, fences and buildings are points, lines and "
               "polygons, each with a row of attributes.")
@@ -469,15 +476,11 @@ def type_ui() -> None:
     write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
-with campus_tab:
-    campus_ui()
-with projection_tab:
-    projections_ui()
-with move_tab:
-    move_ui()
-with colour_tab:
-    colour_ui()
-with type_tab:
-    type_ui()
+# Lazy tabs: only the open tab runs, and which tab is open travels in the link too.
+tabs = st.tabs(TABS, key="maps.tab", on_change="rerun", bind="query-params")
+for tab, tab_ui in zip(tabs, (campus_ui, projections_ui, move_ui, colour_ui, type_ui), strict=True):
+    if tab.open:
+        with tab:
+            tab_ui()
 
-share_link_ui(SETTINGS)
+share_link_ui(SETTINGS, tab_key="maps.tab")

@@ -73,10 +73,14 @@ INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
          nudge("slider", "mnist.scaling_samples", 100, 150)),
     ],
     "app_pages/maps.py": [
-        ("slider: latitude", None, nudge("slider", "maps.lat", 20.0, 30.0)),
-        ("select: country", None, lambda at: at.selectbox(key="maps.country").set_value("Brazil")),
-        ("toggle: Tissot", None, lambda at: at.toggle(key="maps.tissot").set_value(True)),
-        ("slider: palette classes", None, nudge("slider", "maps.classes", 7, 6)),
+        ("tab: open Move a country", None, open_tab("maps.tab", "🇯🇵 Move a country")),
+        ("slider: latitude", open_tab("maps.tab", "🇯🇵 Move a country"), nudge("slider", "maps.lat", 20.0, 30.0)),
+        ("select: country", open_tab("maps.tab", "🇯🇵 Move a country"),
+         lambda at: at.selectbox(key="maps.country").set_value("Brazil")),
+        ("select: campus vision", None, lambda at: at.selectbox(key="maps.campus_vision").set_value("deuteranopia")),
+        ("toggle: Tissot", open_tab("maps.tab", "🌍 Projections"), lambda at: at.toggle(key="maps.tissot").set_value(True)),
+        ("slider: palette classes", open_tab("maps.tab", "🎨 Colour"), nudge("slider", "maps.classes", 7, 6)),
+        ("slider: type size", open_tab("maps.tab", "🔤 Type"), nudge("slider", "maps.type_size", 18, 24)),
     ],
     "app_pages/kids.py": [
         ("slider: k-means k", open_tab("kids.tab", "🐞 Garden bug detective"),

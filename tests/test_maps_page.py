@@ -1,4 +1,4 @@
-"""The maps page through the router: widgets by key, and what each changes."""
+"""The maps page through the router: widgets by key, and what each changes (tabs are lazy: only the open one runs)."""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +8,8 @@ from lib.colour import palette, simulate_colour_blindness
 from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
 PAGE = "app_pages/maps.py"
+# The page's TABS (importing the page would run it).
+CAMPUS, PROJECTIONS, MOVE, COLOUR, TYPE = "📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type"
 
 
 @pytest.fixture
@@ -17,20 +19,50 @@ def at():
     return app
 
 
+def go_to(app: AppTest, label: str) -> AppTest:
+    """Open one tab, as a click on it would (and the address bar too, once it names a tab)."""
+    app.session_state["maps.tab"] = label
+    if "maps.tab" in app.query_params:
+        app.query_params["maps.tab"] = label
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _keys(app: AppTest) -> set[str]:
+    return {widget.key for kind in ("slider", "selectbox", "toggle") for widget in app.get(kind)
+            if (widget.key or "").startswith("maps.")}
+
+
 def _metric(app, label: str) -> str:
     return next(metric.value for metric in app.metric if metric.label.startswith(label))
 
 
-def test_page_opens_with_campus_table_and_japan_beside_britain(at) -> None:
+def test_page_opens_on_the_campus_tab_with_its_table(at) -> None:
     assert at.title[0].value.endswith("Maps and projections")
     campus_table = at.dataframe[0].value
     assert len(campus_table) == 17
     assert set(campus_table["geometry type"]) == {"Point", "LineString", "Polygon"}
+
+
+def test_only_the_open_tab_runs(at) -> None:
+    assert _keys(at) == {"maps.building_scheme", "maps.campus_vision"}
+    assert not at.metric
+    go_to(at, MOVE)
+    assert _keys(at) == {"maps.country", "maps.lon", "maps.lat"}
+    assert not at.get("iframe") and not at.dataframe
+    go_to(at, TYPE)
+    assert _keys(at) == {"maps.type_size"}
+
+
+def test_the_move_tab_shows_japan_beside_britain(at) -> None:
+    go_to(at, MOVE)
     assert _metric(at, "Japan: true area") == "404,620 km²"
     assert _metric(at, "United Kingdom: true area") == "249,986 km²"
 
 
 def test_moving_japan_north_keeps_true_area_and_inflates_mercator_area(at) -> None:
+    go_to(at, MOVE)
     at.slider(key="maps.lat").set_value(20.0).run()
     assert not at.exception
     south = _metric(at, "On Mercator, moved")
@@ -41,6 +73,7 @@ def test_moving_japan_north_keeps_true_area_and_inflates_mercator_area(at) -> No
 
 
 def test_picking_another_country_and_the_preset(at) -> None:
+    go_to(at, MOVE)
     at.selectbox(key="maps.country").set_value("Greenland").run()
     assert _metric(at, "Greenland: true area").startswith("2,206,")
     at.button(key="maps.preset").click().run()
@@ -50,6 +83,7 @@ def test_picking_another_country_and_the_preset(at) -> None:
 
 
 def test_a_red_green_scheme_is_flagged_and_eight_colours_warned(at) -> None:
+    go_to(at, COLOUR)
     at.selectbox(key="maps.scheme").set_value("RdYlGn").run()
     at.slider(key="maps.classes").set_value(7).run()
     assert not at.exception
@@ -69,7 +103,8 @@ def test_presenter_mode_draws_every_chart() -> None:
     app.run()
     assert not app.exception, app.exception
     # 4 projections, 2 move views, the swatches and 4 choropleths, each resized on its own
-    assert len(app.get("vega_lite_chart")) == 11
+    drawn = {label: len(go_to(app, label).get("vega_lite_chart")) for label in (PROJECTIONS, MOVE, COLOUR)}
+    assert drawn == {PROJECTIONS: 4, MOVE: 2, COLOUR: 5}
 
 
 def test_campus_key_shows_the_colours_a_deuteranope_would_see(at) -> None:
@@ -83,3 +118,44 @@ def test_campus_key_shows_the_colours_a_deuteranope_would_see(at) -> None:
     seen = simulate_colour_blindness([first_use], "deuteranopia")[0]
     assert seen != first_use
     assert f"background:{seen}" in key_text(at)
+
+
+def test_moving_between_tabs_keeps_settings_drawings_and_the_whole_link(at) -> None:
+    at.selectbox(key="maps.campus_vision").set_value("deuteranopia").run()
+    at.text_input(key="maps.meta.owner").set_value("Penryn mappers").run()
+    at.radio(key="maps.export_format").set_value("geojson").run()
+    at.session_state["maps.features"].append({
+        "kind": "tree", "name": "Oak", "use": None, "capacity": None, "species": "oak", "height_m": 12.0,
+        "geometry": {"type": "Point", "coordinates": [-5.1208, 50.1705]}})
+    go_to(at, MOVE)
+    at.slider(key="maps.lat").set_value(30.0).run()
+    go_to(at, COLOUR)
+    at.slider(key="maps.classes").set_value(7).run()
+    # the link carries every setting, those of closed tabs too
+    link = at.code[-1].value
+    for setting in ("maps.campus_vision=deuteranopia", "maps.lat=30.0", "maps.classes=7", "maps.type_size=18"):
+        assert setting in link, link
+    go_to(at, TYPE)
+    assert at.query_params["maps.lat"] in ("30.0", ["30.0"])
+    go_to(at, MOVE)
+    assert at.slider(key="maps.lat").value == 30.0
+    go_to(at, CAMPUS)
+    assert at.selectbox(key="maps.campus_vision").value == "deuteranopia"
+    assert at.text_input(key="maps.meta.owner").value == "Penryn mappers"
+    assert at.radio(key="maps.export_format").value == "geojson"
+    assert any("17 campus features and 1 of your own." in caption.value for caption in at.caption)
+    go_to(at, COLOUR)
+    assert at.slider(key="maps.classes").value == 7
+
+
+def test_a_link_with_a_tab_opens_that_tab_with_its_settings() -> None:
+    app = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    app.query_params.update({"maps.tab": MOVE, "maps.country": "Greenland", "maps.lat": "65.0"})
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert _keys(app) == {"maps.country", "maps.lon", "maps.lat"}
+    assert _metric(app, "Greenland: true area").startswith("2,206,")
+    assert app.slider(key="maps.lat").value == 65.0
+    go_to(app, COLOUR)
+    assert _keys(app) == {"maps.scheme", "maps.classes"}

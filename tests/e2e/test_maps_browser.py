@@ -16,6 +16,7 @@ TITLE = "Maps and projections"
 WAIT_MS = 30_000
 # 8 buildings + 1 fence + 8 trees in data/maps/penryn_campus.geojson, each one SVG path in Leaflet.
 CAMPUS_FEATURES = 17
+TISSOT_CIRCLES = 60  # len(lib.geo.tissot_circles())
 
 
 def _offline(page, app_url: str) -> list[str]:
@@ -36,6 +37,17 @@ def _offline(page, app_url: str) -> list[str]:
 
 def _campus_frame(page):
     return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+
+
+def _settled_box(page, locator) -> dict:
+    """The element's box once it stops moving: the map's iframe resizes to its column after it first draws."""
+    box = locator.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        box, before = locator.bounding_box(), box
+        if box == before:
+            break
+    return box
 
 
 def test_campus_map_draws_every_feature_with_no_internet(page, app_url) -> None:
@@ -73,7 +85,7 @@ def test_a_drawn_polygon_gets_attributes_and_survives_zooming(page, app_url) -> 
     frame = _campus_frame(page)
     expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES, timeout=WAIT_MS)
     frame.locator(".leaflet-draw-draw-polygon").click()
-    box = frame.locator(".leaflet-container").bounding_box()
+    box = _settled_box(page, frame.locator(".leaflet-container"))
     corners = [(0.75, 0.10), (0.92, 0.10), (0.84, 0.25)]  # an empty corner of the campus view
     vertices = frame.locator(".leaflet-editing-icon")
     for placed, (x, y) in enumerate([*corners, corners[0]]):
@@ -83,6 +95,8 @@ def test_a_drawn_polygon_gets_attributes_and_survives_zooming(page, app_url) -> 
         page.mouse.up()
         if placed < len(corners):
             expect(vertices).to_have_count(placed + 1, timeout=WAIT_MS)
+            # after each vertex Leaflet.draw ignores new ones for 50 ms (a timer, late on a busy machine)
+            page.wait_for_timeout(300)
     form = page.get_by_test_id("stForm")
     expect(form).to_contain_text("Which drawing", timeout=WAIT_MS)
     form.get_by_label("Name").fill("Bike shed")
@@ -139,3 +153,50 @@ def test_clicking_the_map_moves_the_country_there(page, app_url) -> None:
     text = longitude.inner_text()
     value = re.search(r"longitude\s*(-?\d+\.\d+)", text)
     assert value and float(value.group(1)) > -25.0, text
+
+
+def test_the_open_tab_is_in_the_link_and_moving_between_tabs_keeps_the_settings(page, app_url) -> None:
+    open_app_page(page, app_url, "maps", TITLE)
+    page.get_by_role("tab", name="Move a country").click()
+    wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"maps\.tab=[^&]*Move"), timeout=WAIT_MS)
+    latitude = page.get_by_test_id("stSlider").filter(has_text="latitude")
+    expect(latitude).to_contain_text("53.00", timeout=WAIT_MS)
+    latitude.get_by_role("slider").focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"maps\.lat=63\.0"), timeout=WAIT_MS)
+    # tabs are lazy: a closed tab's widgets are not in the page, yet the link keeps their settings
+    page.get_by_role("tab", name="Colour").click()
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stSlider").filter(has_text="Number of classes")).to_be_visible(timeout=WAIT_MS)
+    expect(latitude).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"maps\.tab=[^&]*Colour"), timeout=WAIT_MS)
+    expect(page.get_by_test_id("stCode")).to_contain_text("maps.lat=63.0", timeout=WAIT_MS)
+    page.get_by_role("tab", name="Move a country").click()
+    wait_until_idle(page)
+    expect(latitude).to_contain_text("63.00", timeout=WAIT_MS)
+    # a fresh visitor with the link lands on the same tab, with the same settings
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    expect(latitude).to_contain_text("63.00", timeout=WAIT_MS)
+    expect(page.get_by_role("tab", name="Move a country")).to_have_attribute("aria-selected", "true")
+
+
+def test_geojson_sent_as_text_draws_the_tissot_circles_and_the_moved_country(page, app_url) -> None:
+    open_app_page(page, app_url, "maps", TITLE)
+    page.get_by_role("tab", name="Projections").click()
+    wait_until_idle(page)
+    # the Mercator chart: its sphere, its graticule and the 177 countries, then 60 Tissot circles besides
+    shapes = page.locator("[data-testid=stVegaLiteChart]:visible").first.locator("g.mark-shape path")
+    expect(shapes).to_have_count(179, timeout=WAIT_MS)
+    page.get_by_text("Show Tissot's indicatrices").click()
+    wait_until_idle(page)
+    expect(shapes).to_have_count(179 + TISSOT_CIRCLES, timeout=WAIT_MS)
+    page.get_by_role("tab", name="Move a country").click()
+    wait_until_idle(page)
+    mercator = page.locator("[data-testid=stVegaLiteChart]:visible").first
+    for colour in ("#999999", "#D55E00", "#0072B2"):  # the country at home, moved, and the UK
+        expect(mercator.locator(f'g.mark-shape path[fill="{colour}"]')).to_have_count(1, timeout=WAIT_MS)
