@@ -232,7 +232,8 @@ def explore_tab_ui() -> None:
                         step=1, key="mnist.record", persist_state="session")
         record = int(st.session_state["mnist.record"])
         st.altair_chart(styled_chart(_digit_chart_ui(data.train.image(record),
-                                                     f"record {record}: label = {data.train.labels[record]}")))
+                                                     f"record {record}: label = {data.train.labels[record]}")),
+                        width="content")
     with right:
         counts = pd.DataFrame({"digit": [str(d) for d in range(10)] * 2,
                                "records": np.concatenate([data.train.label_counts(), data.test.label_counts()]),
@@ -382,7 +383,7 @@ def evaluate_tab_ui() -> None:
             st.altair_chart(styled_chart(_outputs_chart_ui(
                 scores.outputs[index], f"record {index} (label {data.test.labels[index]}): the network says {said}")),
                 width="stretch")
-            st.altair_chart(_digit_chart_ui(data.test.image(index), "", size=140))
+            st.altair_chart(_digit_chart_ui(data.test.image(index), "", size=140), width="content")
         wrong = scores.misclassified
         st.markdown(f"**{len(wrong):,} misclassified test images**; the first few, with what the network said:")
         shown = wrong[:12]
@@ -413,7 +414,7 @@ def evaluate_tab_ui() -> None:
             else:
                 outputs = predict(result.model, result.config, drawn.reshape(1, -1))[0]
                 st.markdown(f"The network says **{int(outputs.argmax())}** (output {outputs.max():.2f}).")
-                st.altair_chart(_digit_chart_ui(drawn, "what the network sees (28x28)", size=140))
+                st.altair_chart(_digit_chart_ui(drawn, "what the network sees (28x28)", size=140), width="content")
                 st.altair_chart(styled_chart(_outputs_chart_ui(
                     outputs, f"it says {int(outputs.argmax())}")), width="stretch")
 

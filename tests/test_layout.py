@@ -34,3 +34,13 @@ def test_presenter_mode_enlarges_fonts_and_keeps_charts_valid(name: str) -> None
 
 def test_without_presenter_mode_charts_are_untouched() -> None:
     assert styled_chart(BASE) is BASE
+
+
+def test_presenter_mode_keeps_the_shape_of_a_fixed_size_chart() -> None:
+    square = BASE.properties(width=280, height=280)
+    st.session_state[PRESENTER_KEY] = True
+    try:
+        spec = styled_chart(square).to_dict()
+    finally:
+        del st.session_state[PRESENTER_KEY]
+    assert spec["width"] == spec["height"] == 420

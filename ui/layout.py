@@ -5,6 +5,7 @@ import altair as alt
 import streamlit as st
 
 PRESENTER_KEY = "presenter"
+PRESENTER_SCALE = 1.5
 
 _PRESENTER_CSS = """
 <style>
@@ -49,5 +50,10 @@ def styled_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     ).configure_title(fontSize=24).configure_header(labelFontSize=18, titleFontSize=20)
     # Facets and concatenations size their panels themselves; a top-level height is invalid there.
     if isinstance(chart, alt.Chart | alt.LayerChart):
-        styled = styled.properties(height=480)
+        width, height = chart.width, chart.height  # alt.Undefined where the chart sets no size
+        if isinstance(width, int | float) and isinstance(height, int | float):
+            # A chart drawn to a fixed shape (a 28x28 digit) grows without changing its shape.
+            styled = styled.properties(width=width * PRESENTER_SCALE, height=height * PRESENTER_SCALE)
+        else:
+            styled = styled.properties(height=480)
     return styled
