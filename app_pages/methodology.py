@@ -28,7 +28,7 @@ from lib.checklist import (
     section_progress,
 )
 from lib.urlcodec import UrlParam
-from ui.layout import presenter_mode, styled_chart
+from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
@@ -370,7 +370,7 @@ def target_layers(low: float, high: float) -> alt.LayerChart:
 
 
 def target_chart_ui(frame: pd.DataFrame, low: float, high: float, title: str) -> alt.LayerChart:
-    size = 480 if presenter_mode() else 320  # presenter mode makes charts 480 high: match it to stay round
+    size = 320  # a fixed square keeps targets round; presenter mode scales it, keeping the shape
     # "pad": the plot is exactly size x size and the title sits outside it (Streamlit's default "fit" squashes it)
     return alt.layer(target_layers(low, high), data=frame).properties(
         title=title, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
