@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.device import available_devices, describe_device, pick_device
+from lib.jobs import BackgroundJob
 from lib.mnist import (
     FetchError,
     MnistData,
@@ -31,7 +32,6 @@ from lib.mnist_train import (
     MAX_TRAIN_SECONDS,
     OPTIMISERS,
     PRESETS,
-    BackgroundTask,
     EvalResult,
     ModelFileError,
     TrainConfig,
@@ -427,7 +427,7 @@ def scaling_tab_ui() -> None:
     if not any(device.type in ("cuda", "mps") for device in devices):
         st.info("No GPU on this machine: only the CPU line is drawn.")
     st.slider("Images per timing", 50, MAX_SCALING_SAMPLES, step=50, key="mnist.scaling_samples", persist_state="session")
-    scaling: BackgroundTask | None = st.session_state.get(SCALING_KEY)
+    scaling: BackgroundJob | None = st.session_state.get(SCALING_KEY)
     scaling_busy = scaling is not None and scaling.running
     if st.button("Run the experiment", key="mnist.scale", disabled=scaling_busy):
         if not _training_slots().acquire(blocking=False):
@@ -447,22 +447,22 @@ def scaling_tab_ui() -> None:
                                       progress=_report_timing, stop=stop)
 
             warm_up_torch()
-            st.session_state[SCALING_KEY] = BackgroundTask(_scaling_work, on_finish=_release_slot).start()
+            st.session_state[SCALING_KEY] = BackgroundJob(_scaling_work, on_finish=_release_slot).start()
             st.session_state[SCALING_POLL_KEY] = True
             scaling_busy = True
 
     def _scaling_ui() -> None:
-        task: BackgroundTask | None = st.session_state.get(SCALING_KEY)
+        task: BackgroundJob | None = st.session_state.get(SCALING_KEY)
         if task is None:
             st.caption("Press the button to time it (a few seconds to a minute on a CPU).")
             return
         timings = task.items()
         if task.running:
             if st.button("Stop", key="mnist.scale_stop"):
-                task.stop_event.set()
+                task.stop()
             st.progress(len(timings) / (len(SCALING_HIDDEN) * len(devices)), text="Timing…")
         elif task.error:
-            st.error(f"The experiment failed: {task.error}")
+            st.error(f"The experiment failed: {type(task.error).__name__}: {task.error}")
         if timings:
             frame = pd.DataFrame(timings, columns=["device", "hidden nodes", "seconds"])
             chart = alt.Chart(frame).mark_line(point=True).encode(

@@ -251,7 +251,8 @@ def matmul_progress_ui() -> None:
     if job is None:
         return
     if job.running:
-        st.progress(job.progress.fraction, text=f"Timing {job.progress.message}…")
+        fraction, message = job.latest() or (0.0, "starting")
+        st.progress(fraction, text=f"Timing {message}…")
         return
     if job.error is not None:
         st.error(f"The timing run failed: {job.error}")
@@ -277,7 +278,7 @@ def gpu_tab_ui() -> None:
     if st.button("Time the matrix products ⏱", key="torch.matmul_run", disabled=running):
         devices = available_devices()
         st.session_state["torch.matmul_job"] = BackgroundJob(
-            lambda report, _stop: time_matmul_sweep(sizes, devices, report)
+            lambda report, _stop: time_matmul_sweep(sizes, devices, lambda fraction, what: report((fraction, what)))
         ).start()
     st.fragment(run_every=0.5 if "torch.matmul_job" in st.session_state else None)(matmul_progress_ui)()
     timings = st.session_state.get("torch.matmul_results")

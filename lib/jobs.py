@@ -1,68 +1,65 @@
-"""Long work off the script thread: a page starts a job, keeps it in session state and polls it."""
+"""Long work off the script thread: a page starts a job, keeps it in session state and polls it.
+
+The one background-job mechanism of the app (matrix timing, the CPU-vs-GPU experiment). `work` runs
+in a daemon thread as `work(report, stop)`: it calls `report(item)` as it goes and checks
+`stop.is_set()` to end early. Every reported item is kept, so a page can draw them as they arrive.
+"""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass
-class JobProgress:
-    fraction: float = 0.0
-    message: str = ""
+Report = Callable[[Any], None]
 
 
-@dataclass
 class BackgroundJob:
-    """Runs `work(report, should_stop)` in a daemon thread; `report(fraction, message)` updates progress."""
-
-    work: Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
-    progress: JobProgress = field(default_factory=JobProgress)
-    result: Any = None
-    error: BaseException | None = None
-    started_at: float = 0.0
-    finished_at: float | None = None
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    def __init__(self, work: Callable[[Report, threading.Event], Any],
+                 on_finish: Callable[[], None] | None = None) -> None:
+        self.stop_event = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self._work, self._on_finish = work, on_finish
+        self._lock = threading.Lock()
+        self._items: list[Any] = []
+        self._thread = threading.Thread(target=self._run, daemon=True, name="background-job")
 
     def start(self) -> BackgroundJob:
-        self.started_at = time.monotonic()
-        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
 
+    def _report(self, item: Any) -> None:
+        with self._lock:
+            self._items.append(item)
+
     def _run(self) -> None:
         try:
-            self.result = self.work(self._report, self._stop.is_set)
-        except BaseException as error:  # noqa: BLE001 - handed to the page to explain, never re-raised here
+            self.result = self._work(self._report, self.stop_event)
+        except Exception as error:  # handed to the page to explain, rather than lost with the thread
             self.error = error
         finally:
-            self.finished_at = time.monotonic()
-
-    def _report(self, fraction: float, message: str) -> None:
-        self.progress = JobProgress(min(max(fraction, 0.0), 1.0), message)
+            if self._on_finish is not None:
+                self._on_finish()
 
     def stop(self) -> None:
-        self._stop.set()
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        self.stop_event.set()
 
     @property
     def stopped(self) -> bool:
-        return self._stop.is_set()
+        return self.stop_event.is_set()
 
-    def seconds_left(self) -> float | None:
-        """A straight-line estimate from the progress so far."""
-        fraction = self.progress.fraction
-        if not self.running or fraction <= 0.02:
-            return None
-        elapsed = time.monotonic() - self.started_at
-        return elapsed * (1 - fraction) / fraction
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
-    def wait(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def items(self) -> list[Any]:
+        with self._lock:
+            return list(self._items)
+
+    def latest(self) -> Any:
+        """The last reported item, or None before the first report."""
+        with self._lock:
+            return self._items[-1] if self._items else None

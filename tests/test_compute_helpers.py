@@ -40,23 +40,30 @@ def test_sweep_times_every_engine_and_reports_progress() -> None:
 def test_background_job_returns_result_progress_and_honours_stop() -> None:
     def count(report, should_stop):
         done = 0
-        while not should_stop() and done < 10**9:
+        while not should_stop.is_set() and done < 10**9:
             done += 1
             if done == 1000:
-                report(0.5, "half")
+                report("half")
         return done
 
     job = BackgroundJob(count).start()
     job.stop()
-    job.wait(10)
+    job.join(10)
     assert not job.running and job.stopped
     assert job.result < 10**9
 
 
 def test_background_job_keeps_the_error_for_the_page() -> None:
     job = BackgroundJob(lambda report, stop: 1 / 0).start()
-    job.wait(10)
+    job.join(10)
     assert isinstance(job.error, ZeroDivisionError)
+
+
+def test_background_job_keeps_every_report_in_order() -> None:
+    job = BackgroundJob(lambda report, stop: [report(i) for i in range(3)]).start()
+    job.join(10)
+    assert job.items() == [0, 1, 2]
+    assert job.latest() == 2
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from lib.mnist_train import (
     MAX_EPOCHS,
     MAX_HIDDEN,
     PRESETS,
-    BackgroundTask,
     ModelFileError,
     TrainConfig,
     TrainingJob,
@@ -155,15 +154,6 @@ def test_a_training_job_limits_only_its_own_torch_threads() -> None:
                       torch_threads=1).start()
     job.join(60)
     assert job.error is None and torch.get_num_threads() == threads_before
-
-
-def test_background_task_collects_reports_and_errors() -> None:
-    task = BackgroundTask(lambda report, stop: [report(i) for i in range(3)]).start()
-    task.join(10)
-    assert task.items() == [0, 1, 2]
-    failing = BackgroundTask(lambda report, stop: 1 / 0).start()
-    failing.join(10)
-    assert failing.error.startswith("ZeroDivisionError")
 
 
 def test_bounds_clamp_and_say_so() -> None:

@@ -95,7 +95,7 @@ def test_matrix_timing_runs_off_the_script_thread_and_draws_a_chart() -> None:
     at.select_slider(key="torch.matmul_max").set_value(256).run()
     at.button(key="torch.matmul_run").click().run()
     job = at.session_state["torch.matmul_job"]
-    job.wait(60)
+    job.join(60)
     at.run()
     at.run()
     assert not at.exception
