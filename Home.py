@@ -8,8 +8,8 @@ st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", lay
 PAGES = [
     st.Page("app_pages/welcome.py", title="Welcome", icon="🏠", url_path="welcome", default=True),
     st.Page("app_pages/methodology.py", title="Methodology", icon="🧭", url_path="methodology"),
-    st.Page("app_pages/pytorch_basics.py", title="PyTorch basics", icon="🔥", url_path="pytorch"),
-    st.Page("app_pages/mnist_trainer.py", title="MNIST trainer", icon="✍️", url_path="mnist"),
+    st.Page("app_pages/pytorch_basics.py", title="PyTorch basics", icon="🔥", url_path="pytorch_basics"),
+    st.Page("app_pages/mnist.py", title="MNIST trainer", icon="✍️", url_path="mnist"),
     st.Page("app_pages/maps.py", title="Maps and projections", icon="🗺️", url_path="maps"),
     st.Page("app_pages/kids.py", title="Kids' projects", icon="🐞", url_path="kids"),
 ]

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib.kids_garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, GardenClusters, find_groups, guess_item
-from lib.kids_hands import (
+from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, GardenClusters, find_groups, guess_item
+from lib.kids.hands import (
     FINGER_COLUMN,
     HAND_COLUMNS,
     LEFT_COLUMN,
@@ -23,7 +23,8 @@ from lib.kids_hands import (
     hands_to_csv,
     summarise_hands,
 )
-from lib.kids_spy import (
+from lib.kids.settings import SETTINGS, SPY_COPIES, XRAY_TOOLS
+from lib.kids.spy import (
     MAX_MESSAGE_CHARACTERS,
     add_copies,
     as_picture,
@@ -34,7 +35,7 @@ from lib.kids_spy import (
     subtract_copies,
     tidy_message,
 )
-from lib.kids_xrays import (
+from lib.kids.xrays import (
     ORBITAL_PERIOD_HOURS,
     BadDataLimits,
     LightCurveError,
@@ -50,7 +51,6 @@ from lib.kids_xrays import (
     slow_trend,
     typical_step_hours,
 )
-from lib.urlcodec import UrlParam
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -65,38 +65,13 @@ HAND_COLOURS = {"Left": "#0072B2", "Right": "#E69F00"}
 KIND_EMOJI = {"worm": "🪱", "ladybird": "🐞", "stone": "🪨"}
 MEASUREMENT_NAMES = {"width_mm": "width (mm)", "length_mm": "length (mm)", "weight_g": "weight (g)"}
 JANES_MESSAGE = "MEET AT THE PARK"
-SPY_COPIES = 20
-XRAY_TOOLS = ("Rolling average", "Keep only the peaks", "Histogram", "Find the beat")
+
 TABS = ("✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays")
 TAB_KEY = "kids.tab"
 # Only the open tab is drawn; URL-bound widgets keep their values with persist_state (ui/urlstate.py).
 # The table editor and the uploader have no persist_state: the page keeps copies of what they hold.
 KEPT_UPLOAD = "kids.xray_upload_kept"
 
-SETTINGS = [
-    UrlParam("kids.hands_guess", "I'm not sure yet", choices=("I'm not sure yet", "Left", "Right", "About the same")),
-    UrlParam("kids.garden_x", "length_mm", choices=MEASUREMENTS),
-    UrlParam("kids.garden_y", "width_mm", choices=MEASUREMENTS),
-    UrlParam("kids.garden_k", 2, minimum=1, maximum=6),
-    UrlParam("kids.new_width", 5.0, minimum=1.0, maximum=40.0),
-    UrlParam("kids.new_length", 7.0, minimum=1.0, maximum=140.0),
-    UrlParam("kids.new_weight", 0.5, minimum=0.0, maximum=40.0),
-    UrlParam("kids.garden_reveal", False),
-    UrlParam("kids.spy_message", ""),
-    UrlParam("kids.spy_noise", 1.5, minimum=0.0, maximum=4.0),
-    UrlParam("kids.spy_added", 1, minimum=1, maximum=SPY_COPIES),
-    UrlParam("kids.spy_subtract", False),
-    UrlParam("kids.xray_lowest", 0.0, minimum=-0.1, maximum=0.1),
-    UrlParam("kids.xray_highest", 0.5, minimum=0.05, maximum=2.0),
-    UrlParam("kids.xray_error", 0.05, minimum=0.005, maximum=0.5),
-    UrlParam("kids.xray_flagged", True),
-    UrlParam("kids.xray_repeats", True),
-    UrlParam("kids.xray_gap_hours", 12.0, minimum=2.0, maximum=72.0),
-    UrlParam("kids.xray_tool", XRAY_TOOLS[0], choices=XRAY_TOOLS),
-    UrlParam("kids.xray_window", 6.0, minimum=1.0, maximum=72.0),
-    UrlParam("kids.xray_top", 20.0, minimum=1.0, maximum=100.0),
-    UrlParam("kids.xray_bins", 30, minimum=5, maximum=100),
-]
 
 # Bigger, friendlier text for young readers; it lives only while this page is drawn.
 KIDS_CSS = """

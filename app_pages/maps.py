@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib.colour import (
+from lib.maps.colour import (
     DEFICIENCIES,
     SCHEMES,
     confusable_pairs,
@@ -19,8 +19,9 @@ from lib.colour import (
     quantile_breaks,
     simulate_colour_blindness,
 )
-from lib.geo import load_countries, move_country, population_density, tissot_circles
-from lib.spatial_io import (
+from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
+from lib.maps.settings import ALL_SCHEMES, QUALITATIVE, SETTINGS, VISIONS
+from lib.maps.spatial_io import (
     CRS_CHOICES,
     KINDS,
     CrsNeeded,
@@ -32,14 +33,10 @@ from lib.spatial_io import (
     load_campus,
     read_spatial_upload,
 )
-from lib.urlcodec import UrlParam
-from lib.webmap import TREE_COLOUR, campus_map, visitor_layer
+from lib.maps.webmap import TREE_COLOUR, campus_map, visitor_layer
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui, write_to_url
 
-QUALITATIVE = tuple(SCHEMES["qualitative"])
-ALL_SCHEMES = tuple(name for names in SCHEMES.values() for name in names)
-VISIONS = ("normal", *DEFICIENCIES)
 PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
                ("equalEarth", "Equal Earth (equal-area)"),
                ("naturalEarth1", "Natural Earth (a compromise)"),
@@ -49,24 +46,13 @@ MERCATOR_EXTENT = {"type": "Feature", "properties": {},
                    "geometry": {"type": "MultiPoint", "coordinates": [[-179.9, -60.0], [179.9, 80.0]]}}
 # The browser fetches the countries once from the app's static folder and caches them, so a slider move
 # sends a small chart spec instead of 430 kB of coordinates (static/maps/countries.geojson, made by
-# lib.geo.countries_geojson_text from data/maps/; a test keeps the two identical).
+# lib.maps.geo.countries_geojson_text from data/maps/; a test keeps the two identical).
 WORLD = alt.UrlData("/app/static/maps/countries.geojson", format=alt.DataFormat(property="features", type="json"))
 FORMATS = {"shapefile": ("Zipped shapefile", "zip", "application/zip"),
            "geopackage": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
            "geojson": ("GeoJSON", "geojson", "application/geo+json")}
 
 TABS = ("📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
-SETTINGS = [
-    UrlParam("maps.building_scheme", "Okabe-Ito", choices=QUALITATIVE),
-    UrlParam("maps.campus_vision", "normal", choices=VISIONS),
-    UrlParam("maps.tissot", False),
-    UrlParam("maps.country", "Japan"),
-    UrlParam("maps.lon", -25.0, minimum=-180.0, maximum=180.0),
-    UrlParam("maps.lat", 53.0, minimum=-75.0, maximum=75.0),
-    UrlParam("maps.scheme", "YlGnBu", choices=ALL_SCHEMES),
-    UrlParam("maps.classes", 5, minimum=3, maximum=11),
-    UrlParam("maps.type_size", 18, minimum=10, maximum=40),
-]
 # The export's choices stay while the campus tab is closed, but are not put in the link.
 EXPORT_DEFAULTS = {"maps.export_format": "shapefile",
                    "maps.meta.owner": "Data Science Cornwall Lab visitor",

@@ -5,7 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib.autograd import (
+from lib.core.device import available_devices, describe_device, pick_device
+from lib.core.jobs import BackgroundJob
+from lib.pytorch_basics.autograd import (
     ALLOWED_TEXT,
     ExpressionError,
     analyse_expression,
@@ -14,9 +16,7 @@ from lib.autograd import (
     explain_non_finite,
     two_input_example,
 )
-from lib.device import available_devices, describe_device, pick_device
-from lib.jobs import BackgroundJob
-from lib.kmmiles import (
+from lib.pytorch_basics.kmmiles import (
     DIVERGENCE_RATE,
     MILES_PER_KM,
     START_C,
@@ -24,27 +24,18 @@ from lib.kmmiles import (
     known_good_examples,
     training_step,
 )
-from lib.matmul import MatmulTiming, time_matmul_sweep
-from lib.urlcodec import UrlParam
+from lib.pytorch_basics.matmul import MatmulTiming, time_matmul_sweep
+from lib.pytorch_basics.settings import (
+    EXAMPLES,
+    LEARNING_RATES,
+    MATMUL_MAX_SIZES,
+    PLOT_HALF_WIDTH,
+    SETTINGS,
+    X_RANGE,
+)
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
-LEARNING_RATES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 1.9, 2.1, 2.5, 3.0)
-EXAMPLES = ("Type your own formula in x", "Chain rule: y = x², z = 2y + 3", "Two inputs: a and b")
-MATMUL_MAX_SIZES = (256, 512, 1024, 2048)
-X_RANGE = (-5.0, 5.0)
-PLOT_HALF_WIDTH = 2.5
-
-SETTINGS = [
-    UrlParam("torch.lr", 0.3, choices=LEARNING_RATES),
-    UrlParam("torch.examples", 20, minimum=5, maximum=60),
-    UrlParam("torch.example", EXAMPLES[0], choices=EXAMPLES),
-    UrlParam("torch.expression", "(x-1)*(x-2)*(x-3)"),
-    UrlParam("torch.x", 3.5, minimum=X_RANGE[0], maximum=X_RANGE[1]),
-    UrlParam("torch.a", 2.0, minimum=-5.0, maximum=5.0),
-    UrlParam("torch.b", 1.0, minimum=-5.0, maximum=5.0),
-    UrlParam("torch.matmul_max", 1024, choices=MATMUL_MAX_SIZES),
-]
 restore_from_url(SETTINGS)
 
 st.title("🔥 PyTorch basics")
@@ -59,17 +50,17 @@ def _examples(count: int) -> list[tuple[float, float]]:
 
 
 def _km_steps() -> list:
-    return st.session_state.setdefault("torch.km_steps", [])
+    return st.session_state.setdefault("pytorch_basics.km_steps", [])
 
 
 def _advance_km_machine() -> None:
     steps = _km_steps()
-    examples = _examples(st.session_state["torch.examples"])
+    examples = _examples(st.session_state["pytorch_basics.examples"])
     if len(steps) >= len(examples):
         return
     c = steps[-1].c_after if steps else START_C
     km, miles = examples[len(steps)]
-    steps.append(training_step(c, km, miles, st.session_state["torch.lr"], len(steps) + 1))
+    steps.append(training_step(c, km, miles, st.session_state["pytorch_basics.lr"], len(steps) + 1))
 
 
 def _km_charts_ui(steps: list) -> None:
@@ -92,14 +83,14 @@ def _km_charts_ui(steps: list) -> None:
 
 def km_machine_ui() -> None:
     steps = _km_steps()
-    examples = _examples(st.session_state["torch.examples"])
+    examples = _examples(st.session_state["pytorch_basics.examples"])
     buttons = st.columns(3)
-    if buttons[0].button("Ask the next example ▶", key="torch.km_next", disabled=len(steps) >= len(examples)):
+    if buttons[0].button("Ask the next example ▶", key="pytorch_basics.km_next", disabled=len(steps) >= len(examples)):
         _advance_km_machine()
-    if buttons[1].button("Run all the rest ⏩", key="torch.km_all", disabled=len(steps) >= len(examples)):
+    if buttons[1].button("Run all the rest ⏩", key="pytorch_basics.km_all", disabled=len(steps) >= len(examples)):
         while len(_km_steps()) < len(examples) and not is_diverging(_km_steps()):
             _advance_km_machine()
-    if buttons[2].button("Start again ↺", key="torch.km_reset"):
+    if buttons[2].button("Start again ↺", key="pytorch_basics.km_reset"):
         steps.clear()
     if not steps:
         st.info(f"The machine starts with c = {START_C}, so it thinks 100 km is 50 miles. Ask it a question.")
@@ -112,7 +103,7 @@ def km_machine_ui() -> None:
     cols[3].metric("New c", f"{last.c_after:.4f}", delta=f"{last.c_after - last.c_before:+.4f}")
     if is_diverging(steps):
         st.error(
-            f"The error is growing, not shrinking: a learning rate of {st.session_state['torch.lr']} is too large. "
+            f"The error is growing, not shrinking: a learning rate of {st.session_state['pytorch_basics.lr']} is too large. "
             f"Each correction overshoots the answer by more than the error it fixes (above {DIVERGENCE_RATE:g} this "
             "always happens here), so c swings further each time. Pick a smaller rate and start again."
         )
@@ -127,11 +118,11 @@ def km_machine_ui() -> None:
 
 def _km_finished() -> bool:
     steps = _km_steps()
-    return len(steps) >= len(_examples(st.session_state["torch.examples"])) or is_diverging(steps)
+    return len(steps) >= len(_examples(st.session_state["pytorch_basics.examples"])) or is_diverging(steps)
 
 
 def km_auto_run_ui() -> None:
-    if st.session_state.get("torch.km_auto") and not _km_finished():
+    if st.session_state.get("pytorch_basics.km_auto") and not _km_finished():
         _advance_km_machine()
         if _km_finished():
             st.rerun()  # a full rerun re-creates the fragment without its timer, so polling stops
@@ -146,10 +137,10 @@ def km_tab_ui() -> None:
         "`new c = c + learning rate × error ÷ km`. That is learning from examples."
     )
     left, right = st.columns(2)
-    left.select_slider("Learning rate: how boldly c is corrected", options=LEARNING_RATES, key="torch.lr", persist_state="session",
+    left.select_slider("Learning rate: how boldly c is corrected", options=LEARNING_RATES, key="pytorch_basics.lr", persist_state="session",
                        help="1 fixes each example exactly; above 2 every step overshoots more than the last.")
-    right.slider("How many known-good examples", 5, 60, key="torch.examples", persist_state="session", on_change=lambda: _km_steps().clear())
-    auto = st.toggle("Auto-run, one example every half second", key="torch.km_auto")
+    right.slider("How many known-good examples", 5, 60, key="pytorch_basics.examples", persist_state="session", on_change=lambda: _km_steps().clear())
+    auto = st.toggle("Auto-run, one example every half second", key="pytorch_basics.km_auto")
     st.fragment(run_every=0.5 if auto and not _km_finished() else None)(km_auto_run_ui)()
 
 
@@ -174,9 +165,9 @@ def _tangent_chart_ui(expression: str, x0: float, y0: float, slope: float) -> al
 
 
 def own_formula_ui() -> None:
-    st.text_input("Your formula in x", key="torch.expression", persist_state="session", max_chars=200, help=ALLOWED_TEXT)
-    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x", persist_state="session")
-    expression, x = st.session_state["torch.expression"], st.session_state["torch.x"]
+    st.text_input("Your formula in x", key="pytorch_basics.expression", persist_state="session", max_chars=200, help=ALLOWED_TEXT)
+    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="pytorch_basics.x", persist_state="session")
+    expression, x = st.session_state["pytorch_basics.expression"], st.session_state["pytorch_basics.x"]
     try:
         result = analyse_expression(expression, x)
     except ExpressionError as error:
@@ -200,8 +191,8 @@ def own_formula_ui() -> None:
 
 
 def chain_ui() -> None:
-    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="torch.x", persist_state="session")
-    x = st.session_state["torch.x"]
+    st.slider("x", X_RANGE[0], X_RANGE[1], step=0.05, key="pytorch_basics.x", persist_state="session")
+    x = st.session_state["pytorch_basics.x"]
     y, z, dz_dx, dot = chain_example(x)
     cols = st.columns(4)
     cols[0].metric("x", f"{x:g}")
@@ -213,9 +204,9 @@ def chain_ui() -> None:
 
 def two_inputs_ui() -> None:
     left, right = st.columns(2)
-    left.slider("a", -5.0, 5.0, step=0.5, key="torch.a", persist_state="session")
-    right.slider("b", -5.0, 5.0, step=0.5, key="torch.b", persist_state="session")
-    result = two_input_example(st.session_state["torch.a"], st.session_state["torch.b"])
+    left.slider("a", -5.0, 5.0, step=0.5, key="pytorch_basics.a", persist_state="session")
+    right.slider("b", -5.0, 5.0, step=0.5, key="pytorch_basics.b", persist_state="session")
+    result = two_input_example(st.session_state["pytorch_basics.a"], st.session_state["pytorch_basics.b"])
     st.markdown("x = 2a + 3b, y = 5a² + 3b³, z = 2x + 3y")
     cols = st.columns(5)
     for col, name in zip(cols[:3], ("x", "y", "z"), strict=True):
@@ -232,8 +223,8 @@ def autograd_tab_ui() -> None:
         "the output changes as the input moves. Training a network is this, repeated: find the slope of the "
         "error, step downhill."
     )
-    st.radio("Example", EXAMPLES, key="torch.example", persist_state="session", horizontal=True)
-    {EXAMPLES[0]: own_formula_ui, EXAMPLES[1]: chain_ui, EXAMPLES[2]: two_inputs_ui}[st.session_state["torch.example"]]()
+    st.radio("Example", EXAMPLES, key="pytorch_basics.example", persist_state="session", horizontal=True)
+    {EXAMPLES[0]: own_formula_ui, EXAMPLES[1]: chain_ui, EXAMPLES[2]: two_inputs_ui}[st.session_state["pytorch_basics.example"]]()
 
 
 def _matmul_chart_ui(timings: list[MatmulTiming]) -> alt.Chart:
@@ -247,7 +238,7 @@ def _matmul_chart_ui(timings: list[MatmulTiming]) -> alt.Chart:
 
 
 def matmul_progress_ui() -> None:
-    job: BackgroundJob | None = st.session_state.get("torch.matmul_job")
+    job: BackgroundJob | None = st.session_state.get("pytorch_basics.matmul_job")
     if job is None:
         return
     if job.running:
@@ -257,8 +248,8 @@ def matmul_progress_ui() -> None:
     if job.error is not None:
         st.error(f"The timing run failed: {job.error}")
     else:
-        st.session_state["torch.matmul_results"] = job.result
-    del st.session_state["torch.matmul_job"]
+        st.session_state["pytorch_basics.matmul_results"] = job.result
+    del st.session_state["pytorch_basics.matmul_job"]
     st.rerun()
 
 
@@ -272,26 +263,26 @@ def gpu_tab_ui() -> None:
     if device.type == "cpu":
         st.info("No GPU here (CUDA or Apple MPS), so the chart compares pure Python, numpy and PyTorch on the CPU. "
                 "On a machine with a GPU its line appears too.")
-    st.select_slider("Largest matrix to time", options=MATMUL_MAX_SIZES, key="torch.matmul_max", persist_state="session")
-    sizes = [s for s in (32, 64, 128, 256, 512, 1024, 2048) if s <= st.session_state["torch.matmul_max"]]
-    running = "torch.matmul_job" in st.session_state
-    if st.button("Time the matrix products ⏱", key="torch.matmul_run", disabled=running):
+    st.select_slider("Largest matrix to time", options=MATMUL_MAX_SIZES, key="pytorch_basics.matmul_max", persist_state="session")
+    sizes = [s for s in (32, 64, 128, 256, 512, 1024, 2048) if s <= st.session_state["pytorch_basics.matmul_max"]]
+    running = "pytorch_basics.matmul_job" in st.session_state
+    if st.button("Time the matrix products ⏱", key="pytorch_basics.matmul_run", disabled=running):
         devices = available_devices()
-        st.session_state["torch.matmul_job"] = BackgroundJob(
+        st.session_state["pytorch_basics.matmul_job"] = BackgroundJob(
             lambda report, _stop: time_matmul_sweep(sizes, devices, lambda fraction, what: report((fraction, what)))
         ).start()
-    st.fragment(run_every=0.5 if "torch.matmul_job" in st.session_state else None)(matmul_progress_ui)()
-    timings = st.session_state.get("torch.matmul_results")
+    st.fragment(run_every=0.5 if "pytorch_basics.matmul_job" in st.session_state else None)(matmul_progress_ui)()
+    timings = st.session_state.get("pytorch_basics.matmul_results")
     if timings:
         st.altair_chart(styled_chart(_matmul_chart_ui(timings)), width="stretch")
         st.caption("Each point is the median of three runs after a warm-up; GPU timings wait for the GPU to finish. "
                    "The talk's figures: a 600 × 600 product took 13.2 ms in numpy and 74.6 µs on a CUDA GPU.")
 
 # Lazy tabs: only the open tab runs, and which tab is open travels in the link too.
-tabs = st.tabs(TABS, key="torch.tab", on_change="rerun", bind="query-params")
+tabs = st.tabs(TABS, key="pytorch_basics.tab", on_change="rerun", bind="query-params")
 for tab, tab_ui in zip(tabs, (km_tab_ui, autograd_tab_ui, gpu_tab_ui), strict=True):
     if tab.open:
         with tab:
             tab_ui()
 
-share_link_ui(SETTINGS, tab_key="torch.tab")
+share_link_ui(SETTINGS, tab_key="pytorch_basics.tab")

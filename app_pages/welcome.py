@@ -15,7 +15,7 @@ TOUR = [
     ("app_pages/pytorch_basics.py", "🔥 PyTorch basics", "Hands-On Introduction to PyTorch (first half)",
      "Teach a one-number machine to turn kilometres into miles, watch autograd find gradients of "
      "any expression you type, and time a matrix product on the CPU and the GPU."),
-    ("app_pages/mnist_trainer.py", "✍️ MNIST trainer", "Hands-On Introduction to PyTorch (second half)",
+    ("app_pages/mnist.py", "✍️ MNIST trainer", "Hands-On Introduction to PyTorch (second half)",
      "Explore 60,000 handwritten digits, train the talk's network live, then faster modern ones, "
      "and draw your own digit for it to read."),
     ("app_pages/maps.py", "🗺️ Maps and projections", "Design for Data Visualisation, and Introduction to Maps",

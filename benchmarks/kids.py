@@ -14,10 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    from lib.kids_garden import find_groups, make_garden_bugs
-    from lib.kids_hands import check_hands, example_hands, summarise_hands
-    from lib.kids_spy import add_copies, noise_left_after_adding, noisy_copies, render_message
-    from lib.kids_xrays import BadDataLimits, clean_light_curve, find_bad_rows, find_period, read_light_curve
+    from lib.kids.garden import find_groups, make_garden_bugs
+    from lib.kids.hands import check_hands, example_hands, summarise_hands
+    from lib.kids.spy import add_copies, noise_left_after_adding, noisy_copies, render_message
+    from lib.kids.xrays import BadDataLimits, clean_light_curve, find_bad_rows, find_period, read_light_curve
 
     raw = (ROOT / "data" / "kids" / "cygx3_bat_orbit_MODELLED.csv").read_bytes()
     table, _ = read_light_curve(raw)

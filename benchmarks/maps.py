@@ -6,10 +6,10 @@ each row is the median of several runs).
 from __future__ import annotations
 
 from benchmarks.timing import median_ms, print_median_table
-from lib.colour import confusable_pairs, palette
-from lib.geo import load_countries, move_country, population_density, tissot_circles
-from lib.spatial_io import export_features, load_campus, read_spatial_upload
-from lib.webmap import campus_map
+from lib.maps.colour import confusable_pairs, palette
+from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
+from lib.maps.spatial_io import export_features, load_campus, read_spatial_upload
+from lib.maps.webmap import campus_map
 
 
 def page_rerun_ms(repeats: int = 3) -> float:

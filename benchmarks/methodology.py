@@ -6,7 +6,7 @@ noisy; the table reports the median of several repeats.
 from __future__ import annotations
 
 from benchmarks.timing import median_ms, print_median_table
-from lib import methodology_demos as demos
+from lib.methodology import demos
 from tests.conftest import open_page
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import torch
 
-from lib.device import describe_device, pick_device
-from lib.mnist import read_idx_folder
-from lib.mnist_train import PRESETS, train_model
+from lib.core.device import describe_device, pick_device
+from lib.mnist.data import read_idx_folder
+from lib.mnist.train import PRESETS, train_model
 
 RECIPES = ("talk", "mlp", "cnn", "naive")
 

@@ -39,18 +39,18 @@ def nudge(kind: str, key: str, first: object, second: object) -> Step:
     return step
 
 
-AUTOGRAD = open_tab("torch.tab", "2 · Autograd playground")
+AUTOGRAD = open_tab("pytorch_basics.tab", "2 · Autograd playground")
 
 # For each page: (what changes, an untimed step to reach the widget or None, the change itself).
 # Only changes that train nothing; training and timing runs are measured by their own benchmarks.
 INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
     "app_pages/welcome.py": [],
     "app_pages/pytorch_basics.py": [
-        ("slider: x", AUTOGRAD, nudge("slider", "torch.x", 1.25, 2.0)),
-        ("text: formula", AUTOGRAD, lambda at: at.text_input(key="torch.expression").set_value("sin(x)*x**2")),
-        ("radio: example", AUTOGRAD, lambda at: at.radio(key="torch.example").set_value("Two inputs: a and b")),
-        ("button: km step", None, lambda at: at.button(key="torch.km_next").click()),
-        ("select slider: lr", None, nudge("select_slider", "torch.lr", 0.5, 0.8)),
+        ("slider: x", AUTOGRAD, nudge("slider", "pytorch_basics.x", 1.25, 2.0)),
+        ("text: formula", AUTOGRAD, lambda at: at.text_input(key="pytorch_basics.expression").set_value("sin(x)*x**2")),
+        ("radio: example", AUTOGRAD, lambda at: at.radio(key="pytorch_basics.example").set_value("Two inputs: a and b")),
+        ("button: km step", None, lambda at: at.button(key="pytorch_basics.km_next").click()),
+        ("select slider: lr", None, nudge("select_slider", "pytorch_basics.lr", 0.5, 0.8)),
     ],
     "app_pages/methodology.py": [
         ("radio: demo shown", None, lambda at: at.radio(key="methodology.view").set_value("roc")),
@@ -65,7 +65,7 @@ INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
         ("slider: minority share", show("methodology.view", "bias"),
          nudge("slider", "methodology.bias.minority_share", 0.2, 0.3)),
     ],
-    "app_pages/mnist_trainer.py": [
+    "app_pages/mnist.py": [
         ("number: record to draw", None, nudge("number_input", "mnist.record", 7, 8)),
         ("radio: preset", open_tab("mnist.tab", "Train"), lambda at: at.radio(key="mnist.preset").set_value("cnn")),
         ("slider: hidden nodes", open_tab("mnist.tab", "Train"), nudge("slider", "mnist.hidden", 300, 400)),

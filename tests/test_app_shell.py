@@ -9,7 +9,7 @@ ROUTED_PAGES = [
     "app_pages/welcome.py",
     "app_pages/methodology.py",
     "app_pages/pytorch_basics.py",
-    "app_pages/mnist_trainer.py",
+    "app_pages/mnist.py",
     "app_pages/maps.py",
     "app_pages/kids.py",
 ]

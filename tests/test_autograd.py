@@ -9,7 +9,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.autograd import (
+from lib.pytorch_basics.autograd import (
     MAX_LENGTH,
     ExpressionError,
     analyse_expression,

@@ -5,10 +5,15 @@ import numpy as np
 import pytest
 import torch
 
-from lib.device import available_devices, describe_device, pick_device
-from lib.jobs import BackgroundJob
-from lib.matmul import PURE_PYTHON_MAX_SIZE, pure_python_matmul, time_matmul_sweep, time_pure_python_matmul
-from lib.urlcodec import UrlParam
+from lib.core.device import available_devices, describe_device, pick_device
+from lib.core.jobs import BackgroundJob
+from lib.core.urlcodec import UrlParam
+from lib.pytorch_basics.matmul import (
+    PURE_PYTHON_MAX_SIZE,
+    pure_python_matmul,
+    time_matmul_sweep,
+    time_pure_python_matmul,
+)
 
 
 def test_device_is_picked_in_order_and_described() -> None:

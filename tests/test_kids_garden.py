@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from lib.kids_garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, find_groups, guess_item, make_garden_bugs
+from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, find_groups, guess_item, make_garden_bugs
 from tests.conftest import ROOT
 
 GARDEN_FILE = ROOT / "data" / "kids" / "garden_bugs.csv"

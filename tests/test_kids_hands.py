@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from lib.kids_hands import (
+from lib.kids.hands import (
     FINGERS,
     LEFT_COLUMN,
     RIGHT_COLUMN,

@@ -5,9 +5,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.kids_hands import FINGERS, LEFT_COLUMN, RIGHT_COLUMN, check_hands, compare_hands, summarise_hands
-from lib.kids_spy import render_message, tidy_message
-from lib.kids_xrays import LightCurveError, read_light_curve
+from lib.kids.hands import FINGERS, LEFT_COLUMN, RIGHT_COLUMN, check_hands, compare_hands, summarise_hands
+from lib.kids.spy import render_message, tidy_message
+from lib.kids.xrays import LightCurveError, read_light_curve
 
 cells = st.one_of(
     st.none(), st.booleans(), st.integers(-1000, 1000), st.floats(allow_nan=True, allow_infinity=True),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.kids_hands import LEFT_COLUMN, RIGHT_COLUMN
+from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
 from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
 PAGE = "app_pages/kids.py"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.kids_spy import (
+from lib.kids.spy import (
     GLYPH_HEIGHT,
     MAX_MESSAGE_CHARACTERS,
     add_copies,

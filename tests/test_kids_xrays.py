@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.kids_xrays import (
+from lib.kids.xrays import (
     ORBITAL_PERIOD_HOURS,
     BadDataLimits,
     LightCurveError,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.kmmiles import (
+from lib.pytorch_basics.kmmiles import (
     MILES_PER_KM,
     START_C,
     is_diverging,

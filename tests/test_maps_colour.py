@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.colour import (
+from lib.maps.colour import (
     DEFICIENCIES,
     MACHADO_2009,
     OKABE_ITO,

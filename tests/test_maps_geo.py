@@ -6,7 +6,7 @@ import math
 import pytest
 import shapely
 
-from lib.geo import (
+from lib.maps.geo import (
     countries_geojson_text,
     load_countries,
     mercator_area_km2,

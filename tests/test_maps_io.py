@@ -1,4 +1,4 @@
-"""Export and import round trips, and every kind of refused upload, against lib.spatial_io."""
+"""Export and import round trips, and every kind of refused upload, against lib.maps.spatial_io."""
 from __future__ import annotations
 
 import io
@@ -12,8 +12,8 @@ import pyogrio
 import pytest
 from pyproj import CRS
 
-from lib import spatial_io
-from lib.spatial_io import (
+from lib.maps import spatial_io
+from lib.maps.spatial_io import (
     CrsNeeded,
     SpatialFileError,
     drawn_geometry_problem,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.colour import palette, simulate_colour_blindness
+from lib.maps.colour import palette, simulate_colour_blindness
 from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
 
 PAGE = "app_pages/maps.py"

@@ -6,8 +6,15 @@ import re
 import folium
 import pytest
 
-from lib.spatial_io import load_campus
-from lib.webmap import LOCAL_ASSETS, STATIC_URL, asset_links, campus_map, category_colours, use_local_assets
+from lib.maps.spatial_io import load_campus
+from lib.maps.webmap import (
+    LOCAL_ASSETS,
+    STATIC_URL,
+    asset_links,
+    campus_map,
+    category_colours,
+    use_local_assets,
+)
 from tests.conftest import ROOT
 
 COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00"]

@@ -1,4 +1,4 @@
-"""The checklist content, a team's answers as JSON, progress and the model-card report (lib/checklist.py)."""
+"""The checklist content, a team's answers as JSON, progress and the model-card report (lib/methodology/checklist.py)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.checklist import (
+from lib.methodology.checklist import (
     MAX_ANSWERS_BYTES,
     STATUSES,
     Answer,

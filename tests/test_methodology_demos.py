@@ -1,4 +1,4 @@
-"""The seven demonstrations' facts (lib/methodology_demos.py), with numbers checked against references."""
+"""The seven demonstrations' facts (lib/methodology/demos.py), with numbers checked against references."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +8,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 
-from lib import methodology_demos as demos
+from lib.methodology import demos
 
 # ---------------------------------------------------------------- 1. over- and under-fitting
 

@@ -17,8 +17,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 from streamlit.testing.v1 import AppTest
 
-from lib import methodology_demos as demos
-from lib.checklist import Answer, answers_to_json, blank_answers, load_checklist
+from lib.methodology import demos
+from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
 from tests.conftest import HOME, PAGE_TIMEOUT_S, ROOT, open_page
 
 PAGE = "app_pages/methodology.py"

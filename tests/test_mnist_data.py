@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lib import mnist
-from lib.mnist import (
+from lib.mnist import data as mnist
+from lib.mnist.data import (
     FILE_MD5S,
     FetchError,
     MnistFormatError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.mnist import load_sample
-from lib.mnist_digit import centre_of_mass, ink_from_canvas, mnist_style, preprocess_drawing
+from lib.mnist.data import load_sample
+from lib.mnist.digit import centre_of_mass, ink_from_canvas, mnist_style, preprocess_drawing
 
 
 def _canvas_with_box(top: int, left: int, height: int, width: int, side: int = 280) -> np.ndarray:

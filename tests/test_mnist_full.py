@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.mnist import read_idx_folder
-from lib.mnist_train import PRESETS, train_model
+from lib.mnist.data import read_idx_folder
+from lib.mnist.train import PRESETS, train_model
 
 pytestmark = pytest.mark.slow
 

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from lib import mnist
-from lib.mnist_train import PRESETS, build_model, model_to_bytes
+from lib.mnist import data as mnist
+from lib.mnist.train import PRESETS, build_model, model_to_bytes
 from tests.conftest import open_page, open_tab
 
-PAGE = "app_pages/mnist_trainer.py"
+PAGE = "app_pages/mnist.py"
 
 
 @pytest.fixture(autouse=True)

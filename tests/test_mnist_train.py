@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from lib.mnist import MnistSplit, load_sample
-from lib.mnist_train import (
+from lib.mnist.data import MnistSplit, load_sample
+from lib.mnist.train import (
     MAX_EPOCHS,
     MAX_HIDDEN,
     PRESETS,

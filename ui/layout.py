@@ -18,7 +18,7 @@ html { font-size: 22px; }
 
 @st.cache_resource(show_spinner=False)
 def _device_label() -> str:
-    from lib.device import describe_device, pick_device
+    from lib.core.device import describe_device, pick_device
 
     return describe_device(pick_device()).label
 

@@ -12,8 +12,8 @@ HERE = Path(__file__).resolve().parent
 # Run as a plain script from anywhere, so the repository root must be importable for lib/.
 sys.path.insert(0, str(HERE.parents[1]))
 
-from lib.kids_garden import make_garden_bugs  # noqa: E402
-from lib.kids_xrays import light_curve_csv, make_cygx3_light_curve  # noqa: E402
+from lib.kids.garden import make_garden_bugs  # noqa: E402
+from lib.kids.xrays import light_curve_csv, make_cygx3_light_curve  # noqa: E402
 
 GARDEN_FILE = HERE / "garden_bugs.csv"
 XRAY_FILE = HERE / "cygx3_bat_orbit_MODELLED.csv"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from lib.spatial_io import export_features, load_campus
+from lib.maps.spatial_io import export_features, load_campus
 from tests.e2e.conftest import open_app_page, wait_until_idle
 
 TITLE = "Maps and projections"
@@ -16,7 +16,7 @@ TITLE = "Maps and projections"
 WAIT_MS = 30_000
 # 8 buildings + 1 fence + 8 trees in data/maps/penryn_campus.geojson, each one SVG path in Leaflet.
 CAMPUS_FEATURES = 17
-TISSOT_CIRCLES = 60  # len(lib.geo.tissot_circles())
+TISSOT_CIRCLES = 60  # len(lib.maps.geo.tissot_circles())
 
 
 def _offline(page, app_url: str) -> list[str]:

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib.device import available_devices, describe_device, pick_device
-from lib.jobs import BackgroundJob
-from lib.mnist import (
+from lib.core.device import available_devices, describe_device, pick_device
+from lib.core.jobs import BackgroundJob
+from lib.mnist.data import (
     FetchError,
     MnistData,
     MnistFormatError,
@@ -21,8 +21,9 @@ from lib.mnist import (
     load_best_available,
     read_csv_pair,
 )
-from lib.mnist_digit import preprocess_drawing
-from lib.mnist_train import (
+from lib.mnist.digit import preprocess_drawing
+from lib.mnist.settings import BATCH_SIZES, LEARNING_RATES, PRESET_NAMES, SETTINGS
+from lib.mnist.train import (
     ACTIVATIONS,
     ARCHITECTURES,
     LOSSES,
@@ -47,35 +48,15 @@ from lib.mnist_train import (
     time_hidden_sizes,
     warm_up_torch,
 )
-from lib.urlcodec import UrlParam
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
-PRESET_NAMES = {"talk": "The talk's recipe", "mlp": "Fast MLP", "cnn": "Small CNN", "custom": "Custom"}
-BATCH_SIZES = (1, 8, 16, 32, 64, 128, 256, 512)
-LEARNING_RATES = (0.0003, 0.001, 0.002, 0.003, 0.01, 0.03, 0.1, 0.3)
 SCALING_HIDDEN = [200, 1000, 2000, 3000, 4000, 5000]
 CONCURRENT_RUNS = 2  # training runs at once in the whole app, so a room sharing one container stays usable
 POLL_SECONDS = 1.0  # each poll redraws the live chart, and that competes with training for the GIL and CPU
 LIVE_CHART_POINTS, FINAL_CHART_POINTS = 300, 1500
 DIGIT_COLOURS = "tableau10"
 
-SETTINGS = [
-    UrlParam("mnist.record", 4, minimum=0, maximum=59_999),
-    UrlParam("mnist.preset", "talk", choices=tuple(PRESET_NAMES)),
-    UrlParam("mnist.architecture", "mlp", choices=ARCHITECTURES),
-    UrlParam("mnist.hidden", 200, minimum=10, maximum=MAX_HIDDEN),
-    UrlParam("mnist.activation", "sigmoid", choices=ACTIVATIONS),
-    UrlParam("mnist.loss", "bce", choices=LOSSES),
-    UrlParam("mnist.optimiser", "sgd", choices=OPTIMISERS),
-    UrlParam("mnist.lr", 0.01, choices=LEARNING_RATES),
-    UrlParam("mnist.batch", 1, choices=BATCH_SIZES),
-    UrlParam("mnist.epochs", 3, minimum=1, maximum=MAX_EPOCHS),
-    UrlParam("mnist.seed", 0, minimum=0, maximum=1_000_000),
-    UrlParam("mnist.samples", 60_000, minimum=100, maximum=60_000),
-    UrlParam("mnist.test_record", 13, minimum=0, maximum=9_999),
-    UrlParam("mnist.scaling_samples", 300, minimum=50, maximum=MAX_SCALING_SAMPLES),
-]
 CONTROL_KEYS = {"architecture": "mnist.architecture", "hidden": "mnist.hidden", "activation": "mnist.activation",
                 "loss": "mnist.loss", "optimiser": "mnist.optimiser", "learning_rate": "mnist.lr",
                 "batch_size": "mnist.batch", "epochs": "mnist.epochs", "seed": "mnist.seed"}

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lib.mnist import IMAGE_SIDE, PIXELS, MnistSplit
+from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistSplit
 
 ACTIVATIONS = ("sigmoid", "relu", "leaky_relu", "tanh")
 LOSSES = ("bce", "mse", "cross_entropy")
@@ -520,7 +520,7 @@ def time_hidden_sizes(
 ) -> list[tuple[int, float]]:
     """Seconds to train the talk's network (plain autograd, one image per step) on `samples` images
     for each hidden size, on `device`: the talk's chart of time against hidden-layer size."""
-    from lib.device import synchronize
+    from lib.core.device import synchronize
 
     samples = min(samples, MAX_SCALING_SAMPLES, len(train))
     timings = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from lib.mnist import IMAGE_SIDE
+from lib.mnist.data import IMAGE_SIDE
 
 BOX_SIDE = 20
 INK_THRESHOLD = 30  # 0-255: fainter pixels count as background when cropping

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO_ROOT / "data" / "mnist-sample"
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "mnist"
 CACHE_ENV_VAR = "MNIST_CACHE_DIR"

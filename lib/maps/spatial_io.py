@@ -24,7 +24,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "maps"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "maps"
 CAMPUS_FILE = DATA_DIR / "penryn_campus.geojson"
 WGS84 = "EPSG:4326"
 

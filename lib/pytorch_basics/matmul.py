@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from lib.device import synchronize
+from lib.core.device import synchronize
 
 PURE_PYTHON_MAX_SIZE = 128  # a triple loop past this takes tens of seconds
 

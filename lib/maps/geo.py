@@ -19,7 +19,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "maps"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "maps"
 COUNTRIES_FILE = DATA_DIR / "naturalearth_lowres.shp"
 WGS84 = "EPSG:4326"
 # Web Mercator, the projection of almost every web map (and of the talk's "common map of the world").

@@ -1,0 +1,1 @@
+"""Shared by every topic: the compute device, background jobs, and the URL codec for settings."""

@@ -1,0 +1,1 @@
+"""The Kids page: one module per story (hands, garden, spy, xrays)."""

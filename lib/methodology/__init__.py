@@ -1,0 +1,1 @@
+"""The Methodology page: the checklist and the seven demonstrations behind it."""

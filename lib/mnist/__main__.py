@@ -1,0 +1,4 @@
+"""`python -m lib.mnist fetch | make-sample`: the MNIST command line (see lib/mnist/data.py)."""
+from lib.mnist.data import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The PyTorch basics page: the km-to-miles machine, the autograd playground and matrix timing."""
