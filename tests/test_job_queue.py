@@ -1,0 +1,145 @@
+"""The app-wide training queue: first in, first out, one per visitor, cancel, owners who leave, estimates."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from lib.core.job_queue import QueueRefused, SlotQueue
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _recorder(started: list[str], name: str):
+    return lambda: started.append(name)
+
+
+def test_three_runs_on_one_slot_start_in_order() -> None:
+    queue, started = SlotQueue(slots=1), []
+    first = queue.request("ada", _recorder(started, "ada"))
+    second = queue.request("bo", _recorder(started, "bo"))
+    third = queue.request("cy", _recorder(started, "cy"))
+    assert started == ["ada"]
+    assert [queue.position(t) for t in (first, second, third)] == [0, 1, 2]
+    queue.release(first)
+    assert started == ["ada", "bo"] and queue.position(third) == 1
+    queue.release(second)
+    assert started == ["ada", "bo", "cy"]
+    queue.release(third)
+    assert queue.counts() == (0, 0) and queue.position(third) is None
+
+
+def test_a_cancelled_run_never_starts() -> None:
+    queue, started = SlotQueue(slots=1), []
+    first = queue.request("ada", _recorder(started, "ada"))
+    second = queue.request("bo", _recorder(started, "bo"))
+    third = queue.request("cy", _recorder(started, "cy"))
+    assert queue.cancel(second)
+    assert queue.position(second) is None and queue.position(third) == 1
+    queue.release(first)
+    queue.release(third)
+    assert started == ["ada", "cy"]
+    assert not queue.cancel(third)  # a run that started is stopped, not cancelled
+
+
+def test_one_queued_or_running_run_per_visitor() -> None:
+    queue = SlotQueue(slots=1)
+    running = queue.request("ada", lambda: None)
+    with pytest.raises(QueueRefused, match="one at a time"):
+        queue.request("ada", lambda: None)
+    queue.request("bo", lambda: None)
+    with pytest.raises(QueueRefused, match="one at a time"):
+        queue.request("bo", lambda: None)
+    queue.release(running)
+    queue.request("ada", lambda: None)  # once finished, the visitor may queue again
+
+
+def test_the_queue_holds_at_most_its_limit() -> None:
+    queue = SlotQueue(slots=2, max_waiting=100)
+    for owner in range(102):
+        queue.request(f"visitor {owner}", lambda: None)
+    assert queue.counts() == (2, 100)
+    with pytest.raises(QueueRefused, match="full"):
+        queue.request("one too many", lambda: None)
+
+
+def test_an_owner_who_left_is_dropped_before_their_turn() -> None:
+    queue, started = SlotQueue(slots=1), []
+    gone = threading.Event()
+    first = queue.request("ada", _recorder(started, "ada"))
+    leaving = queue.request("bo", _recorder(started, "bo"), is_alive=lambda: not gone.is_set())
+    forgetting = queue.request("cy", _recorder(started, "cy"))
+    staying = queue.request("di", _recorder(started, "di"))
+    gone.set()
+    queue.forget_owner("cy")
+    assert queue.position(leaving) is None and leaving.state == "dropped"
+    assert queue.position(staying) == 1 and forgetting.state == "dropped"
+    queue.release(first)
+    assert started == ["ada", "di"]
+
+
+def test_a_job_that_cannot_start_gives_its_slot_to_the_next() -> None:
+    queue, started = SlotQueue(slots=1), []
+
+    def broken() -> None:
+        raise RuntimeError("no thread for you")
+
+    first = queue.request("ada", _recorder(started, "ada"))
+    failing = queue.request("bo", broken)
+    queue.request("cy", _recorder(started, "cy"))
+    queue.release(first)
+    assert failing.state == "failed" and isinstance(failing.error, RuntimeError)
+    assert started == ["ada", "cy"]
+
+
+def test_the_estimated_wait_follows_the_jobs_ahead() -> None:
+    clock = FakeClock()
+    queue = SlotQueue(slots=2, clock=clock)
+    running = [queue.request(f"r{i}", lambda: None) for i in range(2)]
+    waiting = [queue.request(f"w{i}", lambda: None) for i in range(3)]
+    clock.now += 20
+    # Nothing finished yet: a job is taken to last 60 s; the first slot frees in 40 s.
+    assert queue.estimated_wait_s(running[0]) == 0.0
+    assert [queue.estimated_wait_s(t) for t in waiting] == [40.0, 40.0, 100.0]
+    queue.release(running[0])  # it took 20 s, so the average falls below 60 s
+    assert queue.estimated_wait_s(waiting[2]) < 40.0
+
+
+def test_two_slots_never_run_more_than_two_jobs_and_every_job_runs() -> None:
+    queue = SlotQueue(slots=2)
+    go = threading.Event()
+    done = threading.Condition()
+    running_now, most, finished = [0], [0], []
+
+    def run_job(name: str, holder: dict) -> None:
+        with done:
+            running_now[0] += 1
+            most[0] = max(most[0], running_now[0])
+        go.wait()
+        with done:
+            running_now[0] -= 1
+            finished.append(name)
+            done.notify_all()
+        queue.release(holder["ticket"])
+
+    def submit(name: str) -> None:
+        holder: dict = {}
+        holder["ticket"] = queue.request(name, lambda: threading.Thread(target=run_job, args=(name, holder)).start())
+
+    submitters = [threading.Thread(target=submit, args=(f"visitor {i}",)) for i in range(12)]
+    for thread in submitters:
+        thread.start()
+    for thread in submitters:
+        thread.join()
+    assert queue.counts() == (2, 10)
+    go.set()
+    with done:
+        assert done.wait_for(lambda: len(finished) == 12, timeout=30)
+    assert sorted(finished) == sorted(f"visitor {i}" for i in range(12))
+    assert most[0] == 2
