@@ -88,6 +88,10 @@ def _takeaway_ui(text: str) -> None:
     st.markdown(f"**What it shows:** {text}")
 
 
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def _tips(*fields: str) -> list[alt.Tooltip]:
     """Tooltip channels as objects: Altair parses a list of shorthand strings about 30 times slower."""
     return [alt.Tooltip(field) for field in fields]
@@ -108,7 +112,7 @@ def mnist_view_ui(lines: pd.DataFrame, runs: pd.DataFrame) -> None:
     accuracy = runs["test_accuracy"]
     spread = (accuracy.max() - accuracy.min()) * 100
     presenter_note = " The presenter's runs are the thick orange lines." if runs["presenter"].any() else ""
-    _takeaway_ui(f"{len(runs)} runs; final test accuracy from {accuracy.min():.1%} to {accuracy.max():.1%} "
+    _takeaway_ui(f"{_count(len(runs), 'run')}; final test accuracy from {accuracy.min():.1%} to {accuracy.max():.1%} "
                  f"(median {accuracy.median():.1%}), a spread of {spread:.1f} points: different seeds "
                  f"and settings give different curves.{presenter_note}")
     strip = alt.Chart(runs.assign(who=runs["presenter"].map({True: "presenter", False: "member"}))).mark_circle(
@@ -136,7 +140,7 @@ def hands_view_ui(entries: list[dict]) -> None:
     summary = finger_summary(entries)
     means = long.groupby("finger")["cm"].mean()
     longest_finger = means.idxmax()
-    _takeaway_ui(f"{len(entries)} children. On average the {longest_finger.lower()} finger is the longest "
+    _takeaway_ui(f"{_count(len(entries), 'child', 'children')}. On average the {longest_finger.lower()} finger is the longest "
                  f"({means.max():.1f} cm) and the {means.idxmin().lower()} the shortest ({means.min():.1f} cm).")
     order = [finger for finger in summary["finger"].drop_duplicates()]
     dots = alt.Chart(long).mark_circle(size=70, opacity=0.7).encode(
@@ -148,7 +152,8 @@ def hands_view_ui(entries: list[dict]) -> None:
 
     totals = hand_totals(entries)
     counts = totals["longer"].value_counts()
-    _takeaway_ui(f"Longer right hand: {counts.get('right', 0)} children; longer left hand: {counts.get('left', 0)}; "
+    _takeaway_ui(f"Longer right hand: {_count(counts.get('right', 0), 'child', 'children')}; "
+                 f"longer left hand: {counts.get('left', 0)}; "
                  f"about the same: {counts.get('same', 0)} (five fingers added up).")
     low = float(min(totals["left_total_cm"].min(), totals["right_total_cm"].min())) - 1
     high = float(max(totals["left_total_cm"].max(), totals["right_total_cm"].max())) + 1
@@ -176,7 +181,7 @@ def digits_view_ui(images: np.ndarray, labels: np.ndarray, sheet: np.ndarray, na
         st.info("No digits yet. On the MNIST page, Evaluate tab, members draw a digit and give it to the room.")
         return
     counts = pd.Series(labels).value_counts().reindex(range(10), fill_value=0)
-    _takeaway_ui(f"{len(images)} handwritten digits from {len(set(names))} people; "
+    _takeaway_ui(f"{_count(len(images), 'handwritten digit')} from {_count(len(set(names)), 'person', 'people')}; "
                  f"the digit given most often is {int(counts.idxmax())} ({int(counts.max())} times).")
     st.image(sheet, caption="The room's digits, oldest first, in rows of 12",
              width=min(900, sheet.shape[1] * 2), alt=f"{len(images)} handwritten digits drawn by the room")
@@ -218,7 +223,7 @@ def checklist_view_ui(entries: list[dict]) -> None:
     questions = _checklist_questions()
     latest.insert(1, "question", [questions.get(item, "") for item in latest["item"]])
     counts = latest["status"].value_counts().reindex(list(STATUSES), fill_value=0)
-    _takeaway_ui(f"{len(latest)} items answered by the room, {int(counts['done'])} of them done; "
+    _takeaway_ui(f"{_count(len(latest), 'item')} answered by the room, {int(counts['done'])} of them done; "
                  "for each item the last answer shared wins.")
     bars = alt.Chart(pd.DataFrame({"status": counts.index, "items": counts.to_numpy()})).mark_bar(
         color="#009E73").encode(x=alt.X("items:Q", title="items", axis=alt.Axis(tickMinStep=1)),

@@ -90,7 +90,7 @@ def test_an_attendee_joins_by_link_posts_and_the_presenters_room_page_shows_it(r
     names = [name for frame in presenter.dataframe for name in frame.value.get("name", [])]
     assert SCRIPT_NAME in names  # shown literally, in a table
     assert "<img" not in _all_text(presenter)  # never as markdown or HTML
-    assert any("Longer right hand: 1 children" in block.value for block in presenter.markdown)
+    assert any("Longer right hand: 1 child;" in block.value for block in presenter.markdown)
 
 
 def test_a_presenter_link_restores_presenter_rights_and_leaves_the_address_bar(room_db: str) -> None:
