@@ -27,7 +27,8 @@ def _kernel_manager(spec_folder: Path, env: Mapping[str, str]):
             "display_name": "Python (tests)", "language": "python", "env": dict(env)}
     (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     specs = KernelSpecManager(kernel_dirs=[str(spec_folder)], ensure_native_kernel=False)
-    return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+    return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs, transport="ipc",
+                         connection_file=str(spec_folder / "kernel-connection.json"))
 
 
 def execute_notebook(notebook: NotebookNode, working_dir: Path, env: Mapping[str, str] | None = None,
@@ -35,6 +36,7 @@ def execute_notebook(notebook: NotebookNode, working_dir: Path, env: Mapping[str
     """Execute every cell in order (raises nbclient's CellExecutionError on the first error); returns it filled."""
     from nbclient import NotebookClient
 
+    working_dir.mkdir(parents=True, exist_ok=True)
     kernel_env = {**os.environ, "MPLBACKEND": "Agg", **(env or {})}
     with tempfile.TemporaryDirectory(prefix="dscl-kernels-") as spec_folder:
         manager = _kernel_manager(Path(spec_folder), kernel_env)
