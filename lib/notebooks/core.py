@@ -97,12 +97,15 @@ def resolve_settings(params: Sequence[UrlParam], used: Sequence[str], given: Map
 # ---------------------------------------------------------------- cells
 
 
+# Cells are made directly rather than with nbformat.v4.new_*_cell, which validates each one against the
+# JSON schema (most of a build's time); the tests validate whole notebooks instead.
 def markdown(text: str) -> NotebookNode:
-    return nbformat.v4.new_markdown_cell(text.strip())
+    return nbformat.from_dict({"cell_type": "markdown", "metadata": {}, "source": text.strip()})
 
 
 def code(source: str) -> NotebookNode:
-    return nbformat.v4.new_code_cell(source.strip())
+    return nbformat.from_dict({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                               "source": source.strip()})
 
 
 def install_cell(modules: Sequence[str]) -> NotebookNode:
@@ -128,12 +131,11 @@ def settings_cell(constants: Mapping[str, UrlValue | list | tuple], note: str = 
 
 
 def assemble(title: str, cells: list[NotebookNode]) -> NotebookNode:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-        "title": title,
-    }
+    notebook = nbformat.from_dict({
+        "nbformat": 4, "nbformat_minor": 5, "cells": [],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}, "title": title},
+    })
     notebook.cells = cells
     for number, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{number:02d}"  # stable ids: the same settings give the same file

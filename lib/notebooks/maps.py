@@ -43,7 +43,8 @@ def _rounded(coordinates: object) -> object:
     return coordinates
 
 
-def compact_geojson(names: list[str], properties: tuple[str, ...] = ("name",)) -> str:
+@functools.cache
+def compact_geojson(names: tuple[str, ...], properties: tuple[str, ...] = ("name",)) -> str:
     """The named countries as one-line GeoJSON with rounded coordinates."""
     features = []
     for name in names:
@@ -179,7 +180,7 @@ import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 
-COUNTRIES_GEOJSON = {compact_geojson(list(PROJECTION_COUNTRIES))!r}
+COUNTRIES_GEOJSON = {compact_geojson(PROJECTION_COUNTRIES)!r}
 countries = gpd.read_file(io.StringIO(COUNTRIES_GEOJSON)).set_crs("EPSG:4326", allow_override=True)
 countries["true_km2"] = countries.to_crs("+proj=cea").area / 1e6  # an equal-area projection: true areas
 countries["mercator_km2"] = countries.to_crs("EPSG:3857").area / 1e6  # what a web map shows
@@ -292,7 +293,7 @@ import numpy as np
 import shapely
 from pyproj import Geod
 
-COUNTRIES_GEOJSON = {compact_geojson(names)!r}
+COUNTRIES_GEOJSON = {compact_geojson(tuple(names))!r}
 countries = gpd.read_file(io.StringIO(COUNTRIES_GEOJSON)).set_crs("EPSG:4326", allow_override=True).set_index("name")
 geod = Geod(ellps="WGS84")
 
@@ -402,7 +403,7 @@ import io
 
 import geopandas as gpd
 
-EUROPE_GEOJSON = {compact_geojson(europe, ("name", "density"))!r}
+EUROPE_GEOJSON = {compact_geojson(tuple(europe), ("name", "density"))!r}
 europe = gpd.read_file(io.StringIO(EUROPE_GEOJSON)).set_crs("EPSG:4326", allow_override=True).to_crs("EPSG:3035")
 breaks = np.unique(np.quantile(europe["density"], np.linspace(0, 1, CLASSES + 1)[1:-1]))
 europe["class"] = np.searchsorted(breaks, europe["density"], side="right")
