@@ -13,7 +13,14 @@ from IPython.core.inputtransformer2 import TransformerManager
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
 from lib.methodology.settings import VIEWS
 from lib.mnist.data import DEFAULT_MIRRORS, FILE_MD5S
-from lib.notebooks import DEMOS, MAX_NOTEBOOK_BYTES, NotebookSettingsError, build_notebook, notebook_file_name
+from lib.notebooks import (
+    DEMOS,
+    MAX_NOTEBOOK_BYTES,
+    NotebookSettingsError,
+    build_notebook,
+    notebook_bytes,
+    notebook_file_name,
+)
 from lib.notebooks.__main__ import main as notebooks_cli
 from lib.notebooks.core import assemble, code, markdown
 from lib.notebooks.expression import canonical_expression, torch_source
@@ -89,6 +96,13 @@ def test_the_install_cell_installs_only_missing_packages(default_notebooks):
     source = default_notebooks["mnist_train"].cells[1].source
     assert "find_spec" in source and "if missing:" in source
     assert "'torch': 'torch'" in source
+
+
+def test_the_download_is_the_notebook_as_utf8_json():
+    downloaded = notebook_bytes("spy", {"spy_message": "héllo ♥"})
+    notebook = nbformat.reads(downloaded.decode("utf-8"), as_version=4)
+    nbformat.validate(notebook)
+    assert "MESSAGE = 'HLLO ♥'" in settings_source(notebook)
 
 
 def test_the_same_settings_give_the_same_file():

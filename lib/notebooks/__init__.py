@@ -10,11 +10,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
+import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from lib.notebooks.core import MAX_NOTEBOOK_BYTES, Demo, NotebookSettingsError, assemble, resolve_settings
 
-__all__ = ["DEMOS", "MAX_NOTEBOOK_BYTES", "NotebookSettingsError", "build_notebook", "notebook_file_name"]
+__all__ = ["DEMOS", "MAX_NOTEBOOK_BYTES", "NOTEBOOK_MIME", "NotebookSettingsError", "build_notebook", "notebook_bytes",
+           "notebook_file_name"]
+NOTEBOOK_MIME = "application/x-ipynb+json"
 
 
 def _builder(module: str, function: str):
@@ -95,3 +98,8 @@ def notebook_file_name(demo_id: str) -> str:
     if demo_id not in DEMOS:
         raise NotebookSettingsError(f"unknown demo {str(demo_id)[:40]!r}")
     return f"dscl-{demo_id}.ipynb"
+
+
+def notebook_bytes(demo_id: str, settings: Mapping[str, object] | None = None) -> bytes:
+    """The notebook as the .ipynb file a download button hands over (UTF-8 JSON)."""
+    return nbformat.writes(build_notebook(demo_id, settings)).encode("utf-8")

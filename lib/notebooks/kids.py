@@ -13,7 +13,7 @@ from nbformat.notebooknode import NotebookNode
 from lib.core.urlcodec import UrlValue
 from lib.kids.hands import example_hands
 from lib.kids.settings import SPY_COPIES
-from lib.kids.spy import _FONT_ROWS, tidy_message
+from lib.kids.spy import GLYPH_HEIGHT, GLYPH_WIDTH, render_message, tidy_message
 from lib.notebooks.core import FOOTER, code, install_cell, markdown, settings_cell
 
 TALK = "the *Python Data Science for Kids* taster workshops (Data Science Cornwall, 2019)"
@@ -29,6 +29,13 @@ def _garden_csv() -> str:
 @functools.cache
 def _light_curve_csv() -> str:
     return (DATA / "cygx3_bat_orbit_MODELLED.csv").read_text(encoding="utf-8")
+
+
+def _glyph_rows(character: str) -> list[str]:
+    """One character of the page's spy font as seven rows of five cells, '#' for ink."""
+    if character == " ":
+        return ["." * GLYPH_WIDTH] * GLYPH_HEIGHT
+    return ["".join("#" if ink else "." for ink in row) for row in render_message(character, border=0)]
 
 
 def hands(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
@@ -146,7 +153,7 @@ if REVEAL:
 def spy(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
     own = str(values["spy_message"]).strip()
     message = tidy_message(own)[0] if own else JANES_MESSAGE  # only the spy font's characters survive
-    font = {character: list(_FONT_ROWS[character]) for character in dict.fromkeys(message)}
+    font = {character: _glyph_rows(character) for character in dict.fromkeys(message)}
     return [
         markdown(f"""
 # 🕵️ Secret spy messages
