@@ -17,11 +17,13 @@ from lib.core.urlcodec import UrlParam, UrlValue
 Container = Any  # st, a column, a container: anything with Streamlit's widget methods
 
 
-def _bounds(param: UrlParam) -> tuple[Any, Any]:
+def _bounds(param: UrlParam, maximum: float | None = None) -> tuple[Any, Any]:
+    """The param's bounds; `maximum` lowers the top to what is known only at run time (the rows of a data set)."""
     if param.minimum is None or param.maximum is None:
         raise ValueError(f"{param.key} has no bounds: give it a minimum and a maximum in its settings.")
     kind = type(param.default)
-    return kind(param.minimum), kind(param.maximum)
+    top = param.maximum if maximum is None else min(param.maximum, maximum)
+    return kind(param.minimum), kind(top)
 
 
 def _choices(param: UrlParam) -> tuple[UrlValue, ...]:
@@ -36,9 +38,9 @@ def slider(param: UrlParam, label: str, *, step: float | None = None, container:
     return container.slider(label, low, high, step=step, key=param.key, persist_state="session", **options)
 
 
-def number_input(param: UrlParam, label: str, *, step: float | None = None, container: Container = st,
-                 **options: Any) -> Any:
-    low, high = _bounds(param)
+def number_input(param: UrlParam, label: str, *, step: float | None = None, maximum: float | None = None,
+                 container: Container = st, **options: Any) -> Any:
+    low, high = _bounds(param, maximum)
     return container.number_input(label, low, high, step=step, key=param.key, persist_state="session", **options)
 
 
