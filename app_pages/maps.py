@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from lib.core.palette import BLUE, GREY, VERMILLION
+from lib.core.urlcodec import by_key
 from lib.maps.colour import (
     DEFICIENCIES,
     SCHEMES,
@@ -19,10 +21,8 @@ from lib.maps.colour import (
     quantile_breaks,
     simulate_colour_blindness,
 )
-from lib.core.palette import BLUE, GREY, VERMILLION
-from lib.core.urlcodec import by_key
 from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
-from lib.maps.settings import QUALITATIVE, SETTINGS, VISIONS
+from lib.maps.settings import SETTINGS, VISIONS
 from lib.maps.spatial_io import (
     CRS_CHOICES,
     KINDS,

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.maps.colour import palette, simulate_colour_blindness
 from app_pages.maps import CAMPUS, COLOUR, MOVE, TYPE
 from app_pages.maps import PROJECTIONS_TAB as PROJECTIONS
+from lib.maps.colour import palette, simulate_colour_blindness
 from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page, open_tab
 
 PAGE = "app_pages/maps.py"
