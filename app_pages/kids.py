@@ -24,19 +24,15 @@ KIDS_CSS = """
 </style>
 """
 OOPS = "🤖 Oops! Rolo tripped over something here. Press 'Start again' or change a setting and try again."
+TALK = "From the talk “Python Data Science for Kids”: four taster-workshop projects, with the real tools"
+INTRO = "Pick a project. Each one is a little story, and **you** are the data scientist! 🧑‍🔬"
 
 
 def kids_css_ui() -> None:
     st.markdown(KIDS_CSS, unsafe_allow_html=True)
 
 
-if __name__ == "__main__":
-    # Each open project is a fragment: moving its sliders reruns that project only.
-    page_ui("kids", "🐞 Kids' projects", SETTINGS, [
-        Tab(HANDS, hands_story_ui, demo="hands"),
-        Tab(GARDEN, garden_story_ui, demo="garden"),
-        Tab(SPY, spy_story_ui, demo="spy"),
-        Tab(XRAYS, xray_story_ui, demo="xrays"),
-    ], talk="From the talk “Python Data Science for Kids”: four taster-workshop projects, with the real tools",
-        intro="Pick a project. Each one is a little story, and **you** are the data scientist! 🧑‍🔬",
-        above_tabs=kids_css_ui, fragments=True, error_message=OOPS)
+if __name__ == "__main__":  # each open project is a fragment: moving its sliders reruns that project only
+    page_ui("kids", "🐞 Kids' projects", SETTINGS, [Tab(HANDS, hands_story_ui, "hands"),
+            Tab(GARDEN, garden_story_ui, "garden"), Tab(SPY, spy_story_ui, "spy"), Tab(XRAYS, xray_story_ui, "xrays")],
+            talk=TALK, intro=INTRO, above_tabs=kids_css_ui, fragments=True, error_message=OOPS)

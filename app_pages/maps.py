@@ -54,6 +54,8 @@ PROJECTION_FACTS = {
     "orthographic": ("the look of a globe from far away", "area and shape towards the rim; shows half the Earth"),
 }
 MAP_HEIGHT = 300  # the maps fill their column's width; presenter mode makes them taller
+TALK = ("From the talk “Design for Data Visualisation, and Introduction to Maps and Spatial Data” "
+        "(Data Science Cornwall, 2019)")
 # Fitting Mercator to these corners keeps the poles, which it sends to infinity, off the chart.
 MERCATOR_EXTENT = {"type": "Feature", "properties": {},
                    "geometry": {"type": "MultiPoint", "coordinates": [[-179.9, -60.0], [179.9, 80.0]]}}
@@ -486,13 +488,7 @@ def type_ui() -> None:
 
 # ---------------------------------------------------------------- the page
 
-if __name__ == "__main__":
-    # Each open tab is a fragment: moving one of its widgets reruns that tab only.
-    page_ui("maps", "🗺️ Maps and projections", SETTINGS, [
-        Tab(CAMPUS, campus_ui, demo="campus_map"),
-        Tab(PROJECTIONS_TAB, projections_ui, demo="projections"),
-        Tab(MOVE, move_ui, demo="move_country"),
-        Tab(COLOUR, colour_ui, demo="colour"),
-        Tab(TYPE, type_ui, demo="type"),
-    ], talk="From the talk “Design for Data Visualisation, and Introduction to Maps and Spatial Data” "
-            "(Data Science Cornwall, 2019)", intro=INTRO, fragments=True)
+if __name__ == "__main__":  # each open tab is a fragment: moving its widgets reruns that tab only
+    page_ui("maps", "🗺️ Maps and projections", SETTINGS, [Tab(CAMPUS, campus_ui, "campus_map"),
+            Tab(PROJECTIONS_TAB, projections_ui, "projections"), Tab(MOVE, move_ui, "move_country"),
+            Tab(COLOUR, colour_ui, "colour"), Tab(TYPE, type_ui, "type")], talk=TALK, intro=INTRO, fragments=True)

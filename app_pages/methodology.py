@@ -1,6 +1,7 @@
 """🧭 Methodology: a checklist for a team's own machine-learning problem, and the ideas behind it to play with."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import altair as alt
@@ -9,7 +10,7 @@ import streamlit as st
 
 from app_pages.methodology_checklist import checklist_notebook_settings, checklist_ui
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
-from lib.core.urlcodec import by_key
+from lib.core.urlcodec import UrlParam, by_key
 from lib.methodology import demos
 from lib.methodology.settings import (
     BASELINE,
@@ -31,6 +32,9 @@ SETTING = by_key(SETTINGS)
 SIDE_LEGEND = alt.Legend(orient="right", labelLimit=170)  # below a chart it would squeeze the plot
 BASELINE_RUNS_KEY = "methodology.baseline.runs"
 EXPERIMENTS = 2000  # simulated experiments per setting: enough for rates to about +-1%
+TALK = "From the talk “Practical Steps for Building Intelligent Systems” (Data Science Cornwall, 2019)"
+INTRO = ("Good machine learning starts with questions, not algorithms: **why** (the problem), **what** "
+         "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.")
 
 
 # ------------------------------------------------------------------ cached lib calls
@@ -473,20 +477,16 @@ def bias_ui() -> None:
                "one logistic regression is trained on the mixture and tested on 2,000 fresh rows of each group.")
 
 
+def view_contents() -> dict[str, tuple[Callable[[], None], list[UrlParam]]]:
+    """Each view (in VIEWS' order) with its drawing function and the settings its link carries."""
+    return {"checklist": (checklist_ui, [PROJECT]), "overfitting": (overfitting_ui, FIT),
+            "accuracy": (accuracy_ui, SHOTS), "roc": (roc_ui, ROC), "losses": (losses_ui, LOSSES),
+            "hypothesis": (hypothesis_ui, TESTS), "baseline": (baseline_ui, BASELINE), "bias": (bias_ui, BIAS)}
+
+
 # ------------------------------------------------------------------ the page
 
 if __name__ == "__main__":
     page_ui("methodology", "🧭 Methodology", SETTINGS, [
-        Tab(VIEWS["checklist"], checklist_ui, demo="checklist", notebook_extra=checklist_notebook_settings,
-            settings=[VIEW, PROJECT]),
-        Tab(VIEWS["overfitting"], overfitting_ui, demo="overfitting", settings=[VIEW, *FIT]),
-        Tab(VIEWS["accuracy"], accuracy_ui, demo="accuracy", settings=[VIEW, *SHOTS]),
-        Tab(VIEWS["roc"], roc_ui, demo="roc", settings=[VIEW, *ROC]),
-        Tab(VIEWS["losses"], losses_ui, demo="losses", settings=[VIEW, *LOSSES]),
-        Tab(VIEWS["hypothesis"], hypothesis_ui, demo="hypothesis", settings=[VIEW, *TESTS]),
-        Tab(VIEWS["baseline"], baseline_ui, demo="baseline", settings=[VIEW, *BASELINE]),
-        Tab(VIEWS["bias"], bias_ui, demo="bias", settings=[VIEW, *BIAS]),
-    ], talk="From the talk “Practical Steps for Building Intelligent Systems” (Data Science Cornwall, 2019)",
-        intro="Good machine learning starts with questions, not algorithms: **why** (the problem), **what** "
-              "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.",
-        views=VIEW)
+        Tab(VIEWS[view], draw, view, checklist_notebook_settings if view == "checklist" else None, [VIEW, *params])
+        for view, (draw, params) in view_contents().items()], talk=TALK, intro=INTRO, views=VIEW)

@@ -56,6 +56,7 @@ DIGIT_COLOURS = "tableau10"
 JOB_KEY, RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY = "mnist.job", "mnist.result", "mnist.eval", "mnist.model_bytes"
 DEVICE_KEY, SCALING_KEY, UPLOAD_SEEN_KEY = "mnist.device_used", "mnist.scaling_job", "mnist.upload_seen"
 OWN_DATA_KEY = "mnist.own_data"
+TALK = "From the talk “Hands-On Introduction to PyTorch” (second half), Data Science Cornwall, 2019"
 INTRO = ("A network learns to read handwritten digits from examples. The talk's version is small and plain: "
          "784 pixels in, 200 hidden nodes, 10 outputs (one per digit), shown **one image at a time**. "
          "Train it here, watch its error fall, then try faster modern variants.")
@@ -440,10 +441,6 @@ def scaling_tab_ui() -> None:
 # ---------------------------------------------------------------- the page
 
 if __name__ == "__main__":
-    page_ui("mnist", "✍️ MNIST trainer", SETTINGS, [
-        Tab(EXPLORE, explore_tab_ui, demo="mnist_explore"),
-        Tab(TRAIN, train_tab_ui, demo="mnist_train"),
-        Tab(EVALUATE, evaluate_tab_ui, demo="mnist_evaluate"),
-        Tab(SCALING, scaling_tab_ui, demo="mnist_scaling"),
-    ], talk="From the talk “Hands-On Introduction to PyTorch” (second half), Data Science Cornwall, 2019",
-        intro=INTRO, above_tabs=data_source_ui)
+    page_ui("mnist", "✍️ MNIST trainer", SETTINGS, [Tab(EXPLORE, explore_tab_ui, "mnist_explore"),
+            Tab(TRAIN, train_tab_ui, "mnist_train"), Tab(EVALUATE, evaluate_tab_ui, "mnist_evaluate"),
+            Tab(SCALING, scaling_tab_ui, "mnist_scaling")], talk=TALK, intro=INTRO, above_tabs=data_source_ui)

@@ -40,6 +40,7 @@ KM, AUTOGRAD, GPU = TABS = ("1 · Kilometres to miles", "2 · Autograd playgroun
 STEPS_KEY, MATMUL_JOB_KEY, MATMUL_RESULTS_KEY = (
     "pytorch_basics.km_steps", "pytorch_basics.matmul_job", "pytorch_basics.matmul_results")
 MATMUL_SIZES = (32, 64, 128, 256, 512, 1024, 2048)
+TALK = "From the talk “Hands-On Introduction to PyTorch” (first half)"
 
 
 # ---------------------------------------------------------------- helpers
@@ -307,8 +308,5 @@ def gpu_tab_ui() -> None:
 # ---------------------------------------------------------------- the page
 
 if __name__ == "__main__":
-    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, [
-        Tab(KM, km_tab_ui, demo="km_miles"),
-        Tab(AUTOGRAD, autograd_tab_ui, demo="autograd"),
-        Tab(GPU, gpu_tab_ui, demo="matmul"),
-    ], talk="From the talk “Hands-On Introduction to PyTorch” (first half)")
+    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, [Tab(KM, km_tab_ui, "km_miles"),
+            Tab(AUTOGRAD, autograd_tab_ui, "autograd"), Tab(GPU, gpu_tab_ui, "matmul")], talk=TALK)
