@@ -262,14 +262,16 @@ def import_ui() -> None:
 
 
 def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
-    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#e8f1f8", stroke="#9bb")
-    graticule = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#9bb", strokeWidth=0.5, filled=False)
-    land = alt.Chart(WORLD).mark_geoshape(fill="#c8c2b4", stroke="#ffffff", strokeWidth=0.3).encode(
+    # Clipped to the map: Mercator's sphere and poles run off it, and would push the title out of sight.
+    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#e8f1f8", stroke="#9bb", clip=True)
+    graticule = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#9bb", strokeWidth=0.5, filled=False,
+                                                                     clip=True)
+    land = alt.Chart(WORLD).mark_geoshape(fill="#c8c2b4", stroke="#ffffff", strokeWidth=0.3, clip=True).encode(
         tooltip=alt.Tooltip("properties.name:N", title="country"))
     layers = [sphere, graticule, land]
     if tissot:
         layers.append(alt.Chart(geo_data(tissot_text())).mark_geoshape(
-            fill="#D55E00", fillOpacity=0.45, stroke="#D55E00", clip=True))
+            fill=VERMILLION, fillOpacity=0.45, stroke=VERMILLION, clip=True))
     return alt.layer(*layers).project(**projection).properties(height=MAP_HEIGHT, title=map_title(title))
 
 
@@ -383,7 +385,7 @@ def click_grid_chart(lon: float, lat: float) -> alt.Chart:
     south, north = max(round(lat) - 30, -75), min(round(lat) + 30, 75)
     return alt.Chart(alt.sequence(round(lon) - 45, round(lon) + 46, 1, as_="lon")).transform_calculate(
         lat=f"sequence({south}, {north + 1}, 1)").transform_filter("datum.lon >= -180 && datum.lon <= 180",
-    ).transform_flatten(["lat"]).mark_point(opacity=0, size=1).encode(
+    ).transform_flatten(["lat"]).mark_point(opacity=0, size=1, clip=True).encode(
         longitude="lon:Q", latitude="lat:Q").add_params(place)
 
 
