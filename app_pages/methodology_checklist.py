@@ -33,7 +33,6 @@ from ui.widgets import text_input
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
 ANSWERS_KEY = "methodology.answers"  # the team's answers: a plain key, so it survives page changes
 LOAD_MESSAGE_KEY = "methodology.load_message"
-KEPT_SECTION_KEY = "methodology.kept_section"
 
 
 @st.cache_resource(show_spinner=False)
@@ -114,13 +113,10 @@ def checklist_ui() -> None:
         (st.error if message[0] == "error" else st.success)(message[1])
 
     section_ids = [section.section_id for section in checklist.sections]
-    section_key = "methodology.checklist.section"
-    if st.session_state.get(section_key) not in section_ids:
-        kept = st.session_state.get(KEPT_SECTION_KEY)
-        st.session_state[section_key] = kept if kept in section_ids else section_ids[0]
     titles = {section.section_id: section.title for section in checklist.sections}
-    chosen = st.radio("Section", section_ids, key=section_key, horizontal=True, format_func=titles.get)
-    st.session_state[KEPT_SECTION_KEY] = chosen  # the radio is forgotten while a demo is shown
+    # persist_state: the team comes back to the section it was on after visiting a demo
+    chosen = st.radio("Section", section_ids, key="methodology.checklist.section", horizontal=True,
+                      format_func=titles.get, persist_state="session")
     section = next(s for s in checklist.sections if s.section_id == chosen)
     st.subheader(f"{section.title}: {section.question}")
     for item in section.items:
