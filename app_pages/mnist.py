@@ -135,8 +135,8 @@ def digit_ui(image: np.ndarray, title: str, takeaway: str, size: int = 280) -> N
 def outputs_ui(outputs: np.ndarray, title: str) -> None:
     frame = pd.DataFrame({"digit": range(10), "output": outputs.astype(float)})
     said = int(outputs.argmax())
-    chart_ui(outputs_chart(outputs, title), f"The largest output is for {said} ({outputs[said]:.2f}), so the "
-             f"network says {said}.", frame)
+    chart_ui(outputs_chart(outputs, title), f"The largest of the ten outputs, {outputs[said]:.2f}, is for {said}: "
+             "that digit is the answer.", frame)
 
 
 def confusion_chart(confusion: pd.DataFrame) -> alt.LayerChart:
