@@ -11,7 +11,6 @@ the skeleton still writes the URL and the link at the fragment's end.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,9 +89,19 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
 _tab_fragment = st.fragment(_tab_body)
 
 
+def _notebooks() -> Any:
+    """lib.notebooks where it is installed (it arrives with the take-home notebooks), else None."""
+    try:
+        return importlib.import_module("lib.notebooks")
+    except ModuleNotFoundError as error:
+        if error.name != "lib.notebooks":
+            raise  # present but broken: say so, rather than hide the button
+        return None
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _notebook_file(demo: str, values: dict[str, object]) -> bytes:
-    notebook = importlib.import_module("lib.notebooks").build_notebook(demo, values)
+    notebook = _notebooks().build_notebook(demo, values)
     if isinstance(notebook, bytes):
         return notebook
     if isinstance(notebook, str):
@@ -104,7 +113,7 @@ def _notebook_file(demo: str, values: dict[str, object]) -> bytes:
 
 def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> None:
     """The open tab's take-home notebook, with the visitor's settings, where lib.notebooks is installed."""
-    if tab.demo is None or importlib.util.find_spec("lib.notebooks") is None:
+    if tab.demo is None or _notebooks() is None:
         return
     values: dict[str, object] = {param.key: st.session_state.get(param.key, param.default) for param in settings}
     if tab.notebook_extra is not None:
