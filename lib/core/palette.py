@@ -19,9 +19,3 @@ GREY = "#999999"  # not Okabe-Ito: context (reference lines, things "as they wer
 OKABE_ITO = (ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION, REDDISH_PURPLE, BLACK)
 CATEGORY_COLOURS = (BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION, BLACK)
 
-
-def category_colours(count: int) -> list[str]:
-    """The first `count` category colours (at most seven: more is more than a reader can tell apart)."""
-    if not 0 <= count <= len(CATEGORY_COLOURS):
-        raise ValueError(f"{count} categories: at most {len(CATEGORY_COLOURS)} colours can be told apart.")
-    return list(CATEGORY_COLOURS[:count])
