@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.methodology import demos
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
-from tests.conftest import HOME, PAGE_TIMEOUT_S, ROOT, open_page
+from tests.helpers import HOME, PAGE_TIMEOUT_S, ROOT, open_page
 
 PAGE = "app_pages/methodology.py"
 
