@@ -49,11 +49,11 @@ def test_page_opens_with_its_title_and_four_projects(kids: AppTest) -> None:
     assert kids.title[0].value == "🐞 Kids' projects"
     assert [tab.label for tab in kids.tabs] == list(TABS)
     assert code_expanders(kids) == 1
-    assert {button.key for button in kids.get("download_button")} == {"kids.hands_download"}
+    assert {button.key for button in kids.get("download_button")} == {"kids.hands_download", "kids.notebook"}
     open_tab(kids, XRAYS)
     assert code_expanders(kids) == 1
     assert "modelled" in texts(kids.warning)
-    assert {button.key for button in kids.get("download_button")} == {"kids.xray_download"}
+    assert {button.key for button in kids.get("download_button")} == {"kids.xray_download", "kids.notebook"}
 
 
 def test_only_the_open_tab_runs() -> None:

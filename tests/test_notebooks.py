@@ -232,7 +232,7 @@ def test_mnist_notebooks_read_mnist_dir_then_download_with_the_apps_mirrors_and_
 
 
 def test_custom_mnist_settings_become_the_config_the_page_would_train():
-    notebook = build_notebook("mnist_train", {"mnist.preset": "custom", "mnist.batch": "64", "mnist.optimiser": "adam",
+    notebook = build_notebook("mnist_train", {"mnist.preset": "custom", "mnist.batch_size": "64", "mnist.optimiser": "adam",
                                               "mnist.hidden": 500, "mnist.activation": "relu"})
     constants = settings_constants(notebook)
     assert (constants["BATCH_SIZE"], constants["SHUFFLE"], constants["RECORD_EVERY"], constants["DECAY_LR"]) == (

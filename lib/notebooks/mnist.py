@@ -177,13 +177,13 @@ print(f"Trained on {epochs} x {images_per_epoch:,} images in {seconds:.1f} s; "
 def _config(values: dict[str, UrlValue]) -> TrainConfig:
     """The config the page would train: the preset's hidden choices overlaid with the controls (as the page)."""
     chosen = {"architecture": values["architecture"], "hidden": values["hidden"], "activation": values["activation"],
-              "loss": values["loss"], "optimiser": values["optimiser"], "learning_rate": values["lr"],
-              "batch_size": values["batch"], "epochs": values["epochs"], "seed": values["seed"]}
+              "loss": values["loss"], "optimiser": values["optimiser"], "learning_rate": values["learning_rate"],
+              "batch_size": values["batch_size"], "epochs": values["epochs"], "seed": values["seed"]}
     preset = PRESETS.get(str(values["preset"]))
     if preset is not None:
         config = replace(preset, **chosen)
     else:
-        batch = int(values["batch"])
+        batch = int(values["batch_size"])
         config = TrainConfig(**chosen, shuffle=batch > 1, record_every=max(10, batch))
     return bound_config(config)[0]
 
