@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.kids import GARDEN, HANDS, SPY, TABS, XRAYS
+from app_pages.kids_shared import CODE_LABEL
 from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
-from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+from tests import helpers
+from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page
 
 PAGE = "app_pages/kids.py"
-HANDS, GARDEN, SPY, XRAYS = TABS = (
-    "✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays",
-)
 
 
 def texts(elements) -> str:
@@ -36,24 +36,24 @@ def rerun(at: AppTest) -> AppTest:
 
 def open_tab(at: AppTest, label: str) -> AppTest:
     """Open one project, as a click on its tab does (and the URL follows; a stale kids.tab there would win)."""
-    at.query_params["kids.tab"] = label
-    at.session_state["kids.tab"] = label
-    return rerun(at)
+    helpers.open_tab(at, "kids", label)
+    assert "Rolo tripped" not in texts(at.error)
+    return at
 
 
 def code_expanders(at: AppTest) -> int:
-    return len([e for e in at.expander if e.label == "🔍 The real Python code behind this"])
+    return len([e for e in at.expander if e.label == CODE_LABEL])
 
 
 def test_page_opens_with_its_title_and_four_projects(kids: AppTest) -> None:
     assert kids.title[0].value == "🐞 Kids' projects"
     assert [tab.label for tab in kids.tabs] == list(TABS)
     assert code_expanders(kids) == 1
-    assert {button.key for button in kids.get("download_button")} == {"kids.hands_download"}
+    assert {button.key for button in kids.get("download_button")} == {"kids.hands_download", "kids.notebook"}
     open_tab(kids, XRAYS)
     assert code_expanders(kids) == 1
     assert "modelled" in texts(kids.warning)
-    assert {button.key for button in kids.get("download_button")} == {"kids.xray_download"}
+    assert {button.key for button in kids.get("download_button")} == {"kids.xray_download", "kids.notebook"}
 
 
 def test_only_the_open_tab_runs() -> None:
