@@ -1,6 +1,7 @@
 """✍️ MNIST trainer: the talk's digit classifier trained live on real MNIST, and faster modern variants."""
 from __future__ import annotations
 
+import secrets
 from functools import partial
 
 import altair as alt
@@ -44,8 +45,10 @@ from lib.mnist.train import (
     time_hidden_sizes,
     warm_up_torch,
 )
-from ui.jobs import job_poller_ui, job_running, submit_job
+from lib.room.share import digit_payload, mnist_run_payload
+from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
 from ui.page import Tab, chart_ui, page_ui
+from ui.room import in_room, post_to_room, room_code, share_button_ui, shared_message
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
 
 SETTING = by_key(SETTINGS)
@@ -56,6 +59,9 @@ DIGIT_COLOURS = "tableau10"
 JOB_KEY, RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY = "mnist.job", "mnist.result", "mnist.eval", "mnist.model_bytes"
 DEVICE_KEY, SCALING_KEY, UPLOAD_SEEN_KEY = "mnist.device_used", "mnist.scaling_job", "mnist.upload_seen"
 OWN_DATA_KEY = "mnist.own_data"
+ROOM_SEEDED_KEY, ROOM_MESSAGE_KEY = "mnist.room_seeded", "mnist.room_message"
+TRAINED_PRESET_KEY = "mnist.trained_preset"  # the preset chosen when Train was pressed, as the room shows it
+MAX_SEED = 1_000_000  # the seed widget's own bound
 TALK = "From the talk “Hands-On Introduction to PyTorch” (second half), Data Science Cornwall, 2019"
 INTRO = ("A network learns to read handwritten digits from examples. The talk's version is small and plain: "
          "784 pixels in, 200 hidden nodes, 10 outputs (one per digit), shown **one image at a time**. "
@@ -86,8 +92,11 @@ def current_data() -> MnistData:
 
 
 def apply_preset() -> None:
-    """Copy the chosen preset's settings into the controls."""
-    st.session_state.update(preset_settings(st.session_state["mnist.preset"]))
+    """Copy the chosen preset's settings into the controls (inside a room, the member keeps their own seed)."""
+    chosen = preset_settings(st.session_state["mnist.preset"])
+    if in_room():
+        chosen.pop(SETTING["mnist.seed"].key, None)
+    st.session_state.update(chosen)
 
 
 # ---------------------------------------------------------------- drawing helpers
@@ -235,17 +244,44 @@ def training_status_ui(job: TrainingJob | None) -> None:
         st.success(f"Trained on {result.samples_seen:,} images in {result.seconds:.1f} s "
                    f"({result.samples_per_second:,.0f} images/s) on {st.session_state.get(DEVICE_KEY, 'CPU')}{note}. "
                    "See the Evaluate tab.")
+        shared = st.session_state.get(ROOM_MESSAGE_KEY)
+        if shared is not None:
+            (st.info if shared[0] else st.warning)(shared[1])
         loss_chart_ui(result.losses)
 
 
 def keep_trained_model(job: TrainingJob) -> None:
-    """A finished run becomes the visitor's model: scored once here, so the Evaluate tab opens at once."""
+    """A finished run becomes the visitor's model: scored once here, so the Evaluate tab opens at once.
+
+    Inside a room, a run that went to its end is shared with the room (its loss curve, seed and accuracy).
+    """
     result = job.result
     if job.error is None and result is not None:
         data = current_data()
+        scores = evaluate(result.model, result.config, data.test)
         st.session_state[RESULT_KEY] = result
-        st.session_state[EVAL_KEY] = (data.source, evaluate(result.model, result.config, data.test))
+        st.session_state[EVAL_KEY] = (data.source, scores)
         st.session_state[MODEL_BYTES_KEY] = model_to_bytes(result.model, result.config)
+        if in_room():
+            share_run(result, scores.accuracy)
+
+
+def share_run(result: TrainResult, accuracy: float) -> None:
+    if result.stopped:
+        st.session_state[ROOM_MESSAGE_KEY] = (False, "This run stopped early, so it was not shared with the room.")
+        return
+    preset = st.session_state.get(TRAINED_PRESET_KEY, "custom")
+    payload = mnist_run_payload(preset, result.config.seed, result.losses, accuracy)
+    problem = post_to_room("mnist_run", payload)
+    st.session_state[ROOM_MESSAGE_KEY] = (problem is None, problem or shared_message("mnist_run"))
+
+
+def own_seed_in_room() -> None:
+    """Inside a room each member trains with their own random seed by default, so the room's curves differ."""
+    code = room_code()
+    if code is not None and st.session_state.get(ROOM_SEEDED_KEY) != code:
+        st.session_state[SETTING["mnist.seed"].key] = secrets.randbelow(MAX_SEED) + 1
+        st.session_state[ROOM_SEEDED_KEY] = code
 
 
 def scaling_status_ui(job: BackgroundJob | None, devices: list) -> None:
@@ -299,6 +335,7 @@ def explore_tab_ui() -> None:
 
 def train_tab_ui() -> None:
     data = current_data()
+    own_seed_in_room()
     st.subheader("Train a network")
     radio(SETTING["mnist.preset"], "Preset", format_func=PRESET_NAMES.get, horizontal=True, on_change=apply_preset)
     columns = st.columns(3)
@@ -330,16 +367,21 @@ def train_tab_ui() -> None:
                    "maths as PyTorch's autograd loop, about ten times faster on a CPU.")
     st.caption(f"Limits per run on this shared app: at most {MAX_EPOCHS} epochs, {MAX_HIDDEN} hidden nodes and "
                f"{MAX_TRAIN_SECONDS:.0f} s; one run per visitor and {app_slots().limit} long runs in the whole app "
-               "at once, each on one CPU thread.")
+               "at once, each on one CPU thread. When all are busy, Train queues your run and it starts by itself.")
+    if in_room():
+        st.caption(f"You are in room {room_code()}: your seed ({int(st.session_state[SETTING['mnist.seed'].key])}) "
+                   "was drawn at random for you, so your curve differs from your neighbours'. A run that "
+                   "finishes is shared with the room's screen.")
     for note in limit_notes:
         st.warning(note)
     if st.button("Train", key="mnist.train", type="primary", disabled=job_running(JOB_KEY)):
         device = pick_device() if not fast_path_applies(config) else pick_device("cpu")
-        if submit_job(JOB_KEY, lambda owner_alive: TrainingJob(data.train, config, device, max_samples=samples,
-                                                               owner_alive=owner_alive)):
-            for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY):
+        if queue_job(JOB_KEY, lambda owner_alive: TrainingJob(data.train, config, device, max_samples=samples,
+                                                              owner_alive=owner_alive)):
+            for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY, ROOM_MESSAGE_KEY):
                 st.session_state.pop(stale, None)
             st.session_state[DEVICE_KEY] = describe_device(device).label
+            st.session_state[TRAINED_PRESET_KEY] = str(st.session_state[SETTING["mnist.preset"].key])
     job_poller_ui(JOB_KEY, training_status_ui, on_done=keep_trained_model, stop_key="mnist.stop")
 
 
@@ -419,6 +461,18 @@ def evaluate_tab_ui() -> None:
                 digit_ui(drawn, "what the network sees (28x28)", "Your drawing, cropped, scaled and centred as "
                          "MNIST's digits were.", size=140)
                 outputs_ui(outputs, f"it says {int(outputs.argmax())}")
+                give_digit_ui(drawn)
+
+
+def give_digit_ui(drawn: np.ndarray) -> None:
+    """Inside a room: send the drawing, with the digit its writer meant, to the room's handwriting set."""
+    if not in_room():
+        return
+    meant = st.selectbox("Which digit did you mean?", range(10), index=None, key="mnist.room_label",
+                         placeholder="Choose the digit you drew")
+    share_button_ui("Give this digit to the room", "mnist.give_digit", "digit",
+                    None if meant is None else digit_payload(int(meant), drawn),
+                    why_not="Choose which digit you meant first, so the room can score the network on it.")
 
 
 def scaling_tab_ui() -> None:

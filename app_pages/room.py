@@ -1,9 +1,9 @@
 """🙋 Room: the presenter's screen. What the room's members share, pooled live: runs, hands, digits, checklist.
 
-Everything shown here is read from the room database and redrawn by a fragment every couple of
-seconds; unchanged charts are left alone, so nothing flickers. Visitors' names and notes are shown
-in tables and plain text only. Presenter-only actions (download, clear, close) need the presenter key
-this session holds.
+Everything shown here is read from the room database and redrawn by a fragment every 1.5 s;
+unchanged charts are left alone, so nothing flickers. Visitors' names and notes are shown in tables
+and plain text only. Presenter-only actions (download, clear, close) need the presenter key this
+session holds.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib.core.palette import BLUE, BLUISH_GREEN, GREY, ORANGE, VERMILLION
 from lib.methodology.checklist import STATUSES, ChecklistError, load_checklist
 from lib.room import KIND_LABELS, RoomError, RoomStorageError, room_db_url
 from lib.room.views import (
@@ -28,7 +29,8 @@ from lib.room.views import (
     loss_lines_frame,
     runs_frame,
 )
-from ui.layout import presenter_mode, styled_chart
+from ui.layout import presenter_mode
+from ui.page import Tab, chart_ui, page_ui
 from ui.room import (
     CODE_KEY,
     PRESENTER_KEY_KEY,
@@ -41,12 +43,16 @@ from ui.room import (
 
 REFRESH_SECONDS = 1.5  # the issue asks for 1-2 s: quick enough to feel live, slow enough for 100 phones
 VIEWS = {"mnist_run": "📉 MNIST runs", "hands": "✋ Hands", "digit": "✍️ Digits", "checklist": "🧭 Checklist"}
+NOT_IN_ROOM = "Start or join a room"
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
-FAINT, HIGHLIGHT = "#7f7f7f", "#D55E00"  # Okabe-Ito vermilion stands out for colour-blind readers too
-HAND_COLOURS = alt.Scale(domain=["Left", "Right"], range=["#0072B2", "#E69F00"])
+FAINT, HIGHLIGHT = GREY, VERMILLION
+HAND_COLOURS = alt.Scale(domain=["Left", "Right"], range=[BLUE, ORANGE])
 MNIST_RESULT_KEY, MNIST_EVAL_KEY = "mnist.result", "mnist.eval"  # the MNIST page's model in this session
 LINE_POINTS_PER_RUN = 150  # a faint line needs no more, and 100 members' curves stay light to redraw
 DIGIT_SCORE_KEY, PAGE_MESSAGE_KEY = "room.digit_score", "room.page_message"
+INTRO = ("A room pools what everyone does during a workshop onto the presenter's screen: every member's MNIST "
+         "loss curve and accuracy, the class's finger lengths, the digits people drew, and one checklist "
+         "filled in from several laptops.")
 
 
 # ---------------------------------------------------------------- cached reads (keyed by the kind's version)
@@ -83,11 +89,6 @@ def _checklist_questions() -> dict[str, str]:
 # ---------------------------------------------------------------- one view per kind
 
 
-def _takeaway_ui(text: str) -> None:
-    """The one-line reading of a chart (its text alternative, with the numbers table below it)."""
-    st.markdown(f"**What it shows:** {text}")
-
-
 def _count(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
@@ -101,20 +102,21 @@ def mnist_view_ui(lines: pd.DataFrame, runs: pd.DataFrame) -> None:
     if runs.empty:
         st.info("No runs yet. Members train on the MNIST page; a finished run is shared here by itself.")
         return
+    table = runs[["name", "preset", "seed", "test_accuracy", "final_loss"]].sort_values(
+        "test_accuracy", ascending=False)
     loss_tips = [*_tips("name:N", "step:Q"), alt.Tooltip("loss:Q", format=".3f")]
     faint = alt.Chart(lines[~lines["presenter"]]).mark_line(strokeWidth=1, opacity=0.35, color=FAINT).encode(
         x=alt.X("step:Q", title="images seen"), y=alt.Y("loss:Q", scale=alt.Scale(domainMin=0)),
         detail=alt.Detail("run:N"), tooltip=loss_tips)
     bold = alt.Chart(lines[lines["presenter"]]).mark_line(strokeWidth=3, color=HIGHLIGHT).encode(
         x=alt.X("step:Q"), y=alt.Y("loss:Q"), detail=alt.Detail("run:N"), tooltip=loss_tips)
-    st.altair_chart(styled_chart((faint + bold).properties(height=320, title="Every member's loss curve")),
-                    width="stretch")
-    accuracy = runs["test_accuracy"]
-    spread = (accuracy.max() - accuracy.min()) * 100
+    final = runs["final_loss"]
     presenter_note = " The presenter's runs are the thick orange lines." if runs["presenter"].any() else ""
-    _takeaway_ui(f"{_count(len(runs), 'run')}; final test accuracy from {accuracy.min():.1%} to {accuracy.max():.1%} "
-                 f"(median {accuracy.median():.1%}), a spread of {spread:.1f} points: different seeds "
-                 f"and settings give different curves.{presenter_note}")
+    chart_ui((faint + bold).properties(height=320, title="Every member's loss curve"),
+             f"{_count(len(runs), 'run')}; the last recorded loss ranges from {final.min():.3f} to "
+             f"{final.max():.3f}: each seed and setting takes its own path down.{presenter_note}", table)
+
+    accuracy = runs["test_accuracy"]
     strip = alt.Chart(runs.assign(who=runs["presenter"].map({True: "presenter", False: "member"}))).mark_circle(
         size=120, opacity=0.8).encode(
         x=alt.X("test_accuracy:Q", title="test accuracy", axis=alt.Axis(format="%"),
@@ -123,13 +125,12 @@ def mnist_view_ui(lines: pd.DataFrame, runs: pd.DataFrame) -> None:
         color=alt.Color("who:N", scale=alt.Scale(domain=["member", "presenter"], range=[FAINT, HIGHLIGHT]),
                         legend=alt.Legend(title="whose run")),
         tooltip=[*_tips("name:N", "preset:N", "seed:Q"), alt.Tooltip("test_accuracy:Q", format=".2%")])
-    st.altair_chart(styled_chart(strip.properties(height=200, title="Final test accuracy, one dot per run")),
-                    width="stretch")
-    st.dataframe(runs[["name", "preset", "seed", "test_accuracy", "final_loss", "loss_points"]].sort_values(
-        "test_accuracy", ascending=False), hide_index=True, column_config={
+    chart_ui(strip.properties(height=200, title="Final test accuracy, one dot per run"),
+             f"Test accuracy from {accuracy.min():.1%} to {accuracy.max():.1%} (median {accuracy.median():.1%}), "
+             f"a spread of {(accuracy.max() - accuracy.min()) * 100:.1f} points across the room.", table)
+    st.dataframe(table, hide_index=True, column_config={
         "test_accuracy": st.column_config.NumberColumn("test accuracy", format="percent"),
-        "final_loss": st.column_config.NumberColumn("last loss", format="%.4f"),
-        "loss_points": st.column_config.NumberColumn("loss points")})
+        "final_loss": st.column_config.NumberColumn("last loss", format="%.4f")})
 
 
 def hands_view_ui(entries: list[dict]) -> None:
@@ -139,35 +140,33 @@ def hands_view_ui(entries: list[dict]) -> None:
     long = hands_long(entries)
     summary = finger_summary(entries)
     means = long.groupby("finger")["cm"].mean()
-    longest_finger = means.idxmax()
-    _takeaway_ui(f"{_count(len(entries), 'child', 'children')}. On average the {longest_finger.lower()} finger is the longest "
-                 f"({means.max():.1f} cm) and the {means.idxmin().lower()} the shortest ({means.min():.1f} cm).")
-    order = [finger for finger in summary["finger"].drop_duplicates()]
+    order = list(summary["finger"].drop_duplicates())
     dots = alt.Chart(long).mark_circle(size=70, opacity=0.7).encode(
         x=alt.X("finger:N", sort=order, axis=alt.Axis(labelAngle=0)), xOffset=alt.XOffset("hand:N"),
         y=alt.Y("cm:Q", title="length (cm)"), color=alt.Color("hand:N", scale=HAND_COLOURS),
         tooltip=_tips("name:N", "hand:N", "finger:N", "cm:Q"))
-    st.altair_chart(styled_chart(dots.properties(height=300, title="The class's finger lengths")), width="stretch")
-    st.dataframe(summary.round(2), hide_index=True)
+    chart_ui(dots.properties(height=300, title="The class's finger lengths"),
+             f"{_count(len(entries), 'child', 'children')}. On average the {means.idxmax().lower()} finger is the "
+             f"longest ({means.max():.1f} cm) and the {means.idxmin().lower()} the shortest ({means.min():.1f} cm).",
+             summary.round(2))
 
     totals = hand_totals(entries)
     counts = totals["longer"].value_counts()
-    _takeaway_ui(f"Longer right hand: {_count(counts.get('right', 0), 'child', 'children')}; "
-                 f"longer left hand: {counts.get('left', 0)}; "
-                 f"about the same: {counts.get('same', 0)} (five fingers added up).")
     low = float(min(totals["left_total_cm"].min(), totals["right_total_cm"].min())) - 1
     high = float(max(totals["left_total_cm"].max(), totals["right_total_cm"].max())) + 1
     square = alt.Scale(domain=[low, high], zero=False)  # one scale for both layers, so the diagonal is y = x
     diagonal = alt.Chart(pd.DataFrame({"left_total_cm": [low, high], "right_total_cm": [low, high]})).mark_line(
-        color=FAINT, strokeDash=[4, 4]).encode(x=alt.X("left_total_cm:Q", scale=square),
-                                               y=alt.Y("right_total_cm:Q", scale=square))
-    scatter = alt.Chart(totals).mark_circle(size=100, color="#0072B2").encode(
+        color=FAINT, strokeDash=[4, 4], clip=True).encode(x=alt.X("left_total_cm:Q", scale=square),
+                                                          y=alt.Y("right_total_cm:Q", scale=square))
+    scatter = alt.Chart(totals).mark_circle(size=100, color=BLUE).encode(
         x=alt.X("left_total_cm:Q", title="left hand, five fingers (cm)", scale=square),
         y=alt.Y("right_total_cm:Q", title="right hand, five fingers (cm)", scale=square),
         tooltip=_tips("name:N", "left_total_cm:Q", "right_total_cm:Q", "longer:N"))
-    st.altair_chart(styled_chart((diagonal + scatter).properties(
-        width=360, height=360, title="Left against right (above the line: right is longer)")), width="content")
-    st.dataframe(totals, hide_index=True)
+    chart_ui((diagonal + scatter).properties(width=360, height=360,
+                                             title="Left against right (above the line: right is longer)"),
+             f"Longer right hand: {_count(counts.get('right', 0), 'child', 'children')}; longer left hand: "
+             f"{counts.get('left', 0)}; about the same: {counts.get('same', 0)} (five fingers added up).",
+             totals, width="content")
 
     longest = longest_middle_fingers(entries)
     st.markdown(f"**Whose middle finger is longest?** {longest['cm'].iloc[0]:.1f} cm:")
@@ -181,10 +180,10 @@ def digits_view_ui(images: np.ndarray, labels: np.ndarray, sheet: np.ndarray, na
         st.info("No digits yet. On the MNIST page, Evaluate tab, members draw a digit and give it to the room.")
         return
     counts = pd.Series(labels).value_counts().reindex(range(10), fill_value=0)
-    _takeaway_ui(f"{_count(len(images), 'handwritten digit')} from {_count(len(set(names)), 'person', 'people')}; "
-                 f"the digit given most often is {int(counts.idxmax())} ({int(counts.max())} times).")
     st.image(sheet, caption="The room's digits, oldest first, in rows of 12",
              width=min(900, sheet.shape[1] * 2), alt=f"{len(images)} handwritten digits drawn by the room")
+    st.caption(f"{_count(len(images), 'handwritten digit')} from {_count(len(set(names)), 'person', 'people')}; "
+               f"the digit given most often is {int(counts.idxmax())} ({int(counts.max())} times).")
     st.dataframe(pd.DataFrame([counts.to_numpy()], columns=[str(digit) for digit in range(10)],
                               index=["digits given"]))
     _presenter_model_score_ui(images, labels)
@@ -209,7 +208,7 @@ def _presenter_model_score_ui(images: np.ndarray, labels: np.ndarray) -> None:
     left.metric("Your model on the room's handwriting", f"{room_accuracy:.1%}", help=f"{len(labels)} digits")
     right.metric("The same model on the MNIST test set", f"{test_accuracy:.1%}", help=str(scored[0]))
     gap = (test_accuracy - room_accuracy) * 100
-    _takeaway_ui(f"The model scores {abs(gap):.0f} points {'lower' if gap > 0 else 'higher'} on the room's "
+    st.caption(f"The model scores {abs(gap):.0f} points {'lower' if gap > 0 else 'higher'} on the room's "
                  "handwriting than on MNIST's test set: " + (
                      "data from a different source than the training data is harder." if gap > 0 else
                      "this room writes digits much as MNIST's writers did."))
@@ -223,14 +222,14 @@ def checklist_view_ui(entries: list[dict]) -> None:
     questions = _checklist_questions()
     latest.insert(1, "question", [questions.get(item, "") for item in latest["item"]])
     counts = latest["status"].value_counts().reindex(list(STATUSES), fill_value=0)
-    _takeaway_ui(f"{_count(len(latest), 'item')} answered by the room, {int(counts['done'])} of them done; "
-                 "for each item the last answer shared wins.")
-    bars = alt.Chart(pd.DataFrame({"status": counts.index, "items": counts.to_numpy()})).mark_bar(
-        color="#009E73").encode(x=alt.X("items:Q", title="items", axis=alt.Axis(tickMinStep=1)),
-                                y=alt.Y("status:N", sort=list(STATUSES), axis=alt.Axis(labelOverlap=False)),
-                                tooltip=_tips("status:N", "items:Q"))
-    st.altair_chart(styled_chart(bars.properties(height=alt.Step(36), title="Where the shared checklist stands")),
-                    width="stretch")
+    status_counts = pd.DataFrame({"status": counts.index, "items": counts.to_numpy()})
+    bars = alt.Chart(status_counts).mark_bar(color=BLUISH_GREEN).encode(
+        x=alt.X("items:Q", title="items", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("status:N", sort=list(STATUSES), axis=alt.Axis(labelOverlap=False)),
+        tooltip=_tips("status:N", "items:Q"))
+    chart_ui(bars.properties(height=alt.Step(36), title="Where the shared checklist stands"),
+             f"{_count(len(latest), 'item')} answered by the room, {int(counts['done'])} of them done; "
+             "for each item the last answer shared wins.", status_counts)
     st.dataframe(latest.rename(columns={"name": "shared by", "time": "when (UTC)"}), hide_index=True)
 
 
@@ -293,29 +292,31 @@ def _presenter_controls_ui(kind: str) -> None:
 
 
 def _not_in_room_ui() -> None:
-    st.info("You are not in a room yet. Use the **Room** box in the sidebar: *Start a room* if you are "
+    st.info("You are not in a room yet. Use the **Meetup room** box in the sidebar: *Start a room* if you are "
             "presenting, or type the presenter's code and *Join*.")
-    st.markdown(
-        "A room pools what everyone does during a workshop onto the presenter's screen: every member's "
-        "MNIST loss curve and accuracy, the class's finger lengths, the digits people drew, and a checklist "
-        "filled in from several laptops.")
 
 
-st.title("🙋 Room")
-if not in_room():
-    _not_in_room_ui()
-else:
-    room = st.session_state[CODE_KEY]
+def room_header_ui() -> None:
+    """The code, the join link and a big QR code, above the views: what the projector shows the room."""
+    if not in_room():
+        return
+    code = st.session_state[CODE_KEY]
     heading, qr = st.columns([3, 1])
     with heading:
-        st.markdown(f"## Join with code **{room}**")
-        st.code(join_link(room), language=None, wrap_lines=True)
-        st.caption("Scan the QR code, open the link, or type the code in the sidebar's Room box.")
+        st.markdown(f"## Join with code **{code}**")
+        st.code(join_link(code), language=None, wrap_lines=True)
+        st.caption("Scan the QR code, open the link, or type the code in the sidebar's Meetup room box.")
     with qr:
-        qr_code_ui(room, width=320 if presenter_mode() else 220)
-    tabs = st.tabs(list(VIEWS.values()), key="room.view", on_change="rerun", bind="query-params")
-    for tab, kind in zip(tabs, VIEWS, strict=True):
-        if tab.open:
-            with tab:
-                st.fragment(_live_view_ui, run_every=REFRESH_SECONDS)(kind)
-                _presenter_controls_ui(kind)
+        qr_code_ui(code, width=320 if presenter_mode() else 220)
+
+
+def view_tab(kind: str) -> Tab:
+    def draw() -> None:
+        st.fragment(_live_view_ui, run_every=REFRESH_SECONDS)(kind)
+        _presenter_controls_ui(kind)
+    return Tab(VIEWS[kind], draw)
+
+
+if __name__ == "__main__":
+    tabs = [view_tab(kind) for kind in VIEWS] if in_room() else [Tab(NOT_IN_ROOM, _not_in_room_ui)]
+    page_ui("room", "🙋 Room", [], tabs, intro=INTRO, above_tabs=room_header_ui)

@@ -106,8 +106,8 @@ def page_reruns(url: str, code: str, presenter: str, presenter_key: str, repeats
     at.switch_page("app_pages/room.py").run()
     timings = {}
     for kind, label in VIEW_LABELS.items():
-        at.session_state["room.view"] = label
-        at.query_params["room.view"] = label
+        at.session_state["room.tab"] = label
+        at.query_params["room.tab"] = label
         at.run()  # the first run of a view reads and prepares its data; later reruns find it cached
         if at.exception:
             raise RuntimeError(f"the Room page raised: {at.exception}")

@@ -48,8 +48,8 @@ def _join(code: str, name: str) -> AppTest:
 
 def _room_page(at: AppTest, kind: str) -> AppTest:
     at.switch_page("app_pages/room.py")
-    at.session_state["room.view"] = VIEW_LABELS[kind]
-    at.query_params["room.view"] = VIEW_LABELS[kind]
+    at.session_state["room.tab"] = VIEW_LABELS[kind]
+    at.query_params["room.tab"] = VIEW_LABELS[kind]
     at.run()
     assert not at.exception, at.exception
     return at
@@ -90,7 +90,10 @@ def test_an_attendee_joins_by_link_posts_and_the_presenters_room_page_shows_it(r
     names = [name for frame in presenter.dataframe for name in frame.value.get("name", [])]
     assert SCRIPT_NAME in names  # shown literally, in a table
     assert "<img" not in _all_text(presenter)  # never as markdown or HTML
-    assert any("Longer right hand: 1 child;" in block.value for block in presenter.markdown)
+    assert any("Longer right hand: 1 child;" in caption.value for caption in presenter.caption)
+    tables = [element.proto.body for element in presenter.get("html")]  # the numbers behind each chart
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in table for table in tables)
+    assert not any("<img" in table for table in tables)
 
 
 def test_a_presenter_link_restores_presenter_rights_and_leaves_the_address_bar(room_db: str) -> None:

@@ -75,6 +75,25 @@ def shared_message(kind: str) -> str:
     return f"Shared with room {st.session_state.get(CODE_KEY)}: it appears on the Room page ({KIND_LABELS[kind]})."
 
 
+def _share_callback(key: str, kind: str, payload: dict) -> None:
+    problem = post_to_room(kind, payload)
+    st.session_state[f"{key}.outcome"] = (problem is None, problem or shared_message(kind))
+
+
+def share_button_ui(label: str, key: str, kind: str, payload: dict | None, why_not: str | None = None) -> None:
+    """A button that shares `payload` into the visitor's room, then says how that went; nothing outside a room.
+
+    `payload` None (with `why_not` as the reason, shown on hover) draws the button disabled.
+    """
+    if not in_room():
+        return
+    st.button(label, key=key, on_click=_share_callback, args=(key, kind, payload), disabled=payload is None,
+              help=why_not if payload is None else f"Adds it to room {st.session_state[CODE_KEY]}'s pooled view.")
+    outcome = st.session_state.pop(f"{key}.outcome", None)
+    if outcome is not None:
+        (st.success if outcome[0] else st.warning)(outcome[1])
+
+
 def app_base_url() -> str:
     """The app's address as the browser sees it (scheme, host, port, base path), ending in '/'."""
     try:

@@ -3,12 +3,12 @@
 When every slot is busy, a new job waits its turn instead of being refused, and starts by itself
 when a slot frees. Each owner (a visitor's session) holds at most one waiting-or-running ticket; the
 queue holds at most `max_waiting` tickets; a waiting ticket can be cancelled, and one whose owner has
-gone (its `is_alive` says False) is dropped before it would start. The estimated wait comes from the
-average length of the jobs that finished so far.
+gone (its `is_alive` stays False for `owner_grace_s`, or is False when its turn comes) is dropped
+without starting. The estimated wait comes from the average length of the jobs finished so far.
 
 Thread-safe: tickets are requested from script threads and slots released from job threads. A
-ticket's `start` runs outside the lock, on the thread that gave it its slot, and should only start
-the work (a background thread), not do it.
+ticket's `start(ticket)` runs outside the lock, on the thread that gave it its slot, and should only
+start the work (a background thread), not do it. lib/core/jobs.py puts its JobSlots on this queue.
 """
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 DEFAULT_JOB_SECONDS = 60.0  # the estimate before any job has finished: a typical run on a shared CPU
 _SMOOTHING = 0.3  # weight of the newest finished job in the running average of job lengths
+OWNER_GRACE_S = 30.0  # a phone's locked screen drops its session's connection for a while: keep its place
 
 
 class QueueRefused(ValueError):
@@ -31,12 +33,14 @@ class QueueRefused(ValueError):
 @dataclass(eq=False)
 class Ticket:
     owner: str
-    start: Callable[[], None]
+    start: Callable[[Ticket], None]
     is_alive: Callable[[], bool] = lambda: True
+    job: Any = None  # what the ticket stands for (a BackgroundJob), for whoever holds the queue
     number: int = 0
     state: str = "waiting"  # waiting, running, done, cancelled, dropped (its owner left), failed
     error: BaseException | None = None
     started_at: float | None = field(default=None)
+    gone_since: float | None = field(default=None)
 
     @property
     def active(self) -> bool:
@@ -44,10 +48,11 @@ class Ticket:
 
 
 class SlotQueue:
-    def __init__(self, slots: int, max_waiting: int = 100, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, slots: int, max_waiting: int = 100, clock: Callable[[], float] = time.monotonic,
+                 owner_grace_s: float = OWNER_GRACE_S) -> None:
         if slots < 1:
             raise ValueError("a queue needs at least one slot")
-        self.slots, self.max_waiting = slots, max_waiting
+        self.slots, self.max_waiting, self.owner_grace_s = slots, max_waiting, owner_grace_s
         self._clock = clock
         self._lock = threading.Lock()
         self._waiting: deque[Ticket] = deque()
@@ -57,16 +62,23 @@ class SlotQueue:
 
     # ------------------------------------------------------------ requests
 
-    def request(self, owner: str, start: Callable[[], None], is_alive: Callable[[], bool] = lambda: True) -> Ticket:
-        """Queue a job; it starts now when a slot is free. QueueRefused when the owner has one or the queue is full."""
+    def request(self, owner: str, start: Callable[[Ticket], None], is_alive: Callable[[], bool] = lambda: True,
+                job: Any = None, wait: bool = True) -> Ticket | None:
+        """Queue a job; it starts now when a slot is free. QueueRefused when the owner has one or the queue is full.
+
+        With `wait=False` nothing is queued: None when the job cannot start at once (no free slot, or
+        others waiting for one, whom it must not overtake).
+        """
         with self._lock:
             self._drop_departed()
             if any(ticket.owner == owner for ticket in (*self._waiting, *self._running)):
                 raise QueueRefused("You already have a run queued or going: one at a time per visitor.")
+            if not wait and (self._waiting or len(self._running) >= self.slots):
+                return None
             if len(self._waiting) >= self.max_waiting:
                 raise QueueRefused(f"The training queue is full ({self.max_waiting} runs waiting). "
                                    "Try again in a few minutes.")
-            ticket = Ticket(owner, start, is_alive, next(self._numbers))
+            ticket = Ticket(owner, start, is_alive, job, next(self._numbers))
             self._waiting.append(ticket)
             to_start = self._take_startable()
         self._start_all(to_start)
@@ -133,18 +145,31 @@ class SlotQueue:
             self._drop_departed()
             return len(self._running), len(self._waiting)
 
+    def running_tickets(self) -> list[Ticket]:
+        with self._lock:
+            return sorted(self._running, key=lambda ticket: ticket.number)
+
     # ------------------------------------------------------------ inside the lock
 
     def _drop_departed(self) -> None:
-        for ticket in [t for t in self._waiting if not _alive(t)]:
-            self._waiting.remove(ticket)
-            ticket.state = "dropped"
+        now = self._clock()
+        for ticket in list(self._waiting):
+            if _alive(ticket):
+                ticket.gone_since = None
+                continue
+            ticket.gone_since = now if ticket.gone_since is None else ticket.gone_since
+            if now - ticket.gone_since >= self.owner_grace_s:
+                self._waiting.remove(ticket)
+                ticket.state = "dropped"
 
     def _take_startable(self) -> list[Ticket]:
         self._drop_departed()
         started = []
         while self._waiting and len(self._running) < self.slots:
             ticket = self._waiting.popleft()
+            if not _alive(ticket):  # nobody is there to see it: its slot goes to the next in line
+                ticket.state = "dropped"
+                continue
             ticket.state, ticket.started_at = "running", self._clock()
             self._running.add(ticket)
             started.append(ticket)
@@ -155,7 +180,7 @@ class SlotQueue:
     def _start_all(self, tickets: list[Ticket]) -> None:
         for ticket in tickets:
             try:
-                ticket.start()
+                ticket.start(ticket)
             except Exception as error:  # a job that cannot start gives its slot straight back
                 ticket.error, ticket.state = error, "failed"
                 self.release(ticket)
