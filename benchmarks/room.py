@@ -1,10 +1,13 @@
 """A meetup room under load: many members posting at once, then the presenter's Room page redrawn.
 
-    python -m benchmarks.room --members 50 [--db URL | --throwaway-postgres] [--digits 4] [--json]
+    python -m benchmarks.room --members 50 [--db URL | --throwaway-postgres] [--digits 4] [--spread S] [--json]
 
 Each simulated member (one thread each, all released together) joins, then posts one MNIST run
-(2,000 loss points, as the MNIST page shares them), one hands table and `--digits` digits. It prints
-posts per second, the median and p95 latency of one post, and entries lost (must be 0). Then the
+(2,000 loss points, as the MNIST page shares them), one hands table and `--digits` digits. With
+`--spread 0` (the default) every post is fired at once, the worst case: the slowest posts then wait
+behind all the others. `--spread S` lets each member post at random moments within S seconds, as a
+room does. It prints posts per second, the median and p95 latency of one post, and entries lost
+(must be 0). Then the
 Room page is run in-process with AppTest as the presenter, and each view's rerun with the room's
 data is timed (median of `--repeats`). Without --db the room lives in a temporary SQLite file;
 --throwaway-postgres starts a local PostgreSQL cluster (Debian's postgresql package) for the run.
@@ -49,7 +52,7 @@ def member_posts(rng: random.Random, digits: int) -> list[tuple[str, dict]]:
     return [("mnist_run", run), ("hands", hands)] + [("digit", digit) for digit in drawn]
 
 
-def simulate(store: RoomStore, members: int, digits: int) -> tuple[str, str, str, dict[str, float]]:
+def simulate(store: RoomStore, members: int, digits: int, spread_s: float = 0.0) -> tuple[str, str, str, dict]:
     code, presenter_key = store.create_room()
     presenter = store.join(code, "Presenter", presenter_key=presenter_key)
     plans = [member_posts(random.Random(index), digits) for index in range(members)]
@@ -60,8 +63,12 @@ def simulate(store: RoomStore, members: int, digits: int) -> tuple[str, str, str
 
     def member(index: int) -> None:
         member_id = store.join(code, f"Member {index}")
+        pauses = random.Random(-index - 1)
         start.wait()
-        for kind, payload in plans[index]:
+        released = time.perf_counter()
+        moments = sorted(pauses.uniform(0, spread_s) for _ in plans[index])
+        for (kind, payload), moment in zip(plans[index], moments, strict=True):
+            time.sleep(max(0.0, released + moment - time.perf_counter()))  # a member's own pace, not a test wait
             began = time.perf_counter()
             try:
                 store.post(code, member_id, kind, payload)
@@ -84,7 +91,8 @@ def simulate(store: RoomStore, members: int, digits: int) -> tuple[str, str, str
     stored = {kind: len(store.entries(code, kind)) for kind in expected}
     posts = sum(expected.values())
     figures = {
-        "members": members, "posts": posts, "seconds": wall, "posts_per_s": len(latencies) / wall,
+        "members": members, "posts": posts, "spread_s": spread_s, "seconds": wall,
+        "posts_per_s": len(latencies) / wall,
         "post_median_ms": statistics.median(latencies) * 1e3 if latencies else math.nan,
         "post_p95_ms": percentile(latencies, 0.95) * 1e3 if latencies else math.nan,
         "failed_posts": len(failures), "entries_lost": posts - sum(stored.values()),
@@ -126,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--digits", type=int, default=4, help="digits each member gives to the room")
+    parser.add_argument("--spread", type=float, default=0.0,
+                        help="seconds over which each member's posts are spread (0: all at once)")
     parser.add_argument("--db", help="SQLAlchemy URL (default: a temporary SQLite file)")
     parser.add_argument("--throwaway-postgres", action="store_true",
                         help="start a local PostgreSQL cluster for the run (needs Debian's postgresql)")
@@ -141,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         server = nullcontext(args.db or f"sqlite:///{tempfile.mkdtemp(prefix='room-bench-')}/rooms.sqlite")
     with server as url:
         store = RoomStore(url)
-        code, presenter, presenter_key, figures = simulate(store, args.members, args.digits)
+        code, presenter, presenter_key, figures = simulate(store, args.members, args.digits, args.spread)
         figures = {"database": store.url_for_display, **figures,
                    **page_reruns(url, code, presenter, presenter_key, args.repeats)}
         store.dispose()
