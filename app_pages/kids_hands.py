@@ -25,7 +25,7 @@ from lib.kids.settings import SETTINGS
 from lib.room import RoomError
 from lib.room.share import hands_payload
 from ui.page import chart_ui
-from ui.room import share_button_ui
+from ui.room import in_room, share_button_ui
 from ui.widgets import radio
 
 SETTING = by_key(SETTINGS)
@@ -80,6 +80,8 @@ def hands_chart_ui(table: pd.DataFrame) -> None:
 
 def class_table_ui(table: pd.DataFrame) -> None:
     """Inside a room: add this child's fingers to the class table on the presenter's screen."""
+    if not in_room():
+        return
     try:
         payload, why_not = (hands_payload(table), None) if not check_hands(table) else (None, None)
     except RoomError as error:
