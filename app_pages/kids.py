@@ -57,7 +57,7 @@ from ui.urlstate import restore_from_url, share_link_ui
 LOG = logging.getLogger(__name__)
 DATA = Path(__file__).resolve().parents[1] / "data" / "kids"
 GARDEN_FILE = DATA / "garden_bugs.csv"
-XRAY_FILE = DATA / "cygx3_bat_orbit_MODELLED.csv"
+XRAY_FILE = DATA / "cygx3_bat_MODELLED.orbit.lc.txt"
 
 # Okabe-Ito: eight colours that people with every common colour-vision deficiency can tell apart.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
