@@ -40,6 +40,7 @@ from lib.kids.xrays import (
     BadDataLimits,
     LightCurveError,
     Periodogram,
+    TooCoarseForBeat,
     clean_light_curve,
     find_bad_rows,
     find_gaps,
@@ -502,11 +503,15 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         try_this_ui("is there one bump or two? Two bumps could mean the star spends time in two different states.")
     else:
         step = typical_step_hours(clean)
+        try:
+            periodogram = light_curve_period(clean)
+        except TooCoarseForBeat as too_coarse:
+            st.warning(f"⏱️ {too_coarse}")
+            return
         if step > ORBITAL_PERIOD_HOURS / 2:
             st.warning(f"⏱️ These measurements are about {step:.0f} hours apart. To catch a beat you need at least two "
-                       "measurements in every beat, so a 4.8-hour beat can't show up here. Try a per-orbit light "
+                       "measurements in every beat, so a 4.8-hour beat may not show up here. Try a per-orbit light "
                        "curve (one point every 96 minutes).")
-        periodogram = light_curve_period(clean)
         if not periodogram.power.any():
             st.info("These X-rays never change at all, so there is no beat to find.")
             return
