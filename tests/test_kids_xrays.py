@@ -66,7 +66,7 @@ def test_shipped_file_is_in_the_published_orbit_layout_that_plain_pandas_reads(m
     assert (xrays["YEAR"] == 2019).all() and xrays["DAY"].iloc[0] == pytest.approx(117.134856)
     read = read_light_curve_file(XRAY_FILE.read_bytes())
     assert read.layout == "orbit" and read.notes == []
-    assert read.description == f"🛰️ A Swift/BAT orbit light curve: measured {ORBIT_KIND}."
+    assert read.description == f"🛰️ This is a Swift/BAT orbit light curve: {ORBIT_KIND}."
 
 
 def test_sampling_is_per_swift_orbit_with_gaps(shipped: pd.DataFrame) -> None:
@@ -290,7 +290,7 @@ def test_an_orbit_file_without_its_mjd_column_is_still_read_from_seconds(modelle
 def test_a_daily_file_is_one_point_a_day_and_too_coarse_for_the_beat(modelled) -> None:
     read = read_light_curve_file(_daily_file(modelled.table))
     assert read.layout == "daily" and read.kind == DAILY_KIND
-    assert read.description == f"📅 A Swift/BAT daily light curve: {DAILY_KIND}."
+    assert read.description == f"📅 This is a Swift/BAT daily light curve: {DAILY_KIND}."
     assert read.notes == []
     assert read.table["TIME"].iloc[0] == 58600 and len(read.table) == 57  # 60 days less the 3-day hole
     assert typical_step_hours(read.table) == pytest.approx(24)
@@ -308,7 +308,7 @@ def test_a_plain_csv_says_how_often_it_was_measured() -> None:
     every_orbit = "TIME,RATE,ERROR,DATA_FLAG\n" + "".join(f"{58600 + n * 0.07},0.05,0.006,0\n" for n in range(12))
     assert read_light_curve_file(every_orbit.encode()).kind == ORBIT_KIND
     daily = "TIME,RATE,ERROR,DATA_FLAG\n" + "".join(f"{58600 + n},0.05,0.006,0\n" for n in range(12))
-    assert read_light_curve_file(daily.encode()).description == f"📋 A table of TIME, RATE and ERROR: {DAILY_KIND}."
+    assert read_light_curve_file(daily.encode()).description == f"📋 This is a table of TIME, RATE and ERROR: {DAILY_KIND}."
     six_hourly = "TIME,RATE,ERROR,DATA_FLAG\n" + "".join(f"{58600 + n / 4},0.05,0.006,0\n" for n in range(12))
     assert read_light_curve_file(six_hourly.encode()).kind == "a point about every 6 hours"
 

@@ -245,10 +245,10 @@ class LightCurveFile:
     def description(self) -> str:
         """One line for the child saying which kind of file this is."""
         if self.layout == "orbit":
-            return f"🛰️ A Swift/BAT orbit light curve: measured {ORBIT_KIND}."
+            return f"🛰️ This is a Swift/BAT orbit light curve: {ORBIT_KIND}."
         if self.layout == "daily":
-            return f"📅 A Swift/BAT daily light curve: {DAILY_KIND}."
-        return f"📋 A table of TIME, RATE and ERROR: {self.kind}."
+            return f"📅 This is a Swift/BAT daily light curve: {DAILY_KIND}."
+        return f"📋 This is a table of TIME, RATE and ERROR: {self.kind}."
 
 
 def _is_number(word: str) -> bool:
