@@ -29,6 +29,7 @@ from lib.kids.xrays import (
     typical_step_hours,
 )
 from tests.conftest import ROOT
+from tests.swift_bat_files import ORBIT_NAMES, daily_file, orbit_file
 
 XRAY_FILE = ROOT / "data" / "kids" / "cygx3_bat_MODELLED.orbit.lc.txt"
 
@@ -226,47 +227,9 @@ def test_a_column_named_twice_uses_the_first_with_a_note() -> None:
 
 # ---------------------------------------------------------------- the two layouts NASA publishes
 
-SWIFT_EPOCH_MJD = 51910.00074287  # 2001-01-01, where an orbit file's TIME (seconds) starts
-ORBIT_NAMES = "TIME RATE ERROR YEAR DAY MJD TIMEDEL STAT_ERR SYS_ERR PCODEFR DATA_FLAG DITHER_FLAG"
-ORBIT_UNITS = "s count/cm2/s count/cm2/s yr d d s count/cm2/s count/cm2/s - - -"
-DAILY_NAMES = "TIME RATE ERROR YEAR DAY STAT_ERR SYS_ERR DATA_FLAG TIMEDEL_EXPO TIMEDEL_CODED TIMEDEL_DITHERED"
-DAILY_UNITS = "d count/cm2/s count/cm2/s yr d count/cm2/s count/cm2/s - s s s"
-
-
-def _orbit_file(table: pd.DataFrame, with_mjd: bool = True) -> bytes:
-    """The modelled curve written by hand in the orbit layout: TIME in seconds since 2001, a units line."""
-    names, units = ORBIT_NAMES.split(), ORBIT_UNITS.split()
-    if not with_mjd:
-        names.remove("MJD")
-        units.remove("d")
-    lines = ["# Swift/BAT transient monitor: Cyg X-3, orbit light curve (built from the MODELLED curve for a test)",
-             "# Light curve in 15-50 keV", " ".join(names), " ".join(units)]
-    for row in table.itertuples(index=False):
-        seconds = (row.TIME - SWIFT_EPOCH_MJD) * 86400
-        values = {"TIME": f"{seconds:.2f}", "RATE": f"{row.RATE:.5f}", "ERROR": f"{row.ERROR:.5f}", "YEAR": "2019",
-                  "DAY": f"{row.TIME - 58484 + 1:.6f}", "MJD": f"{row.TIME:.6f}", "TIMEDEL": f"{row.TIMEDEL_EXPO:.0f}",
-                  "STAT_ERR": f"{row.ERROR:.5f}", "SYS_ERR": "0.0", "PCODEFR": "0.5",
-                  "DATA_FLAG": str(int(row.DATA_FLAG)), "DITHER_FLAG": "0"}
-        lines.append("  ".join(values[name] for name in names))
-    return ("\n".join(lines) + "\n").encode()
-
-
-def _daily_file(table: pd.DataFrame) -> bytes:
-    """Daily means of the modelled curve in the daily layout: TIME is the MJD, names in a comment, units below."""
-    good = table[(table["DATA_FLAG"] == 0) & (table["ERROR"] < 0.05)]
-    days = np.floor(good["TIME"]).astype(int)
-    lines = ["# Swift/BAT transient monitor: Cyg X-3, daily light curve (built from the MODELLED curve for a test)",
-             "# " + DAILY_NAMES, DAILY_UNITS]
-    for day, group in good.groupby(days):
-        error = float(np.sqrt((group["ERROR"] ** 2).sum()) / len(group))
-        exposure = float(group["TIMEDEL_EXPO"].sum())
-        lines.append(f"{day} {group['RATE'].mean():.5f} {error:.5f} 2019 {day - 58484 + 1} {error:.5f} 0.0 0 "
-                     f"{exposure:.0f} {exposure:.0f} {exposure:.0f}")
-    return ("\n".join(lines) + "\n").encode()
-
 
 def test_an_orbit_file_is_read_with_time_in_days_and_finds_the_beat(modelled) -> None:
-    read = read_light_curve_file(_orbit_file(modelled.table))
+    read = read_light_curve_file(orbit_file(modelled.table))
     assert read.layout == "orbit" and read.kind == ORBIT_KIND
     assert read.notes == []  # the units line is not a row of bad numbers
     assert len(read.table) == len(modelled.table)
@@ -280,7 +243,7 @@ def test_an_orbit_file_is_read_with_time_in_days_and_finds_the_beat(modelled) ->
 
 
 def test_an_orbit_file_without_its_mjd_column_is_still_read_from_seconds(modelled) -> None:
-    read = read_light_curve_file(_orbit_file(modelled.table, with_mjd=False))
+    read = read_light_curve_file(orbit_file(modelled.table, with_mjd=False))
     assert read.layout == "orbit" and read.notes == []
     assert np.allclose(read.table["TIME"], modelled.table["TIME"], atol=1e-6)
     best = find_period(clean_light_curve(read.table, BadDataLimits())).best_period_hours
@@ -288,7 +251,7 @@ def test_an_orbit_file_without_its_mjd_column_is_still_read_from_seconds(modelle
 
 
 def test_a_daily_file_is_one_point_a_day_and_too_coarse_for_the_beat(modelled) -> None:
-    read = read_light_curve_file(_daily_file(modelled.table))
+    read = read_light_curve_file(daily_file(modelled.table))
     assert read.layout == "daily" and read.kind == DAILY_KIND
     assert read.description == f"📅 This is a Swift/BAT daily light curve: {DAILY_KIND}."
     assert read.notes == []
@@ -299,7 +262,7 @@ def test_a_daily_file_is_one_point_a_day_and_too_coarse_for_the_beat(modelled) -
 
 
 def test_the_old_api_reads_an_orbit_file_the_same_way(modelled) -> None:
-    raw = _orbit_file(modelled.table)
+    raw = orbit_file(modelled.table)
     table, notes = read_light_curve(raw)
     assert table.equals(read_light_curve_file(raw).table) and notes == []
 
@@ -322,12 +285,12 @@ def test_a_units_line_under_csv_names_is_skipped_without_notes() -> None:
 
 def _garbled_files() -> dict[str, tuple[bytes, str]]:
     modelled = make_cygx3_light_curve().table
-    orbit, daily = _orbit_file(modelled.iloc[:300]), _daily_file(modelled.iloc[300:])
+    orbit, daily = orbit_file(modelled.iloc[:300]), daily_file(modelled.iloc[300:])
     names = ORBIT_NAMES.split() + ["TIMEDEL_CODED"]
     mixed_columns = " ".join(names) + "\n" + "".join(
         " ".join(["5.78e8", "0.05", "0.006", "2019", "117", "58600.1", *["1"] * (len(names) - 6)]) + "\n"
         for _ in range(12))
-    disagreeing = _orbit_file(modelled).replace(b" 58600.134856", b" 58610.134856", 1)
+    disagreeing = orbit_file(modelled).replace(b" 58600.134856", b" 58610.134856", 1)
     return {
         "an orbit file with a daily file pasted under it": (orbit + daily, "look like seconds .* and others like days"),
         "the columns of both layouts": (mixed_columns.encode(), "mixes the columns of two kinds of light curve"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.maps import CAMPUS, COLOUR, MOVE, TYPE
+from app_pages.maps import PROJECTIONS_TAB as PROJECTIONS
 from lib.maps.colour import palette, simulate_colour_blindness
-from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page, open_tab
 
 PAGE = "app_pages/maps.py"
-# The page's TABS (importing the page would run it).
-CAMPUS, PROJECTIONS, MOVE, COLOUR, TYPE = "📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type"
 
 
 @pytest.fixture
@@ -20,13 +20,7 @@ def at():
 
 
 def go_to(app: AppTest, label: str) -> AppTest:
-    """Open one tab, as a click on it would (and the address bar too, once it names a tab)."""
-    app.session_state["maps.tab"] = label
-    if "maps.tab" in app.query_params:
-        app.query_params["maps.tab"] = label
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_tab(app, "maps", label)
 
 
 def _keys(app: AppTest) -> set[str]:
