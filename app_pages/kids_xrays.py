@@ -6,22 +6,25 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.kids_shared import DATA, code_ui, try_this_ui
+from app_pages.kids_shared import code_ui, try_this_ui
 from lib.core.palette import BLUE, BLUISH_GREEN, ORANGE, VERMILLION
 from lib.core.urlcodec import by_key
 from lib.kids.settings import SETTINGS
 from lib.kids.xrays import (
+    MODELLED_FILE,
     ORBITAL_PERIOD_HOURS,
     BadDataLimits,
     LightCurveError,
+    LightCurveFile,
     Periodogram,
+    TooCoarseForBeat,
     clean_light_curve,
     find_bad_rows,
     find_gaps,
     find_period,
     fold,
     keep_peaks,
-    read_light_curve,
+    read_light_curve_file,
     rolling_average,
     slow_trend,
     typical_step_hours,
@@ -30,14 +33,14 @@ from ui.page import chart_ui
 from ui.widgets import checkbox, number_input, radio, slider
 
 SETTING = by_key(SETTINGS)
-XRAY_FILE = DATA / "cygx3_bat_orbit_MODELLED.csv"
+XRAY_FILE = MODELLED_FILE  # in the published Swift/BAT orbit layout, so the child's code works on the real file
 # The uploader has no persist_state: the page keeps a copy of the file while the tab is closed.
 KEPT_UPLOAD = "kids.xray_upload_kept"
 
 
 @st.cache_data(show_spinner=False)
-def load_light_curve(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
-    return read_light_curve(raw)
+def load_light_curve(raw: bytes) -> LightCurveFile:
+    return read_light_curve_file(raw)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -109,11 +112,15 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         try_this_ui("is there one bump or two? Two bumps could mean the star spends time in two different states.")
     else:
         step = typical_step_hours(clean)
+        try:
+            periodogram = light_curve_period(clean)
+        except TooCoarseForBeat as too_coarse:
+            st.warning(f"⏱️ {too_coarse}")  # daily points: no periodogram, so no meaningless peak
+            return
         if step > ORBITAL_PERIOD_HOURS / 2:
             st.warning(f"⏱️ These measurements are about {step:.0f} hours apart. To catch a beat you need at least two "
-                       "measurements in every beat, so a 4.8-hour beat can't show up here. Try a per-orbit light "
+                       "measurements in every beat, so a 4.8-hour beat may not show up here. Try a per-orbit light "
                        "curve (one point every 96 minutes).")
-        periodogram = light_curve_period(clean)
         if not periodogram.power.any():
             st.info("These X-rays never change at all, so there is no beat to find.")
             return
@@ -170,7 +177,8 @@ def xray_story_ui() -> None:
         "using facts astronomers have published (a 4.8-hour orbit, two moods called states, flares). "
         "It also has some **bad data hidden in it** for you to find. You can also upload a real light curve below."
     )
-    upload = st.file_uploader("A real Swift/BAT light curve (a .csv or .txt table with TIME, RATE and ERROR)",
+    upload = st.file_uploader("A real Swift/BAT light curve: the orbit file (.orbit.lc.txt), the daily file "
+                              "(.lc.txt) or a .csv with TIME, RATE and ERROR",
                               type=["csv", "txt", "dat"], key="kids.xray_upload", on_change=keep_upload)
     if upload is not None:
         uploaded = (upload.name, upload.getvalue())
@@ -180,18 +188,21 @@ def xray_story_ui() -> None:
             st.caption(f"📎 Still using **{uploaded[0]}**, the file you uploaded before.")
             st.button("Go back to the modelled data", key="kids.xray_forget", on_click=forget_upload)
     source = "Cygnus X-3 (modelled)"
-    table, notes = load_light_curve(XRAY_FILE.read_bytes())
+    light_curve = load_light_curve(XRAY_FILE.read_bytes())
     if uploaded is not None:
         name, raw = uploaded
         try:
-            table, notes = load_light_curve(raw)
+            light_curve = load_light_curve(raw)
             source = name
         except LightCurveError as problem:
             st.error(f"😕 I couldn't read **{name}**: {problem} So we'll keep exploring the modelled data.")
-    for note in notes:
+    table = light_curve.table
+    st.markdown(light_curve.description)
+    for note in light_curve.notes:
         st.info(note)
-    st.download_button("💾 Download the modelled light curve (CSV) for your own notebook", data=XRAY_FILE.read_bytes(),
-                       file_name=XRAY_FILE.name, mime="text/csv", key="kids.xray_download", on_click="ignore")
+    st.download_button("💾 Download the modelled light curve (a Swift/BAT orbit file) for your own notebook",
+                       data=XRAY_FILE.read_bytes(), file_name=XRAY_FILE.name, mime="text/plain",
+                       key="kids.xray_download", on_click="ignore")
 
     st.subheader("Step 1: look at everything")
     light_curve_chart_ui(table, f"{source}: {len(table)} measurements",

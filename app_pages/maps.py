@@ -230,35 +230,54 @@ def export_ui(features: gpd.GeoDataFrame) -> None:
                        "GeoPackage and GeoJSON carry it inside.")
 
 
-def import_ui() -> None:
-    st.subheader("Import")
-    upload = st.file_uploader("A zipped shapefile, GeoPackage or GeoJSON (from here or from QGIS)",
-                              type=["zip", "gpkg", "geojson", "json"], key="maps.upload")
+IMPORT_OUTCOME = "maps.import_outcome"  # (kind, message): "imported", "crs_needed" or "refused"
+
+
+def import_upload(assume_crs: str | None = None) -> None:
+    """Read the uploaded file (a callback: it runs before the page draws, so the map shows the result at once)."""
+    upload = st.session_state.get("maps.upload")
     if upload is None:
+        st.session_state.pop(IMPORT_OUTCOME, None)
         return
-    assume = st.session_state.get("maps.import_crs") if st.session_state.get("maps.crs_for") == upload.file_id \
-        else None
     try:
-        result = read_spatial_upload(upload.name, upload.getvalue(), assume_crs=assume)
+        result = read_spatial_upload(upload.name, upload.getvalue(), assume_crs=assume_crs)
     except CrsNeeded as error:
-        st.warning(str(error))
-        crs = st.selectbox("The file's CRS", list(CRS_CHOICES), format_func=lambda code: f"{code}: {CRS_CHOICES[code]}",
-                           key="maps.import_crs_choice")
-        if st.button("Use this CRS", key="maps.import_crs_apply"):
-            st.session_state["maps.import_crs"] = crs
-            st.session_state["maps.crs_for"] = upload.file_id
-            st.rerun(scope="fragment")
+        st.session_state[IMPORT_OUTCOME] = ("crs_needed", str(error))
         return
     except SpatialFileError as error:
-        st.error(f"Not imported: {error}")
+        st.session_state[IMPORT_OUTCOME] = ("refused", f"Not imported: {error}")
         return
-    if st.session_state.get("maps.imported_id") != upload.file_id:
-        st.session_state["maps.imported"] = result.features
-        st.session_state["maps.imported_id"] = upload.file_id
-        st.rerun(scope="fragment")
-    st.success(f"Imported {len(result.features)} features from {', '.join(result.layers)} "
-               f"(CRS {result.source_crs}, shown in EPSG:4326)."
-               + ("".join(f" {key.capitalize()}: {value}." for key, value in result.metadata.items())))
+    st.session_state["maps.imported"] = result.features
+    st.session_state[IMPORT_OUTCOME] = (
+        "imported", f"Imported {len(result.features)} features from {', '.join(result.layers)} "
+        f"(made in {result.source_crs_name}, shown in longitude/latitude, EPSG:4326)."
+        + "".join(f" {key.capitalize()}: {value}." for key, value in result.metadata.items()))
+
+
+def import_with_chosen_crs() -> None:
+    import_upload(st.session_state["maps.import_crs_choice"])
+
+
+def import_ui() -> None:
+    st.subheader("Import")
+    st.file_uploader("A zipped shapefile, GeoPackage or GeoJSON (from here or from QGIS)",
+                     type=["zip", "gpkg", "geojson", "json"], key="maps.upload", on_change=import_upload)
+    if st.session_state.get("maps.upload") is None:  # removed, or forgotten while another tab was open
+        st.session_state.pop(IMPORT_OUTCOME, None)
+        return
+    outcome = st.session_state.get(IMPORT_OUTCOME)
+    if outcome is None:
+        return
+    kind, message = outcome
+    if kind == "imported":
+        st.success(message)
+    elif kind == "refused":
+        st.error(message)
+    else:
+        st.warning(message)
+        st.selectbox("The file's CRS", list(CRS_CHOICES), format_func=lambda code: f"{code}: {CRS_CHOICES[code]}",
+                     key="maps.import_crs_choice")
+        st.button("Use this CRS", key="maps.import_crs_apply", on_click=import_with_chosen_crs)
 
 
 def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:

@@ -14,13 +14,14 @@ from lib.core.jobs import BackgroundJob, Report, app_slots
 from lib.core.palette import BLUE
 from lib.core.urlcodec import by_key
 from lib.mnist.data import (
+    CSV_SOURCE,
     FetchError,
     MnistData,
     MnistFormatError,
     MnistSplit,
     cache_dir,
+    cache_signature,
     fetch_mnist,
-    full_mnist_present,
     load_best_available,
     read_csv_pair,
 )
@@ -71,18 +72,18 @@ INTRO = ("A network learns to read handwritten digits from examples. The talk's 
 # ---------------------------------------------------------------- data and settings
 
 
-@st.cache_resource(show_spinner="Reading MNIST…")
-def _mnist_data(folder: str, full: bool) -> MnistData:
+@st.cache_resource(show_spinner="Reading MNIST…", max_entries=2)
+def _mnist_data(folder: str, files: tuple) -> MnistData:
     """Read-only digits shared by every visitor (uint8: 55 MB for full MNIST).
 
-    `full` is only part of the cache key: once a fetch completes, the next run reads the new files.
+    `files` is only part of the cache key: once a fetch or an import-csv changes them, the next run reads them.
     """
     return load_best_available(folder)
 
 
 def shared_data() -> MnistData:
     folder = cache_dir()
-    return _mnist_data(str(folder), full_mnist_present(folder))
+    return _mnist_data(str(folder), cache_signature(folder))
 
 
 def current_data() -> MnistData:
@@ -174,9 +175,11 @@ def data_source_ui() -> None:
     shared = shared_data()
     notice = st.container()
     with st.expander("Use your own copies of the talk's CSV files"):
-        st.caption("The layout the talk used (mnist_train.csv / mnist_test.csv): no header, one row per image, "
-                   "the label then 784 pixel values 0-255. Up to 50 MB each, so a part of the full training "
-                   "CSV; for all of MNIST use the fetch button. Your files are used in your session only.")
+        st.caption("The layout the talk used (mnist_train.csv / mnist_test.csv): one row per image, the label "
+                   "then 784 pixel values 0-255, with or without a header row. Up to 50 MB each, so a part of the "
+                   "full training CSV; your files are used in your session only. For the talk's full files, "
+                   "run `python -m lib.mnist import-csv mnist_train.csv mnist_test.csv` where the app runs: "
+                   "every visitor then gets them.")
         own_train = st.file_uploader("Training CSV", type=["csv"], key="mnist.train_csv")
         own_test = st.file_uploader("Test CSV", type=["csv"], key="mnist.test_csv")
         if own_train is None or own_test is None:
@@ -196,6 +199,9 @@ def data_source_ui() -> None:
     with notice:
         if data is not shared:
             st.success(f"Using **{data.source}**: {len(data.train):,} training and {len(data.test):,} test images.")
+        elif data.source == CSV_SOURCE:
+            st.success(f"Using {CSV_SOURCE}: {len(data.train):,} training and {len(data.test):,} test images, "
+                       "imported with `python -m lib.mnist import-csv`.")
         elif data.is_full:
             st.success(f"Using **{data.source}**.")
         else:

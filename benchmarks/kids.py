@@ -19,7 +19,7 @@ def main() -> None:
     from lib.kids.spy import add_copies, noise_left_after_adding, noisy_copies, render_message
     from lib.kids.xrays import BadDataLimits, clean_light_curve, find_bad_rows, find_period, read_light_curve
 
-    raw = (ROOT / "data" / "kids" / "cygx3_bat_orbit_MODELLED.csv").read_bytes()
+    raw = (ROOT / "data" / "kids" / "cygx3_bat_MODELLED.orbit.lc.txt").read_bytes()
     table, _ = read_light_curve(raw)
     clean = clean_light_curve(table, BadDataLimits())
     garden = make_garden_bugs()
@@ -34,7 +34,7 @@ def main() -> None:
                                                                                20, 1.5))),
         ("spy: add 20 copies + noise curve", median_ms(lambda: (add_copies(copies, 20),
                                                                 noise_left_after_adding(copies, message)))),
-        ("x-rays: read the shipped CSV", median_ms(lambda: read_light_curve(raw))),
+        ("x-rays: read the shipped orbit file", median_ms(lambda: read_light_curve(raw))),
         ("x-rays: find bad rows", median_ms(lambda: find_bad_rows(table, BadDataLimits()))),
         ("x-rays: periodogram, 4000 periods", median_ms(lambda: find_period(clean), repeats=3)),
     ]

@@ -10,8 +10,10 @@ from streamlit.testing.v1 import AppTest
 from app_pages.kids import GARDEN, HANDS, SPY, TABS, XRAYS
 from app_pages.kids_shared import CODE_LABEL
 from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
+from lib.kids.xrays import make_cygx3_light_curve
 from tests import helpers
 from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page
+from tests.swift_bat_files import daily_file, orbit_file
 
 PAGE = "app_pages/kids.py"
 
@@ -222,6 +224,7 @@ def test_spy_own_message_is_drawn_and_odd_letters_explained(kids: AppTest) -> No
 
 def test_xrays_default_rules_find_the_planted_rows_and_the_beat(kids: AppTest) -> None:
     open_tab(kids, XRAYS)
+    assert "This is a Swift/BAT orbit light curve: orbit by orbit, about every 96 minutes." in texts(kids.markdown)
     assert "Your rules found **17 bad rows**" in texts(kids.markdown)
     assert "1 gap(s)" in texts(kids.markdown)
     kids.number_input(key="kids.xray_highest").set_value(2.0)
@@ -292,3 +295,32 @@ def test_xrays_daily_upload_warns_that_the_beat_cannot_show(kids: AppTest) -> No
     kids.file_uploader(key="kids.xray_upload").set_value(None)
     rerun(kids)
     assert "hours apart" not in texts(kids.warning)
+
+
+def test_xrays_orbit_file_as_nasa_writes_it_is_read_in_days_and_finds_the_beat(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
+    kids.file_uploader(key="kids.xray_upload").set_value(
+        ("CygX-3.orbit.lc.txt", orbit_file(make_cygx3_light_curve().table), "text/plain"))
+    kids.radio(key="kids.xray_tool").set_value("Find the beat")
+    rerun(kids)
+    assert not kids.error and "were not numbers" not in texts(kids.info)  # the units line is no bad row
+    assert "orbit by orbit, about every 96 minutes" in texts(kids.markdown)
+    assert "Your rules found **17 bad rows**" in texts(kids.markdown)
+    assert "The strongest beat repeats every **4.79 hours**" in texts(kids.success)
+    kids.file_uploader(key="kids.xray_upload").set_value(None)
+    rerun(kids)
+
+
+def test_xrays_daily_file_says_one_point_a_day_and_shows_no_periodogram(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
+    kids.file_uploader(key="kids.xray_upload").set_value(
+        ("CygX-3.lc.txt", daily_file(make_cygx3_light_curve().table), "text/plain"))
+    kids.radio(key="kids.xray_tool").set_value("Find the beat")
+    rerun(kids)
+    assert "This is a Swift/BAT daily light curve: one point a day." in texts(kids.markdown)
+    assert "about 24 hours apart: too coarse" in texts(kids.warning)
+    assert "strongest beat" not in texts(kids.success)
+    charts = " ".join(str(chart.proto.spec) for chart in kids.get("vega_lite_chart"))
+    assert "How strongly the X-rays repeat" not in charts and "cycle stacked" not in charts
+    kids.file_uploader(key="kids.xray_upload").set_value(None)
+    rerun(kids)

@@ -1,8 +1,10 @@
 """The MNIST trainer page through the router, driven by widget key as a visitor would."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app_pages.mnist import EVALUATE, SCALING, TRAIN
@@ -115,6 +117,37 @@ def test_fetched_full_mnist_is_used_and_named(shared_mnist: Path, monkeypatch) -
     assert all(button.key != "mnist.fetch" for button in at.button)  # nothing left to fetch
     at.number_input(key="mnist.record").set_value(59_999).run()
     assert not at.exception
+    assert "record 59999: label = 8" in _chart_titles(at)
+
+
+def test_csvs_imported_while_the_app_runs_are_used_on_the_next_run(tmp_path: Path) -> None:
+    sample = mnist.load_sample()
+    train_csv, test_csv = tmp_path / "mnist_train.csv", tmp_path / "mnist_test.csv"
+    mnist.write_csv_split(train_csv, mnist.MnistSplit(sample.train.images[:300], sample.train.labels[:300]))
+    mnist.write_csv_split(test_csv, mnist.MnistSplit(sample.test.images[:100], sample.test.labels[:100]))
+    at = open_page(PAGE)
+    assert any("sample shipped with the app" in info.value for info in at.info)
+    mnist.import_csv_pair(train_csv, test_csv)  # `python -m lib.mnist import-csv` into the page's cache folder
+    at.run()
+    assert not at.exception
+    assert any("MNIST from your CSV files (300 train + 100 test images)" in info.value for info in at.info)
+    assert "record 4: label = 9" in _chart_titles(at)
+
+
+@pytest.mark.slow
+def test_the_talks_full_csvs_imported_are_full_mnist_from_your_csv_files(shared_mnist: Path, tmp_path: Path) -> None:
+    full = mnist.read_idx_folder(shared_mnist)
+    paths = tmp_path / "mnist_train.csv", tmp_path / "mnist_test.csv"
+    for path, split in zip(paths, (full.train, full.test), strict=True):
+        np.savetxt(path, np.column_stack([split.labels, split.images]), fmt="%d", delimiter=",")
+    assert os.environ[mnist.CACHE_ENV_VAR].endswith("empty-cache")
+    mnist.import_csv_pair(*paths)
+    at = open_page(PAGE)
+    assert not at.exception
+    assert any(success.value.startswith("Using full MNIST (from your CSV files): 60,000 training and 10,000 test")
+               for success in at.success)
+    assert all(button.key != "mnist.fetch" for button in at.button)
+    at.number_input(key="mnist.record").set_value(59_999).run()
     assert "record 59999: label = 8" in _chart_titles(at)
 
 

@@ -14,6 +14,7 @@ from lib.core.urlcodec import UrlValue
 from lib.kids.hands import example_hands
 from lib.kids.settings import SPY_COPIES
 from lib.kids.spy import GLYPH_HEIGHT, GLYPH_WIDTH, render_message, tidy_message
+from lib.kids.xrays import MODELLED_FILE
 from lib.notebooks.core import FOOTER, code, install_cell, markdown, settings_cell
 
 TALK = "the *Python Data Science for Kids* taster workshops (Data Science Cornwall, 2019)"
@@ -27,8 +28,8 @@ def _garden_csv() -> str:
 
 
 @functools.cache
-def _light_curve_csv() -> str:
-    return (DATA / "cygx3_bat_orbit_MODELLED.csv").read_text(encoding="utf-8")
+def _light_curve_text() -> str:
+    return MODELLED_FILE.read_text(encoding="utf-8")
 
 
 def _glyph_rows(character: str) -> list[str]:
@@ -259,8 +260,10 @@ Earth (every 96 minutes).
 
 The data here is **modelled**: a computer made it to look like Swift's measurements of Cygnus X-3, using facts
 astronomers have published (a 4.8-hour orbit, two moods called states, flares), and it has some **bad data
-hidden in it** for you to find. Columns: TIME (days, MJD), RATE and ERROR (X-rays, counts/cm²/s), DATA_FLAG
-(0 = good) and TIMEDEL_EXPO (seconds of exposure)."""),
+hidden in it** for you to find. It is written the way NASA writes a Swift/BAT orbit light curve
+(`*.orbit.lc.txt`), so this code also reads the real file. Columns: TIME (seconds since 2001), RATE and ERROR
+(X-rays, counts/cm²/s), YEAR and DAY, MJD (the same moment as TIME, in days), TIMEDEL (seconds of exposure),
+STAT_ERR and SYS_ERR, PCODEFR (how much of the detector saw the star), DATA_FLAG (0 = good) and DITHER_FLAG."""),
         install_cell(["numpy", "pandas", "scipy", "matplotlib"]),
         settings_cell({"LOWEST_RATE": values["xray_lowest"], "HIGHEST_RATE": values["xray_highest"],
                        "BIGGEST_ERROR": values["xray_error"], "DROP_FLAGGED": values["xray_flagged"],
@@ -275,8 +278,10 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lombscargle
 
-LIGHT_CURVE_CSV = {_light_curve_csv()!r}
-xrays = pd.read_csv(io.StringIO(LIGHT_CURVE_CSV), comment="#")
+LIGHT_CURVE = {_light_curve_text()!r}
+xrays = pd.read_csv(io.StringIO(LIGHT_CURVE), sep=r"\\s+", comment="#")
+# In an orbit file TIME counts seconds since 2001; MJD is the same moment in days, which the rest uses.
+xrays["TIME"] = xrays["MJD"]
 xrays.plot.scatter(x="TIME", y="RATE", s=6, title=f"Cygnus X-3 (modelled): {{len(xrays)}} measurements")
 plt.show()"""),
         markdown("## Step 2: detective rules for bad data\n\nYou decide the rules! Anything that breaks a rule is "
