@@ -41,6 +41,13 @@ def _settle(page) -> None:
     )
 
 
+def _open_expanders(page) -> None:
+    """Open every closed expander (the numbers behind a chart, code, links), so axe checks what they hold too."""
+    closed = page.get_by_test_id("stMain").locator("details:not([open]) > summary")
+    for _ in range(closed.count()):
+        closed.first.click()
+
+
 def _axe_violations(page) -> list[dict]:
     """axe's violations on the page as it stands, iframes (the campus map) included."""
     from axe_playwright_python.sync_playwright import Axe
@@ -65,7 +72,7 @@ def _sections(page) -> list[tuple[str, object]]:
         return [(label, main.get_by_role("tab", name=label, exact=True)) for label in tabs.all_inner_texts()]
     views = main.get_by_role("radiogroup", name=VIEWS_LABEL)
     if views.count():
-        options = views.first.get_by_test_id("stRadio").get_by_role("radio")
+        options = views.first.get_by_role("radio")
         labels = [option.evaluate("radio => radio.closest('label').innerText.trim()") for option in options.all()]
         return [(label, views.first.locator("label").filter(has_text=re.compile(f"^{re.escape(label)}$")))
                 for label in labels]
@@ -93,6 +100,7 @@ def test_no_serious_wcag_violation_on_any_tab(page, app_url, url_path: str, titl
             opener.click()
             wait_until_idle(page)
             _settle(page)
+        _open_expanders(page)
         found += _blocking(_axe_violations(page), label)
         checked.append(label)
     print(f"axe on {url_path or 'welcome'} ({'presenter' if presenter else 'default'}): "
