@@ -14,6 +14,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from app_pages.kids import GARDEN, SPY, XRAYS
+from app_pages.maps import COLOUR, MOVE, TYPE
+from app_pages.maps import PROJECTIONS_TAB as PROJECTIONS
+from app_pages.mnist import SCALING, TRAIN
+from app_pages.pytorch_basics import AUTOGRAD as AUTOGRAD_TAB
+from tests import helpers
+
 HOME = str(Path(__file__).resolve().parents[1] / "Home.py")
 Step = Callable[[AppTest], object]
 
@@ -23,12 +30,9 @@ def show(key: str, value: object) -> Step:
     return lambda at: at.radio(key=key).set_value(value)
 
 
-def open_tab(key: str, label: str) -> Step:
+def open_tab(page: str, label: str) -> Step:
     """An untimed step that opens a lazy tab, as a click on it (or a link carrying it) would."""
-    def step(at: AppTest) -> None:
-        at.session_state[key] = label
-        at.query_params[key] = label
-    return step
+    return lambda at: helpers.open_tab(at, page, label)
 
 
 def nudge(kind: str, key: str, first: object, second: object) -> Step:
@@ -39,7 +43,7 @@ def nudge(kind: str, key: str, first: object, second: object) -> Step:
     return step
 
 
-AUTOGRAD = open_tab("pytorch_basics.tab", "2 · Autograd playground")
+AUTOGRAD = open_tab("pytorch_basics", AUTOGRAD_TAB)
 
 # For each page: (what changes, an untimed step to reach the widget or None, the change itself).
 # Only changes that train nothing; training and timing runs are measured by their own benchmarks.
@@ -67,27 +71,27 @@ INTERACTIONS: dict[str, list[tuple[str, Step | None, Step]]] = {
     ],
     "app_pages/mnist.py": [
         ("number: record to draw", None, nudge("number_input", "mnist.record", 7, 8)),
-        ("radio: preset", open_tab("mnist.tab", "Train"), lambda at: at.radio(key="mnist.preset").set_value("cnn")),
-        ("slider: hidden nodes", open_tab("mnist.tab", "Train"), nudge("slider", "mnist.hidden", 300, 400)),
-        ("slider: images per timing", open_tab("mnist.tab", "CPU vs GPU"),
+        ("radio: preset", open_tab("mnist", TRAIN), lambda at: at.radio(key="mnist.preset").set_value("cnn")),
+        ("slider: hidden nodes", open_tab("mnist", TRAIN), nudge("slider", "mnist.hidden", 300, 400)),
+        ("slider: images per timing", open_tab("mnist", SCALING),
          nudge("slider", "mnist.scaling_samples", 100, 150)),
     ],
     "app_pages/maps.py": [
-        ("tab: open Move a country", None, open_tab("maps.tab", "🇯🇵 Move a country")),
-        ("slider: latitude", open_tab("maps.tab", "🇯🇵 Move a country"), nudge("slider", "maps.lat", 20.0, 30.0)),
-        ("select: country", open_tab("maps.tab", "🇯🇵 Move a country"),
+        ("tab: open Move a country", None, open_tab("maps", MOVE)),
+        ("slider: latitude", open_tab("maps", MOVE), nudge("slider", "maps.lat", 20.0, 30.0)),
+        ("select: country", open_tab("maps", MOVE),
          lambda at: at.selectbox(key="maps.country").set_value("Brazil")),
         ("select: campus vision", None, lambda at: at.selectbox(key="maps.campus_vision").set_value("deuteranopia")),
-        ("toggle: Tissot", open_tab("maps.tab", "🌍 Projections"), lambda at: at.toggle(key="maps.tissot").set_value(True)),
-        ("slider: palette classes", open_tab("maps.tab", "🎨 Colour"), nudge("slider", "maps.classes", 7, 6)),
-        ("slider: type size", open_tab("maps.tab", "🔤 Type"), nudge("slider", "maps.type_size", 18, 24)),
+        ("toggle: Tissot", open_tab("maps", PROJECTIONS), lambda at: at.toggle(key="maps.tissot").set_value(True)),
+        ("slider: palette classes", open_tab("maps", COLOUR), nudge("slider", "maps.classes", 7, 6)),
+        ("slider: type size", open_tab("maps", TYPE), nudge("slider", "maps.type_size", 18, 24)),
     ],
     "app_pages/kids.py": [
-        ("slider: k-means k", open_tab("kids.tab", "🐞 Garden bug detective"),
+        ("slider: k-means k", open_tab("kids", GARDEN),
          nudge("slider", "kids.garden_k", 3, 4)),
-        ("slider: spy copies added", open_tab("kids.tab", "🕵️ Secret spy messages"),
+        ("slider: spy copies added", open_tab("kids", SPY),
          nudge("slider", "kids.spy_added", 10, 12)),
-        ("number: x-ray threshold", open_tab("kids.tab", "🌌 Mysterious space X-rays"),
+        ("number: x-ray threshold", open_tab("kids", XRAYS),
          nudge("number_input", "kids.xray_highest", 0.6, 0.7)),
     ],
 }
