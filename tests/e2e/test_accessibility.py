@@ -12,6 +12,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
+from app_pages.kids import SPY
+from app_pages.maps import MOVE
+from app_pages.pytorch_basics import AUTOGRAD
 from tests.e2e.conftest import PAGE_LIMIT_MS, open_app_page, wait_until_idle
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules behind the app's "WCAG 2.2 AA" promise.
@@ -123,13 +126,13 @@ class KeyboardDemo:
 KEYBOARD_DEMOS = [
     KeyboardDemo("methodology?methodology.view=roc", "Methodology", None, "Threshold", "slider",
                  ("ArrowLeft",) * 10, "[data-testid=stMetric]:has-text('Recall')"),
-    KeyboardDemo("pytorch_basics", "PyTorch basics", "2 · Autograd playground", "x", "slider",
+    KeyboardDemo("pytorch_basics", "PyTorch basics", AUTOGRAD, "x", "slider",
                  ("ArrowRight",), "[data-testid=stMetric]:has-text('dy/dx')"),
     KeyboardDemo("mnist", "MNIST trainer", None, "Record to draw (row index, from 0)", "spinbutton",
                  ("ArrowUp", "Enter"), "[data-testid=stVegaLiteChart][role=graphics-document], [data-testid=stVegaLiteChart] [role=graphics-document]"),
-    KeyboardDemo("maps", "Maps and projections", "🇯🇵 Move a country", "… and latitude", "slider",
+    KeyboardDemo("maps", "Maps and projections", MOVE, "… and latitude", "slider",
                  ("ArrowRight",) * 4, "[data-testid=stMetric]:has-text('On Mercator, moved')"),
-    KeyboardDemo("kids", "Kids' projects", "🕵️ Secret spy messages", "How many copies shall we add up?", "slider",
+    KeyboardDemo("kids", "Kids' projects", SPY, "How many copies shall we add up?", "slider",
                  ("ArrowRight",) * 5, "[data-testid=stImage]:has-text('copies added together')"),
 ]
 

@@ -1,4 +1,5 @@
-"""Every chart drawn through ui.layout.styled_chart has a text alternative and no unnamed graphic inside it."""
+"""Text alternatives: every chart drawn through ui.layout.styled_chart has one and no unnamed graphic inside
+it; the spy story's pictures say whether their letters can be read."""
 from __future__ import annotations
 
 import altair as alt
@@ -6,6 +7,8 @@ import pandas as pd
 import pytest
 import streamlit as st
 
+from app_pages.kids_spy import picture_alt, spy_copies
+from lib.kids.spy import add_copies, signal_to_noise
 from ui.layout import PRESENTER_KEY, accessible_chart, chart_title, styled_chart
 
 FRAME = pd.DataFrame({"x": [1, 2, 3], "y": [3, 1, 2]})
@@ -80,3 +83,13 @@ def test_concatenations_and_facets_stay_valid(chart: alt.TopLevelMixin, aria: li
 
 def test_a_chart_with_nothing_to_add_is_returned_as_it_is() -> None:
     assert accessible_chart(LINE) is LINE
+
+
+def test_the_spy_pictures_name_the_letters_only_once_they_can_be_read() -> None:
+    picture, copies = spy_copies("HELLO", 1.5)
+    one = picture_alt("Copy 1", signal_to_noise(copies[0], picture, 1), "HELLO")
+    every = picture_alt("20 copies added together", signal_to_noise(add_copies(copies, 20), picture, 20), "HELLO")
+    assert "HELLO" not in one and "too faint to read" in one
+    assert every == "20 copies added together: the letters read HELLO."
+    clear_picture, clear_copies = spy_copies("HELLO", 0.0)
+    assert picture_alt("Copy 1", signal_to_noise(clear_copies[0], clear_picture, 1), "HELLO").endswith("read HELLO.")
