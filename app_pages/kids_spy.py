@@ -25,12 +25,20 @@ from ui.widgets import slider, text_input, toggle
 
 SETTING = by_key(SETTINGS)
 JANES_MESSAGE = "MEET AT THE PARK"
+READABLE_RATIO = 2.0  # letters this many times above the noise are readable: the alt text then names them
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def spy_copies(message: str, noise: float, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
     picture = render_message(message)
     return picture, noisy_copies(picture, SPY_COPIES, noise, seed=seed)
+
+
+def picture_alt(label: str, ratio: float, message: str) -> str:
+    """What a screen reader says for one of John's pictures (st.image has no text of its own)."""
+    if ratio >= READABLE_RATIO:
+        return f"{label}: the letters read {message}."
+    return f"{label}: speckled grey noise; the letters stand out only {ratio:.1f} times above it, too faint to read."
 
 
 def spy_story_ui() -> None:
@@ -50,19 +58,24 @@ def spy_story_ui() -> None:
     picture, copies = spy_copies(message, noise)
 
     st.image([as_picture(copy, 4) for copy in copies], caption=[f"copy {n + 1}" for n in range(SPY_COPIES)],
-             width=190, clamp=True)
+             width=190, clamp=True,
+             alt=[picture_alt(f"Copy {n + 1}", signal_to_noise(copy, picture, 1), message)
+                  for n, copy in enumerate(copies)])
     try_this_ui("can you read the message in any one copy? Squint!")
 
     st.subheader("Idea 1: take one copy away from another")
     if toggle(SETTING["kids.spy_subtract"], "Subtract copy 2 from copy 1"):
-        st.image(as_picture(subtract_copies(copies), 8), caption="copy 1 minus copy 2", clamp=True)
+        st.image(as_picture(subtract_copies(copies), 8), caption="copy 1 minus copy 2", clamp=True,
+                 alt="Copy 1 minus copy 2: " + ("only speckled noise, no letters at all." if noise > 0
+                                                else "an empty grey picture, no letters at all."))
         st.markdown("Oh no! The message **cancels itself out** (it is the same in both copies) "
                     "and only noise is left. Subtracting doesn't work.")
 
     st.subheader("Idea 2: add the copies together")
     added = slider(SETTING["kids.spy_added"], "How many copies shall we add up?")
     total = add_copies(copies, added)
-    st.image(as_picture(total, 8), caption=f"{added} copies added together", clamp=True)
+    st.image(as_picture(total, 8), caption=f"{added} copies added together", clamp=True,
+             alt=picture_alt(f"{added} copies added together", signal_to_noise(total, picture, added), message))
     try_this_ui("slide the number of copies up, slowly. When can you read the secret?")
     if noise > 0:
         ratio = signal_to_noise(total, picture, added)

@@ -443,7 +443,9 @@ def evaluate_tab_ui() -> None:
                 picture = np.kron(255 - data.test.image(int(wrong_index)), np.ones((3, 3), dtype=np.uint8))
                 confidence = float(scores.outputs[wrong_index].max())
                 st.image(picture, caption=f"#{wrong_index}: a {scores.truth[wrong_index]}, said "
-                                          f"{scores.predictions[wrong_index]} ({confidence:.2f})")
+                                          f"{scores.predictions[wrong_index]} ({confidence:.2f})",
+                         alt=f"Test image {wrong_index}: a handwritten {scores.truth[wrong_index]} that the network "
+                             f"read as {scores.predictions[wrong_index]}.")
 
         st.subheader("Draw your own digit")
         st.caption("Draw one digit, big, in the middle. It is cropped, scaled into a 20x20 box and centred "

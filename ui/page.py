@@ -143,7 +143,8 @@ def chart_ui(chart: alt.TopLevelMixin, takeaway: str, numbers: pd.DataFrame, *, 
     `options` go to st.altair_chart (key, on_select...); returns what it returns (a selection, say).
     """
     where = st if container is None else container
-    drawn = where.altair_chart(styled_chart(chart), width=width, **options)
+    # the title and the takeaway become the chart's text alternative (its aria-label) too
+    drawn = where.altair_chart(styled_chart(chart, description=takeaway), width=width, **options)
     where.caption(takeaway)
     with where.expander(NUMBERS_LABEL):
         st.html(_numbers_html(numbers))
