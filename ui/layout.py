@@ -1,8 +1,12 @@
 """The sidebar every page shares, and presenter mode (bigger text and charts for a projector)."""
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import streamlit as st
+
+if TYPE_CHECKING:
+    import altair as alt
 
 PRESENTER_KEY = "presenter"
 PRESENTER_SCALE = 1.5
@@ -16,11 +20,11 @@ html { font-size: 22px; }
 """
 
 
-@st.cache_resource(show_spinner=False)
 def _device_label() -> str:
-    from lib.core.device import describe_device, pick_device
+    from lib.core.device import device_label_if_loaded
 
-    return describe_device(pick_device()).label
+    # Importing PyTorch takes seconds: the welcome page does not wait for it just for this label.
+    return device_label_if_loaded() or "CPU or GPU: shown once a page uses PyTorch"
 
 
 def presenter_mode() -> bool:
@@ -45,6 +49,8 @@ def styled_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply presenter-mode sizes to one chart (per chart: a global Altair theme would leak to other visitors)."""
     if not presenter_mode():
         return chart
+    import altair as alt  # here, not at the top: the welcome page draws no chart
+
     styled = chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
         labelFontSize=18, titleFontSize=20
     ).configure_title(fontSize=24).configure_header(labelFontSize=18, titleFontSize=20)
