@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lombscargle
 
 REQUIRED_COLUMNS = ("TIME", "RATE", "ERROR")
 COLUMNS = ("TIME", "RATE", "ERROR", "DATA_FLAG", "TIMEDEL_EXPO")
@@ -314,6 +313,9 @@ def find_period(
     samples: int = 4000,
 ) -> Periodogram:
     """Lomb-Scargle periodogram of RATE after taking away changes slower than `smooth_days`."""
+    # Imported here: SciPy takes a second to import, and only the period finder uses it.
+    from scipy.signal import lombscargle
+
     ordered = table.dropna(subset=["TIME", "RATE"]).sort_values("TIME")
     if len(ordered) < 10:
         raise ValueError("at least 10 measurements are needed to look for a period")

@@ -6,7 +6,7 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 from __future__ import annotations
 
 from lib.core.urlcodec import UrlParam
-from lib.mnist.train import (
+from lib.mnist.bounds import (
     ACTIVATIONS,
     ARCHITECTURES,
     LOSSES,

@@ -20,21 +20,21 @@ import numpy as np
 import torch
 from torch import nn
 
+from lib.mnist.bounds import (
+    ACTIVATIONS,
+    ARCHITECTURES,
+    LOSSES,
+    MAX_BATCH,
+    MAX_EPOCHS,
+    MAX_HIDDEN,
+    MAX_SCALING_HIDDEN,
+    MAX_SCALING_SAMPLES,
+    MAX_TRAIN_SECONDS,
+    MIN_HIDDEN,
+    OPTIMISERS,
+)
 from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistSplit
 
-ACTIVATIONS = ("sigmoid", "relu", "leaky_relu", "tanh")
-LOSSES = ("bce", "mse", "cross_entropy")
-OPTIMISERS = ("sgd", "adam")
-ARCHITECTURES = ("mlp", "cnn")
-
-# Bounds on what one visitor can start, so a meetup room sharing one small container stays usable.
-MAX_EPOCHS = 10
-MAX_HIDDEN = 1000
-MIN_HIDDEN = 10
-MAX_BATCH = 512
-MAX_TRAIN_SECONDS = 300.0
-MAX_SCALING_SAMPLES = 2000
-MAX_SCALING_HIDDEN = 5000
 MAX_MODEL_BYTES = 50 * 2**20
 MODEL_FORMAT = "dscl-mnist-model/1"
 

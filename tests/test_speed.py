@@ -1,0 +1,138 @@
+"""What keeps the app quick: the welcome page imports no heavy library, Altair's class table is
+built once, and the speed benchmarks run. No timings are asserted: figures come from benchmarks/."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from lib.methodology import demos
+from tests.conftest import ROOT
+
+HEAVY = ("torch", "sklearn", "scipy", "geopandas", "altair")
+
+
+def run_python(code: str, timeout: float = 180) -> str:
+    """Run code in a fresh interpreter (a clean sys.modules) from the repo root; its stdout."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_welcome_page_and_the_settings_import_no_heavy_library() -> None:
+    loaded = json.loads(run_python(f"""
+        import json, sys
+        from streamlit.testing.v1 import AppTest
+        import lib.methodology.settings, lib.kids.settings, lib.pytorch_basics.settings
+        import lib.mnist.settings, lib.maps.settings
+        at = AppTest.from_file({str(ROOT / "Home.py")!r}, default_timeout=120)
+        at.run()
+        assert not at.exception, at.exception
+        assert "shown once a page uses PyTorch" in str(at.sidebar.markdown[0].value)
+        print(json.dumps([name for name in {HEAVY!r} if name in sys.modules]))
+    """))
+    assert loaded == []
+
+
+def test_the_device_label_appears_once_pytorch_is_loaded() -> None:
+    out = run_python("""
+        from lib.core.device import device_label_if_loaded
+        print(device_label_if_loaded())
+        import torch
+        print(device_label_if_loaded())
+    """)
+    before, after = out.split("\n")[:2]
+    assert before == "None"
+    assert after.startswith(("CPU (", "CUDA: ", "Apple MPS"))
+
+
+def test_altair_builds_the_same_charts_with_its_class_table_kept() -> None:
+    out = run_python("""
+        import json
+        import altair as alt
+        import pandas as pd
+        from altair.utils import schemapi
+        from ui.charts import remember_altair_schema_classes
+
+        frame = pd.DataFrame({"x": [1, 2], "y": [3, 4], "kind": ["a", "b"]})
+        def chart():
+            return alt.Chart(frame).mark_point().encode(x="x:Q", y=alt.Y("y:Q"), color="kind:N",
+                                                        tooltip=["x", "y", alt.Tooltip("kind:N")])
+        before = chart().to_dict()
+        remember_altair_schema_classes()
+        remember_altair_schema_classes()
+        chart()
+        hashes = 0
+        original = schemapi._FromDict.hash_schema.__func__
+        def counting(cls, schema, use_json=True):
+            global hashes
+            hashes += 1
+            return original(cls, schema, use_json)
+        schemapi._FromDict.hash_schema = classmethod(counting)
+        after = chart().to_dict()
+        print(json.dumps({"same": before == after, "hashes": hashes}))
+    """)
+    result = json.loads(out)
+    assert result["same"]
+    assert result["hashes"] < 50  # one per channel looked up, not one per schema class (about 500)
+
+
+@pytest.mark.parametrize(("effect", "n_per_group", "seed"), [(0.0, 5, 3), (0.55, 30, 0), (1.5, 200, 9)])
+def test_simulated_experiments_equal_scipys_t_test_on_the_raw_draws(effect: float, n_per_group: int,
+                                                                    seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    control = rng.normal(0.0, 1.0, (2, 500, n_per_group))
+    treated = rng.normal(0.0, 1.0, (2, 500, n_per_group))
+    treated[1] += effect
+    expected = stats.ttest_ind(treated, control, axis=2).pvalue
+    results = demos.simulate_experiments(effect, n_per_group, 0.05, 500, seed)
+    np.testing.assert_allclose(results.null_p_values, expected[0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(results.effect_p_values, expected[1], rtol=1e-9, atol=1e-12)
+
+
+def test_the_power_curve_is_the_analytic_power_at_each_size() -> None:
+    sizes = (5, 30, 64, 200)
+    curve = demos.power_curve(0.5, 0.05, sizes)
+    assert curve["power"].tolist() == pytest.approx([demos.analytic_power(0.5, n, 0.05) for n in sizes])
+
+
+def test_the_pages_benchmark_finds_and_changes_the_widgets_of_a_page() -> None:
+    out = run_python("""
+        import contextlib, io, json
+        from benchmarks import pages
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            status = pages.main(["--repeats", "1", "--json", "--page", "welcome"])
+        rows = json.loads(buffer.getvalue())
+        print(json.dumps({"status": status, "actions": [row["action"] for row in rows],
+                          "keys": sorted(rows[0])}))
+    """, timeout=300)
+    result = json.loads(out)
+    assert result["status"] == 0
+    assert "first render (warm)" in result["actions"]
+    assert "toggle: Presenter mode (presenter)" in result["actions"]
+    assert {"page", "action", "median_ms", "p95_ms"} <= set(result["keys"])
+
+
+def test_the_mnist_table_holds_the_talks_csv_rows_as_columns() -> None:
+    from lib.mnist.data import load_sample
+
+    split = load_sample().train
+    table = split.head_table(20)
+    assert (table.num_rows, table.num_columns) == (20, 785)
+    assert table.column_names[:3] == ["label", "0", "1"]
+    np.testing.assert_array_equal(np.column_stack([column.to_numpy() for column in table.columns]), split.head(20))
+
+
+def test_the_browser_benchmark_knows_how_streamlit_names_keyed_widgets() -> None:
+    from benchmarks.browser import DEMOS, key_class, pages_in_order
+
+    assert key_class("methodology.test.effect") == "st-key-methodology-test-effect"
+    paths = [path for path, _ in pages_in_order()]
+    assert {demo.path for demo in DEMOS} <= set(paths)
