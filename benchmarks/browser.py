@@ -53,6 +53,7 @@ MNIST_ENV_VAR = "MNIST_CACHE_DIR"  # the folder lib/mnist/data.py reads full MNI
 SERVER_START_LIMIT_S = 120.0
 PAGE_LIMIT_S = 180.0  # the first visit to a torch page imports torch in the server
 ACTION_LIMIT_S = 60.0
+SKELETON_LIMIT_S = 10.0  # a widget's code loads on first use and shows a placeholder until then
 VIEWPORT = {"width": 1400, "height": 1000}
 SMALL_FRAME_BYTES = 1024  # run-state messages are tiny; page content (deltas) is never decoded
 
@@ -300,13 +301,26 @@ class Visitor:
             self.running = True
 
     async def painted(self) -> None:
+        """Two animation frames, then until no lazily loaded widget still shows its placeholder."""
         await self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        try:
+            await self.page.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stMain\"] [data-testid=\"stSkeleton\"]')",
+                timeout=SKELETON_LIMIT_S * 1e3, polling="raf")
+        except Exception:  # a placeholder that stays (an empty st.empty, say) must not stall the benchmark
+            return
 
-    async def wait_idle(self, since: float, limit_s: float = ACTION_LIMIT_S) -> float:
-        """perf_counter once a run requested after `since` has finished, nothing runs, and the page is painted."""
+    async def wait_idle(self, since: float, limit_s: float = ACTION_LIMIT_S, settle: bool = True) -> float:
+        """perf_counter once a run requested after `since` has finished, nothing runs, and the page is painted.
+
+        `settle=False` stops at the first finished run: for a page that keeps polling (a training run).
+        """
         deadline = time.perf_counter() + limit_s
         while time.perf_counter() < deadline:
             requests = [t for t in self.rerun_requests if t >= since]
+            if requests and not settle and any(t >= requests[0] for t in self.runs_finished):
+                await self.painted()
+                return time.perf_counter()
             if requests and not self.running and any(t >= requests[-1] for t in self.runs_finished):
                 await self.painted()
                 if not self.running and not [t for t in self.rerun_requests if t > requests[-1]]:
@@ -345,9 +359,10 @@ class Visitor:
     async def exceptions(self) -> int:
         return await self.page.locator('[data-testid="stException"]').count()
 
-    async def act(self, key: str) -> float:
+    async def act(self, key: str, settle: bool = True) -> float:
         """Change the widget with this key the way a person would; seconds until the app is idle again."""
         container = self.page.locator(f".{key_class(key)}").first
+        await container.locator("input, button").first.wait_for(timeout=ACTION_LIMIT_S * 1e3)
         await container.scroll_into_view_if_needed(timeout=ACTION_LIMIT_S * 1e3)
         thumb = container.locator('input[type="range"], [role="slider"]')
         if await thumb.count():
@@ -369,15 +384,19 @@ class Visitor:
             return await self._timed_click(radios.nth((checked + 1) % choices))
         combobox = container.locator('[role="combobox"]')
         if await combobox.count():
-            await combobox.first.click()
-            options = self.page.get_by_role("option")
+            current = await combobox.first.input_value()
+            opener = container.locator('button[aria-haspopup="listbox"]')
+            await (opener.first if await opener.count() else combobox.first).click()
+            options = self.page.locator('[role="listbox"] [role="option"]')
             await options.first.wait_for(timeout=ACTION_LIMIT_S * 1e3)
-            chosen = await options.evaluate_all("list => list.findIndex(o => o.getAttribute('aria-selected') === 'true')")
-            return await self._timed_click(options.nth((chosen + 1) % await options.count()))
+            texts = [text.strip() for text in await options.all_inner_texts()]
+            index = texts.index(current) if current in texts else -1
+            choice = next(i % len(texts) for i in range(index + 1, index + 1 + len(texts)) if texts[i % len(texts)] != current)
+            return await self._timed_click(options.nth(choice), settle)
         toggle = container.locator('input[type="checkbox"]')
         if await toggle.count():
-            return await self._timed_click(container.locator("label").first)
-        return await self._timed_click(container.locator("button").first)
+            return await self._timed_click(container.locator("label").first, settle)
+        return await self._timed_click(container.locator("button").first, settle)
 
     async def _press_slider(self, key: str, thumb) -> float:
         now, low, high = await thumb.evaluate(
@@ -392,10 +411,10 @@ class Visitor:
         await thumb.press("ArrowRight" if direction > 0 else "ArrowLeft")
         return await self.wait_idle(started) - started
 
-    async def _timed_click(self, target) -> float:
+    async def _timed_click(self, target, settle: bool = True) -> float:
         started = time.perf_counter()
         await target.click(timeout=ACTION_LIMIT_S * 1e3)
-        return await self.wait_idle(started) - started
+        return await self.wait_idle(started, settle=settle) - started
 
 
 async def new_visitor(browser, base_url: str) -> Visitor:
@@ -482,7 +501,7 @@ async def room(browser, server: Server, visitors: int, trainers: int, seconds: f
 
     async def train(visitor: Visitor) -> None:
         try:
-            log.train_clicks.append(await visitor.act(TRAIN_DEMO.key))
+            log.train_clicks.append(await visitor.act(TRAIN_DEMO.key, settle=False))
             refused = visitor.page.get_by_text(re.compile("training runs are already going|runs are already going"))
             log.training_refused += int(await refused.count() > 0)
         except Exception as error:
