@@ -136,3 +136,34 @@ def test_the_browser_benchmark_knows_how_streamlit_names_keyed_widgets() -> None
     assert key_class("methodology.test.effect") == "st-key-methodology-test-effect"
     paths = [path for path, _ in pages_in_order()]
     assert {demo.path for demo in DEMOS} <= set(paths)
+
+
+def _chart_page() -> None:
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    from ui.charts import cached_chart_ui
+
+    def scatter(points: int, colour: str) -> alt.Chart:
+        frame = pd.DataFrame({"x": range(points), "y": [value * value for value in range(points)]})
+        return alt.Chart(frame).mark_point(color=colour).encode(x="x:Q", y="y:Q", tooltip=["x", "y"])
+
+    st.altair_chart(scatter(5, "red"), width="stretch")
+    cached_chart_ui(scatter, 5, "red", width="stretch")
+    cached_chart_ui(scatter, 5, "red", width="stretch")
+    cached_chart_ui(scatter, 6, "red", width="stretch")
+
+
+def test_a_kept_chart_spec_draws_the_same_chart_as_altair_chart() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_chart_page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    specs = [json.loads(chart.proto.spec) for chart in charts]
+    datasets = [[(dataset.name, dataset.data.data) for dataset in chart.proto.datasets] for chart in charts]
+    assert len(specs) == 4
+    assert specs[0] == specs[1] == specs[2] and datasets[0] == datasets[1] == datasets[2]
+    assert datasets[3] != datasets[0]  # other arguments, another chart

@@ -1,4 +1,4 @@
-"""Faster Altair charts for every page: the schema-class table is built once per process.
+"""Faster Altair charts: the schema-class table built once per process, and specs kept per inputs.
 
 Altair 6 answers every string shorthand in `encode()` (`tooltip=["row", "col"]`, `y="count:Q"`)
 by rebuilding a table of all of its ~500 schema classes, one `json.dumps` each: 10-40 ms per
@@ -9,6 +9,15 @@ hands it to every later lookup (upstream is doing the same: vega/altair pull req
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from ui.layout import presenter_mode, styled_chart
+
+if TYPE_CHECKING:
+    import altair as alt
 
 _lock = threading.Lock()
 _patched = False
@@ -36,3 +45,26 @@ def remember_altair_schema_classes() -> None:
 
         schemapi._FromDict.__init__ = reuse_table
         _patched = True
+
+
+def cached_chart_ui(build: Callable[..., alt.TopLevelMixin], *args: object, **options: object) -> object:
+    """Draw `build(*args)` from a Vega-Lite spec kept for those arguments (and presenter mode).
+
+    Building an Altair chart and checking it against the Vega-Lite schema takes tens of milliseconds;
+    a rerun that draws the same chart again (another widget moved, or a value seen before) re-uses the
+    spec. `build` must depend on nothing but its arguments. `options` go to st.vega_lite_chart
+    (width, key, on_select, selection_mode, alt).
+    """
+    name = f"{build.__code__.co_filename}:{build.__qualname__}"
+    spec = _vega_lite_spec(name, build, args, presenter_mode())
+    return st.vega_lite_chart(dict(spec), **options)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4096)
+def _vega_lite_spec(name: str, _build: Callable[..., alt.TopLevelMixin], args: tuple, presenter: bool) -> dict:
+    """Read-only, shared by every visitor: st.vega_lite_chart copies the spec before it changes anything."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    remember_altair_schema_classes()
+    # The same conversion st.altair_chart makes (data frames travel as Arrow), done once per arguments.
+    return _convert_altair_to_vega_lite_spec(styled_chart(_build(*args)))
