@@ -341,7 +341,7 @@ def one_per_kind(targets: list[Target]) -> list[Target]:
 
 
 def measure(repeats: int, pages: list[str] | None = None, quick: bool = False,
-            progress: Callable[[str], None] | None = None) -> Report:
+            progress: Callable[[str], None] | None = None, widgets: list[str] | None = None) -> Report:
     report = Report()
     for page in page_paths():
         if pages and page_name(page) not in pages:
@@ -350,6 +350,9 @@ def measure(repeats: int, pages: list[str] | None = None, quick: bool = False,
         first = [fresh(page)[1] for _ in range(repeats)]
         report.rows.append(row(page, PAGE_LEVEL, "first render (warm)", "", first))
         bars, targets = discover(page)
+        if widgets:
+            targets = [target for target in targets if target.ident in widgets]
+            bars = []
         for bar in bars:
             for label in bar.labels[1:] if bar.key else []:
                 samples = []
@@ -378,10 +381,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", action="append", default=None, help="only this page (repeatable), e.g. maps")
     parser.add_argument("--one-per-kind", action="store_true",
                         help="only the first widget of each kind on each tab (a quicker run)")
+    parser.add_argument("--widget", action="append", default=None,
+                        help="only the widget with this key (repeatable), e.g. maps.tissot")
     parser.add_argument("--verbose", action="store_true", help="name each widget on stderr as it is measured")
     args = parser.parse_args(argv)
     progress = (lambda text: print(text, file=sys.stderr, flush=True)) if args.verbose else None
-    report = measure(max(1, args.repeats), args.page, args.one_per_kind, progress)
+    report = measure(max(1, args.repeats), args.page, args.one_per_kind, progress, args.widget)
     if args.json:
         print(json.dumps(report.rows, indent=1, ensure_ascii=False))
     else:
