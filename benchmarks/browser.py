@@ -212,10 +212,10 @@ class Server:
 
 
 @contextmanager
-def running_server(mnist_dir: Path | None) -> Iterator[Server]:
+def running_server(mnist_dir: Path | None, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """`streamlit run Home.py` on a free loopback port; stopped (and waited for) on the way out."""
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     if mnist_dir is not None:
         env[MNIST_ENV_VAR] = str(mnist_dir)
     log = tempfile.NamedTemporaryFile("w", prefix="benchmark-browser-", suffix=".log", delete=False)  # noqa: SIM115
@@ -606,7 +606,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     async with async_playwright() as playwright:
         browser = await launch(playwright)  # started before the server, so its start-up is not counted
         try:
-            with running_server(args.mnist_dir) as server:
+            extra_env = dict(item.split("=", 1) for item in args.server_env or [])
+            with running_server(args.mnist_dir, extra_env) as server:
                 if "cold" in parts:
                     result["cold_start"] = await cold_start(browser, server)
                 else:
@@ -640,6 +641,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seeds the room's pauses between moves")
     parser.add_argument("--mnist-dir", type=Path, default=SHARED_MNIST if SHARED_MNIST.is_dir() else None,
                         help=f"full MNIST for the server (default {SHARED_MNIST} when present)")
+    parser.add_argument("--server-env", action="append", default=None, metavar="NAME=VALUE",
+                        help="an environment variable for the server (repeatable), e.g. MALLOC_ARENA_MAX=2")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
