@@ -10,7 +10,9 @@ are left out; the training benchmarks measure those.
 
     python -m benchmarks.pages [--repeats N] [--json] [--page NAME ...] [--one-per-kind]
 
-`--json` prints a list of {"page", "tab", "action", "widget", "runs", "median_ms", "p95_ms"} rows.
+`--json` prints a list of {"page", "tab", "action", "widget", "runs", "median_ms", "p95_ms",
+"cpu_median_ms", "cpu_p95_ms"} rows: wall time, and the process's CPU time, which other work on a
+shared machine disturbs less.
 Widgets that cannot be measured here (uploads, downloads, table editors, long work) are listed on
 stderr. The exit status is 1 when any rerun raised an exception on the page.
 """
@@ -226,19 +228,30 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def row(page: str, tab: str, action: str, widget: str, samples: list[float]) -> dict[str, object]:
+Sample = tuple[float, float]  # (wall seconds, CPU seconds of this process) of one run
+
+
+def timed_run(at: AppTest) -> Sample:
+    """Wall time, and the process's CPU time: steadier than wall time on a machine other work shares."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    at.run()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def row(page: str, tab: str, action: str, widget: str, samples: list[Sample]) -> dict[str, object]:
+    walls, cpus = [wall for wall, _ in samples], [cpu for _, cpu in samples]
     return {"page": page_name(page), "tab": tab, "action": action, "widget": widget, "runs": len(samples),
-            "median_ms": round(statistics.median(samples) * 1e3, 1),
-            "p95_ms": round(percentile(samples, 0.95) * 1e3, 1)}
+            "median_ms": round(statistics.median(walls) * 1e3, 1),
+            "p95_ms": round(percentile(walls, 0.95) * 1e3, 1),
+            "cpu_median_ms": round(statistics.median(cpus) * 1e3, 1),
+            "cpu_p95_ms": round(percentile(cpus, 0.95) * 1e3, 1)}
 
 
-def fresh(page: str) -> tuple[AppTest, float]:
-    """A new visitor's session on `page`, and the seconds its first render took."""
+def fresh(page: str) -> tuple[AppTest, Sample]:
+    """A new visitor's session on `page`, and the time its first render took."""
     at = AppTest.from_file(HOME, default_timeout=180)
     at.run()
-    started = time.perf_counter()
-    at.switch_page(page).run()
-    return at, time.perf_counter() - started
+    return at, timed_run(at.switch_page(page))
 
 
 def reach(at: AppTest, steps: list[Step]) -> None:
@@ -322,9 +335,7 @@ def measure_widget(target: Target, repeats: int, report: Report) -> None:
         if widget is None or widget.disabled:
             break  # a button that ran out of work (the last example) or a widget its own change removed
         change(widget)
-        started = time.perf_counter()
-        at.run()
-        samples.append(time.perf_counter() - started)
+        samples.append(timed_run(at))
         if error := exception_text(at):
             report.failures.append(f"{page_name(target.page)} / {target.description}: {error}")
             return
@@ -360,9 +371,7 @@ def measure(repeats: int, pages: list[str] | None = None, quick: bool = False,
                     at, _ = fresh(page)
                     at.session_state[bar.key] = label
                     at.query_params[bar.key] = label
-                    started = time.perf_counter()
-                    at.run()
-                    samples.append(time.perf_counter() - started)
+                    samples.append(timed_run(at))
                 report.rows.append(row(page, label, f"tab: open {label}", bar.key, samples))
         for target in one_per_kind(targets) if quick else targets:
             if progress is not None:
@@ -390,10 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report.rows, indent=1, ensure_ascii=False))
     else:
-        print(f"{'page':<15} {'tab':<26} {'action':<72} {'runs':>4} {'median ms':>10} {'p95 ms':>8}")
+        print(f"{'page':<15} {'tab':<26} {'action':<72} {'runs':>4} {'median ms':>10} {'p95 ms':>8} "
+              f"{'CPU median':>10} {'CPU p95':>8}")
         for entry in report.rows:
             print(f"{entry['page']:<15} {str(entry['tab'])[:26]:<26} {str(entry['action'])[:72]:<72} "
-                  f"{entry['runs']:>4} {entry['median_ms']:>10.1f} {entry['p95_ms']:>8.1f}")
+                  f"{entry['runs']:>4} {entry['median_ms']:>10.1f} {entry['p95_ms']:>8.1f} "
+                  f"{entry['cpu_median_ms']:>10.1f} {entry['cpu_p95_ms']:>8.1f}")
     for line in report.skipped:
         print(f"not measured: {line}", file=sys.stderr)
     for line in report.failures:
