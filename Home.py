@@ -6,7 +6,8 @@ from ui.layout import sidebar_ui
 st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/welcome.py", title="Welcome", icon="🏠", url_path="welcome", default=True),
+    # The default page lives at "/" (a url_path on it would only be a dead "/welcome").
+    st.Page("app_pages/welcome.py", title="Welcome", icon="🏠", default=True),
     st.Page("app_pages/methodology.py", title="Methodology", icon="🧭", url_path="methodology"),
     st.Page("app_pages/pytorch_basics.py", title="PyTorch basics", icon="🔥", url_path="pytorch_basics"),
     st.Page("app_pages/mnist.py", title="MNIST trainer", icon="✍️", url_path="mnist"),

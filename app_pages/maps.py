@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from lib.core.palette import BLUE, GREY, VERMILLION
+from lib.core.urlcodec import by_key
 from lib.maps.colour import (
     DEFICIENCIES,
     SCHEMES,
@@ -20,7 +22,7 @@ from lib.maps.colour import (
     simulate_colour_blindness,
 )
 from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
-from lib.maps.settings import ALL_SCHEMES, QUALITATIVE, SETTINGS, VISIONS
+from lib.maps.settings import SETTINGS, VISIONS
 from lib.maps.spatial_io import (
     CRS_CHOICES,
     KINDS,
@@ -34,13 +36,26 @@ from lib.maps.spatial_io import (
     read_spatial_upload,
 )
 from lib.maps.webmap import TREE_COLOUR, campus_map, visitor_layer
-from ui.layout import styled_chart
-from ui.urlstate import restore_from_url, share_link_ui, write_to_url
+from ui.page import Tab, chart_ui, page_ui
+from ui.widgets import selectbox, slider, toggle
 
+SETTING = by_key(SETTINGS)
+CAMPUS, PROJECTIONS_TAB, MOVE, COLOUR, TYPE = TABS = (
+    "📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
 PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
                ("equalEarth", "Equal Earth (equal-area)"),
                ("naturalEarth1", "Natural Earth (a compromise)"),
                ("orthographic", "Orthographic (the globe from space)"))
+# What each projection keeps: the numbers behind its picture. Mercator inflates area by 1/cos²(latitude).
+PROJECTION_FACTS = {
+    "mercator": ("angles and local shapes", "area: x 1.33 at 30°, x 2 at 45°, x 4 at 60° of latitude"),
+    "equalEarth": ("area everywhere", "shapes, more towards the edges"),
+    "naturalEarth1": ("neither exactly", "area and shape a little, nowhere badly"),
+    "orthographic": ("the look of a globe from far away", "area and shape towards the rim; shows half the Earth"),
+}
+MAP_HEIGHT = 300  # the maps fill their column's width; presenter mode makes them taller
+TALK = ("From the talk “Design for Data Visualisation, and Introduction to Maps and Spatial Data” "
+        "(Data Science Cornwall, 2019)")
 # Fitting Mercator to these corners keeps the poles, which it sends to infinity, off the chart.
 MERCATOR_EXTENT = {"type": "Feature", "properties": {},
                    "geometry": {"type": "MultiPoint", "coordinates": [[-179.9, -60.0], [179.9, 80.0]]}}
@@ -52,12 +67,16 @@ FORMATS = {"shapefile": ("Zipped shapefile", "zip", "application/zip"),
            "geopackage": ("GeoPackage", "gpkg", "application/geopackage+sqlite3"),
            "geojson": ("GeoJSON", "geojson", "application/geo+json")}
 
-TABS = ("📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
 # The export's choices stay while the campus tab is closed, but are not put in the link.
 EXPORT_DEFAULTS = {"maps.export_format": "shapefile",
                    "maps.meta.owner": "Data Science Cornwall Lab visitor",
                    "maps.meta.copyright": "© the authors; campus features are approximate"}
-restore_from_url(SETTINGS)
+SERIF = "Georgia, 'Times New Roman', serif"
+SANS = "'Helvetica Neue', Arial, 'Source Sans Pro', sans-serif"
+INTRO = ("Spatial data is ordinary data with a **where** attached: points, lines and polygons, each with a "
+         "table of attributes, and a **coordinate reference system (CRS)** that says what the numbers mean. "
+         "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
+         "the map quietly lies about size.")
 
 
 @st.cache_data(show_spinner=False)
@@ -116,24 +135,15 @@ def geometry_key(geometry: dict) -> str:
     return json.dumps(geometry, sort_keys=True)
 
 
-st.title("🗺️ Maps and projections")
-st.caption("From the talk “Design for Data Visualisation, and Introduction to Maps and Spatial Data” "
-           "(Data Science Cornwall, 2019)")
-st.markdown("Spatial data is ordinary data with a **where** attached: points, lines and polygons, each with a "
-            "table of attributes, and a **coordinate reference system (CRS)** that says what the numbers mean. "
-            "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
-            "the map quietly lies about size.")
-
-@st.fragment
 def campus_ui() -> None:
     campus = campus_data()
     mine = visitor_features()
     imported = st.session_state.get("maps.imported")
     left, right = st.columns([3, 2])
     with right:
-        st.selectbox("Building colours (one per use)", QUALITATIVE, key="maps.building_scheme", persist_state="session")
-        st.selectbox("See the map as", VISIONS, key="maps.campus_vision", persist_state="session",
-                     help="Simulated with Machado et al. (2009); see the Colour tab.")
+        selectbox(SETTING["maps.building_scheme"], "Building colours (one per use)")
+        selectbox(SETTING["maps.campus_vision"], "See the map as",
+                  help="Simulated with Machado et al. (2009); see the Colour tab.")
     uses = sorted(campus.loc[campus["kind"] == "building", "use"].dropna().unique())
     colours = palette(st.session_state["maps.building_scheme"], max(3, len(uses)))
     vision = st.session_state["maps.campus_vision"]
@@ -172,7 +182,6 @@ def campus_ui() -> None:
         st.dataframe(pd.DataFrame(imported.drop(columns="geometry")), hide_index=True, width="stretch")
     export_ui(table.drop(columns=["geometry type", "source"]))
     import_ui()
-    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
 def attributes_form_ui(pending: list[dict]) -> None:
@@ -221,66 +230,91 @@ def export_ui(features: gpd.GeoDataFrame) -> None:
                        "GeoPackage and GeoJSON carry it inside.")
 
 
-def import_ui() -> None:
-    st.subheader("Import")
-    upload = st.file_uploader("A zipped shapefile, GeoPackage or GeoJSON (from here or from QGIS)",
-                              type=["zip", "gpkg", "geojson", "json"], key="maps.upload")
+IMPORT_OUTCOME = "maps.import_outcome"  # (kind, message): "imported", "crs_needed" or "refused"
+
+
+def import_upload(assume_crs: str | None = None) -> None:
+    """Read the uploaded file (a callback: it runs before the page draws, so the map shows the result at once)."""
+    upload = st.session_state.get("maps.upload")
     if upload is None:
+        st.session_state.pop(IMPORT_OUTCOME, None)
         return
-    assume = st.session_state.get("maps.import_crs") if st.session_state.get("maps.crs_for") == upload.file_id \
-        else None
     try:
-        result = read_spatial_upload(upload.name, upload.getvalue(), assume_crs=assume)
+        result = read_spatial_upload(upload.name, upload.getvalue(), assume_crs=assume_crs)
     except CrsNeeded as error:
-        st.warning(str(error))
-        crs = st.selectbox("The file's CRS", list(CRS_CHOICES), format_func=lambda code: f"{code}: {CRS_CHOICES[code]}",
-                           key="maps.import_crs_choice")
-        if st.button("Use this CRS", key="maps.import_crs_apply"):
-            st.session_state["maps.import_crs"] = crs
-            st.session_state["maps.crs_for"] = upload.file_id
-            st.rerun(scope="fragment")
+        st.session_state[IMPORT_OUTCOME] = ("crs_needed", str(error))
         return
     except SpatialFileError as error:
-        st.error(f"Not imported: {error}")
+        st.session_state[IMPORT_OUTCOME] = ("refused", f"Not imported: {error}")
         return
-    if st.session_state.get("maps.imported_id") != upload.file_id:
-        st.session_state["maps.imported"] = result.features
-        st.session_state["maps.imported_id"] = upload.file_id
-        st.rerun(scope="fragment")
-    st.success(f"Imported {len(result.features)} features from {', '.join(result.layers)} "
-               f"(CRS {result.source_crs}, shown in EPSG:4326)."
-               + ("".join(f" {key.capitalize()}: {value}." for key, value in result.metadata.items())))
+    st.session_state["maps.imported"] = result.features
+    st.session_state[IMPORT_OUTCOME] = (
+        "imported", f"Imported {len(result.features)} features from {', '.join(result.layers)} "
+        f"(made in {result.source_crs_name}, shown in longitude/latitude, EPSG:4326)."
+        + "".join(f" {key.capitalize()}: {value}." for key, value in result.metadata.items()))
 
 
-def world_layers_ui(projection: alt.Projection, width: int, height: int, tissot: bool) -> alt.LayerChart:
-    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#e8f1f8", stroke="#9bb")
-    graticule = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#9bb", strokeWidth=0.5, filled=False)
-    land = alt.Chart(WORLD).mark_geoshape(fill="#c8c2b4", stroke="#ffffff", strokeWidth=0.3).encode(
+def import_with_chosen_crs() -> None:
+    import_upload(st.session_state["maps.import_crs_choice"])
+
+
+def import_ui() -> None:
+    st.subheader("Import")
+    st.file_uploader("A zipped shapefile, GeoPackage or GeoJSON (from here or from QGIS)",
+                     type=["zip", "gpkg", "geojson", "json"], key="maps.upload", on_change=import_upload)
+    if st.session_state.get("maps.upload") is None:  # removed, or forgotten while another tab was open
+        st.session_state.pop(IMPORT_OUTCOME, None)
+        return
+    outcome = st.session_state.get(IMPORT_OUTCOME)
+    if outcome is None:
+        return
+    kind, message = outcome
+    if kind == "imported":
+        st.success(message)
+    elif kind == "refused":
+        st.error(message)
+    else:
+        st.warning(message)
+        st.selectbox("The file's CRS", list(CRS_CHOICES), format_func=lambda code: f"{code}: {CRS_CHOICES[code]}",
+                     key="maps.import_crs_choice")
+        st.button("Use this CRS", key="maps.import_crs_apply", on_click=import_with_chosen_crs)
+
+
+def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
+    # Clipped to the map: Mercator's sphere and poles run off it, and would push the title out of sight.
+    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#e8f1f8", stroke="#9bb", clip=True)
+    graticule = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#9bb", strokeWidth=0.5, filled=False,
+                                                                     clip=True)
+    land = alt.Chart(WORLD).mark_geoshape(fill="#c8c2b4", stroke="#ffffff", strokeWidth=0.3, clip=True).encode(
         tooltip=alt.Tooltip("properties.name:N", title="country"))
     layers = [sphere, graticule, land]
     if tissot:
         layers.append(alt.Chart(geo_data(tissot_text())).mark_geoshape(
-            fill="#D55E00", fillOpacity=0.45, stroke="#D55E00", clip=True))
-    return alt.layer(*layers).project(**projection).properties(width=width, height=height)
+            fill=VERMILLION, fillOpacity=0.45, stroke=VERMILLION, clip=True))
+    return alt.layer(*layers).project(**projection).properties(height=MAP_HEIGHT, title=map_title(title))
 
 
-def charts_grid_ui(charts: list[alt.TopLevelMixin], key: str) -> None:
-    """Charts two to a row, each styled on its own (presenter mode cannot resize a concatenated chart)."""
+def map_title(text: str) -> alt.Title:
+    # Anchored at the start, a title longer than a narrow map is cut at its end, never at its first letters.
+    return alt.Title(text, anchor="start")
+
+
+def charts_grid_ui(charts: list[tuple[alt.TopLevelMixin, str, pd.DataFrame]], key: str) -> None:
+    """Charts two to a row, each filling its column and styled on its own (presenter mode cannot resize a
+    concatenated chart); each with its takeaway and numbers."""
     for start in range(0, len(charts), 2):
         for offset, column in enumerate(st.columns(2)):
             if start + offset < len(charts):
-                column.altair_chart(styled_chart(charts[start + offset]), width="content",
-                                    key=f"{key}.{start + offset}")
+                chart, takeaway, numbers = charts[start + offset]
+                chart_ui(chart, takeaway, numbers, container=column, key=f"{key}.{start + offset}")
 
 
-@st.fragment
 def projections_ui() -> None:
     st.markdown("Every flat map stretches the round Earth somehow. **Mercator** keeps angles and local shapes "
                 "(good for navigation, so web maps use it) but inflates area by 1/cos²(latitude): four times at "
                 "60°. **Equal-area** projections keep area and bend shapes instead. Circles of equal size on the "
                 "ground (Tissot's indicatrices) make the stretch visible.")
-    st.toggle("Show Tissot's indicatrices (500 km circles)", key="maps.tissot", persist_state="session")
-    tissot = st.session_state["maps.tissot"]
+    tissot = toggle(SETTING["maps.tissot"], "Show Tissot's indicatrices (500 km circles)")
     charts = []
     for projection_type, title in PROJECTIONS:
         options = {"type": projection_type}
@@ -288,12 +322,13 @@ def projections_ui() -> None:
             options["fit"] = MERCATOR_EXTENT
         if projection_type == "orthographic":
             options["rotate"] = [0, -30, 0]
-        charts.append(world_layers_ui(options, 300, 230, tissot).properties(title=title))
+        keeps, bends = PROJECTION_FACTS[projection_type]
+        facts = pd.DataFrame({"projection": [title], "keeps": [keeps], "distorts": [bends]})
+        charts.append((world_chart(options, title, tissot), f"{title.split(' (')[0]} keeps {keeps}; it distorts "
+                       f"{bends}.", facts))
     charts_grid_ui(charts, "maps.projection")
-    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
-@st.fragment
 def move_ui() -> None:
     st.markdown("On a Mercator map Japan and Britain look about the same size. Move Japan next to Britain "
                 "**on the globe** (a rotation of the sphere, so its shape and area on the ground are kept) and "
@@ -304,16 +339,19 @@ def move_ui() -> None:
         st.warning(f"No country called {st.session_state['maps.country']!r}; showing Japan.")
         st.session_state["maps.country"] = "Japan"
     controls = st.columns([2, 3, 3, 2])
-    controls[0].selectbox("Country", names, key="maps.country", persist_state="session")
-    controls[1].slider("Move its centre to longitude", -180.0, 180.0, step=0.5, key="maps.lon", persist_state="session")
-    controls[2].slider("… and latitude", -75.0, 75.0, step=0.5, key="maps.lat", persist_state="session")
+    selectbox(SETTING["maps.country"], "Country", choices=names, container=controls[0])
+    slider(SETTING["maps.lon"], "Move its centre to longitude", step=0.5, container=controls[1])
+    slider(SETTING["maps.lat"], "… and latitude", step=0.5, container=controls[2])
     controls[3].button("Japan beside Britain", on_click=_japan_beside_britain, key="maps.preset")
     name = st.session_state["maps.country"]
     moved, report = moved_country(name, float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"]))
     uk = moved_country("United Kingdom", -2.76, 53.81)[1]
     top, bottom = st.columns(2), st.columns(2)
+    change = report.moved_true_area_km2 / report.true_area_km2 - 1
+    kept = abs(change) < 0.0005  # what rounds to 0.0% is the outline's rounding, not a change of area
     top[0].metric(f"{name}: true area", f"{report.true_area_km2:,.0f} km²",
-                  f"{report.moved_true_area_km2 / report.true_area_km2 - 1:+.1%} after the move", delta_color="off")
+                  "area kept" if kept else f"{change:+.1%} after the move", delta_color="off",
+                  delta_arrow="off" if kept else "auto")
     top[1].metric("United Kingdom: true area", f"{uk.true_area_km2:,.0f} km²",
                   f"looks {uk.mercator_area_km2:,.0f} km² on Mercator", delta_color="off")
     bottom[0].metric("On Mercator, at home", f"{report.mercator_area_km2:,.0f} km²",
@@ -332,31 +370,41 @@ def move_ui() -> None:
     lon, lat = float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"])
     window = {"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiPoint", "coordinates": [[lon - 35, max(lat - 22, -80)], [lon + 35, min(lat + 22, 80)]]}}
+    areas = pd.DataFrame({
+        "shape": shapes["what"].tolist(),
+        "true area (km²)": [round(report.true_area_km2), round(report.moved_true_area_km2), round(uk.true_area_km2)],
+        "as Mercator draws it (km²)": [round(report.mercator_area_km2), round(report.moved_mercator_area_km2),
+                                       round(uk.mercator_area_km2)]})
     st.caption("Click either map to move the country's centre to that spot.")
     columns = st.columns(2)
     for column, (projection_type, title) in zip(
             columns, (("mercator", "Mercator"), ("equalEarth", "Equal Earth (equal-area)")), strict=True):
-        land = alt.Chart(WORLD).mark_geoshape(
-            fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
-        highlight = alt.Chart(geo_data(geojson_text(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
-            color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
-                domain=shapes["what"].tolist(), range=["#999999", "#D55E00", "#0072B2"])),
-            fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
-        chart = alt.layer(land, highlight, click_grid_ui(lon, lat)).project(type=projection_type, fit=window).properties(
-            width=300, height=300, title=title)
         chart_key = f"maps.move.{projection_type}"
-        column.altair_chart(styled_chart(chart), width="content", key=chart_key,
-                            on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
-    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
+        takeaway = (f"On Mercator the moved {name} looks × {report.apparent_ratio:.2f} its true size."
+                    if projection_type == "mercator" else
+                    f"On an equal-area map {name} keeps its true size wherever it goes.")
+        chart_ui(move_chart(shapes, projection_type, title, window, lon, lat), takeaway, areas, container=column,
+                 key=chart_key, on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
 
 
-def click_grid_ui(lon: float, lat: float) -> alt.Chart:
+def move_chart(shapes: gpd.GeoDataFrame, projection_type: str, title: str, window: dict, lon: float,
+               lat: float) -> alt.LayerChart:
+    land = alt.Chart(WORLD).mark_geoshape(fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
+    highlight = alt.Chart(geo_data(geojson_text(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
+        color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
+            domain=shapes["what"].tolist(), range=[GREY, VERMILLION, BLUE])),
+        fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
+    return alt.layer(land, highlight, click_grid_chart(lon, lat)).project(type=projection_type, fit=window).properties(
+        height=MAP_HEIGHT + 60, title=map_title(title))
+
+
+def click_grid_chart(lon: float, lat: float) -> alt.Chart:
     """Invisible points every degree around the view, made in the browser, so a click reports a lon/lat."""
     place = alt.selection_point(name="place", fields=["lon", "lat"], on="click", nearest=True, clear=False)
     south, north = max(round(lat) - 30, -75), min(round(lat) + 30, 75)
     return alt.Chart(alt.sequence(round(lon) - 45, round(lon) + 46, 1, as_="lon")).transform_calculate(
         lat=f"sequence({south}, {north + 1}, 1)").transform_filter("datum.lon >= -180 && datum.lon <= 180",
-    ).transform_flatten(["lat"]).mark_point(opacity=0, size=1).encode(
+    ).transform_flatten(["lat"]).mark_point(opacity=0, size=1, clip=True).encode(
         longitude="lon:Q", latitude="lat:Q").add_params(place)
 
 
@@ -373,15 +421,14 @@ def _japan_beside_britain() -> None:
     st.session_state["maps.lat"] = 53.0
 
 
-@st.fragment
 def colour_ui() -> None:
     st.markdown("About 1 in 12 men and 1 in 200 women see colour differently, most often confusing red with green. "
                 "Pick a scheme for the kind of data (sequential for amounts, diverging for above/below a midpoint, "
                 "qualitative for categories), keep a key to at most seven colours, and check it as others see it.")
     controls = st.columns(2)
-    controls[0].selectbox("Scheme", ALL_SCHEMES, key="maps.scheme", persist_state="session",
-                          format_func=lambda name: f"{name} ({next(k for k, v in SCHEMES.items() if name in v)})")
-    controls[1].slider("Number of classes", 3, 11, key="maps.classes", persist_state="session")
+    selectbox(SETTING["maps.scheme"], "Scheme", container=controls[0],
+              format_func=lambda name: f"{name} ({next(k for k, v in SCHEMES.items() if name in v)})")
+    slider(SETTING["maps.classes"], "Number of classes", container=controls[1])
     scheme, classes = st.session_state["maps.scheme"], int(st.session_state["maps.classes"])
     try:
         colours = palette(scheme, classes)
@@ -399,7 +446,8 @@ def colour_ui() -> None:
         x=alt.X("class:O", title="class"), y=alt.Y("vision:N", sort=list(VISIONS), title=None),
         color=alt.Color("colour:N", scale=None), tooltip=["vision", "class", "colour"],
     ).properties(width=min(60 * classes, 560), height=160)
-    st.altair_chart(styled_chart(swatch_chart), width="content", key="maps.swatches")
+    chart_ui(swatch_chart, f"The {classes} colours of {scheme} as each kind of colour vision sees them.", swatches,
+             width="content", key="maps.swatches")
     flagged = [{"seen with": vision, "classes": f"{pair.first + 1} and {pair.second + 1}",
                 "ΔE normal": round(pair.delta_e_normal, 1), "ΔE seen": round(pair.delta_e_seen, 1)}
                for vision in DEFICIENCIES for pair in confusable_pairs(colours, vision)]
@@ -409,6 +457,9 @@ def colour_ui() -> None:
     else:
         st.success("No pair falls under ΔE 12 for any of the three simulated deficiencies.")
     breaks = density_breaks(len(colours))
+    bounds = [f"{value:,.0f}" for value in breaks]
+    ranges = [f"under {bounds[0]}", *(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False)),
+              f"over {bounds[-1]}"]
     views = []
     for vision in VISIONS:
         land = alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
@@ -419,30 +470,25 @@ def colour_ui() -> None:
         )
         # the sphere sets the projection's extent (and the sea), as in the projection gallery
         sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f3f6f8", stroke="#9bb")
-        views.append(alt.layer(sphere, land).project(type="equalEarth")
-                     .properties(width=300, height=160, title=f"as seen: {vision}"))
-    bounds = [f"{value:,.0f}" for value in breaks]
-    st.markdown("**Population density, people per km²**, classes 1 to " f"{len(bounds) + 1}: under {bounds[0]}, "
-                + ", ".join(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False))
-                + f", over {bounds[-1]} (quantiles, so each class holds about as many countries).")
+        chart = alt.layer(sphere, land).project(type="equalEarth").properties(
+            height=MAP_HEIGHT, title=map_title(f"as seen: {vision}"))
+        classes_seen = pd.DataFrame({"class": range(1, len(ranges) + 1), "people per km²": ranges,
+                                     "colour seen": seen[vision][:len(ranges)]})
+        views.append((chart, f"Population density in {len(ranges)} classes, as seen with {vision} vision.",
+                      classes_seen))
+    st.markdown(f"**Population density, people per km²**, classes 1 to {len(ranges)}: " + ", ".join(ranges)
+                + " (quantiles, so each class holds about as many countries).")
     charts_grid_ui(views, "maps.choropleth")
     st.caption("Simulation: Machado, Oliveira and Fernandes (2009), severity 1 (complete dichromacy), in linear "
                "sRGB. Population density classes by quantile, Natural Earth population estimates.")
-    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
-SERIF = "Georgia, 'Times New Roman', serif"
-SANS = "'Helvetica Neue', Arial, 'Source Sans Pro', sans-serif"
-
-
-@st.fragment
 def type_ui() -> None:
     st.markdown("The talk's advice: **serif** faces for body text, **sans-serif** for headings and titles. Compare "
                 "the same words set each way. Then look at the round *counters*, the enclosed spaces inside a, e, o, "
                 "b and d: at the same point size a face with a taller x-height and bigger, more open counters stays "
                 "readable smaller and further away, which is what matters for labels on a map or a slide.")
-    st.slider("Body text size (px)", 10, 40, key="maps.type_size", persist_state="session")
-    size = int(st.session_state["maps.type_size"])
+    size = int(slider(SETTING["maps.type_size"], "Body text size (px)"))
     sample = ("Penryn campus sits above the Penryn River. Its trees, fences and buildings are points, lines and "
               "polygons, each with a row of attributes.")
     for row in ((SANS, SERIF), (SERIF, SANS)):
@@ -459,14 +505,11 @@ def type_ui() -> None:
     for column, (label, family) in zip(counters, (("Serif", SERIF), ("Sans-serif", SANS)), strict=True):
         column.markdown(f'<div style="font-family:{family};font-size:{size * 3}px;line-height:1.1">aeobdg</div>'
                         f'<small>{label}, counters at {size * 3} px</small>', unsafe_allow_html=True)
-    write_to_url(SETTINGS)  # a fragment rerun skips the page's end, where the link is written
 
 
-# Lazy tabs: only the open tab runs, and which tab is open travels in the link too.
-tabs = st.tabs(TABS, key="maps.tab", on_change="rerun", bind="query-params")
-for tab, tab_ui in zip(tabs, (campus_ui, projections_ui, move_ui, colour_ui, type_ui), strict=True):
-    if tab.open:
-        with tab:
-            tab_ui()
+# ---------------------------------------------------------------- the page
 
-share_link_ui(SETTINGS, tab_key="maps.tab")
+if __name__ == "__main__":  # each open tab is a fragment: moving its widgets reruns that tab only
+    page_ui("maps", "🗺️ Maps and projections", SETTINGS, [Tab(CAMPUS, campus_ui, "campus_map"),
+            Tab(PROJECTIONS_TAB, projections_ui, "projections"), Tab(MOVE, move_ui, "move_country"),
+            Tab(COLOUR, colour_ui, "colour"), Tab(TYPE, type_ui, "type")], talk=TALK, intro=INTRO, fragments=True)

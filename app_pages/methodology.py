@@ -1,32 +1,17 @@
 """🧭 Methodology: a checklist for a team's own machine-learning problem, and the ideas behind it to play with."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.methodology_checklist import checklist_notebook_settings, checklist_ui
+from lib.core.palette import CATEGORY_COLOURS as PALETTE
+from lib.core.urlcodec import UrlParam, by_key
 from lib.methodology import demos
-from lib.methodology.checklist import (
-    MAX_NOTES_CHARS,
-    MAX_PROJECT_CHARS,
-    STATUSES,
-    Answer,
-    AnswersError,
-    Checklist,
-    ChecklistError,
-    ChecklistItem,
-    answers_from_json,
-    answers_to_json,
-    blank_answers,
-    clean_project_name,
-    load_checklist,
-    render_report,
-    report_file_name,
-    section_progress,
-)
 from lib.methodology.settings import (
     BASELINE,
     BIAS,
@@ -40,26 +25,19 @@ from lib.methodology.settings import (
     VIEW,
     VIEWS,
 )
-from ui.layout import styled_chart
-from ui.urlstate import restore_from_url, share_link_ui
+from ui.page import Tab, chart_ui, page_ui
+from ui.widgets import selectbox, slider
 
-CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+SETTING = by_key(SETTINGS)
 SIDE_LEGEND = alt.Legend(orient="right", labelLimit=170)  # below a chart it would squeeze the plot
-ANSWERS_KEY = "methodology.answers"  # the team's answers: a plain key, so it survives page changes
-LOAD_MESSAGE_KEY = "methodology.load_message"
-KEPT_SECTION_KEY = "methodology.kept_section"
 BASELINE_RUNS_KEY = "methodology.baseline.runs"
 EXPERIMENTS = 2000  # simulated experiments per setting: enough for rates to about +-1%
+TALK = "From the talk “Practical Steps for Building Intelligent Systems” (Data Science Cornwall, 2019)"
+INTRO = ("Good machine learning starts with questions, not algorithms: **why** (the problem), **what** "
+         "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.")
 
 
 # ------------------------------------------------------------------ cached lib calls
-
-
-@st.cache_resource(show_spinner=False)
-def checklist_content() -> Checklist:
-    return load_checklist(CHECKLIST_FILE)
 
 
 @st.cache_data(show_spinner=False)
@@ -133,121 +111,12 @@ def bias_curve(train_rows: int, noise: float, seed: int) -> pd.DataFrame:
 
 
 def colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:
-    return alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]), title=title,
+    return alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=list(PALETTE[: len(domain)])), title=title,
                      legend=SIDE_LEGEND)
 
 
 def why_ui(text: str) -> None:
     st.info(text, icon="💡")
-
-
-# ------------------------------------------------------------------ the checklist
-
-
-def answers_state(checklist: Checklist) -> dict[str, Answer]:
-    answers = st.session_state.get(ANSWERS_KEY)
-    if answers is None:
-        answers = blank_answers(checklist)
-        st.session_state[ANSWERS_KEY] = answers
-    return answers
-
-
-def load_answers_callback() -> None:
-    """Runs before the script, so it may set the checklist's widget values from the file."""
-    upload = st.session_state.get("methodology.upload")
-    if upload is None:
-        return
-    try:
-        project, answers = answers_from_json(checklist_content(), upload.getvalue())
-    except (AnswersError, ChecklistError, OSError) as error:
-        st.session_state[LOAD_MESSAGE_KEY] = ("error", f"Those answers were not loaded: {error} Nothing changed.")
-        return
-    st.session_state[ANSWERS_KEY] = answers
-    for item_id, answer in answers.items():
-        st.session_state[f"methodology.status.{item_id}"] = answer.status
-        st.session_state[f"methodology.notes.{item_id}"] = answer.notes
-    if project:
-        st.session_state[PROJECT.key] = project
-    st.session_state[LOAD_MESSAGE_KEY] = ("success", f"Loaded the answers from {upload.name}.")
-
-
-def go_to_demo_callback(view: str) -> None:
-    st.session_state[VIEW.key] = view
-
-
-def checklist_item_ui(item: ChecklistItem, answers: dict[str, Answer]) -> None:
-    status_key, notes_key = f"methodology.status.{item.item_id}", f"methodology.notes.{item.item_id}"
-    saved = answers.get(item.item_id, Answer())
-    # Streamlit forgets widgets on pages that were not drawn: reseed them from the kept answers.
-    if status_key not in st.session_state:
-        st.session_state[status_key] = saved.status
-    if notes_key not in st.session_state:
-        st.session_state[notes_key] = saved.notes
-    with st.container(border=True):
-        st.markdown(f"**{item.question}**")
-        st.caption(item.why)
-        status = st.radio("Status", STATUSES, key=status_key, horizontal=True)
-        notes = st.text_area("The team's notes", key=notes_key, height=80,
-                             max_chars=MAX_NOTES_CHARS, placeholder="What we know, who to ask, what we decided")
-        if item.demo in VIEWS:
-            st.button(f"Try it: {VIEWS[item.demo]}", key=f"methodology.go.{item.item_id}",
-                      on_click=go_to_demo_callback, args=(item.demo,))
-    answers[item.item_id] = Answer(status=status, notes=notes)
-
-
-def checklist_ui() -> None:
-    try:
-        checklist = checklist_content()
-    except (ChecklistError, OSError) as error:
-        st.error(f"The checklist file could not be read, so the checklist is unavailable: {error}")
-        return
-    answers = answers_state(checklist)
-    st.markdown(
-        "Work through the talk's six questions for your own problem. Answers stay while you explore the "
-        "demos; **save** them as a file to keep them, **load** them next time, and **export** a model-card "
-        "style report to share."
-    )
-    if len(str(st.session_state.get(PROJECT.key, ""))) > MAX_PROJECT_CHARS:  # a hand-made link may carry more
-        st.session_state[PROJECT.key] = str(st.session_state[PROJECT.key])[:MAX_PROJECT_CHARS]
-    st.text_input("Project name", key=PROJECT.key, persist_state="session", max_chars=MAX_PROJECT_CHARS, placeholder="e.g. Predicting tin prices")
-    project = clean_project_name(st.session_state.get(PROJECT.key, ""))
-
-    message = st.session_state.pop(LOAD_MESSAGE_KEY, None)
-    if message is not None:
-        (st.error if message[0] == "error" else st.success)(message[1])
-
-    section_ids = [section.section_id for section in checklist.sections]
-    section_key = "methodology.checklist.section"
-    if st.session_state.get(section_key) not in section_ids:
-        kept = st.session_state.get(KEPT_SECTION_KEY)
-        st.session_state[section_key] = kept if kept in section_ids else section_ids[0]
-    titles = {section.section_id: section.title for section in checklist.sections}
-    chosen = st.radio("Section", section_ids, key=section_key, horizontal=True, format_func=titles.get)
-    st.session_state[KEPT_SECTION_KEY] = chosen  # the radio is forgotten while a demo is shown
-    section = next(s for s in checklist.sections if s.section_id == chosen)
-    st.subheader(f"{section.title}: {section.question}")
-    for item in section.items:
-        checklist_item_ui(item, answers)
-
-    st.subheader("Progress")
-    for progress in section_progress(checklist, answers):
-        st.progress(progress.fraction_done,
-                    text=f"{progress.title}: {progress.done} of {progress.applicable} done, {progress.in_progress} in progress")
-
-    st.subheader("Save, load and export")
-    saved_json = answers_to_json(checklist, project, answers)
-    report = render_report(checklist, project, answers)
-    save_column, load_column = st.columns(2)
-    with save_column:
-        st.download_button("💾 Save answers (JSON)", saved_json, file_name=report_file_name(project, "answers.json"),
-                           mime="application/json", key="methodology.save", on_click="ignore")
-        st.download_button("📄 Export report (Markdown)", report, file_name=report_file_name(project, "model-card.md"),
-                           mime="text/markdown", key="methodology.export", on_click="ignore")
-    with load_column:
-        st.file_uploader("Load saved answers (JSON)", type=["json"], key="methodology.upload",
-                         on_change=load_answers_callback)
-    with st.expander("Preview the report"):
-        st.markdown(report)
 
 
 # ------------------------------------------------------------------ 1. over- and under-fitting
@@ -258,14 +127,13 @@ def overfitting_ui() -> None:
            "but validation error turns up once the model starts memorising noise.")
     left, right = st.columns(2)
     with left:
-        degree = st.slider("Polynomial degree", 1, 15, key="methodology.fit.degree", persist_state="session")
-        train_share = st.slider("Share of points used for training", 0.5, 0.9, step=0.05,
-                                key="methodology.fit.train_share", persist_state="session")
-        folds = st.slider("Cross-validation folds (k)", 2, 10, key="methodology.fit.folds", persist_state="session")
+        degree = slider(SETTING["methodology.fit.degree"], "Polynomial degree")
+        train_share = slider(SETTING["methodology.fit.train_share"], "Share of points used for training", step=0.05)
+        folds = slider(SETTING["methodology.fit.folds"], "Cross-validation folds (k)")
     with right:
-        points = st.slider("Number of points", 15, 100, key="methodology.fit.points", persist_state="session")
-        noise = st.slider("Noise", 0.05, 0.5, step=0.05, key="methodology.fit.noise", persist_state="session")
-        seed = st.slider("Random sample (seed)", 0, 99, key="methodology.fit.seed", persist_state="session")
+        points = slider(SETTING["methodology.fit.points"], "Number of points")
+        noise = slider(SETTING["methodology.fit.noise"], "Noise", step=0.05)
+        seed = slider(SETTING["methodology.fit.seed"], "Random sample (seed)")
     sample, errors, cv_errors = fitting_errors(points, noise, train_share, folds, seed)
     curve, spread = fitting_for_degree(points, noise, degree, train_share, seed)
     chosen = errors.loc[errors["degree"] == degree].iloc[0]
@@ -296,8 +164,11 @@ def overfitting_ui() -> None:
         alt.Chart(pd.DataFrame({"degree": [degree]})).mark_rule(strokeDash=[4, 4]).encode(x="degree:Q"),
     ).properties(title="Error against model complexity", height=320)
     left, right = st.columns(2)
-    left.altair_chart(styled_chart(fit_chart), width="stretch")
-    right.altair_chart(styled_chart(error_chart), width="stretch")
+    chart_ui(fit_chart, f"Degree {degree} misses the training points by {chosen.train_mse:.4f} (MSE) and points it "
+             f"has not seen by {chosen.validation_mse:.4f}.", sample, container=left)
+    chart_ui(error_chart, "Training error only falls as the degree grows; validation error is lowest at degree "
+             f"{demos.best_degree(errors, 'validation_mse')} and rises after it.",
+             errors.merge(cv_errors, on="degree"), container=right)
 
     st.markdown(f"**How much does the score depend on the split?** Degree {degree}, {train_share:.0%} for "
                 f"training, {len(spread)} different random splits of the same points:")
@@ -305,12 +176,12 @@ def overfitting_ui() -> None:
         x=alt.X("validation_mse:Q", scale=alt.Scale(type="log"), title="validation MSE (log scale)"),
         tooltip=["split", alt.Tooltip("validation_mse:Q", format=".4f")],
     ).properties(height=80)
-    st.altair_chart(styled_chart(spread_chart), width="stretch")
+    chart_ui(spread_chart, f"The same model scores from {spread.validation_mse.min():.4f} to "
+             f"{spread.validation_mse.max():.4f} depending only on the split.", spread)
     st.caption(f"From {spread.validation_mse.min():.4f} to {spread.validation_mse.max():.4f} "
                f"(median {spread.validation_mse.median():.4f}). The meetup's discussion of the best split "
                "was inconclusive, and this is why: the answer moves with the data, the model and luck. "
                "Cross-validation averages over several splits instead of trusting one.")
-    share_link_ui([VIEW, *FIT])
 
 
 # ------------------------------------------------------------------ 2. precision and accuracy
@@ -349,10 +220,10 @@ def accuracy_ui() -> None:
            "each other. A model can be precise and still wrong, so measure both.")
     left, right = st.columns([1, 2])
     with left:
-        bias = st.slider("Bias (how far the aim is off-centre)", 0.0, 2.5, step=0.1, key="methodology.shots.bias", persist_state="session")
-        spread = st.slider("Spread (how much shots scatter)", 0.05, 1.5, step=0.05, key="methodology.shots.spread", persist_state="session")
-        count = st.slider("Shots", 5, 200, key="methodology.shots.count", persist_state="session")
-        seed = st.slider("Random shots (seed)", 0, 99, key="methodology.shots.seed", persist_state="session")
+        bias = slider(SETTING["methodology.shots.bias"], "Bias (how far the aim is off-centre)", step=0.1)
+        spread = slider(SETTING["methodology.shots.spread"], "Spread (how much shots scatter)", step=0.05)
+        count = slider(SETTING["methodology.shots.count"], "Shots")
+        seed = slider(SETTING["methodology.shots.seed"], "Random shots (seed)")
     shots = demos.shoot_at_target(bias, spread, count, seed)
     summary = demos.summarise_shots(shots)
     with left:
@@ -360,11 +231,13 @@ def accuracy_ui() -> None:
         st.metric("Spread around their centre (precision)", f"{summary.spread:.2f}")
         st.markdown(f"These shots are **{summary.verdict}**.")
     own_target = target_chart_ui(demos.target_frame(shots), -3.5, 3.5, "Your shots (✚ marks their centre)")
-    right.altair_chart(styled_chart(own_target), width="content")
+    chart_ui(own_target, f"These shots are {summary.verdict}: their centre is {summary.offset:.2f} off the middle "
+             f"and they spread {summary.spread:.2f} around it.", shots, container=right, width="content")
     extent = demos.PANEL_SPACING + 3.5
     classic = target_chart_ui(classic_targets(seed), -3.5, extent, "The four classic cases")
-    st.altair_chart(styled_chart(classic), width="content")
-    share_link_ui([VIEW, *SHOTS])
+    cases = classic_targets(seed)
+    chart_ui(classic, "Accurate and precise, accurate but not precise, precise but not accurate, and neither.",
+             cases.loc[cases["kind"] == "shot"], width="content")
 
 
 # ------------------------------------------------------------------ 3. thresholds and ROC
@@ -374,11 +247,10 @@ def roc_ui() -> None:
     why_ui("A classifier gives a score; the threshold turns it into decisions. Moving it trades false alarms "
            "against misses, and with rare positives a high accuracy can mean nothing at all.")
     columns = st.columns(4)
-    threshold = columns[0].slider("Threshold", 0.0, 1.0, step=0.01, key="methodology.roc.threshold", persist_state="session")
-    positive_share = columns[1].slider("Share of positives (class balance)", 0.01, 0.5, step=0.01,
-                                       key="methodology.roc.positive_share", persist_state="session")
-    separation = columns[2].slider("Separation of the classes", 0.0, 4.0, step=0.1, key="methodology.roc.separation", persist_state="session")
-    seed = columns[3].slider("Random sample (seed)", 0, 99, key="methodology.roc.seed", persist_state="session")
+    threshold = slider(SETTING["methodology.roc.threshold"], "Threshold", step=0.01, container=columns[0])
+    positive_share = slider(SETTING["methodology.roc.positive_share"], "Share of positives (class balance)", step=0.01, container=columns[1])
+    separation = slider(SETTING["methodology.roc.separation"], "Separation of the classes", step=0.1, container=columns[2])
+    seed = slider(SETTING["methodology.roc.seed"], "Random sample (seed)", container=columns[3])
     sample = scored_sample(positive_share, separation, seed)
     curve, auc, histogram = roc_results(positive_share, separation, seed)
     metrics = demos.threshold_metrics(sample, threshold)
@@ -407,8 +279,10 @@ def roc_ui() -> None:
             size=200, filled=True, color=PALETTE[5]).encode(x="fpr:Q", y="tpr:Q"),
     ).properties(title=f"ROC curve, AUC {auc:.3f} (dot: this threshold)", height=300)
     left, right = st.columns(2)
-    left.altair_chart(styled_chart(scores), width="stretch")
-    right.altair_chart(styled_chart(roc), width="stretch")
+    chart_ui(scores, f"At threshold {threshold:.2f} the model finds {metrics.recall:.1%} of the positives, with "
+             f"{metrics.false_positive_rate:.1%} of the negatives as false alarms.", histogram, container=left)
+    chart_ui(roc, f"The area under the ROC curve is {auc:.3f} (0.5 is guessing, 1 is perfect).", curve,
+             container=right)
 
     left, right = st.columns(2)
     with left:
@@ -424,7 +298,6 @@ def roc_ui() -> None:
                        "accurate as this one. With imbalanced classes, look at precision, recall and the ROC curve.")
         else:
             st.caption("Lower the share of positives to see accuracy mislead: the lazy answer soon wins.")
-    share_link_ui([VIEW, *ROC])
 
 
 # ------------------------------------------------------------------ 4. loss functions
@@ -434,10 +307,9 @@ def losses_ui() -> None:
     why_ui("The loss is what training minimises, so it decides what the model cares about: squared error "
            "chases outliers, absolute and Huber losses shrug them off. A metric is what you report afterwards.")
     columns = st.columns(3)
-    outlier_y = columns[0].slider("Move the outlier (its height)", -10.0, 30.0, step=0.5, key="methodology.loss.outlier_y", persist_state="session")
-    epsilon = columns[1].slider("Huber threshold (epsilon)", 1.0, 3.0, step=0.05, key="methodology.loss.huber_epsilon", persist_state="session")
-    mislabelled_x = columns[2].slider("Where the mislabelled point sits (log-loss)", -2.0, 10.0, step=0.5,
-                                      key="methodology.loss.mislabelled_x", persist_state="session")
+    outlier_y = slider(SETTING["methodology.loss.outlier_y"], "Move the outlier (its height)", step=0.5, container=columns[0])
+    epsilon = slider(SETTING["methodology.loss.huber_epsilon"], "Huber threshold (epsilon)", step=0.05, container=columns[1])
+    mislabelled_x = slider(SETTING["methodology.loss.mislabelled_x"], "Where the mislabelled point sits (log-loss)", step=0.5, container=columns[2])
     sample, lines, metrics, shapes = loss_lines(outlier_y, epsilon)
     logistic = logistic_fit(mislabelled_x)
     points = pd.DataFrame({"x": sample.x, "y": sample.y, "point": ["data"] * (len(sample.x) - 1) + ["outlier"]})
@@ -454,8 +326,11 @@ def losses_ui() -> None:
         y=alt.Y("loss:Q", title="loss"), color=colour("name", list(demos.LOSS_NAMES), "loss"),
     ).properties(title="What each loss charges for an error", height=320)
     left, right = st.columns(2)
-    left.altair_chart(styled_chart(fit_chart), width="stretch")
-    right.altair_chart(styled_chart(shape_chart), width="stretch")
+    slopes = lines.set_index("loss")["slope"]
+    chart_ui(fit_chart, f"The outlier pulls the squared-error (MSE) line to slope {slopes['MSE']:.2f}; MAE's stays "
+             f"at {slopes['MAE']:.2f} and Huber's at {slopes['Huber']:.2f}.", lines, container=left)
+    chart_ui(shape_chart, "Squared error charges big errors far more than absolute error; Huber is squared for small "
+             f"errors and absolute past {epsilon:g}.", shapes, container=right)
     st.markdown("**Loss against metric.** Each line was trained with one loss; here all three are judged by two "
                 "metrics on the ordinary points (without the outlier):")
     st.dataframe(metrics.round(3).assign(slope=lines["slope"].round(3)), hide_index=True)
@@ -470,9 +345,8 @@ def losses_ui() -> None:
             x="x:Q", y="label:Q", color=colour("kind", ["clean", "mislabelled"], "point")),
         alt.Chart(pd.DataFrame({"x": [logistic.boundary]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q"),
     ).properties(height=260)
-    st.altair_chart(styled_chart(logistic_chart), width="stretch")
-    st.caption(f"Mean log-loss {logistic.log_loss:.3f}; the boundary (probability 0.5) is at x = {logistic.boundary:.2f}.")
-    share_link_ui([VIEW, *LOSSES])
+    chart_ui(logistic_chart, f"Mean log-loss {logistic.log_loss:.3f}; the boundary (probability 0.5) is at "
+             f"x = {logistic.boundary:.2f}.", logistic.points)
 
 
 # ------------------------------------------------------------------ 5. hypothesis testing
@@ -482,11 +356,10 @@ def hypothesis_ui() -> None:
     why_ui("A test asks whether a difference could be chance. Like a trial, it presumes innocence (no "
            "difference) and convicts only on strong evidence, so two kinds of mistake are possible.")
     columns = st.columns(4)
-    effect = columns[0].slider("True effect size (in standard deviations)", 0.0, 1.5, step=0.05,
-                               key="methodology.test.effect", persist_state="session")
-    n_per_group = columns[1].slider("Sample size per group", 5, 200, key="methodology.test.n", persist_state="session")
-    alpha = columns[2].slider("Significance level alpha", 0.01, 0.2, step=0.01, key="methodology.test.alpha", persist_state="session")
-    seed = columns[3].slider("Random experiments (seed)", 0, 99, key="methodology.test.seed", persist_state="session")
+    effect = slider(SETTING["methodology.test.effect"], "True effect size (in standard deviations)", step=0.05, container=columns[0])
+    n_per_group = slider(SETTING["methodology.test.n"], "Sample size per group", container=columns[1])
+    alpha = slider(SETTING["methodology.test.alpha"], "Significance level alpha", step=0.01, container=columns[2])
+    seed = slider(SETTING["methodology.test.seed"], "Random experiments (seed)", container=columns[3])
     results = replace(simulated_p_values(effect, n_per_group, seed), alpha=alpha)
     columns = st.columns(4)
     columns[0].metric("Type I error rate (false alarms)", f"{results.type_one_rate:.3f}", help="Should be close to alpha.")
@@ -504,19 +377,21 @@ def hypothesis_ui() -> None:
         alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(strokeWidth=3).encode(x="alpha:Q"),
     ).properties(title="p-values (left of the line: significant)", height=300)
     sizes = (5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200)
+    power = demos.power_curve(effect, alpha, sizes)
     power_chart = alt.layer(
-        alt.Chart(demos.power_curve(effect, alpha, sizes)).mark_line(point=True, color=PALETTE[0]).encode(
+        alt.Chart(power).mark_line(point=True, color=PALETTE[0]).encode(
             x=alt.X("n_per_group:Q", title="sample size per group"),
             y=alt.Y("power:Q", scale=alt.Scale(domain=[0, 1]))),
         alt.Chart(pd.DataFrame({"n": [n_per_group], "power": [results.power]})).mark_point(
             size=200, filled=True, color=PALETTE[5]).encode(x="n:Q", y="power:Q"),
     ).properties(title="Power against sample size (dot: simulated)", height=300)
     left, right = st.columns(2)
-    left.altair_chart(styled_chart(p_chart), width="stretch")
-    right.altair_chart(styled_chart(power_chart), width="stretch")
+    chart_ui(p_chart, f"{results.type_one_rate:.1%} of experiments with no real difference still come out "
+             f"significant (alpha is {alpha:g}); {results.power:.1%} of those with one do.", histogram, container=left)
+    chart_ui(power_chart, f"With {n_per_group} per group the test finds a real effect {results.power:.0%} of the "
+             "time; more data raises that.", power, container=right)
     st.markdown("**The criminal trial.** The null hypothesis is innocence; rejecting it is a conviction.")
     st.table(demos.trial_table(results))
-    share_link_ui([VIEW, *TESTS])
 
 
 # ------------------------------------------------------------------ 6. baseline first
@@ -526,13 +401,10 @@ def baseline_ui() -> None:
     why_ui("Before anything clever, measure something trivial. A model is only worth what it adds over the "
            "baseline, set against everything it costs, and the best solution is not always the complex one.")
     columns = st.columns(4)
-    dataset = columns[0].selectbox("Data set (bundled with scikit-learn)", tuple(demos.DATASETS),
-                                   key="methodology.baseline.dataset", persist_state="session")
-    folds = columns[1].slider("Cross-validation folds", 3, 10, key="methodology.baseline.folds", persist_state="session")
-    value_per_point = columns[2].slider("Value of each accuracy point over the baseline (£/year)", 0, 10000,
-                                        step=250, key="methodology.baseline.value_per_point", persist_state="session")
-    upkeep_cost = columns[3].slider("Upkeep cost per unit of skills and maintenance (£/year)", 0, 20000,
-                                    step=500, key="methodology.baseline.upkeep_cost", persist_state="session")
+    dataset = selectbox(SETTING["methodology.baseline.dataset"], "Data set (bundled with scikit-learn)", container=columns[0])
+    folds = slider(SETTING["methodology.baseline.folds"], "Cross-validation folds", container=columns[1])
+    value_per_point = slider(SETTING["methodology.baseline.value_per_point"], "Value of each accuracy point over the baseline (£/year)", step=250, container=columns[2])
+    upkeep_cost = slider(SETTING["methodology.baseline.upkeep_cost"], "Upkeep cost per unit of skills and maintenance (£/year)", step=500, container=columns[3])
     runs: dict = st.session_state.setdefault(BASELINE_RUNS_KEY, {})
     if st.button("Run the comparison", key="methodology.baseline.run", type="primary"):
         with st.spinner("Cross-validating four models..."):
@@ -541,7 +413,6 @@ def baseline_ui() -> None:
     if results is None:
         st.caption(f"Press the button to cross-validate four models on '{dataset}' with {folds} folds "
                    "(a few seconds; the result is kept).")
-        share_link_ui([VIEW, *BASELINE])
         return
     table = demos.value_against_cost(results, value_per_point, upkeep_cost)
     st.dataframe(
@@ -550,7 +421,7 @@ def baseline_ui() -> None:
         hide_index=True,
     )
     models = list(results["model"])
-    model_colour = alt.Color("model:N", scale=alt.Scale(domain=models, range=PALETTE[: len(models)]), legend=None)
+    model_colour = alt.Color("model:N", scale=alt.Scale(domain=models, range=list(PALETTE[: len(models)])), legend=None)
     points = alt.Chart(results).encode(
         x=alt.X("fit_seconds:Q", scale=alt.Scale(type="log"), title="mean fit time per fold (s, log scale)"),
         y=alt.Y("accuracy:Q", scale=alt.Scale(zero=False), title="cross-validated accuracy"),
@@ -565,14 +436,15 @@ def baseline_ui() -> None:
         color=model_colour, tooltip=["model", alt.Tooltip("net_value:Q", format=",.0f")],
     ).properties(title="Value against cost", height=300)
     left, right = st.columns(2)
-    left.altair_chart(styled_chart(accuracy_chart), width="stretch")
-    right.altair_chart(styled_chart(value_chart), width="stretch")
     best = table.loc[table["net_value"].idxmax()]
     most_accurate = table.loc[table["accuracy"].idxmax()]
+    chart_ui(accuracy_chart, f"The most accurate model is {most_accurate.model}; compute grows far faster than "
+             "accuracy.", results, container=left)
+    chart_ui(value_chart, f"At these prices {best.model} is worth most: £{best.net_value:,.0f} a year.", table,
+             container=right)
     st.markdown(f"Best value at these prices: **{best.model}**; most accurate: **{most_accurate.model}**. "
                 "Upkeep units: dummy 0, linear model 1, tree 1, neural network 4 (skills, tuning, explaining it).")
     st.caption("Fit times are measured on this machine, so they vary from run to run.")
-    share_link_ui([VIEW, *BASELINE])
 
 
 # ------------------------------------------------------------------ 7. bias in data
@@ -582,11 +454,10 @@ def bias_ui() -> None:
     why_ui("A model learns most from the rows it sees most. When one group is rare in the training data, "
            "its errors are usually the worst, even though nobody intended it.")
     columns = st.columns(4)
-    share = columns[0].slider("Group B's share of the training rows", 0.02, 0.5, step=0.01,
-                              key="methodology.bias.minority_share", persist_state="session")
-    train_rows = columns[1].slider("Training rows", 200, 5000, step=100, key="methodology.bias.train_rows", persist_state="session")
-    noise = columns[2].slider("Label noise", 0.0, 1.0, step=0.05, key="methodology.bias.noise", persist_state="session")
-    seed = columns[3].slider("Random sample (seed)", 0, 99, key="methodology.bias.seed", persist_state="session")
+    share = slider(SETTING["methodology.bias.minority_share"], "Group B's share of the training rows", step=0.01, container=columns[0])
+    train_rows = slider(SETTING["methodology.bias.train_rows"], "Training rows", step=100, container=columns[1])
+    noise = slider(SETTING["methodology.bias.noise"], "Label noise", step=0.05, container=columns[2])
+    seed = slider(SETTING["methodology.bias.seed"], "Random sample (seed)", container=columns[3])
     rates, by_share = bias_rates(share, train_rows, noise, seed), bias_curve(train_rows, noise, seed)
     columns = st.columns(2)
     for column, row in zip(columns, rates.itertuples(), strict=True):
@@ -599,24 +470,23 @@ def bias_ui() -> None:
     marker = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(strokeDash=[4, 4]).encode(x="share:Q")
     st.markdown("**One model, two groups:** error rates as group B becomes better represented "
                 "(the dashed line is your setting)")
-    st.altair_chart(styled_chart(alt.layer(rates_chart, marker).properties(height=320)), width="stretch")
+    chart_ui(alt.layer(rates_chart, marker).properties(height=320), "Group B's error falls as it makes up more of "
+             "the training rows; group A's barely moves.", by_share)
     st.dataframe(rates.round(3), hide_index=True)
     st.caption("Both groups have the same features, but the outcome depends on them differently in group B; "
                "one logistic regression is trained on the mixture and tested on 2,000 fresh rows of each group.")
-    share_link_ui([VIEW, *BIAS])
+
+
+def view_contents() -> dict[str, tuple[Callable[[], None], list[UrlParam]]]:
+    """Each view (in VIEWS' order) with its drawing function and the settings its link carries."""
+    return {"checklist": (checklist_ui, [PROJECT]), "overfitting": (overfitting_ui, FIT),
+            "accuracy": (accuracy_ui, SHOTS), "roc": (roc_ui, ROC), "losses": (losses_ui, LOSSES),
+            "hypothesis": (hypothesis_ui, TESTS), "baseline": (baseline_ui, BASELINE), "bias": (bias_ui, BIAS)}
 
 
 # ------------------------------------------------------------------ the page
 
-restore_from_url(SETTINGS)
-
-st.title("🧭 Methodology")
-st.caption("From the talk “Practical Steps for Building Intelligent Systems” (Data Science Cornwall, 2019)")
-st.markdown("Good machine learning starts with questions, not algorithms: **why** (the problem), **what** "
-            "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.")
-view = st.radio("Show", tuple(VIEWS), key=VIEW.key, persist_state="session", horizontal=True, format_func=VIEWS.get, label_visibility="collapsed")
-PAGE_VIEWS = {"checklist": checklist_ui, "overfitting": overfitting_ui, "accuracy": accuracy_ui, "roc": roc_ui,
-              "losses": losses_ui, "hypothesis": hypothesis_ui, "baseline": baseline_ui, "bias": bias_ui}
-PAGE_VIEWS[view]()
-if view == "checklist":
-    share_link_ui([VIEW, PROJECT])
+if __name__ == "__main__":
+    page_ui("methodology", "🧭 Methodology", SETTINGS, [
+        Tab(VIEWS[view], draw, view, checklist_notebook_settings if view == "checklist" else None, [VIEW, *params])
+        for view, (draw, params) in view_contents().items()], talk=TALK, intro=INTRO, views=VIEW)

@@ -19,7 +19,7 @@ def main() -> None:
     from lib.kids.spy import add_copies, noise_left_after_adding, noisy_copies, render_message
     from lib.kids.xrays import BadDataLimits, clean_light_curve, find_bad_rows, find_period, read_light_curve
 
-    raw = (ROOT / "data" / "kids" / "cygx3_bat_orbit_MODELLED.csv").read_bytes()
+    raw = (ROOT / "data" / "kids" / "cygx3_bat_MODELLED.orbit.lc.txt").read_bytes()
     table, _ = read_light_curve(raw)
     clean = clean_light_curve(table, BadDataLimits())
     garden = make_garden_bugs()
@@ -34,29 +34,23 @@ def main() -> None:
                                                                                20, 1.5))),
         ("spy: add 20 copies + noise curve", median_ms(lambda: (add_copies(copies, 20),
                                                                 noise_left_after_adding(copies, message)))),
-        ("x-rays: read the shipped CSV", median_ms(lambda: read_light_curve(raw))),
+        ("x-rays: read the shipped orbit file", median_ms(lambda: read_light_curve(raw))),
         ("x-rays: find bad rows", median_ms(lambda: find_bad_rows(table, BadDataLimits()))),
         ("x-rays: periodogram, 4000 periods", median_ms(lambda: find_period(clean), repeats=3)),
     ]
 
-    from streamlit.testing.v1 import AppTest
+    from app_pages.kids import GARDEN, TABS
+    from tests.helpers import open_page, open_tab
 
     start = time.perf_counter()
-    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/kids.py")
-    at.run()
+    at = open_page("kids", timeout=120)
     rows.append(("page: first run through the router (cold caches)", (time.perf_counter() - start) * 1000))
     # The tabs are lazy: a full rerun runs the open tab only, so each tab is timed on its own.
-    for tab in ("✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages",
-                "🌌 Mysterious space X-rays"):
-        at.session_state["kids.tab"] = tab
-        at.query_params["kids.tab"] = tab
-        at.run()  # warms this tab's caches
+    for tab in TABS:
+        open_tab(at, "kids", tab)  # warms this tab's caches
         rows.append((f"page: full rerun, open tab {tab.split(' ', 1)[1]}", median_ms(at.run)))
 
-    at.session_state["kids.tab"] = at.query_params["kids.tab"] = "🐞 Garden bug detective"
-    at.run()
+    open_tab(at, "kids", GARDEN)
 
     def move_k() -> None:
         slider = at.slider(key="kids.garden_k")

@@ -14,9 +14,10 @@ from lib.maps.webmap import campus_map
 
 def page_rerun_ms(repeats: int = 3) -> float:
     """A rerun of the page on its Move tab after a slider move, through AppTest (the browser reruns only the fragment)."""
-    from tests.conftest import open_page, open_tab
+    from app_pages.maps import MOVE
+    from tests.helpers import open_page, open_tab
 
-    app = open_tab(open_page("app_pages/maps.py"), "maps.tab", "🇯🇵 Move a country")
+    app = open_tab(open_page("maps"), "maps", MOVE)
     latitudes = iter([20.0, 30.0, 40.0, 50.0, 60.0, 10.0] * repeats)
     return median_ms(lambda: app.slider(key="maps.lat").set_value(next(latitudes)).run(), repeats)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from benchmarks.timing import median_ms, print_median_table
 from lib.methodology import demos
-from tests.conftest import open_page
+from tests.helpers import open_page
 
 
 def lib_timings() -> list[tuple[str, float]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page
 
 ROUTED_PAGES = [
     "app_pages/welcome.py",

@@ -38,7 +38,8 @@ def test_any_secret_message_can_be_drawn(text: str) -> None:
 @given(st.one_of(
     st.binary(max_size=300),
     st.lists(st.sampled_from(["TIME", "time", "Rate", "RATE", "ERROR", "DATA_FLAG", ",", " ", "#", "\n", "1", "0.5", "-2", "x",
-                              "nan", "1e3"]), max_size=80).map(lambda parts: "".join(parts).encode()),
+                              "nan", "1e3", "MJD", "TIMEDEL", "PCODEFR", "TIMEDEL_CODED", "5.8e8", "inf", "s"]),
+             max_size=80).map(lambda parts: "".join(parts).encode()),
 ))
 def test_any_upload_is_read_or_refused_kindly(raw: bytes) -> None:
     try:

@@ -7,13 +7,15 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.kids import GARDEN, HANDS, SPY, TABS, XRAYS
+from app_pages.kids_shared import CODE_LABEL
 from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
-from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+from lib.kids.xrays import make_cygx3_light_curve
+from tests import helpers
+from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page
+from tests.swift_bat_files import daily_file, orbit_file
 
 PAGE = "app_pages/kids.py"
-HANDS, GARDEN, SPY, XRAYS = TABS = (
-    "✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays",
-)
 
 
 def texts(elements) -> str:
@@ -36,24 +38,24 @@ def rerun(at: AppTest) -> AppTest:
 
 def open_tab(at: AppTest, label: str) -> AppTest:
     """Open one project, as a click on its tab does (and the URL follows; a stale kids.tab there would win)."""
-    at.query_params["kids.tab"] = label
-    at.session_state["kids.tab"] = label
-    return rerun(at)
+    helpers.open_tab(at, "kids", label)
+    assert "Rolo tripped" not in texts(at.error)
+    return at
 
 
 def code_expanders(at: AppTest) -> int:
-    return len([e for e in at.expander if e.label == "🔍 The real Python code behind this"])
+    return len([e for e in at.expander if e.label == CODE_LABEL])
 
 
 def test_page_opens_with_its_title_and_four_projects(kids: AppTest) -> None:
     assert kids.title[0].value == "🐞 Kids' projects"
     assert [tab.label for tab in kids.tabs] == list(TABS)
     assert code_expanders(kids) == 1
-    assert {button.key for button in kids.get("download_button")} == {"kids.hands_download"}
+    assert {button.key for button in kids.get("download_button")} == {"kids.hands_download", "kids.notebook"}
     open_tab(kids, XRAYS)
     assert code_expanders(kids) == 1
     assert "modelled" in texts(kids.warning)
-    assert {button.key for button in kids.get("download_button")} == {"kids.xray_download"}
+    assert {button.key for button in kids.get("download_button")} == {"kids.xray_download", "kids.notebook"}
 
 
 def test_only_the_open_tab_runs() -> None:
@@ -222,6 +224,7 @@ def test_spy_own_message_is_drawn_and_odd_letters_explained(kids: AppTest) -> No
 
 def test_xrays_default_rules_find_the_planted_rows_and_the_beat(kids: AppTest) -> None:
     open_tab(kids, XRAYS)
+    assert "This is a Swift/BAT orbit light curve: orbit by orbit, about every 96 minutes." in texts(kids.markdown)
     assert "Your rules found **17 bad rows**" in texts(kids.markdown)
     assert "1 gap(s)" in texts(kids.markdown)
     kids.number_input(key="kids.xray_highest").set_value(2.0)
@@ -292,3 +295,32 @@ def test_xrays_daily_upload_warns_that_the_beat_cannot_show(kids: AppTest) -> No
     kids.file_uploader(key="kids.xray_upload").set_value(None)
     rerun(kids)
     assert "hours apart" not in texts(kids.warning)
+
+
+def test_xrays_orbit_file_as_nasa_writes_it_is_read_in_days_and_finds_the_beat(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
+    kids.file_uploader(key="kids.xray_upload").set_value(
+        ("CygX-3.orbit.lc.txt", orbit_file(make_cygx3_light_curve().table), "text/plain"))
+    kids.radio(key="kids.xray_tool").set_value("Find the beat")
+    rerun(kids)
+    assert not kids.error and "were not numbers" not in texts(kids.info)  # the units line is no bad row
+    assert "orbit by orbit, about every 96 minutes" in texts(kids.markdown)
+    assert "Your rules found **17 bad rows**" in texts(kids.markdown)
+    assert "The strongest beat repeats every **4.79 hours**" in texts(kids.success)
+    kids.file_uploader(key="kids.xray_upload").set_value(None)
+    rerun(kids)
+
+
+def test_xrays_daily_file_says_one_point_a_day_and_shows_no_periodogram(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
+    kids.file_uploader(key="kids.xray_upload").set_value(
+        ("CygX-3.lc.txt", daily_file(make_cygx3_light_curve().table), "text/plain"))
+    kids.radio(key="kids.xray_tool").set_value("Find the beat")
+    rerun(kids)
+    assert "This is a Swift/BAT daily light curve: one point a day." in texts(kids.markdown)
+    assert "about 24 hours apart: too coarse" in texts(kids.warning)
+    assert "strongest beat" not in texts(kids.success)
+    charts = " ".join(str(chart.proto.spec) for chart in kids.get("vega_lite_chart"))
+    assert "How strongly the X-rays repeat" not in charts and "cycle stacked" not in charts
+    kids.file_uploader(key="kids.xray_upload").set_value(None)
+    rerun(kids)

@@ -1,4 +1,4 @@
-"""Mysterious space X-rays: planted bad data found exactly, the 4.8-hour beat found, uploads read kindly."""
+"""Mysterious space X-rays: planted bad data found exactly, the 4.8-hour beat found, real layouts and uploads read kindly."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,25 +6,32 @@ import pandas as pd
 import pytest
 
 from lib.kids.xrays import (
+    DAILY_KIND,
+    MODELLED_FILE,
+    ORBIT_COLUMNS,
+    ORBIT_KIND,
     ORBITAL_PERIOD_HOURS,
     BadDataLimits,
     LightCurveError,
+    TooCoarseForBeat,
     clean_light_curve,
     find_bad_rows,
     find_gaps,
     find_period,
     fold,
     keep_peaks,
-    light_curve_csv,
+    light_curve_text,
     make_cygx3_light_curve,
     read_light_curve,
+    read_light_curve_file,
     rolling_average,
     slow_trend,
     typical_step_hours,
 )
 from tests.conftest import ROOT
+from tests.swift_bat_files import ORBIT_NAMES, daily_file, orbit_file
 
-XRAY_FILE = ROOT / "data" / "kids" / "cygx3_bat_orbit_MODELLED.csv"
+XRAY_FILE = ROOT / "data" / "kids" / "cygx3_bat_MODELLED.orbit.lc.txt"
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +47,27 @@ def modelled():
 
 
 def test_shipped_file_is_the_seeded_generators_output_and_says_it_is_modelled(modelled) -> None:
+    assert MODELLED_FILE == XRAY_FILE
     text = XRAY_FILE.read_text()
-    assert text == light_curve_csv(modelled)
+    assert text == light_curve_text(modelled)
     assert text.startswith("# MODELLED data, not a real observation")
+
+
+def test_shipped_file_is_in_the_published_orbit_layout_that_plain_pandas_reads(modelled) -> None:
+    lines = XRAY_FILE.read_text().splitlines()
+    names = next(line for line in lines if not line.startswith("#"))
+    assert names.split() == list(ORBIT_COLUMNS)
+    # The code a child writes for the shipped file, as the page shows it.
+    xrays = pd.read_csv(XRAY_FILE, sep=r"\s+", comment="#")
+    assert list(xrays.columns) == list(ORBIT_COLUMNS) and len(xrays) == len(modelled.table)
+    assert all(np.issubdtype(dtype, np.number) for dtype in xrays.dtypes)
+    assert np.allclose(xrays["MJD"], modelled.table["TIME"])
+    # TIME counts Swift's seconds since 2001-01-01, MJD 51910.00074287.
+    assert np.allclose(51910.00074287 + xrays["TIME"] / 86400, xrays["MJD"], atol=1e-6)
+    assert (xrays["YEAR"] == 2019).all() and xrays["DAY"].iloc[0] == pytest.approx(117.134856)
+    read = read_light_curve_file(XRAY_FILE.read_bytes())
+    assert read.layout == "orbit" and read.notes == []
+    assert read.description == f"🛰️ This is a Swift/BAT orbit light curve: {ORBIT_KIND}."
 
 
 def test_sampling_is_per_swift_orbit_with_gaps(shipped: pd.DataFrame) -> None:
@@ -183,11 +208,14 @@ def test_typical_step_tells_per_orbit_from_daily_light_curves(shipped: pd.DataFr
     assert typical_step_hours(daily.iloc[:1]) == float("inf")
 
 
-def test_periodogram_of_flat_or_daily_data_is_finite() -> None:
+def test_periodogram_of_flat_data_is_empty_and_daily_data_is_refused() -> None:
     flat = pd.DataFrame({"TIME": 58600.0 + np.arange(50) * 0.07, "RATE": 0.05})
     assert not find_period(flat).power.any()
     daily = pd.DataFrame({"TIME": 58600.0 + np.arange(60), "RATE": 0.05 + 0.01 * (np.arange(60) % 3)})
-    assert np.isfinite(find_period(daily).power).all()
+    with pytest.raises(TooCoarseForBeat, match="about 24 hours apart: too coarse"):
+        find_period(daily)
+    every_five_hours = daily.assign(TIME=58600.0 + np.arange(60) * 5 / 24)
+    assert np.isfinite(find_period(every_five_hours).power).all()  # coarse, but 12-hour beats still get 2 points
 
 
 def test_a_column_named_twice_uses_the_first_with_a_note() -> None:
@@ -195,3 +223,83 @@ def test_a_column_named_twice_uses_the_first_with_a_note() -> None:
     table, notes = read_light_curve(("time,TIME,RATE,ERROR\n" + rows).encode())
     assert table["TIME"].iloc[0] == 58600
     assert notes[0] == "The column TIME appears more than once, so only the first one is used."
+
+
+# ---------------------------------------------------------------- the two layouts NASA publishes
+
+
+def test_an_orbit_file_is_read_with_time_in_days_and_finds_the_beat(modelled) -> None:
+    read = read_light_curve_file(orbit_file(modelled.table))
+    assert read.layout == "orbit" and read.kind == ORBIT_KIND
+    assert read.notes == []  # the units line is not a row of bad numbers
+    assert len(read.table) == len(modelled.table)
+    assert np.allclose(read.table["TIME"], modelled.table["TIME"], atol=1e-6)
+    assert 1.5 < typical_step_hours(read.table) < 2.5  # hours, not the 161,899 of seconds read as days
+    assert read.table["TIMEDEL_EXPO"].tolist() == modelled.table["TIMEDEL_EXPO"].tolist()
+    found = find_bad_rows(read.table, BadDataLimits())
+    assert int(found.bad.sum()) == 17
+    best = find_period(clean_light_curve(read.table, BadDataLimits())).best_period_hours
+    assert best == pytest.approx(4.8, abs=0.1)
+
+
+def test_an_orbit_file_without_its_mjd_column_is_still_read_from_seconds(modelled) -> None:
+    read = read_light_curve_file(orbit_file(modelled.table, with_mjd=False))
+    assert read.layout == "orbit" and read.notes == []
+    assert np.allclose(read.table["TIME"], modelled.table["TIME"], atol=1e-6)
+    best = find_period(clean_light_curve(read.table, BadDataLimits())).best_period_hours
+    assert best == pytest.approx(4.8, abs=0.1)
+
+
+def test_a_daily_file_is_one_point_a_day_and_too_coarse_for_the_beat(modelled) -> None:
+    read = read_light_curve_file(daily_file(modelled.table))
+    assert read.layout == "daily" and read.kind == DAILY_KIND
+    assert read.description == f"📅 This is a Swift/BAT daily light curve: {DAILY_KIND}."
+    assert read.notes == []
+    assert read.table["TIME"].iloc[0] == 58600 and len(read.table) == 57  # 60 days less the 3-day hole
+    assert typical_step_hours(read.table) == pytest.approx(24)
+    with pytest.raises(TooCoarseForBeat, match="too coarse"):
+        find_period(clean_light_curve(read.table, BadDataLimits()))
+
+
+def test_the_old_api_reads_an_orbit_file_the_same_way(modelled) -> None:
+    raw = orbit_file(modelled.table)
+    table, notes = read_light_curve(raw)
+    assert table.equals(read_light_curve_file(raw).table) and notes == []
+
+
+def test_a_plain_csv_says_how_often_it_was_measured() -> None:
+    every_orbit = "TIME,RATE,ERROR,DATA_FLAG\n" + "".join(f"{58600 + n * 0.07},0.05,0.006,0\n" for n in range(12))
+    assert read_light_curve_file(every_orbit.encode()).kind == ORBIT_KIND
+    daily = "TIME,RATE,ERROR,DATA_FLAG\n" + "".join(f"{58600 + n},0.05,0.006,0\n" for n in range(12))
+    assert read_light_curve_file(daily.encode()).description == f"📋 This is a table of TIME, RATE and ERROR: {DAILY_KIND}."
+    six_hourly = "TIME,RATE,ERROR,DATA_FLAG\n" + "".join(f"{58600 + n / 4},0.05,0.006,0\n" for n in range(12))
+    assert read_light_curve_file(six_hourly.encode()).kind == "a point about every 6 hours"
+
+
+def test_a_units_line_under_csv_names_is_skipped_without_notes() -> None:
+    text = "TIME,RATE,ERROR,DATA_FLAG\nd,count/cm2/s,count/cm2/s,\n" + "".join(
+        f"{58600 + n * 0.07},0.05,0.006,0\n" for n in range(12))
+    table, notes = read_light_curve(text.encode())
+    assert notes == [] and len(table) == 12 and table["TIME"].iloc[0] == 58600
+
+
+def _garbled_files() -> dict[str, tuple[bytes, str]]:
+    modelled = make_cygx3_light_curve().table
+    orbit, daily = orbit_file(modelled.iloc[:300]), daily_file(modelled.iloc[300:])
+    names = ORBIT_NAMES.split() + ["TIMEDEL_CODED"]
+    mixed_columns = " ".join(names) + "\n" + "".join(
+        " ".join(["5.78e8", "0.05", "0.006", "2019", "117", "58600.1", *["1"] * (len(names) - 6)]) + "\n"
+        for _ in range(12))
+    disagreeing = orbit_file(modelled).replace(b" 58600.134856", b" 58610.134856", 1)
+    return {
+        "an orbit file with a daily file pasted under it": (orbit + daily, "look like seconds .* and others like days"),
+        "the columns of both layouts": (mixed_columns.encode(), "mixes the columns of two kinds of light curve"),
+        "TIME and MJD disagreeing": (disagreeing, r"In 1 row\(s\) TIME .* and MJD say different days"),
+    }
+
+
+@pytest.mark.parametrize("garbled", list(_garbled_files()))
+def test_a_mixed_or_garbled_file_gets_a_clear_message(garbled: str) -> None:
+    raw, message = _garbled_files()[garbled]
+    with pytest.raises(LightCurveError, match=message):
+        read_light_curve(raw)

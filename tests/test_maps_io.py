@@ -136,11 +136,26 @@ def test_a_wrong_crs_choice_is_refused_rather_than_drawn_off_the_earth(campus) -
         read_spatial_upload("qgis_export.zip", no_prj, assume_crs="EPSG:4326")
 
 
-def test_an_unreadable_prj_counts_as_no_crs(campus) -> None:
+def test_an_unreadable_prj_is_quoted_and_the_chosen_crs_is_used(campus) -> None:
     members = _members(export_features(campus, "shapefile"))
     garbled = {name: (b"NOT A CRS" if name.endswith(".prj") else data) for name, data in members.items()}
-    with pytest.raises(CrsNeeded):
+    with pytest.raises(CrsNeeded, match=r"\.prj file names a .* that pyproj cannot resolve \('NOT A CRS'\)"):
         read_spatial_upload("garbled.zip", _zip(garbled))
+    result = read_spatial_upload("garbled.zip", _zip(garbled), assume_crs="EPSG:4326")
+    assert result.source_crs_name == "WGS 84 (EPSG:4326)"
+    assert len(result.features) == len(campus)
+
+
+def test_a_prj_with_no_path_to_longitude_latitude_gives_way_to_the_chosen_crs(campus) -> None:
+    members = _members(export_features(campus.to_crs("EPSG:27700"), "shapefile"))
+    site_grid = b'LOCAL_CS["Site grid",UNIT["Meter",1.0]]'
+    local = _zip({name: (site_grid if name.endswith(".prj") else data) for name, data in members.items()})
+    with pytest.raises(CrsNeeded, match=r"cannot be converted to longitude/latitude \(Site grid\)"):
+        read_spatial_upload("site.zip", local)
+    result = read_spatial_upload("site.zip", local, assume_crs="EPSG:27700")
+    assert result.source_crs == "EPSG:27700"
+    back = _sorted(result.features)
+    assert back.geometry.normalize().geom_equals_exact(_sorted(campus).geometry.normalize(), tolerance=1e-7).all()
 
 
 def test_not_a_zip_is_refused() -> None:

@@ -1,15 +1,19 @@
 """The maps page through the router: widgets by key, and what each changes (tabs are lazy: only the open one runs)."""
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.maps import CAMPUS, COLOUR, MOVE, TYPE
+from app_pages.maps import PROJECTIONS_TAB as PROJECTIONS
 from lib.maps.colour import palette, simulate_colour_blindness
-from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page
+from lib.maps.spatial_io import export_features, load_campus
+from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page, open_tab
 
 PAGE = "app_pages/maps.py"
-# The page's TABS (importing the page would run it).
-CAMPUS, PROJECTIONS, MOVE, COLOUR, TYPE = "📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type"
 
 
 @pytest.fixture
@@ -20,13 +24,7 @@ def at():
 
 
 def go_to(app: AppTest, label: str) -> AppTest:
-    """Open one tab, as a click on it would (and the address bar too, once it names a tab)."""
-    app.session_state["maps.tab"] = label
-    if "maps.tab" in app.query_params:
-        app.query_params["maps.tab"] = label
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_tab(app, "maps", label)
 
 
 def _keys(app: AppTest) -> set[str]:
@@ -159,3 +157,47 @@ def test_a_link_with_a_tab_opens_that_tab_with_its_settings() -> None:
     assert app.slider(key="maps.lat").value == 65.0
     go_to(app, COLOUR)
     assert _keys(app) == {"maps.scheme", "maps.classes"}
+
+
+def _british_national_grid_zip(prj: bytes | None = None) -> bytes:
+    """The campus as a zipped shapefile in EPSG:27700; `prj` replaces what its .prj files say."""
+    exported = zipfile.ZipFile(io.BytesIO(export_features(load_campus().to_crs("EPSG:27700"), "shapefile")))
+    buffer = io.BytesIO()
+    with exported, zipfile.ZipFile(buffer, "w") as archive:
+        for name in exported.namelist():
+            data = exported.read(name)
+            archive.writestr(name, prj if prj is not None and name.endswith(".prj") else data)
+    return buffer.getvalue()
+
+
+def test_an_import_names_the_crs_it_was_made_in(at) -> None:
+    at.file_uploader(key="maps.upload").upload("campus_bng.zip", _british_national_grid_zip(), "application/zip").run()
+    assert not at.exception
+    assert any("Imported 17 features" in success.value and "OSGB36 / British National Grid (EPSG:27700)"
+               in success.value for success in at.success)
+
+
+def test_a_prj_pyproj_cannot_resolve_makes_the_page_ask_for_the_crs(at) -> None:
+    upload = _british_national_grid_zip(b"British National Grid, please")
+    at.file_uploader(key="maps.upload").upload("campus_odd.zip", upload, "application/zip").run()
+    assert not at.exception and not at.success
+    assert any(".prj file names a coordinate reference system (CRS) that pyproj cannot resolve" in warning.value
+               for warning in at.warning)
+    at.selectbox(key="maps.import_crs_choice").set_value("EPSG:4326")
+    at.button(key="maps.import_crs_apply").click().run()
+    assert any("fall off the Earth" in warning.value for warning in at.warning)  # a wrong guess is refused
+    assert "maps.imported" not in at.session_state
+    at.selectbox(key="maps.import_crs_choice").set_value("EPSG:27700")
+    at.button(key="maps.import_crs_apply").click().run()
+    assert not at.exception and not at.warning
+    assert any("Imported 17 features" in success.value and "OSGB36 / British National Grid (EPSG:27700)"
+               in success.value for success in at.success)
+    assert len(at.session_state["maps.imported"]) == 17
+    at.file_uploader(key="maps.upload").clear().run()
+    assert not at.success and len(at.session_state["maps.imported"]) == 17  # the imported layer stays on the map
+
+
+def test_a_file_that_is_not_spatial_is_refused_with_the_reason(at) -> None:
+    at.file_uploader(key="maps.upload").upload("notes.zip", b"not a zip", "application/zip").run()
+    assert not at.exception
+    assert any("Not imported: This file is not a zip archive" in error.value for error in at.error)

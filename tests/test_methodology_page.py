@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.methodology import demos
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
-from tests.conftest import HOME, PAGE_TIMEOUT_S, ROOT, open_page
+from tests.helpers import HOME, PAGE_TIMEOUT_S, ROOT, open_page
+from ui.page import NOTEBOOK_LABEL
 
 PAGE = "app_pages/methodology.py"
 
@@ -59,7 +60,7 @@ def test_filling_an_item_updates_progress_and_the_exported_report() -> None:
     assert report.startswith("# Model card: Tin mine forecast")
     assert "(done)" in report and "Predict weekly ore output for the smelter" in report
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["💾 Save answers (JSON)", "📄 Export report (Markdown)"]
+    assert labels == ["💾 Save answers (JSON)", "📄 Export report (Markdown)", NOTEBOOK_LABEL]
 
 
 def test_answers_survive_a_visit_to_a_demo_and_another_page() -> None:

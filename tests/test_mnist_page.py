@@ -1,13 +1,16 @@
 """The MNIST trainer page through the router, driven by widget key as a visitor would."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from app_pages.mnist import EVALUATE, SCALING, TRAIN
 from lib.mnist import data as mnist
 from lib.mnist.train import PRESETS, build_model, model_to_bytes
-from tests.conftest import open_page, open_tab
+from tests.helpers import open_page, open_tab
 
 PAGE = "app_pages/mnist.py"
 
@@ -30,7 +33,7 @@ def test_first_render_says_which_data_and_trains_nothing() -> None:
     assert "mnist.job" not in at.session_state
     assert not at.warning and not at.error
     assert "record 4: label = 9" in _chart_titles(at)  # the talk's example: row 4 is a 9
-    open_tab(at, "mnist.tab", "Train")
+    open_tab(at, "mnist", TRAIN)
     assert any("Nothing has been trained yet" in caption.value for caption in at.caption)
     assert "mnist.job" not in at.session_state
 
@@ -44,11 +47,11 @@ def test_picking_a_record_draws_it_with_its_label() -> None:
 
 def test_choosing_a_preset_fills_the_controls() -> None:
     at = open_page(PAGE)
-    open_tab(at, "mnist.tab", "Train")
+    open_tab(at, "mnist", TRAIN)
     at.radio(key="mnist.preset").set_value("cnn").run()
     assert at.selectbox(key="mnist.architecture").value == "cnn"
     assert at.selectbox(key="mnist.loss").value == "cross_entropy"
-    assert at.select_slider(key="mnist.batch").value == PRESETS["cnn"].batch_size
+    assert at.select_slider(key="mnist.batch_size").value == PRESETS["cnn"].batch_size
     at.radio(key="mnist.preset").set_value("talk").run()
     assert at.slider(key="mnist.hidden").value == 200
     assert any("Exactly the talk's recipe" in caption.value for caption in at.caption)
@@ -56,7 +59,7 @@ def test_choosing_a_preset_fills_the_controls() -> None:
 
 def test_a_tiny_training_run_finishes_and_is_scored() -> None:
     at = open_page(PAGE)
-    open_tab(at, "mnist.tab", "Train")
+    open_tab(at, "mnist", TRAIN)
     at.radio(key="mnist.preset").set_value("mlp").run()
     at.slider(key="mnist.epochs").set_value(1).run()
     at.number_input(key="mnist.samples").set_value(2000).run()
@@ -69,7 +72,7 @@ def test_a_tiny_training_run_finishes_and_is_scored() -> None:
     at.run()  # the first rerun stores and scores the result, then asks for a full rerun
     assert not at.exception
     assert any("Trained on 2,000 images" in success.value for success in at.success)
-    open_tab(at, "mnist.tab", "Evaluate")
+    open_tab(at, "mnist", EVALUATE)
     accuracy = float(at.metric[0].value.rstrip("%")) / 100
     assert 0.5 < accuracy <= 1.0
     at.number_input(key="mnist.test_record").set_value(0).run()
@@ -78,7 +81,7 @@ def test_a_tiny_training_run_finishes_and_is_scored() -> None:
 
 def test_uploading_a_model_scores_it_and_garbage_is_refused() -> None:
     at = open_page(PAGE)
-    open_tab(at, "mnist.tab", "Evaluate")
+    open_tab(at, "mnist", EVALUATE)
     config = PRESETS["talk"]
     at.file_uploader(key="mnist.upload").upload("mnist-model.pt", model_to_bytes(build_model(config), config)).run()
     assert not at.exception
@@ -92,7 +95,7 @@ def test_uploading_a_model_scores_it_and_garbage_is_refused() -> None:
 
 def test_scaling_experiment_runs_on_the_button() -> None:
     at = open_page(PAGE)
-    open_tab(at, "mnist.tab", "CPU vs GPU")
+    open_tab(at, "mnist", SCALING)
     assert any("No GPU" in info.value or "GPU" in info.value for info in at.info) or at.get("info")
     at.slider(key="mnist.scaling_samples").set_value(50).run()
     at.button(key="mnist.scale").click().run()
@@ -114,6 +117,37 @@ def test_fetched_full_mnist_is_used_and_named(shared_mnist: Path, monkeypatch) -
     assert all(button.key != "mnist.fetch" for button in at.button)  # nothing left to fetch
     at.number_input(key="mnist.record").set_value(59_999).run()
     assert not at.exception
+    assert "record 59999: label = 8" in _chart_titles(at)
+
+
+def test_csvs_imported_while_the_app_runs_are_used_on_the_next_run(tmp_path: Path) -> None:
+    sample = mnist.load_sample()
+    train_csv, test_csv = tmp_path / "mnist_train.csv", tmp_path / "mnist_test.csv"
+    mnist.write_csv_split(train_csv, mnist.MnistSplit(sample.train.images[:300], sample.train.labels[:300]))
+    mnist.write_csv_split(test_csv, mnist.MnistSplit(sample.test.images[:100], sample.test.labels[:100]))
+    at = open_page(PAGE)
+    assert any("sample shipped with the app" in info.value for info in at.info)
+    mnist.import_csv_pair(train_csv, test_csv)  # `python -m lib.mnist import-csv` into the page's cache folder
+    at.run()
+    assert not at.exception
+    assert any("MNIST from your CSV files (300 train + 100 test images)" in info.value for info in at.info)
+    assert "record 4: label = 9" in _chart_titles(at)
+
+
+@pytest.mark.slow
+def test_the_talks_full_csvs_imported_are_full_mnist_from_your_csv_files(shared_mnist: Path, tmp_path: Path) -> None:
+    full = mnist.read_idx_folder(shared_mnist)
+    paths = tmp_path / "mnist_train.csv", tmp_path / "mnist_test.csv"
+    for path, split in zip(paths, (full.train, full.test), strict=True):
+        np.savetxt(path, np.column_stack([split.labels, split.images]), fmt="%d", delimiter=",")
+    assert os.environ[mnist.CACHE_ENV_VAR].endswith("empty-cache")
+    mnist.import_csv_pair(*paths)
+    at = open_page(PAGE)
+    assert not at.exception
+    assert any(success.value.startswith("Using full MNIST (from your CSV files): 60,000 training and 10,000 test")
+               for success in at.success)
+    assert all(button.key != "mnist.fetch" for button in at.button)
+    at.number_input(key="mnist.record").set_value(59_999).run()
     assert "record 59999: label = 8" in _chart_titles(at)
 
 
@@ -172,10 +206,10 @@ def test_fetch_button_with_every_mirror_down_keeps_the_sample(monkeypatch) -> No
 def test_a_link_opens_the_tab_the_presenter_was_on() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import HOME, PAGE_TIMEOUT_S
+    from tests.helpers import HOME, PAGE_TIMEOUT_S
 
     at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
-    at.query_params.update({"mnist.tab": "CPU vs GPU", "mnist.scaling_samples": "100"})
+    at.query_params.update({"mnist.tab": SCALING, "mnist.scaling_samples": "100"})
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception

@@ -236,3 +236,15 @@ def test_wrong_shapes_and_settings_are_refused() -> None:
     poisoned = dict(good, state_dict=dict(good["state_dict"], **{"0.bias": torch.full((200,), float("nan"))}))
     with pytest.raises(ModelFileError, match="NaN"):
         model_from_bytes(_saved(poisoned))
+
+
+def test_settings_default_to_the_talks_recipe_and_presets_round_trip() -> None:
+    from lib.mnist.settings import SETTINGS, config_from_settings, preset_settings
+
+    defaults = {param.key: param.default for param in SETTINGS}
+    assert config_from_settings(defaults) == PRESETS["talk"]
+    for name in ("talk", "mlp", "cnn"):
+        assert config_from_settings({**defaults, "mnist.preset": name, **preset_settings(name)}) == PRESETS[name]
+    custom = config_from_settings({**defaults, "mnist.preset": "custom", "mnist.batch_size": 64})
+    assert custom.batch_size == 64 and custom.shuffle and custom.record_every == 64
+    assert preset_settings("custom") == {}

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import HOME, PAGE_TIMEOUT_S, open_page, open_tab
+from app_pages.pytorch_basics import AUTOGRAD, GPU, KM
+from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page, open_tab
 
 PAGE = "app_pages/pytorch_basics.py"
-
-
-KM, AUTOGRAD, GPU = "1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed"
 
 
 def metric_values(at: AppTest) -> list[str]:
@@ -16,7 +14,7 @@ def metric_values(at: AppTest) -> list[str]:
 
 
 def page_on_tab(label: str) -> AppTest:
-    return open_tab(open_page(PAGE), "pytorch_basics.tab", label)
+    return open_tab(open_page(PAGE), "pytorch_basics", label)
 
 
 def test_only_the_open_tab_runs() -> None:
@@ -86,7 +84,7 @@ def test_settings_come_from_the_link_and_bad_values_fall_back() -> None:
     assert at.slider(key="pytorch_basics.x").value == 1.5
     assert metric_values(at)[-2:] == ["3.375", "6.75"]
     assert "pytorch_basics.lr" in at.toast[0].value
-    open_tab(at, "pytorch_basics.tab", KM)
+    open_tab(at, "pytorch_basics", KM)
     assert at.select_slider(key="pytorch_basics.lr").value == 0.3
 
 
@@ -120,16 +118,16 @@ def test_settings_survive_moving_between_tabs_and_pages() -> None:
     at.text_input(key="pytorch_basics.expression").set_value("x**3").run()
     at.slider(key="pytorch_basics.x").set_value(2.0).run()
     for label in (KM, GPU, KM):
-        open_tab(at, "pytorch_basics.tab", label)
+        open_tab(at, "pytorch_basics", label)
     at.select_slider(key="pytorch_basics.lr").set_value(1.5).run()
-    open_tab(at, "pytorch_basics.tab", GPU)
+    open_tab(at, "pytorch_basics", GPU)
     at.switch_page("app_pages/welcome.py").run()
     at.switch_page(PAGE).run()
-    open_tab(at, "pytorch_basics.tab", AUTOGRAD)
+    open_tab(at, "pytorch_basics", AUTOGRAD)
     assert at.text_input(key="pytorch_basics.expression").value == "x**3"
     assert at.slider(key="pytorch_basics.x").value == 2.0
     assert metric_values(at)[-2:] == ["8", "12"]
-    open_tab(at, "pytorch_basics.tab", KM)
+    open_tab(at, "pytorch_basics", KM)
     assert at.select_slider(key="pytorch_basics.lr").value == 1.5
 
 

@@ -1,44 +1,45 @@
-"""Every widget whose value travels in the link is drawn with persist_state="session".
+"""Every widget whose value travels in the link is built from its UrlParam by ui/widgets.py.
 
-ui/urlstate.py seeds a widget once per session; Streamlit forgets a widget's value while its lazy
-tab or its page is closed unless persist_state keeps it, and the visitor's setting would be lost.
+ui/widgets.py passes the key, the bounds and `persist_state="session"`: Streamlit forgets a widget's
+value while its lazy tab or its page is closed unless persist_state keeps it, and the visitor's
+setting would be lost. A page that drew such a widget itself could forget either.
 """
 from __future__ import annotations
 
 import ast
-import re
+import importlib
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 PAGES = sorted((ROOT / "app_pages").glob("*.py"))
-URL_BOUND = "<a UrlParam's key>"
+TOPICS = ("methodology", "pytorch_basics", "mnist", "maps", "kids")
+URL_KEYS = {param.key for topic in TOPICS for param in importlib.import_module(f"lib.{topic}.settings").SETTINGS}
 
 
-def url_keys(source: str) -> set[str]:
-    return set(re.findall(r'UrlParam\(\s*"([^"]+)"', source))
-
-
-def widget_calls_with_keys(tree: ast.AST):
-    """Calls with key="literal", or key=SETTING.key (a UrlParam's own key, by construction URL-bound)."""
+def calls_with_key(tree: ast.AST):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            keywords = {k.arg: k.value for k in node.keywords if k.arg}
-            key = keywords.get("key")
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                yield node, key.value, keywords
-            elif isinstance(key, ast.Attribute) and key.attr == "key":
-                yield node, URL_BOUND, keywords
+            keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+            if "key" in keywords:
+                yield node, keywords
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda path: path.name)
-def test_url_widgets_keep_their_value_while_hidden(page) -> None:
-    source = page.read_text()
-    keys = url_keys(source) | {URL_BOUND}
-    missing = [
-        f"line {node.lineno}: {key}"
-        for node, key, keywords in widget_calls_with_keys(ast.parse(source))
-        if key in keys and "persist_state" not in keywords
+def test_pages_draw_url_bound_widgets_only_through_ui_widgets(page) -> None:
+    drawn_directly = [
+        f"line {node.lineno}: {keywords['key'].value}"
+        for node, keywords in calls_with_key(ast.parse(page.read_text()))
+        if isinstance(keywords["key"], ast.Constant) and keywords["key"].value in URL_KEYS
     ]
-    assert not missing, f"{page.name}: URL-bound widgets without persist_state: {missing}"
+    assert not drawn_directly, f"{page.name}: URL-bound widgets drawn without ui/widgets.py: {drawn_directly}"
+
+
+def test_every_widget_helper_keeps_its_value_while_hidden() -> None:
+    source = (ROOT / "ui" / "widgets.py").read_text()
+    helpers = [node for node, keywords in calls_with_key(ast.parse(source))]
+    assert len(helpers) == 8  # slider, number_input, select_slider, radio, selectbox, toggle, checkbox, text_input
+    for node in helpers:
+        keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+        assert ast.literal_eval(keywords["persist_state"]) == "session", node.lineno

@@ -1,9 +1,9 @@
 """The one mechanism that puts a page's sliders and choices in the URL.
 
-A page lists its widgets as `UrlParam`s, calls `restore_from_url` before drawing them, and
-`share_link_ui` after. Widgets are drawn with `key=param.key`, no `value=`, and
-`persist_state="session"`, so Streamlit keeps a visitor's value while its tab or page is closed.
-A fresh visitor who opens the link gets exactly the presenter's settings and tab.
+ui/page.py calls `restore_from_url` before a page draws any widget and `share_link_ui` after its open
+tab. Widgets come from ui/widgets.py: `key=param.key`, no `value=`, and `persist_state="session"`, so
+Streamlit keeps a visitor's value while its tab or page is closed. A fresh visitor who opens the link
+gets exactly the presenter's settings and tab, and joins the presenter's room when there is one.
 """
 from __future__ import annotations
 
@@ -30,10 +30,14 @@ def restore_from_url(params: Sequence[UrlParam]) -> None:
         st.toast(f"The link's value for {', '.join(refused)} was not usable here, so the default is shown.")
 
 
+ROOM_KEY = "room.code"  # the joined room's code, kept by ui/room.py; a link carries it as `room=`
+
+
 def write_to_url(params: Sequence[UrlParam], tab_key: str | None = None) -> str:
     """Mirror the widgets' current values into the address bar; returns the query string of a link.
 
-    `tab_key` names a page's lazy `st.tabs` key, so the link opens the same tab.
+    `tab_key` names a page's lazy `st.tabs` key, so the link opens the same tab; a joined room's code
+    goes in the link (not in this visitor's address bar), so whoever opens it joins the room.
     """
     for param in params:
         value = st.session_state.get(param.key)
@@ -45,6 +49,8 @@ def write_to_url(params: Sequence[UrlParam], tab_key: str | None = None) -> str:
     pairs = st.query_params.to_dict()
     if tab_key is not None and st.session_state.get(tab_key) is not None:
         pairs[tab_key] = str(st.session_state[tab_key])  # the browser binds the tab; the server knows its state
+    if st.session_state.get(ROOM_KEY):
+        pairs["room"] = str(st.session_state[ROOM_KEY])
     return urlencode(sorted(pairs.items()))
 
 

@@ -13,16 +13,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from lib.kids.garden import make_garden_bugs  # noqa: E402
-from lib.kids.xrays import light_curve_csv, make_cygx3_light_curve  # noqa: E402
+from lib.kids.xrays import MODELLED_FILE, light_curve_text, make_cygx3_light_curve  # noqa: E402
 
 GARDEN_FILE = HERE / "garden_bugs.csv"
-XRAY_FILE = HERE / "cygx3_bat_orbit_MODELLED.csv"
+XRAY_FILE = MODELLED_FILE
 
 
 def main() -> None:
     make_garden_bugs().to_csv(GARDEN_FILE, index=False)
     modelled = make_cygx3_light_curve()
-    XRAY_FILE.write_text(light_curve_csv(modelled))
+    XRAY_FILE.write_text(light_curve_text(modelled))
     print(f"wrote {GARDEN_FILE.name} and {XRAY_FILE.name}; planted bad rows: {modelled.planted}")
 
 

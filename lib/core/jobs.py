@@ -1,30 +1,49 @@
-"""Long work off the script thread: a page starts a job, keeps it in session state and polls it.
+"""Long work off the script thread: the app's one background-job mechanism and its one slot limit.
 
-The one background-job mechanism of the app (matrix timing, the CPU-vs-GPU experiment). `work` runs
-in a daemon thread as `work(report, stop)`: it calls `report(item)` as it goes and checks
-`stop.is_set()` to end early. Every reported item is kept, so a page can draw them as they arrive.
+Training an MNIST network, timing matrix products and the CPU-vs-GPU experiment all run as a
+`BackgroundJob`: `work(report, stop)` runs in a daemon thread, calls `report(item)` as it goes (every
+item is kept, so a page can draw them as they arrive) and checks `stop.is_set()` to end early.
+
+`JobSlots` is the app-wide limit on jobs running at once (default 2; the environment variable
+`DSC_TRAINING_SLOTS` raises it on a bigger machine), so a room sharing one small container stays usable.
+A page submits a job to the slots instead of starting it; `submit` says whether it started. While
+jobs run, the slots watch their owners: a job whose `owner_alive()` stays false for `owner_grace_s`
+(its browser session ended) is stopped. A subclass may queue a job instead of refusing it (override `submit` and `_finished`).
 """
 from __future__ import annotations
 
+import functools
+import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 Report = Callable[[Any], None]
+Work = Callable[[Report, threading.Event], Any]
+
+DEFAULT_SLOTS = 2
+SLOTS_ENV_VAR = "DSC_TRAINING_SLOTS"
+OWNER_CHECK_S = 2.0  # how often running jobs' owners are checked
+OWNER_GRACE_S = 30.0  # a phone's locked screen or a network blip drops the session's connection for a while
 
 
 class BackgroundJob:
-    def __init__(self, work: Callable[[Report, threading.Event], Any],
-                 on_finish: Callable[[], None] | None = None) -> None:
+    def __init__(self, work: Work, *, name: str = "background-job",
+                 on_finish: Callable[[], None] | None = None,
+                 owner_alive: Callable[[], bool] | None = None) -> None:
+        self.name = name
         self.stop_event = threading.Event()
         self.result: Any = None
         self.error: BaseException | None = None
-        self._work, self._on_finish = work, on_finish
+        self._work, self._owner_alive = work, owner_alive
+        self._on_finish = [] if on_finish is None else [on_finish]
         self._lock = threading.Lock()
         self._items: list[Any] = []
-        self._thread = threading.Thread(target=self._run, daemon=True, name="background-job")
+        self._thread = threading.Thread(target=self._run, daemon=True, name=name)
 
     def start(self) -> BackgroundJob:
+        """Start now, outside any slot limit (tests and scripts); pages use `JobSlots.submit`."""
         self._thread.start()
         return self
 
@@ -38,8 +57,12 @@ class BackgroundJob:
         except Exception as error:  # handed to the page to explain, rather than lost with the thread
             self.error = error
         finally:
-            if self._on_finish is not None:
-                self._on_finish()
+            for callback in self._on_finish:
+                callback()
+
+    def when_finished(self, callback: Callable[[], None]) -> None:
+        """Call `callback` in the job's thread once the work has ended (first, before `on_finish`)."""
+        self._on_finish.insert(0, callback)
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -52,6 +75,10 @@ class BackgroundJob:
     def running(self) -> bool:
         return self._thread.is_alive()
 
+    @property
+    def owner_gone(self) -> bool:
+        return self._owner_alive is not None and not self._owner_alive()
+
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
@@ -63,3 +90,86 @@ class BackgroundJob:
         """The last reported item, or None before the first report."""
         with self._lock:
             return self._items[-1] if self._items else None
+
+    def describe_error(self) -> str:
+        return f"{type(self.error).__name__}: {self.error}" if self.error is not None else ""
+
+
+class JobSlots:
+    """At most `limit` jobs running at once in the whole app; stops jobs whose owner has gone."""
+
+    def __init__(self, limit: int = DEFAULT_SLOTS, owner_check_s: float = OWNER_CHECK_S,
+                 owner_grace_s: float = OWNER_GRACE_S) -> None:
+        self.limit = limit
+        self.owner_check_s, self.owner_grace_s = owner_check_s, owner_grace_s
+        self._lock = threading.Lock()
+        self._running: list[BackgroundJob] = []
+        self._watcher: threading.Thread | None = None
+        self._wake = threading.Event()
+
+    def running(self) -> list[BackgroundJob]:
+        with self._lock:
+            return list(self._running)
+
+    @property
+    def free(self) -> int:
+        with self._lock:
+            return self.limit - len(self._running)
+
+    def submit(self, job: BackgroundJob) -> bool:
+        """Start `job` in a free slot and return True; False (the job not started) when every slot is taken."""
+        with self._lock:
+            if len(self._running) >= self.limit:
+                return False
+            self._running.append(job)
+        self._begin(job)
+        return True
+
+    def _begin(self, job: BackgroundJob) -> None:
+        job.when_finished(lambda: self._finished(job))
+        job.start()
+        self._watch_owners()
+
+    def _finished(self, job: BackgroundJob) -> None:
+        with self._lock:
+            if job in self._running:
+                self._running.remove(job)
+
+    def _watch_owners(self) -> None:
+        with self._lock:
+            if self._watcher is not None and self._watcher.is_alive():
+                return
+            self._watcher = threading.Thread(target=self._watch, daemon=True, name="job-owner-watch")
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        gone_since: dict[int, float] = {}
+        while True:
+            with self._lock:
+                jobs = list(self._running)
+                if not jobs:
+                    self._watcher = None
+                    return
+            now = time.monotonic()
+            for job in jobs:
+                if not job.owner_gone:
+                    gone_since.pop(id(job), None)
+                elif now - gone_since.setdefault(id(job), now) >= self.owner_grace_s:
+                    job.stop()
+            self._wake.wait(self.owner_check_s)
+
+
+def slot_limit(environ: dict[str, str] | None = None) -> int:
+    """DEFAULT_SLOTS, or more when DSC_TRAINING_SLOTS asks for more (a smaller or unreadable value is ignored)."""
+    raw = (os.environ if environ is None else environ).get(SLOTS_ENV_VAR, "")
+    try:
+        asked = int(raw)
+    except ValueError:
+        return DEFAULT_SLOTS
+    return max(DEFAULT_SLOTS, asked)
+
+
+@functools.cache
+def app_slots() -> JobSlots:
+    """The one slot limit of this server process, shared by every visitor and every kind of job."""
+    return JobSlots(slot_limit())

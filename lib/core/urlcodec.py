@@ -6,6 +6,7 @@ choices, and anything else is refused (None) so the page can fall back to its de
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 UrlValue = bool | int | float | str
@@ -59,3 +60,8 @@ def encode_value(value: UrlValue) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def by_key(params: Iterable[UrlParam]) -> dict[str, UrlParam]:
+    """A page's settings by key, so a widget finds its own bounds: `slider(SETTING["maps.lat"], ...)`."""
+    return {param.key: param for param in params}

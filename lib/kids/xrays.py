@@ -1,8 +1,15 @@
 """Mysterious space X-rays: a Swift/BAT-style light curve of Cygnus X-3, its bad data, and its 4.8-hour beat.
 
-A light curve here is a table with the columns NASA's Swift/BAT transient monitor publishes:
-TIME (MJD, days), RATE and ERROR (counts/cm2/s, 15-50 keV), DATA_FLAG (0 = good) and
-TIMEDEL_EXPO (seconds of exposure). The shipped one is synthetic, modelled on published facts.
+NASA's Swift/BAT hard X-ray transient monitor publishes two whitespace text tables per source, each
+opening with `#` comment lines and sometimes a units line under the column names:
+- orbit by orbit (`*.orbit.lc.txt`): TIME RATE ERROR YEAR DAY MJD TIMEDEL STAT_ERR SYS_ERR PCODEFR
+  DATA_FLAG DITHER_FLAG, where TIME is seconds since 2001-01-01 (MJD 51910.00074287);
+- one point a day (`*.lc.txt`): TIME RATE ERROR YEAR DAY STAT_ERR SYS_ERR DATA_FLAG TIMEDEL_EXPO
+  TIMEDEL_CODED TIMEDEL_DITHERED, where TIME is the MJD.
+`read_light_curve` reads both, and a plain CSV with TIME (MJD), RATE and ERROR, into one table:
+TIME (always MJD, days), RATE and ERROR (counts/cm2/s, 15-50 keV), DATA_FLAG (0 = good) and
+TIMEDEL_EXPO (seconds of exposure). The shipped light curve is synthetic, modelled on published facts,
+and written in the orbit layout so code written for it works on the real file.
 """
 from __future__ import annotations
 
@@ -10,12 +17,35 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 REQUIRED_COLUMNS = ("TIME", "RATE", "ERROR")
 COLUMNS = ("TIME", "RATE", "ERROR", "DATA_FLAG", "TIMEDEL_EXPO")
+# The two layouts the Swift/BAT transient monitor publishes, column for column.
+ORBIT_COLUMNS = ("TIME", "RATE", "ERROR", "YEAR", "DAY", "MJD", "TIMEDEL", "STAT_ERR", "SYS_ERR", "PCODEFR",
+                 "DATA_FLAG", "DITHER_FLAG")
+DAILY_COLUMNS = ("TIME", "RATE", "ERROR", "YEAR", "DAY", "STAT_ERR", "SYS_ERR", "DATA_FLAG", "TIMEDEL_EXPO",
+                 "TIMEDEL_CODED", "TIMEDEL_DITHERED")
+# Columns that only one layout has: they tell the two apart.
+ORBIT_ONLY = frozenset(ORBIT_COLUMNS) - frozenset(DAILY_COLUMNS)
+DAILY_ONLY = frozenset(DAILY_COLUMNS) - frozenset(ORBIT_COLUMNS)
+ORBIT_UNITS = ("s", "count/cm2/s", "count/cm2/s", "yr", "d", "d", "s", "count/cm2/s", "count/cm2/s", "", "", "")
+# Swift's clock: TIME in an orbit file counts seconds from 2001-01-01 00:00 TT, which is this MJD (UTC).
+SWIFT_EPOCH_MJD = 51910.00074287
+SECONDS_PER_DAY = 86_400.0
+# No MJD is this big (it would be the year 4600), but seconds since 2001 pass it within 12 days.
+SECONDS_NOT_DAYS_ABOVE = 1e6
+# Where TIME and MJD both give the time they must agree; half a day allows any bin-centre convention.
+TIME_AGREEMENT_DAYS = 0.5
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "kids"
+MODELLED_FILE = DATA_DIR / "cygx3_bat_MODELLED.orbit.lc.txt"
+
+ORBIT_KIND = "orbit by orbit, about every 96 minutes"
+DAILY_KIND = "one point a day"
 
 # Cygnus X-3's orbit: 0.19968 days, about 4.79 hours (Singh et al. 2002 and earlier timing).
 ORBITAL_PERIOD_DAYS = 0.1996847
@@ -23,7 +53,7 @@ ORBITAL_PERIOD_HOURS = ORBITAL_PERIOD_DAYS * 24
 # Swift goes round the Earth every ~96 minutes; the monitor gives one point per orbit it saw the source.
 SWIFT_ORBIT_DAYS = 96.0 / (24 * 60)
 CRAB_RATE = 0.22  # counts/cm2/s in 15-50 keV from the Crab, the X-ray astronomer's ruler
-START_MJD = 58600.0  # 2019 April 25, the spring of the taster workshops
+START_MJD = 58600.0  # 2019 April 27, the spring of the taster workshops
 SPAN_DAYS = 60.0
 GAP_START_DAY, GAP_DAYS = 41.0, 3.0  # a planted hole: the satellite looked elsewhere for three days
 
@@ -121,16 +151,111 @@ MODELLED_NOTE = (
     "format of NASA's Swift/BAT transient monitor, made by data/kids/make_kids_data.py (seed {seed}). "
     "It copies published facts (4.8-hour orbit, hard and soft states, flares) and has planted bad data."
 )
+ORBIT_LAYOUT_NOTE = (
+    "Orbit light curve layout (*.orbit.lc.txt): TIME is seconds since 2001-01-01 (MJD 51910.00074287), "
+    "MJD is the same moment in days, RATE, ERROR, STAT_ERR and SYS_ERR are counts/cm2/s (15-50 keV), "
+    "TIMEDEL is the exposure in seconds, PCODEFR the partial coding fraction, DATA_FLAG 0 means good."
+)
 
 
-def light_curve_csv(modelled: ModelledLightCurve, seed: int = 1967) -> str:
-    """The shipped file's text: a comment saying it is modelled, then the columns as CSV."""
-    comment = "# " + MODELLED_NOTE.format(seed=seed) + "\n"
-    return comment + modelled.table.to_csv(index=False, lineterminator="\n")
+def mjd_to_swift_seconds(mjd: np.ndarray) -> np.ndarray:
+    return (np.asarray(mjd, dtype=float) - SWIFT_EPOCH_MJD) * SECONDS_PER_DAY
+
+
+def swift_seconds_to_mjd(seconds: np.ndarray) -> np.ndarray:
+    return SWIFT_EPOCH_MJD + np.asarray(seconds, dtype=float) / SECONDS_PER_DAY
+
+
+def year_and_day(mjd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and day of the year (1.0 = midnight starting 1 January) for each MJD."""
+    moments = pd.to_datetime(np.asarray(mjd, dtype=float) - 40587.0, unit="D")  # MJD 40587 is 1970-01-01
+    day = moments.day_of_year + (moments - moments.normalize()) / pd.Timedelta(days=1)
+    return np.asarray(moments.year), np.asarray(day, dtype=float)
+
+
+def orbit_layout_table(modelled: ModelledLightCurve, seed: int = 1967) -> pd.DataFrame:
+    """The modelled curve in the orbit layout's twelve columns (ORBIT_COLUMNS)."""
+    table = modelled.table
+    # A generator of its own, so the extra columns leave the planted rows exactly where they were.
+    rng = np.random.default_rng([seed, 1])
+    year, day = year_and_day(table["TIME"].to_numpy())
+    partial_coding = rng.uniform(0.25, 1.0, len(table)).round(3)
+    flagged = table["DATA_FLAG"].to_numpy() != 0
+    # The flagged orbits saw the source at the edge of the field of view, where little of the mask is coded.
+    partial_coding[flagged] = rng.uniform(0.02, 0.08, int(flagged.sum())).round(3)
+    repeated = table["TIME"].duplicated().to_numpy()
+    partial_coding[repeated] = partial_coding[np.flatnonzero(repeated) - 1]  # an exact copy of the row before
+    return pd.DataFrame({
+        "TIME": mjd_to_swift_seconds(table["TIME"].to_numpy()).round(1),
+        "RATE": table["RATE"], "ERROR": table["ERROR"], "YEAR": year, "DAY": day.round(6),
+        "MJD": table["TIME"], "TIMEDEL": table["TIMEDEL_EXPO"].astype(int),
+        "STAT_ERR": table["ERROR"], "SYS_ERR": 0.0, "PCODEFR": partial_coding,
+        "DATA_FLAG": table["DATA_FLAG"].astype(int), "DITHER_FLAG": 0,
+    })[list(ORBIT_COLUMNS)]
+
+
+def light_curve_text(modelled: ModelledLightCurve, seed: int = 1967) -> str:
+    """The shipped file's text in the published orbit layout: comments saying it is modelled, names, units, rows."""
+    table = orbit_layout_table(modelled, seed)
+    formats = {"TIME": "{:.1f}", "RATE": "{:.5f}", "ERROR": "{:.5f}", "YEAR": "{:d}", "DAY": "{:.6f}",
+               "MJD": "{:.6f}", "TIMEDEL": "{:d}", "STAT_ERR": "{:.5f}", "SYS_ERR": "{:.5f}", "PCODEFR": "{:.3f}",
+               "DATA_FLAG": "{:d}", "DITHER_FLAG": "{:d}"}
+    widths = [max(len(name), 12) for name in ORBIT_COLUMNS]
+    lines = [f"# {MODELLED_NOTE.format(seed=seed)}", f"# {ORBIT_LAYOUT_NOTE}",
+             " ".join(name.rjust(width) for name, width in zip(ORBIT_COLUMNS, widths, strict=True)),
+             ("#" + " ".join(unit.rjust(width) for unit, width in zip(ORBIT_UNITS, widths, strict=True))[1:]).rstrip()]
+    for row in table.itertuples(index=False):
+        lines.append(" ".join(formats[name].format(value).rjust(width)
+                              for name, value, width in zip(ORBIT_COLUMNS, row, widths, strict=True)))
+    return "\n".join(lines) + "\n"
 
 
 class LightCurveError(ValueError):
     """A file that cannot be read as a light curve; the message is meant for a child to read."""
+
+
+class TooCoarseForBeat(ValueError):
+    """The measurements are too far apart to show the beats searched for; the message is for a child."""
+
+
+@dataclass(frozen=True)
+class LightCurveFile:
+    """A light curve as read from a file: the table (TIME in MJD days), notes for the reader, and its layout."""
+
+    table: pd.DataFrame
+    notes: list[str]
+    layout: str  # "orbit" or "daily" (the two Swift/BAT layouts) or "table" (any other table with TIME, RATE, ERROR)
+
+    @property
+    def kind(self) -> str:
+        """How often it was measured: ORBIT_KIND, DAILY_KIND, or the typical step for another table."""
+        if self.layout == "orbit":
+            return ORBIT_KIND
+        if self.layout == "daily":
+            return DAILY_KIND
+        step = typical_step_hours(self.table)
+        if step <= 3:
+            return ORBIT_KIND
+        if 20 <= step <= 28:
+            return DAILY_KIND
+        return f"a point about every {step:.0f} hours" if math.isfinite(step) else "a single moment"
+
+    @property
+    def description(self) -> str:
+        """One line for the child saying which kind of file this is."""
+        if self.layout == "orbit":
+            return f"🛰️ This is a Swift/BAT orbit light curve: {ORBIT_KIND}."
+        if self.layout == "daily":
+            return f"📅 This is a Swift/BAT daily light curve: {DAILY_KIND}."
+        return f"📋 This is a table of TIME, RATE and ERROR: {self.kind}."
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_table(text: str) -> pd.DataFrame:
@@ -140,7 +265,7 @@ def _read_table(text: str) -> pd.DataFrame:
     for line in lines:
         stripped = line.strip()
         if stripped.startswith(("#", "!", ";")):
-            # NASA's ASCII tables put the column names in the last comment line before the numbers.
+            # NASA's ASCII tables may put the column names in the last comment line before the numbers.
             words = stripped.lstrip("#!; ").replace(",", " ").split()
             if any(word.upper() == "TIME" for word in words) and not data_lines:
                 header_line = stripped.lstrip("#!; ")
@@ -157,6 +282,11 @@ def _read_table(text: str) -> pd.DataFrame:
             "I can't find the column names. The file needs a line naming TIME, RATE and ERROR above the numbers."
         )
     separator = "," if "," in header_line else r"\s+"
+    # A units line under the names (s, count/cm2/s, ...) holds no numbers at all: it is not a measurement.
+    if data_lines:
+        words = [word.strip() for word in (data_lines[0].split(",") if separator == "," else data_lines[0].split())]
+        if any(words) and not any(_is_number(word) for word in words if word):
+            data_lines = data_lines[1:]
     body = "\n".join([header_line.strip(), *data_lines])
     try:
         return pd.read_csv(io.StringIO(body), sep=separator, engine="python", skipinitialspace=True)
@@ -166,8 +296,46 @@ def _read_table(text: str) -> pd.DataFrame:
         ) from None
 
 
-def read_light_curve(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
-    """A Swift/BAT light curve from CSV or a whitespace ASCII table: (table, notes); LightCurveError if unusable."""
+def _layout_of(columns: list[str]) -> str:
+    """'orbit' or 'daily' from the columns only one Swift/BAT layout has; 'table' for anything else."""
+    orbit, daily = ORBIT_ONLY.intersection(columns), DAILY_ONLY.intersection(columns)
+    if orbit and daily:
+        raise LightCurveError(
+            f"This file mixes the columns of two kinds of light curve: {', '.join(sorted(orbit))} (orbit by orbit) "
+            f"and {', '.join(sorted(daily))} (one point a day). Please choose one file, as NASA wrote it."
+        )
+    if orbit:
+        return "orbit"
+    if daily:
+        return "daily"
+    return "table"
+
+
+def _times_in_days(table: pd.DataFrame) -> pd.Series:
+    """TIME as MJD days: TIME in seconds since 2001 is converted; an MJD column is used where it has a number."""
+    times = table["TIME"].astype(float)
+    in_seconds = times.dropna().abs() > SECONDS_NOT_DAYS_ABOVE
+    if in_seconds.any() and not in_seconds.all():
+        raise LightCurveError(
+            f"Some TIME values look like seconds ({int(in_seconds.sum())} rows) and others like days "
+            f"({int((~in_seconds).sum())} rows). Is this two files stuck together? Please use one file."
+        )
+    if in_seconds.any():
+        times = pd.Series(swift_seconds_to_mjd(times.to_numpy()), index=table.index)
+    if "MJD" in table.columns:
+        mjd = table["MJD"].astype(float)
+        both = times.notna() & mjd.notna()
+        apart = (times[both] - mjd[both]).abs() > TIME_AGREEMENT_DAYS
+        if apart.any():
+            reading = " (TIME read as seconds since 2001)" if in_seconds.any() else ""
+            raise LightCurveError(f"In {int(apart.sum())} row(s) TIME{reading} and MJD say different days. "
+                                  "The file looks mixed up: please download it again.")
+        times = mjd.where(mjd.notna(), times)
+    return times
+
+
+def read_light_curve_file(raw: bytes) -> LightCurveFile:
+    """A Swift/BAT light curve (orbit or daily layout) or a plain CSV; LightCurveError if unusable."""
     if not raw:
         raise LightCurveError("The file is empty. Try downloading it again.")
     if raw[:6] == b"SIMPLE":
@@ -175,36 +343,38 @@ def read_light_curve(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text = raw.decode("latin-1")
-        except UnicodeDecodeError:
-            raise LightCurveError("This file isn't text. Please choose a .txt or .csv light curve.") from None
+        text = raw.decode("latin-1")  # every byte is a latin-1 character, so this always works
     if "\x00" in text:
         raise LightCurveError("This file isn't text. Please choose a .txt or .csv light curve.")
     table = _read_table(text)
     table.columns = [str(column).strip().upper() for column in table.columns]
     notes: list[str] = []
-    twice = sorted({column for column in table.columns[table.columns.duplicated()] if column in COLUMNS})
+    known = {*COLUMNS, *ORBIT_COLUMNS, *DAILY_COLUMNS}
+    twice = sorted({column for column in table.columns[table.columns.duplicated()] if column in known})
     if twice:
         notes.append(f"The column {', '.join(twice)} appears more than once, so only the first one is used.")
-        table = table.loc[:, ~table.columns.duplicated()]
+    table = table.loc[:, ~table.columns.duplicated()]
+    layout = _layout_of(list(table.columns))
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
         raise LightCurveError(
             f"The file has no {', '.join(missing)} column. A Swift/BAT light curve has TIME, RATE and ERROR."
         )
+    if "TIMEDEL_EXPO" not in table.columns and "TIMEDEL" in table.columns:
+        table["TIMEDEL_EXPO"] = table["TIMEDEL"]  # the orbit layout calls its exposure TIMEDEL
     if "DATA_FLAG" not in table.columns:
         table["DATA_FLAG"] = 0
         notes.append("There was no DATA_FLAG column, so every row is treated as unflagged.")
     if "TIMEDEL_EXPO" not in table.columns:
         table["TIMEDEL_EXPO"] = np.nan
-    table = table[list(COLUMNS)].copy()
-    for column in COLUMNS:
+    for column in [*COLUMNS, *(["MJD"] if "MJD" in table.columns else [])]:
         numbers = pd.to_numeric(table[column], errors="coerce")
+        numbers = numbers.where(np.isfinite(numbers))  # "inf" is no more a time or a rate than a word is
         unreadable = int((numbers.isna() & table[column].notna()).sum())
         if unreadable:
             notes.append(f"{unreadable} value(s) in {column} were not numbers and are left empty.")
         table[column] = numbers
+    table = table[list(COLUMNS)].assign(TIME=_times_in_days(table))
     before = len(table)
     table = table.dropna(subset=["TIME"])
     if len(table) < before:
@@ -212,7 +382,13 @@ def read_light_curve(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
     table["DATA_FLAG"] = table["DATA_FLAG"].fillna(0)
     if len(table) < 10:
         raise LightCurveError(f"Only {len(table)} usable rows: too few to explore. A light curve needs at least 10.")
-    return table.reset_index(drop=True), notes
+    return LightCurveFile(table.reset_index(drop=True), notes, layout)
+
+
+def read_light_curve(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
+    """A Swift/BAT light curve from CSV or a whitespace ASCII table: (table with TIME in MJD, notes)."""
+    read = read_light_curve_file(raw)
+    return read.table, read.notes
 
 
 @dataclass(frozen=True)
@@ -312,13 +488,25 @@ def find_period(
     table: pd.DataFrame, shortest_hours: float = 1.0, longest_hours: float = 12.0, smooth_days: float = 1.0,
     samples: int = 4000,
 ) -> Periodogram:
-    """Lomb-Scargle periodogram of RATE after taking away changes slower than `smooth_days`."""
+    """Lomb-Scargle periodogram of RATE after taking away changes slower than `smooth_days`.
+
+    Raises TooCoarseForBeat when the measurements are so far apart that not even the longest beat searched
+    gets two of them (daily light curves): any peak there would be an accident of the sampling.
+    """
     # Imported here: SciPy takes a second to import, and only the period finder uses it.
     from scipy.signal import lombscargle
 
     ordered = table.dropna(subset=["TIME", "RATE"]).sort_values("TIME")
     if len(ordered) < 10:
         raise ValueError("at least 10 measurements are needed to look for a period")
+    step = typical_step_hours(ordered)
+    if step > longest_hours / 2:
+        raise TooCoarseForBeat(
+            f"These measurements are about {step:.0f} hours apart: too coarse to find a beat of "
+            f"{shortest_hours:g} to {longest_hours:g} hours. To catch a beat you need at least two measurements "
+            "in every beat, so Cygnus X-3's 4.8-hour beat can't show up here. Try an orbit light curve "
+            "(one point every 96 minutes)."
+        )
     days = ordered["TIME"].to_numpy(dtype=float)
     rate = ordered["RATE"].to_numpy(dtype=float)
     # A running median needs a few points in each window; sparse (daily) data keeps its slow changes.

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from branca.utilities import color_brewer
 
+from lib.core.palette import OKABE_ITO
+
 # Past this many colours a key stops being readable at a glance (the talk's advice).
 MAX_KEY_COLOURS = 7
 
@@ -28,8 +30,6 @@ MACHADO_2009: dict[str, np.ndarray] = {
 }
 DEFICIENCIES = tuple(MACHADO_2009)
 
-# Okabe and Ito (2008), "Color Universal Design": eight colours chosen to stay distinct for dichromats.
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 
 # ColorBrewer schemes (Brewer, Harrower and others), with the most classes each was designed for.
 SCHEMES: dict[str, dict[str, int]] = {
@@ -56,7 +56,7 @@ def palette(scheme: str, classes: int) -> list[str]:
     most = SCHEMES[kind][scheme]
     if not MIN_CLASSES <= classes <= most:
         raise ValueError(f"{scheme} has {MIN_CLASSES} to {most} classes; {classes} were asked for.")
-    if scheme == "Okabe-Ito":
+    if scheme == "Okabe-Ito":  # Okabe and Ito (2008): lib/core/palette.py
         return list(OKABE_ITO[:classes])
     return [colour.lower() for colour in color_brewer(scheme, classes)]
 

@@ -78,9 +78,19 @@ class ExportMetadata:
 @dataclass
 class ImportResult:
     features: gpd.GeoDataFrame  # in EPSG:4326, with a `layer` column naming where each row came from
-    source_crs: str
+    source_crs: str  # as pyproj writes it: "EPSG:27700", or WKT for a CRS with no EPSG code
     layers: list[str]
     metadata: dict[str, str] = field(default_factory=dict)
+    source_crs_name: str = ""  # what a visitor reads: "OSGB36 / British National Grid (EPSG:27700)"
+
+
+def crs_display_name(crs: CRS) -> str:
+    """A CRS by name, with its EPSG code where it has one: "WGS 84 / UTM zone 30N (EPSG:32630)"."""
+    code = crs.to_epsg()
+    if code is None:
+        return crs.name
+    # An ESRI-flavoured .prj says "British_National_Grid"; the EPSG registry's own name reads better.
+    return f"{CRS.from_epsg(code).name} (EPSG:{code})"
 
 
 def load_campus() -> gpd.GeoDataFrame:
@@ -274,17 +284,7 @@ def _unpack(archive: zipfile.ZipFile, shapefiles: dict[str, dict[str, zipfile.Zi
                     sink.write(chunk)
 
 
-def _to_wgs84(layer: gpd.GeoDataFrame, label: str, assume_crs: str | None) -> tuple[gpd.GeoDataFrame, str]:
-    crs = layer.crs
-    if crs is None:
-        if assume_crs is None:
-            raise CrsNeeded(f"{label} does not say which coordinate reference system (CRS) its coordinates "
-                            "are in (a shapefile keeps it in a .prj file). Please choose the CRS it was made in.")
-        try:
-            crs = CRS.from_user_input(assume_crs)
-        except CRSError:
-            raise SpatialFileError(f"{assume_crs!r} is not a CRS that pyproj knows.") from None
-        layer = layer.set_crs(crs)
+def _convert_to_wgs84(layer: gpd.GeoDataFrame, crs: CRS, label: str) -> gpd.GeoDataFrame:
     try:
         converted = layer.to_crs(WGS84)
     except Exception:  # pyproj raises several kinds for CRSs with no path to WGS 84
@@ -294,7 +294,31 @@ def _to_wgs84(layer: gpd.GeoDataFrame, label: str, assume_crs: str | None) -> tu
     if len(converted) and not (-180.5 <= bounds[0] <= bounds[2] <= 180.5 and -90 <= bounds[1] <= bounds[3] <= 90):
         raise CrsNeeded(f"In {crs.name}, {label}'s coordinates fall off the Earth, so that cannot be its CRS. "
                         "Please choose another.")
-    return converted, crs.to_string()
+    return converted
+
+
+def _to_wgs84(layer: gpd.GeoDataFrame, label: str, assume_crs: str | None,
+              prj_text: str = "") -> tuple[gpd.GeoDataFrame, CRS]:
+    """The layer in EPSG:4326 and the CRS it came from: its own, or `assume_crs` when its own is missing or unusable."""
+    own = layer.crs
+    if own is not None:
+        try:
+            return _convert_to_wgs84(layer, own, label), own
+        except CrsNeeded:
+            if assume_crs is None:
+                raise
+    elif assume_crs is None:
+        if prj_text:
+            shown = prj_text if len(prj_text) <= 80 else prj_text[:77] + "..."
+            raise CrsNeeded(f"{label}'s .prj file names a coordinate reference system (CRS) that pyproj cannot "
+                            f"resolve ({shown!r}). Please choose the CRS it was made in.")
+        raise CrsNeeded(f"{label} does not say which coordinate reference system (CRS) its coordinates "
+                        "are in (a shapefile keeps it in a .prj file). Please choose the CRS it was made in.")
+    try:
+        crs = CRS.from_user_input(assume_crs)
+    except CRSError:
+        raise SpatialFileError(f"{assume_crs!r} is not a CRS that pyproj knows.") from None
+    return _convert_to_wgs84(layer.set_crs(crs, allow_override=True), crs, label), crs
 
 
 def _check_geometry(layer: gpd.GeoDataFrame, label: str) -> None:
@@ -331,10 +355,14 @@ def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = Non
         raise SpatialFileError(f"{filename} is empty.")
     suffix = PurePosixPath(filename.lower()).suffix
     metadata: dict[str, str] = {}
+    prj_texts: dict[str, str] = {}  # layer -> what its .prj says, to quote when pyproj cannot resolve it
     with tempfile.TemporaryDirectory(prefix="maps-import-") as folder:
         if suffix == ".zip":
             sources, metadata = _extract_shapefiles(data, Path(folder))
             layers = [(name, _read_layer(path, filename)) for name, path in sources]
+            for name, path in sources:
+                if path.with_suffix(".prj").is_file():
+                    prj_texts[name] = " ".join(path.with_suffix(".prj").read_text(errors="replace").split())
             default_crs = None
         elif suffix == ".gpkg":
             if not data.startswith(b"SQLite format 3\x00"):
@@ -370,12 +398,16 @@ def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = Non
         raise SpatialFileError(f"{filename} holds no features.")
     converted = []
     source_crs = ""
+    crs_names: list[str] = []
     for label, layer in layers:
         if layer.crs is None and default_crs is not None:
             layer = layer.set_crs(default_crs)
         _check_geometry(layer, f"{filename} ({label})")
-        layer, source_crs = _to_wgs84(layer, filename, assume_crs)
+        layer, crs = _to_wgs84(layer, filename, assume_crs, prj_texts.get(label, ""))
+        source_crs = crs.to_string()
+        if crs_display_name(crs) not in crs_names:
+            crs_names.append(crs_display_name(crs))
         converted.append(layer.assign(layer=label))
     features = gpd.GeoDataFrame(pd.concat(converted, ignore_index=True), crs=WGS84)
     return ImportResult(features=features, source_crs=source_crs, layers=[label for label, _ in layers],
-                        metadata=metadata)
+                        metadata=metadata, source_crs_name=" and ".join(crs_names))

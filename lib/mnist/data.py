@@ -3,6 +3,8 @@
 Pixels stay uint8 (60,000 x 784 bytes = 47 MB) and are converted to floats one batch at a time, so
 the whole app fits a small cloud container. `python -m lib.mnist fetch` downloads full MNIST from a
 list of mirrors into a cache folder, checking each file against its published MD5, before a meetup.
+`python -m lib.mnist import-csv mnist_train.csv mnist_test.csv` puts the talk's own CSV files into
+the same cache instead, read in chunks, as the same four IDX files.
 """
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ import argparse
 import gzip
 import hashlib
 import http.client
+import json
 import os
 import struct
 import sys
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +61,11 @@ DEFAULT_MIRRORS: tuple[str, ...] = (
 )
 DOWNLOAD_CHUNK = 64 * 1024
 DOWNLOAD_TIMEOUT_S = 30
+# Rows parsed at a time from a CSV: 2,000 x 785 int64 is 12.6 MB, whatever the file's size.
+CSV_CHUNK_ROWS = 2_000
+# Written beside the four IDX files by import-csv: where they came from and the sizes written.
+IMPORT_RECORD = "imported-from-csv.json"
+CSV_SOURCE = "full MNIST (from your CSV files)"
 
 # progress(file_name, bytes_done, bytes_total)
 FetchProgress = Callable[[str, int, int], None]
@@ -190,23 +198,62 @@ def read_idx_folder(folder: Path, source: str | None = None) -> MnistData:
 # ---------------------------------------------------------------- the talk's CSV layout
 
 
-def read_csv_split(path_or_buffer) -> MnistSplit:
-    """A CSV in the talk's layout: no header, one row per image, label then 784 pixels 0-255."""
+def _first_line(source) -> bytes:
+    """The first line of a path or an open file (text or bytes), leaving an open file where it was."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as handle:
+            first = handle.readline(64 * 1024)
+    else:
+        position = source.tell()
+        first = source.readline(64 * 1024)
+        source.seek(position)
+    return first.encode("utf-8", errors="replace") if isinstance(first, str) else first
+
+
+def csv_has_header(source) -> bool:
+    """True when the first line names columns (`label,1x1,...`) rather than holding a label and pixels."""
+    first_field = _first_line(source).removeprefix(b"\xef\xbb\xbf").split(b",", 1)[0]
+    return any(chr(byte).isalpha() for byte in first_field)
+
+
+def iter_csv_chunks(source, chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[MnistSplit]:
+    """A CSV in the talk's layout, `chunk_rows` images at a time as uint8; a header row is skipped if present.
+
+    The layout: one row per image, the label (0-9) then 784 pixels (0-255). Raises MnistFormatError
+    with the message a visitor reads when the file is anything else.
+    """
     import pandas as pd
 
     try:
-        frame = pd.read_csv(path_or_buffer, header=None, dtype=np.int64)
-    except (ValueError, pd.errors.ParserError) as error:
+        header = 0 if csv_has_header(source) else None
+        reader = pd.read_csv(source, header=header, dtype=np.int64, chunksize=chunk_rows)
+        for frame in reader:
+            if frame.empty:
+                continue  # a header with no rows under it
+            if frame.shape[1] != PIXELS + 1:
+                raise MnistFormatError(f"expected 785 numbers per row (label + 784 pixels), found {frame.shape[1]}")
+            values = frame.to_numpy()
+            labels, pixels = values[:, 0], values[:, 1:]
+            if labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
+                raise MnistFormatError("labels must be 0-9")
+            if pixels.min(initial=0) < 0 or pixels.max(initial=0) > 255:
+                raise MnistFormatError("pixels must be 0-255")
+            yield MnistSplit(pixels.astype(np.uint8), labels.astype(np.uint8))
+    except MnistFormatError:
+        raise
+    except pd.errors.EmptyDataError:
+        raise MnistFormatError("the file is empty") from None
+    except (ValueError, OverflowError, pd.errors.ParserError) as error:
         raise MnistFormatError(f"not a table of whole numbers: {error}") from error
-    if frame.shape[1] != PIXELS + 1:
-        raise MnistFormatError(f"expected 785 numbers per row (label + 784 pixels), found {frame.shape[1]}")
-    values = frame.to_numpy()
-    labels, pixels = values[:, 0], values[:, 1:]
-    if labels.min(initial=0) < 0 or labels.max(initial=0) > 9:
-        raise MnistFormatError("labels must be 0-9")
-    if pixels.min(initial=0) < 0 or pixels.max(initial=0) > 255:
-        raise MnistFormatError("pixels must be 0-255")
-    return MnistSplit(pixels.astype(np.uint8), labels.astype(np.uint8))
+
+
+def read_csv_split(path_or_buffer, chunk_rows: int = CSV_CHUNK_ROWS) -> MnistSplit:
+    """A CSV in the talk's layout (header row or not), read in chunks into uint8."""
+    chunks = list(iter_csv_chunks(path_or_buffer, chunk_rows))
+    if not chunks:
+        raise MnistFormatError("the file has no rows of digits")
+    return MnistSplit(np.concatenate([chunk.images for chunk in chunks]),
+                      np.concatenate([chunk.labels for chunk in chunks]))
 
 
 def write_csv_split(path: Path, split: MnistSplit) -> None:
@@ -215,6 +262,81 @@ def write_csv_split(path: Path, split: MnistSplit) -> None:
 
 def read_csv_pair(train_csv, test_csv, source: str = "your CSV files") -> MnistData:
     return MnistData(read_csv_split(train_csv), read_csv_split(test_csv), source)
+
+
+def _write_csv_as_idx(csv_path: Path, images_path: Path, labels_path: Path, chunk_rows: int) -> int:
+    """One CSV as a gzipped IDX image file and label file; returns how many images."""
+    labels: list[np.ndarray] = []
+    count = 0
+    # The IDX header needs the count first: pixels go to a plain temp file, then into the gzip after the header.
+    with tempfile.TemporaryFile(dir=images_path.parent) as pixels:
+        for chunk in iter_csv_chunks(csv_path, chunk_rows):
+            pixels.write(chunk.images.tobytes())
+            labels.append(chunk.labels)
+            count += len(chunk)
+        if count == 0:
+            raise MnistFormatError("the file has no rows of digits")
+        pixels.seek(0)
+        with gzip.GzipFile(images_path, "wb", mtime=0, compresslevel=6) as handle:
+            handle.write(struct.pack(">IIII", IMAGES_MAGIC, count, IMAGE_SIDE, IMAGE_SIDE))
+            while block := pixels.read(1 << 20):
+                handle.write(block)
+    write_idx_labels(labels_path, np.concatenate(labels))
+    return count
+
+
+def import_csv_pair(train_csv: Path | str, test_csv: Path | str, folder: Path | str | None = None,
+                    chunk_rows: int = CSV_CHUNK_ROWS) -> Path:
+    """Store the talk's two CSV files in the MNIST cache as the four IDX files; returns the folder.
+
+    Everything is written to temporary files first and renamed into place only when both CSVs were
+    read without fault, so a bad file raises MnistFormatError (naming the file) and leaves the cache as it was.
+    """
+    folder = cache_dir(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = {"train": Path(train_csv), "t10k": Path(test_csv)}
+    staged: dict[str, Path] = {}
+    try:
+        counts: dict[str, int] = {}
+        for prefix, csv_path in sources.items():
+            images_name, labels_name = f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"
+            for name in (images_name, labels_name):
+                handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+                os.close(handle)
+                staged[name] = Path(temp_name)
+            try:
+                counts[prefix] = _write_csv_as_idx(csv_path, staged[images_name], staged[labels_name], chunk_rows)
+            except MnistFormatError as error:
+                raise MnistFormatError(f"{csv_path.name}: {error}") from error
+            except OSError as error:
+                raise MnistFormatError(f"{csv_path.name} could not be read: {error.strerror or error}") from error
+        record = {"source": "csv", "train_csv": sources["train"].name, "test_csv": sources["t10k"].name,
+                  "train_images": counts["train"], "test_images": counts["t10k"],
+                  "sizes": {name: path.stat().st_size for name, path in staged.items()}}
+        handle, temp_name = tempfile.mkstemp(prefix=f".{IMPORT_RECORD}.", suffix=".part", dir=folder)
+        with os.fdopen(handle, "w") as out:
+            json.dump(record, out, indent=1)
+        staged[IMPORT_RECORD] = Path(temp_name)
+        # The record goes last: until it is in place, the four new files do not count as an import.
+        (folder / IMPORT_RECORD).unlink(missing_ok=True)
+        for name, path in staged.items():
+            os.replace(path, folder / name)
+    finally:
+        for path in staged.values():
+            path.unlink(missing_ok=True)
+    return folder
+
+
+def import_record(folder: Path | str | None = None) -> dict | None:
+    """What import-csv wrote beside the files, when the four files are still the ones it wrote."""
+    folder = cache_dir(folder)
+    try:
+        record = json.loads((folder / IMPORT_RECORD).read_text())
+        sizes = record["sizes"]
+        intact = all((folder / name).is_file() and (folder / name).stat().st_size == sizes[name] for name in FILE_SIZES)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record if intact else None
 
 
 # ---------------------------------------------------------------- which data is in use
@@ -228,11 +350,23 @@ def cache_dir(override: Path | str | None = None) -> Path:
     return Path(from_env) if from_env else DEFAULT_CACHE_DIR
 
 
-def full_mnist_present(folder: Path | str | None = None) -> bool:
+def fetched_mnist_present(folder: Path | str | None = None) -> bool:
     """True when all four files are in the cache with their published sizes (MD5s were checked on fetch)."""
     folder = cache_dir(folder)
     return all((folder / name).is_file() and (folder / name).stat().st_size == size
                for name, size in FILE_SIZES.items())
+
+
+def full_mnist_present(folder: Path | str | None = None) -> bool:
+    """True when the cache holds MNIST to use: fetched (published sizes) or imported from the talk's CSVs."""
+    return fetched_mnist_present(folder) or import_record(folder) is not None
+
+
+def cache_signature(folder: Path | str | None = None) -> tuple:
+    """Changes whenever the cache's files do (fetch, import): a cache key that notices either."""
+    folder = cache_dir(folder)
+    stats = ((name, folder / name) for name in (*FILE_SIZES, IMPORT_RECORD))
+    return tuple((name, path.stat().st_size, path.stat().st_mtime_ns) for name, path in stats if path.is_file())
 
 
 def load_sample() -> MnistData:
@@ -240,10 +374,17 @@ def load_sample() -> MnistData:
 
 
 def load_best_available(folder: Path | str | None = None) -> MnistData:
-    """Full MNIST from the cache when it has been fetched, otherwise the shipped sample."""
+    """MNIST from the cache when it has been fetched or imported from CSV, otherwise the shipped sample."""
     folder = cache_dir(folder)
-    if full_mnist_present(folder):
+    if fetched_mnist_present(folder):
         return read_idx_folder(folder, source=f"full MNIST (60,000 train + 10,000 test) from {folder}")
+    record = import_record(folder)
+    if record is not None:
+        data = read_idx_folder(folder, source=CSV_SOURCE)
+        if data.is_full:
+            return data
+        return MnistData(data.train, data.test, f"MNIST from your CSV files ({len(data.train):,} train + "
+                                                f"{len(data.test):,} test images)")
     return load_sample()
 
 
@@ -299,6 +440,7 @@ def fetch_mnist(
     mirrors = mirrors_from_env() if mirrors is None else mirrors
     folder = cache_dir(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / IMPORT_RECORD).unlink(missing_ok=True)  # the fetched files replace any imported ones
     for name in FILE_MD5S:
         target = folder / name
         if target.is_file() and md5_of(target) == FILE_MD5S[name]:
@@ -347,7 +489,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     sample = commands.add_parser("make-sample", help="write the shipped sample from full MNIST")
     sample.add_argument("--source", required=True)
     sample.add_argument("--dest", default=str(SAMPLE_DIR))
+    imports = commands.add_parser("import-csv", help="store the talk's mnist_train.csv and mnist_test.csv in the "
+                                                     "cache folder (label then 784 pixels per row; header or not)")
+    imports.add_argument("train_csv", type=Path)
+    imports.add_argument("test_csv", type=Path)
+    imports.add_argument("--dir", default=None, help=f"cache folder (default ${CACHE_ENV_VAR} or {DEFAULT_CACHE_DIR})")
     args = parser.parse_args(argv)
+    if args.command == "import-csv":
+        try:
+            folder = import_csv_pair(args.train_csv, args.test_csv, args.dir)
+        except MnistFormatError as error:
+            print(f"Not imported (the cache is unchanged): {error}.", file=sys.stderr)
+            return 1
+        record = import_record(folder) or {}
+        print(f"Imported {record.get('train_images', 0):,} training and {record.get('test_images', 0):,} test "
+              f"images into {folder}; the MNIST page now uses them.")
+        return 0
     if args.command == "fetch":
         try:
             folder = fetch_mnist(args.dir, args.mirror, _print_progress)

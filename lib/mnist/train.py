@@ -20,7 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from lib.mnist.bounds import (
+from lib.core.jobs import BackgroundJob
+from lib.mnist.config import (
     ACTIVATIONS,
     ARCHITECTURES,
     LOSSES,
@@ -32,38 +33,13 @@ from lib.mnist.bounds import (
     MAX_TRAIN_SECONDS,
     MIN_HIDDEN,
     OPTIMISERS,
+    PRESETS,
+    TrainConfig,
 )
 from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistSplit
 
 MAX_MODEL_BYTES = 50 * 2**20
 MODEL_FORMAT = "dscl-mnist-model/1"
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    architecture: str = "mlp"  # "mlp" (784-hidden-10) or "cnn" (two convolutions)
-    hidden: int = 200  # the talk's middle layer
-    activation: str = "sigmoid"  # after the hidden layer; the talk used Sigmoid
-    loss: str = "bce"  # bce and mse put a Sigmoid on the outputs (as the talk); cross_entropy uses raw scores
-    optimiser: str = "sgd"
-    learning_rate: float = 0.01
-    batch_size: int = 1  # the talk showed the network one image at a time
-    epochs: int = 3
-    seed: int = 0
-    shuffle: bool = False  # the talk walked the data set in file order
-    record_every: int = 10  # samples between recorded loss values, the talk's "every 10"
-    decay_lr: bool = False  # learning rate falls linearly to zero over the run: a cheap accuracy gain
-
-
-PRESETS: dict[str, TrainConfig] = {
-    "talk": TrainConfig(),
-    "mlp": TrainConfig(hidden=128, activation="relu", loss="cross_entropy", optimiser="adam",
-                       learning_rate=0.003, batch_size=128, epochs=5, shuffle=True, record_every=128,
-                       decay_lr=True),
-    "cnn": TrainConfig(architecture="cnn", hidden=128, activation="relu", loss="cross_entropy", optimiser="adam",
-                       learning_rate=0.002, batch_size=64, epochs=3, shuffle=True, record_every=64,
-                       decay_lr=True),
-}
 
 
 @dataclass(frozen=True)
@@ -439,61 +415,31 @@ def warm_up_torch() -> None:
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
-class TrainingJob:
-    """One visitor's training run in a background thread; the page polls `snapshot()`."""
+class TrainingJob(BackgroundJob):
+    """One visitor's training run on the app's background-job mechanism; the page polls `snapshot()`.
+
+    Each reported item is a `TrainProgress`; the losses recorded so far are theirs, in order.
+    """
 
     def __init__(self, train: MnistSplit, config: TrainConfig, device: torch.device,
                  test: MnistSplit | None = None, max_samples: int | None = None,
-                 on_finish: Callable[[], None] | None = None, torch_threads: int | None = 1) -> None:
+                 on_finish: Callable[[], None] | None = None, torch_threads: int | None = 1,
+                 owner_alive: Callable[[], bool] | None = None) -> None:
         warm_up_torch()
         self.config = config
-        self.stop_event = threading.Event()
-        self._lock = threading.Lock()
-        self._losses: list[tuple[int, float]] = []
-        self._latest: TrainProgress | None = None
-        self.result: TrainResult | None = None
-        self.error: str | None = None
-        self._on_finish = on_finish
-        # One CPU thread per run by default: on a shared, busy CPU PyTorch's two threads measured six times
-        # slower than one (benchmarks/mnist.py --threads), and two runs may share a two-core container.
-        self._torch_threads = torch_threads
-        self._thread = threading.Thread(
-            target=self._run, args=(train, config, device, test, max_samples), daemon=True, name="mnist-training")
 
-    def start(self) -> TrainingJob:
-        self._thread.start()
-        return self
+        def work(report: Callable[[TrainProgress], None], stop: threading.Event) -> TrainResult:
+            # One CPU thread per run by default: on a shared, busy CPU PyTorch's two threads measured six times
+            # slower than one (benchmarks/mnist.py --threads), and two runs may share a two-core container.
+            if torch_threads is not None:
+                torch.set_num_threads(torch_threads)  # OpenMP's setting is per thread: the app's is unchanged
+            return train_model(train, config, device, report, stop, test, max_samples=max_samples)
 
-    def _record(self, progress: TrainProgress) -> None:
-        with self._lock:
-            self._losses.extend(progress.new_losses)
-            self._latest = progress
-
-    def _run(self, train, config, device, test, max_samples) -> None:
-        if self._torch_threads is not None:
-            torch.set_num_threads(self._torch_threads)  # OpenMP's setting is per thread: the app's is unchanged
-        try:
-            self.result = train_model(train, config, device, self._record, self.stop_event, test,
-                                      max_samples=max_samples)
-        except Exception as error:  # reported on the page instead of dying silently in a thread
-            self.error = f"{type(error).__name__}: {error}"
-        finally:
-            if self._on_finish is not None:
-                self._on_finish()
-
-    def stop(self) -> None:
-        self.stop_event.set()
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
+        super().__init__(work, name="mnist-training", on_finish=on_finish, owner_alive=owner_alive)
 
     def snapshot(self) -> tuple[TrainProgress | None, list[tuple[int, float]]]:
-        with self._lock:
-            return self._latest, list(self._losses)
+        progress = self.items()
+        return (progress[-1] if progress else None), [loss for item in progress for loss in item.new_losses]
 
 
 def loss_curve_points(losses: list[tuple[int, float]], max_points: int = 1500) -> tuple[np.ndarray, np.ndarray, int]:

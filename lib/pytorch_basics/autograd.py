@@ -167,19 +167,22 @@ def value_and_gradient(expression: str, x: float) -> tuple[float, float]:
     return result.value, result.gradient
 
 
+def gradient_at(function: Callable[[torch.Tensor], torch.Tensor], x: float) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """x as a tensor, y = function(x) and dy/dx, exactly as PyTorch finds them (the page shows this code)."""
+    x_tensor = torch.tensor(x, dtype=torch.float64, requires_grad=True)  # record every operation done to x
+    y = function(x_tensor)
+    if not y.requires_grad:
+        return x_tensor, y, 0.0  # y does not involve x, so it does not change as x moves
+    y.backward()  # walk the recorded graph from y back to x, applying the chain rule
+    return x_tensor, y, float(x_tensor.grad)
+
+
 def analyse_expression(expression: str, x: float) -> GradientResult:
     """Value, gradient and the recorded computation graph of `expression` at x."""
     if not math.isfinite(x):
         raise ExpressionError("x must be a finite number.")
-    function = compile_expression(expression)
-    x_tensor = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
-    y = function(x_tensor)
-    if y.requires_grad:
-        (gradient,) = torch.autograd.grad(y, x_tensor)
-        gradient_value = float(gradient)
-    else:
-        gradient_value = 0.0  # the expression does not involve x
-    return GradientResult(float(y.detach()), gradient_value, graph_to_dot(y, {x_tensor: f"x = {x:g}"}))
+    x_tensor, y, gradient = gradient_at(compile_expression(expression), float(x))
+    return GradientResult(float(y.detach()), gradient, graph_to_dot(y, {x_tensor: f"x = {x:g}"}))
 
 
 def evaluate_curve(expression: str, xs: list[float]) -> list[float]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,8 +72,10 @@ def time_matmul_sweep(
     sizes: list[int],
     devices: list[torch.device],
     progress: Callable[[float, str], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> list[MatmulTiming]:
-    """Time every size on numpy, every torch device and (small sizes) pure Python."""
+    """Time every size on numpy, every torch device and (small sizes) pure Python; `stop` ends it early
+    with the timings made so far."""
     plan: list[tuple[str, int]] = []
     for size in sizes:
         if size <= PURE_PYTHON_MAX_SIZE:
@@ -82,6 +85,8 @@ def time_matmul_sweep(
     by_type = {device.type: device for device in devices}
     results = []
     for done, (engine, size) in enumerate(plan):
+        if stop is not None and stop.is_set():
+            return results
         if progress:
             progress(done / len(plan), f"{engine}, {size} x {size}")
         if engine == "pure Python":

@@ -128,7 +128,7 @@ def test_an_upload_without_a_crs_asks_for_one_and_a_bad_file_changes_nothing(pag
     wait_until_idle(page)
     page.get_by_role("button", name="Use this CRS").click()
     expect(page.get_by_text("Imported 17 features")).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("CRS EPSG:27700, shown in EPSG:4326")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("made in OSGB36 / British National Grid (EPSG:27700)")).to_be_visible(timeout=WAIT_MS)
     frame = _campus_frame(page)
     expect(frame.locator("path.leaflet-interactive")).to_have_count(2 * CAMPUS_FEATURES, timeout=WAIT_MS)
 

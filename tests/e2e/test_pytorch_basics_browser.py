@@ -20,8 +20,8 @@ def test_typing_a_formula_updates_value_gradient_and_draws_the_graph(page, app_u
     expect(page.get_by_test_id("stMetricValue").filter(has_text=re.compile(r"^7$"))).to_be_visible()
     expect(page.locator("[data-testid='stGraphVizChart'] svg")).to_be_visible()
     expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
-    expect(page).to_have_url(re.compile(r"torch\.expression=x%2A%2A2"))
-    expect(page).to_have_url(re.compile(r"torch\.tab=2"))
+    expect(page).to_have_url(re.compile(r"pytorch_basics\.expression=x%2A%2A2"))
+    expect(page).to_have_url(re.compile(r"pytorch_basics\.tab=2"))
 
 
 def test_km_machine_answers_a_question(page, app_url) -> None:

@@ -8,6 +8,7 @@ from tests.e2e.conftest import open_app_page, running_app, wait_until_idle
 
 def test_welcome_lists_the_pages_and_sidebar_names_the_device(page, app_url) -> None:
     open_app_page(page, app_url, "", "Data Science Cornwall Lab")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("CPU").or_(sidebar.get_by_text("CUDA"))).to_be_visible()
     for link in ("PyTorch basics", "MNIST trainer", "Maps and projections", "Kids' projects", "Methodology"):

@@ -1,0 +1,147 @@
+"""Kids' projects, story 2: Garden bug detective (chart a robot's measurements, let k-means find the groups)."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages.kids_shared import DATA, category_scale, code_ui, try_this_ui
+from lib.core.palette import BLACK
+from lib.core.urlcodec import by_key
+from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, GardenClusters, find_groups, guess_item
+from lib.kids.settings import SETTINGS
+from ui.page import chart_ui
+from ui.widgets import selectbox, slider, toggle
+
+SETTING = by_key(SETTINGS)
+GARDEN_FILE = DATA / "garden_bugs.csv"
+KIND_EMOJI = {"worm": "🪱", "ladybird": "🐞", "stone": "🪨"}
+MEASUREMENT_NAMES = {"width_mm": "width (mm)", "length_mm": "length (mm)", "weight_g": "weight (g)"}
+
+
+@st.cache_data(show_spinner=False)
+def load_garden() -> pd.DataFrame:
+    return pd.read_csv(GARDEN_FILE)
+
+
+@st.cache_resource(show_spinner=False)
+def garden_groups(groups: int, seed: int = 0) -> GardenClusters:
+    return find_groups(load_garden(), groups, seed=seed)
+
+
+def garden_scatter_chart(table: pd.DataFrame, x: str, y: str, colour: str, title: str,
+                         new_item: dict[str, float] | None = None, order: list[str] | None = None) -> alt.LayerChart:
+    domain = order or sorted(table[colour].unique(), key=str)
+    points = (
+        alt.Chart(table)
+        .mark_point(size=90, filled=True, opacity=0.85)
+        .encode(
+            x=alt.X(f"{x}:Q", title=MEASUREMENT_NAMES[x]),
+            y=alt.Y(f"{y}:Q", title=MEASUREMENT_NAMES[y]),
+            color=alt.Color(f"{colour}:N", scale=category_scale(domain), title=None),
+            shape=alt.Shape(f"{colour}:N", title=None),
+            tooltip=["item", *MEASUREMENTS],
+        )
+    )
+    layers = [points]
+    if new_item is not None:
+        marker = pd.DataFrame([{**new_item, "label": "your new item"}])
+        layers.append(
+            alt.Chart(marker).mark_point(shape="cross", size=500, filled=True, color=BLACK)
+            .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=["label"])
+        )
+    return alt.layer(*layers).properties(height=380, title=title)
+
+
+def garden_scatter_ui(table: pd.DataFrame, x: str, y: str, colour: str, title: str, takeaway: str,
+                      new_item: dict[str, float] | None = None, order: list[str] | None = None) -> None:
+    chart_ui(garden_scatter_chart(table, x, y, colour, title, new_item, order), takeaway,
+             table[["item", x, y, colour]] if colour in table.columns else table)
+
+
+def garden_story_ui() -> None:
+    st.header("🐞 Garden bug detective")
+    st.markdown(
+        "Robot **Rolo** went into the garden and picked up 120 things. Rolo can't see what they are! "
+        "Rolo can only measure each one: how **wide**, how **long** and how **heavy** it is. "
+        "Some are worms, some are ladybirds and some are stones. Can you help Rolo sort them out?"
+    )
+    garden = load_garden()
+    measured = garden.drop(columns=LABEL_COLUMN)
+
+    st.subheader("Step 1: Rolo's table and a first chart")
+    st.dataframe(measured.head(8), hide_index=True, width="content")
+    long = measured.melt(id_vars="item", var_name="measurement", value_name="value")
+    line = (
+        alt.Chart(long).mark_line()
+        .encode(x=alt.X("item:Q", title="item number"), y=alt.Y("value:Q"),
+                color=alt.Color("measurement:N", scale=category_scale(list(MEASUREMENTS))))
+        .properties(height=260, title="Every measurement, item by item")
+    )
+    chart_ui(line, "Each measurement jumps up and down from one item to the next: a tangle with no pattern to see.",
+             measured)
+    st.markdown("Hmm. A big tangle! **This chart doesn't tell us much.** Let's look another way.")
+
+    st.subheader("Step 2: histograms: how many items have each size?")
+    chosen = st.multiselect("Which measurements shall we count?", list(MEASUREMENTS), default=["width_mm"],
+                            format_func=MEASUREMENT_NAMES.get, key="kids.garden_hist", persist_state="session")
+    if chosen:
+        histogram = (
+            alt.Chart(long[long["measurement"].isin(chosen)])
+            .mark_bar(opacity=0.6, binSpacing=0)
+            .encode(x=alt.X("value:Q", bin=alt.Bin(maxbins=40), title="size (mm) or weight (g)"),
+                    y=alt.Y("count():Q", stack=None, title="how many items"),
+                    color=alt.Color("measurement:N", scale=category_scale(list(MEASUREMENTS))))
+            .properties(height=260)
+        )
+        counted = long[long["measurement"].isin(chosen)].groupby("measurement")["value"].describe()[
+            ["count", "min", "mean", "max"]].reset_index()
+        chart_ui(histogram, "Tall bars are sizes many items share; separate bumps hint at different kinds of thing.",
+                 counted)
+    else:
+        st.write("Pick at least one measurement to draw its histogram.")
+    try_this_ui("look at the width histogram. How many bumps (groups) can you see? Now add length too.")
+
+    st.subheader("Step 3: a scatter chart: two measurements at once")
+    left, right = st.columns(2)
+    x = selectbox(SETTING["kids.garden_x"], "Across (x)", format_func=MEASUREMENT_NAMES.get, container=left)
+    y = selectbox(SETTING["kids.garden_y"], "Up (y)", format_func=MEASUREMENT_NAMES.get, container=right)
+    plain = measured.assign(group="an item")
+    garden_scatter_ui(plain, x, y, "group", "Each dot is one thing Rolo picked up",
+                      f"{len(plain)} dots, one per item: do they sit in clumps?")
+    try_this_ui("how many clumps of dots do you see now? Try other measurements across and up.")
+
+    st.subheader("Step 4: machine learning! k-means finds the groups")
+    st.markdown("**k-means** is a real machine-learning tool. You tell it how many groups (**k**) to find, "
+                "and it puts items that are close together in the same group.")
+    groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
+    found = garden_groups(groups)
+    clustered = measured.assign(group=[f"group {number + 1}" for number in found.clusters])
+    garden_scatter_ui(clustered, x, y, "group", f"The computer's {groups} group(s), one colour each",
+                      f"k-means split the {len(clustered)} items into {groups} group(s) of items that sit close together.")
+    try_this_ui("set k to 3. Does the computer find the same groups your eyes found?")
+
+    st.subheader("Step 5: Rolo finds something new")
+    a, b, c = st.columns(3)
+    new_item = {"width_mm": slider(SETTING["kids.new_width"], "Width (mm)", step=0.5, container=a),
+                "length_mm": slider(SETTING["kids.new_length"], "Length (mm)", step=1.0, container=b),
+                "weight_g": slider(SETTING["kids.new_weight"], "Weight (g)", step=0.05, container=c)}
+    cluster, kind = guess_item(found, **new_item)
+    st.success(f"🤖 Rolo says: it's in **group {cluster + 1}**, so I think it is a **{kind}** {KIND_EMOJI.get(kind, '')}!")
+    garden_scatter_ui(clustered, x, y, "group", "Your new item is the black cross",
+                      f"The new item lands in group {cluster + 1}, so Rolo calls it a {kind}.", new_item=new_item)
+    try_this_ui("make a long, thin, light item (like 4 mm wide, 100 mm long, 1 g). What does Rolo say?")
+
+    st.subheader("Step 6: the big reveal")
+    if toggle(SETTING["kids.garden_reveal"], "Show what each item really is"):
+        # Each kind borrows the colour and shape of the group named after it, so the two charts compare at a glance.
+        by_group = [found.cluster_names[number] for number in sorted(found.cluster_names)]
+        order = list(dict.fromkeys([kind for kind in by_group if kind in ITEM_KINDS] + list(ITEM_KINDS)))
+        garden_scatter_ui(garden, x, y, LABEL_COLUMN, "What each item really is",
+                          "Each colour is what the item really is: compare it with the computer's groups.", order=order)
+        named = pd.Series([found.cluster_names[number] for number in found.clusters])
+        right_guesses = int((named == garden[LABEL_COLUMN]).sum())
+        st.markdown(f"The computer's groups match the real answer for **{right_guesses} of {len(garden)}** items.")
+        table = pd.crosstab(clustered["group"], garden[LABEL_COLUMN]).reindex(columns=list(ITEM_KINDS), fill_value=0)
+        st.dataframe(table, width="content")
+    code_ui(find_groups, guess_item)

@@ -1,0 +1,136 @@
+"""Kids' projects, story 1: Hands and fingers (type finger lengths, chart them, let the data answer a guess)."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_pages.kids_shared import code_ui, try_this_ui
+from lib.core.palette import BLUE, ORANGE
+from lib.core.urlcodec import by_key
+from lib.kids.hands import (
+    FINGER_COLUMN,
+    HAND_COLUMNS,
+    LEFT_COLUMN,
+    RIGHT_COLUMN,
+    check_hands,
+    compare_hands,
+    example_hands,
+    hands_long_format,
+    hands_to_csv,
+    summarise_hands,
+)
+from lib.kids.settings import SETTINGS
+from ui.page import chart_ui
+from ui.widgets import radio
+
+SETTING = by_key(SETTINGS)
+HAND_COLOURS = {"Left": BLUE, "Right": ORANGE}
+# The table editor has no persist_state: the page keeps its table (and the edits in it) in session state.
+
+
+def reset_hands_table(blank: bool) -> None:
+    table = example_hands()
+    if blank:
+        table[list(HAND_COLUMNS)] = np.nan
+    st.session_state["kids.hands_table"] = table
+    # The editor stores edits by row number: forget them when the table underneath changes.
+    st.session_state.pop("kids.hands_editor", None)
+
+
+def keep_hands_edits() -> None:
+    """Save an edit into the table underneath before the rerun it starts: a quick click on another tab
+    can interrupt that rerun, and the editor's own state is dropped while its tab is closed."""
+    table = st.session_state["kids.hands_table"].copy()
+    for row, changes in st.session_state["kids.hands_editor"].get("edited_rows", {}).items():
+        for column, value in changes.items():
+            table.loc[table.index[int(row)], column] = np.nan if value is None else value
+    st.session_state["kids.hands_table"] = table
+
+
+def hands_chart(table: pd.DataFrame, long: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{FINGER_COLUMN}:N", sort=list(table[FINGER_COLUMN]), title=None,
+                    axis=alt.Axis(labelAngle=0, labelFontSize=16)),
+            xOffset="Hand:N",
+            y=alt.Y("Length (cm):Q"),
+            color=alt.Color("Hand:N", scale=alt.Scale(domain=list(HAND_COLOURS), range=list(HAND_COLOURS.values()))),
+            tooltip=[FINGER_COLUMN, "Hand", "Length (cm)"],
+        )
+        .properties(height=320, title="My fingers: left hand against right hand")
+    )
+
+
+def hands_chart_ui(table: pd.DataFrame) -> None:
+    long = hands_long_format(table)
+    if long.empty:
+        st.write("Type some lengths in the table and your chart will appear here.")
+        return
+    longest = long.loc[long["Length (cm)"].idxmax()]
+    chart_ui(hands_chart(table, long), f"The longest finger is the {longest[FINGER_COLUMN]} on the "
+             f"{longest['Hand'].lower()} hand: {longest['Length (cm)']:g} cm.", long)
+
+
+def hands_story_ui() -> None:
+    st.header("✋ Hands and fingers")
+    st.markdown(
+        "Robot **Rolo** has never seen a human hand. Can you help Rolo learn about yours? "
+        "Grab a ruler and measure each finger, from the crease where it meets your hand to the tip."
+    )
+    if "kids.hands_table" not in st.session_state:
+        reset_hands_table(blank=False)
+    guess = radio(SETTING["kids.hands_guess"], "First, a guess: which hand do you think has longer fingers?",
+                  horizontal=True)
+    try_this_ui("change the numbers in the table to your own measurements, in centimetres. Click a number to change it.")
+    edited = st.data_editor(
+        st.session_state["kids.hands_table"],
+        key="kids.hands_editor",
+        on_change=keep_hands_edits,
+        hide_index=True,
+        num_rows="fixed",
+        disabled=[FINGER_COLUMN],
+        column_config={
+            LEFT_COLUMN: st.column_config.NumberColumn(LEFT_COLUMN, format="%.1f", step=0.1),
+            RIGHT_COLUMN: st.column_config.NumberColumn(RIGHT_COLUMN, format="%.1f", step=0.1),
+        },
+    )
+    # The editor's own state is dropped while another tab is open: keep its edits in the table underneath.
+    # Its edits are cell values, so applying them again to that table changes nothing.
+    st.session_state["kids.hands_table"] = edited
+    start_again, blank = st.columns(2)
+    start_again.button("↩️ Start again with the example", key="kids.hands_reset",
+                       on_click=reset_hands_table, kwargs={"blank": False})
+    blank.button("🧽 Empty table for my own hands", key="kids.hands_blank",
+                 on_click=reset_hands_table, kwargs={"blank": True})
+
+    for message in check_hands(edited):
+        st.warning(f"🤔 {message}")
+
+    hands_chart_ui(edited)
+    st.subheader("Shortest, longest and mean (average) finger")
+    st.dataframe(summarise_hands(edited).round(2), width="content")
+    st.caption("The mean is what you get if you add up all the fingers of one hand and share the total equally.")
+
+    verdict = compare_hands(edited)
+    if verdict.longer == "unknown":
+        st.write("When both hands have some lengths, Rolo will tell you which one is longer.")
+    else:
+        answer = {"left": "Left", "right": "Right", "same": "About the same"}[verdict.longer]
+        said = {"Left": "your **left** hand is longer", "Right": "your **right** hand is longer",
+                "About the same": "your hands are **about the same**"}[answer]
+        st.success(
+            f"📏 The data says {said}: all {verdict.fingers_compared} fingers on the left add up to "
+            f"{verdict.left_total_cm:.1f} cm and on the right to {verdict.right_total_cm:.1f} cm."
+        )
+        if guess == answer:
+            st.markdown("🎉 **Your guess was right!** Could you tell from the chart before reading this?")
+        elif guess != "I'm not sure yet":
+            st.markdown("😮 **Surprise! The data disagrees with your guess.** That is why scientists measure.")
+    try_this_ui("look at the chart. Which finger is the longest? Is it the same finger on both hands?")
+    st.download_button("💾 Download my table (CSV)", data=hands_to_csv(edited), file_name="my_hands.csv",
+                       mime="text/csv", key="kids.hands_download", on_click="ignore")
+    code_ui(summarise_hands, compare_hands)

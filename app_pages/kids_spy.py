@@ -1,0 +1,93 @@
+"""Kids' projects, story 3: Secret spy messages (add up noisy copies until the secret appears)."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_pages.kids_shared import category_scale, code_ui, try_this_ui
+from lib.core.urlcodec import by_key
+from lib.kids.settings import SETTINGS, SPY_COPIES
+from lib.kids.spy import (
+    MAX_MESSAGE_CHARACTERS,
+    add_copies,
+    as_picture,
+    noise_left_after_adding,
+    noisy_copies,
+    render_message,
+    signal_to_noise,
+    subtract_copies,
+    tidy_message,
+)
+from ui.page import chart_ui
+from ui.widgets import slider, text_input, toggle
+
+SETTING = by_key(SETTINGS)
+JANES_MESSAGE = "MEET AT THE PARK"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def spy_copies(message: str, noise: float, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    picture = render_message(message)
+    return picture, noisy_copies(picture, SPY_COPIES, noise, seed=seed)
+
+
+def spy_story_ui() -> None:
+    st.header("🕵️ Secret spy messages")
+    st.markdown(
+        "Spy **Jane** sends a secret picture to spy **John**. But a baddie fills every message with "
+        f"random **noise**, so Jane sends the same picture **{SPY_COPIES} times**. Here is what John got:"
+    )
+    text_input(SETTING["kids.spy_message"], f"Or send your own secret message (up to {MAX_MESSAGE_CHARACTERS} letters)",
+               max_chars=MAX_MESSAGE_CHARACTERS, placeholder="Type a secret here")
+    # The box shows only what fits; a link may carry more, and the child is told what was cut.
+    own = st.session_state[SETTING["kids.spy_message"].key].strip()
+    message, notes = tidy_message(own) if own else (JANES_MESSAGE, [])
+    for note in notes:
+        st.warning(f"🙂 {note}")
+    noise = slider(SETTING["kids.spy_noise"], "How noisy is the baddie? (noise)", step=0.25)
+    picture, copies = spy_copies(message, noise)
+
+    st.image([as_picture(copy, 4) for copy in copies], caption=[f"copy {n + 1}" for n in range(SPY_COPIES)],
+             width=190, clamp=True)
+    try_this_ui("can you read the message in any one copy? Squint!")
+
+    st.subheader("Idea 1: take one copy away from another")
+    if toggle(SETTING["kids.spy_subtract"], "Subtract copy 2 from copy 1"):
+        st.image(as_picture(subtract_copies(copies), 8), caption="copy 1 minus copy 2", clamp=True)
+        st.markdown("Oh no! The message **cancels itself out** (it is the same in both copies) "
+                    "and only noise is left. Subtracting doesn't work.")
+
+    st.subheader("Idea 2: add the copies together")
+    added = slider(SETTING["kids.spy_added"], "How many copies shall we add up?")
+    total = add_copies(copies, added)
+    st.image(as_picture(total, 8), caption=f"{added} copies added together", clamp=True)
+    try_this_ui("slide the number of copies up, slowly. When can you read the secret?")
+    if noise > 0:
+        ratio = signal_to_noise(total, picture, added)
+        st.markdown(f"The message stands out **{ratio:.1f} times** above the noise.")
+
+        st.subheader("Why does adding work?")
+        st.markdown(
+            "The message is the **same** in every copy, so adding copies makes it stronger every time. "
+            "The noise is **random**: sometimes up, sometimes down, so it mostly **cancels out**. "
+            "Average lots of random noise and you get nearly zero!"
+        )
+        left_over = noise_left_after_adding(copies, picture)
+        curve = pd.DataFrame({"copies added": np.arange(1, SPY_COPIES + 1), "noise we measured": left_over,
+                              "noise ÷ √copies (the maths)": noise / np.sqrt(np.arange(1, SPY_COPIES + 1))})
+        long = curve.melt(id_vars="copies added", var_name="line", value_name="noise left in the average")
+        chart = (
+            alt.Chart(long).mark_line(point=True)
+            .encode(x="copies added:Q", y="noise left in the average:Q",
+                    color=alt.Color("line:N", scale=category_scale(list(curve.columns[1:]))),
+                    strokeDash="line:N")
+            .properties(height=280, title="The noise shrinks as we add more copies")
+        )
+        chart_ui(chart, f"The noise left after adding all {SPY_COPIES} copies is {left_over[-1]:.2f} (it started at "
+                 f"{left_over[0]:.2f}), just as 1 ÷ √copies says.", curve)
+        st.caption("4 copies halve the noise, 16 copies make it a quarter: the noise shrinks like 1 ÷ √(copies).")
+    else:
+        st.markdown("No noise at all: the baddie is asleep, so every copy is already clear!")
+    code_ui(noisy_copies, subtract_copies, add_copies)

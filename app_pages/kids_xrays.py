@@ -1,0 +1,256 @@
+"""Kids' projects, story 4: Mysterious space X-rays (clean a light curve with your own rules, find its beat)."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app_pages.kids_shared import code_ui, try_this_ui
+from lib.core.palette import BLUE, BLUISH_GREEN, ORANGE, VERMILLION
+from lib.core.urlcodec import by_key
+from lib.kids.settings import SETTINGS
+from lib.kids.xrays import (
+    MODELLED_FILE,
+    ORBITAL_PERIOD_HOURS,
+    BadDataLimits,
+    LightCurveError,
+    LightCurveFile,
+    Periodogram,
+    TooCoarseForBeat,
+    clean_light_curve,
+    find_bad_rows,
+    find_gaps,
+    find_period,
+    fold,
+    keep_peaks,
+    read_light_curve_file,
+    rolling_average,
+    slow_trend,
+    typical_step_hours,
+)
+from ui.page import chart_ui
+from ui.widgets import checkbox, number_input, radio, slider
+
+SETTING = by_key(SETTINGS)
+XRAY_FILE = MODELLED_FILE  # in the published Swift/BAT orbit layout, so the child's code works on the real file
+# The uploader has no persist_state: the page keeps a copy of the file while the tab is closed.
+KEPT_UPLOAD = "kids.xray_upload_kept"
+
+
+@st.cache_data(show_spinner=False)
+def load_light_curve(raw: bytes) -> LightCurveFile:
+    return read_light_curve_file(raw)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def light_curve_period(table: pd.DataFrame) -> Periodogram:
+    return find_period(table)
+
+
+def light_curve_chart(table: pd.DataFrame, title: str, extra: alt.Chart | None = None,
+                      marked: pd.Series | None = None) -> alt.LayerChart:
+    """RATE against TIME; `marked` (True = bad) draws bad rows as big vermillion diamonds."""
+    x = alt.X("TIME:Q", title="time (MJD, days)", scale=alt.Scale(zero=False), axis=alt.Axis(format="d"))
+    y = alt.Y("RATE:Q", title="X-rays (counts/cm²/s)")
+    tooltip = ["TIME", "RATE", "ERROR", "DATA_FLAG"]
+    if marked is None:
+        layers = [alt.Chart(table).mark_point(filled=True, size=18, color=BLUE).encode(x=x, y=y, tooltip=tooltip)]
+    else:
+        looks = table.assign(looks=np.where(marked, "bad data", "good data"))
+        scale = alt.Scale(domain=["good data", "bad data"], range=[BLUE, VERMILLION])
+        layers = [
+            alt.Chart(looks).mark_point(filled=True).encode(
+                x=x, y=y, tooltip=[*tooltip, "looks"],
+                color=alt.Color("looks:N", scale=scale, title=None),
+                shape=alt.Shape("looks:N", scale=alt.Scale(domain=["good data", "bad data"],
+                                                           range=["circle", "diamond"]), title=None),
+                size=alt.Size("looks:N", scale=alt.Scale(domain=["good data", "bad data"], range=[18, 120]),
+                              legend=None),
+            )
+        ]
+    if extra is not None:
+        layers.append(extra)
+    return alt.layer(*layers).properties(height=300, title=title)
+
+
+def light_curve_chart_ui(table: pd.DataFrame, title: str, takeaway: str, extra: alt.Chart | None = None,
+                         marked: pd.Series | None = None) -> None:
+    chart_ui(light_curve_chart(table, title, extra, marked), takeaway, table[["TIME", "RATE", "ERROR"]])
+
+
+def xray_tools_ui(clean: pd.DataFrame) -> None:
+    tool = radio(SETTING["kids.xray_tool"], "Pick a tool", horizontal=True)
+    if tool == "Rolling average":
+        hours = slider(SETTING["kids.xray_window"], "Average over how many hours?", step=1.0)
+        smooth = clean.assign(average=rolling_average(clean, hours))
+        line = alt.Chart(smooth).mark_line(color=ORANGE, strokeWidth=3).encode(x="TIME:Q", y="average:Q")
+        light_curve_chart_ui(clean, f"Dots: each measurement. Orange line: the average over {hours:g} hours",
+                             f"Averaged over {hours:g} hours, the X-rays run from {smooth['average'].min():.3f} to "
+                             f"{smooth['average'].max():.3f}.", extra=line)
+        try_this_ui("make the window 2 hours, then 48 hours. Which wiggles disappear? Can you spot the two "
+                    "different 'moods' (states) of the star?")
+    elif tool == "Keep only the peaks":
+        top = slider(SETTING["kids.xray_top"], "Keep the brightest (percent)", step=1.0)
+        peaks = keep_peaks(clean, top)
+        light_curve_chart_ui(peaks, f"Only the brightest {top:g}% of measurements ({len(peaks)} dots)",
+                             f"{len(peaks)} measurements are at least {peaks['RATE'].min():.3f}." if len(peaks) else
+                             "No measurements kept.")
+        try_this_ui("keep only the top 5%. Do the brightest moments bunch together? Those could be flares!")
+    elif tool == "Histogram":
+        bins = slider(SETTING["kids.xray_bins"], "How many bars?")
+        chart = (
+            alt.Chart(clean).mark_bar(color=BLUE)
+            .encode(x=alt.X("RATE:Q", bin=alt.Bin(maxbins=bins),
+                            title="X-rays (counts/cm²/s)"), y=alt.Y("count():Q", title="how many measurements"))
+            .properties(height=300)
+        )
+        counts, edges = np.histogram(clean["RATE"], bins=bins)
+        chart_ui(chart, f"Most measurements are between {clean['RATE'].quantile(0.1):.3f} and "
+                 f"{clean['RATE'].quantile(0.9):.3f}.", pd.DataFrame({"from": edges[:-1], "to": edges[1:],
+                                                                        "measurements": counts}))
+        try_this_ui("is there one bump or two? Two bumps could mean the star spends time in two different states.")
+    else:
+        step = typical_step_hours(clean)
+        try:
+            periodogram = light_curve_period(clean)
+        except TooCoarseForBeat as too_coarse:
+            st.warning(f"⏱️ {too_coarse}")  # daily points: no periodogram, so no meaningless peak
+            return
+        if step > ORBITAL_PERIOD_HOURS / 2:
+            st.warning(f"⏱️ These measurements are about {step:.0f} hours apart. To catch a beat you need at least two "
+                       "measurements in every beat, so a 4.8-hour beat may not show up here. Try a per-orbit light "
+                       "curve (one point every 96 minutes).")
+        if not periodogram.power.any():
+            st.info("These X-rays never change at all, so there is no beat to find.")
+            return
+        best = periodogram.best_period_hours
+        spectrum = pd.DataFrame({"period (hours)": periodogram.period_hours, "strength": periodogram.power})
+        line = alt.Chart(spectrum).mark_line(color=BLUE).encode(
+            x=alt.X("period (hours):Q", scale=alt.Scale(type="log", domain=[1, 12], nice=False),
+                    axis=alt.Axis(values=[1, 2, 3, 4, 5, 6, 8, 10, 12])),
+            y="strength:Q")
+        marker = alt.Chart(pd.DataFrame({"period (hours)": [best]})).mark_rule(
+            color=VERMILLION, strokeDash=[6, 4], size=2).encode(x="period (hours):Q")
+        chart = alt.layer(line, marker).properties(
+            height=280, title="How strongly the X-rays repeat, for every possible beat")
+        chart_ui(chart, f"The tallest peak is at {best:.2f} hours.", spectrum.iloc[::40])
+        st.success(f"🥁 The strongest beat repeats every **{best:.2f} hours**. Astronomers measured Cygnus X-3's "
+                   f"orbit as {ORBITAL_PERIOD_HOURS:.2f} hours: the two stars go round each other that fast!")
+        folded = clean.assign(phase=fold(clean, best), compared=clean["RATE"] / slow_trend(clean))
+        chart = (
+            alt.Chart(folded).mark_point(filled=True, size=18, color=BLUISH_GREEN)
+            .encode(x=alt.X("phase:Q", title=f"where in the {best:.2f}-hour cycle (0 = start, 1 = end)"),
+                    y=alt.Y("compared:Q", title="brightness (1 = usual for that day)",
+                            scale=alt.Scale(zero=False)))
+            .properties(height=280, title="Every cycle stacked on top of each other")
+        )
+        chart_ui(chart, f"Stacked at {best:.2f} hours, the X-rays rise and fall together: the beat is real.",
+                 folded[["TIME", "phase", "compared"]])
+        st.caption("A 'periodogram' (Lomb-Scargle) tries every beat from 1 to 12 hours, after taking away the slow "
+                   "changes that last longer than a day, and scores how well each one fits.")
+
+
+def keep_upload() -> None:
+    """The uploader forgets its file when its tab closes: keep a copy until the child removes or replaces it."""
+    upload = st.session_state.get("kids.xray_upload")
+    if upload is None:
+        st.session_state.pop(KEPT_UPLOAD, None)
+    else:
+        st.session_state[KEPT_UPLOAD] = (upload.name, upload.getvalue())
+
+
+def forget_upload() -> None:
+    st.session_state.pop(KEPT_UPLOAD, None)
+
+
+def xray_story_ui() -> None:
+    st.header("🌌 Mysterious space X-rays")
+    st.markdown(
+        "Far away in the stars of the Swan (Cygnus) there is a strange object called **Cygnus X-3**: a huge star "
+        "and a tiny, super-heavy one going round and round, shooting out jets. We can't fly there. The only "
+        "clue that reaches Earth is its **radiation**. NASA's **Swift** satellite catches its X-rays, about once "
+        "every time Swift goes round the Earth (every 96 minutes)."
+    )
+    st.warning(
+        "🧪 The shipped data is **modelled**: a computer made it to look like Swift's measurements of Cygnus X-3, "
+        "using facts astronomers have published (a 4.8-hour orbit, two moods called states, flares). "
+        "It also has some **bad data hidden in it** for you to find. You can also upload a real light curve below."
+    )
+    upload = st.file_uploader("A real Swift/BAT light curve: the orbit file (.orbit.lc.txt), the daily file "
+                              "(.lc.txt) or a .csv with TIME, RATE and ERROR",
+                              type=["csv", "txt", "dat"], key="kids.xray_upload", on_change=keep_upload)
+    if upload is not None:
+        uploaded = (upload.name, upload.getvalue())
+    else:
+        uploaded = st.session_state.get(KEPT_UPLOAD)
+        if uploaded is not None:
+            st.caption(f"📎 Still using **{uploaded[0]}**, the file you uploaded before.")
+            st.button("Go back to the modelled data", key="kids.xray_forget", on_click=forget_upload)
+    source = "Cygnus X-3 (modelled)"
+    light_curve = load_light_curve(XRAY_FILE.read_bytes())
+    if uploaded is not None:
+        name, raw = uploaded
+        try:
+            light_curve = load_light_curve(raw)
+            source = name
+        except LightCurveError as problem:
+            st.error(f"😕 I couldn't read **{name}**: {problem} So we'll keep exploring the modelled data.")
+    table = light_curve.table
+    st.markdown(light_curve.description)
+    for note in light_curve.notes:
+        st.info(note)
+    st.download_button("💾 Download the modelled light curve (a Swift/BAT orbit file) for your own notebook",
+                       data=XRAY_FILE.read_bytes(), file_name=XRAY_FILE.name, mime="text/plain",
+                       key="kids.xray_download", on_click="ignore")
+
+    st.subheader("Step 1: look at everything")
+    light_curve_chart_ui(table, f"{source}: {len(table)} measurements",
+                         f"{len(table)} measurements, from {table['RATE'].min():.3f} to {table['RATE'].max():.3f}.")
+    try_this_ui("do any dots look strange? One far too high? Some below zero? Hover over them to see the numbers.")
+
+    st.subheader("Step 2: detective rules for bad data")
+    st.markdown("You decide the rules! Anything that breaks a rule is called **bad data**.")
+    first, second, third = st.columns(3)
+    lowest = number_input(SETTING["kids.xray_lowest"], "Fewer X-rays than this is bad", step=0.005, format="%.3f",
+                          container=first)
+    highest = number_input(SETTING["kids.xray_highest"], "More X-rays than this is bad", step=0.05, format="%.2f",
+                           container=second)
+    biggest_error = number_input(SETTING["kids.xray_error"], "An error bar bigger than this is bad", step=0.005,
+                                 format="%.3f", container=third)
+    fourth, fifth, sixth = st.columns(3)
+    flagged = checkbox(SETTING["kids.xray_flagged"], "Rows NASA flagged are bad", container=fourth)
+    repeats = checkbox(SETTING["kids.xray_repeats"], "A time written twice is bad", container=fifth)
+    gap_hours = number_input(SETTING["kids.xray_gap_hours"], "Tell me about gaps longer than (hours)", step=1.0,
+                             container=sixth)
+    limits = BadDataLimits(lowest_rate=lowest, highest_rate=highest, biggest_error=biggest_error,
+                           drop_flagged=flagged, drop_repeated_times=repeats)
+    found = find_bad_rows(table, limits)
+    counts = found.count_by_reason()
+    if counts:
+        st.markdown(f"🔎 Your rules found **{int(found.bad.sum())} bad rows**: "
+                    + ", ".join(f"{count} × {reason}" for reason, count in counts.items()) + ".")
+        light_curve_chart_ui(table, "Bad data marked by your rules", f"Your rules mark {int(found.bad.sum())} of "
+                             f"{len(table)} measurements as bad.", marked=found.bad)
+        st.dataframe(table.loc[found.bad].assign(why=found.reasons[found.bad]), width="stretch", height=220)
+    else:
+        st.markdown("✨ Your rules found no bad rows. Are they too kind? Try stricter ones.")
+    try_this_ui("change a rule, for example make 'More X-rays than this is bad' 2.0. Which bad dot gets away?")
+    gaps = find_gaps(table, gap_hours)
+    if len(gaps):
+        st.markdown(f"🕳️ **{len(gaps)} gap(s)** with no measurements: "
+                    + "; ".join(f"{row.hours:.0f} hours after MJD {row.from_mjd:.2f}" for row in gaps.itertuples())
+                    + ". Nothing to clean there, but remember nobody was watching!")
+
+    st.subheader("Step 3: the clean light curve")
+    clean = clean_light_curve(table, limits)
+    if len(clean) < 10:
+        st.error("😕 Your rules threw away almost everything! Make them a bit kinder to explore the data.")
+        return
+    light_curve_chart_ui(clean, f"Clean data: {len(clean)} measurements kept",
+                         f"{len(clean)} measurements pass every rule.")
+
+    st.subheader("Step 4: explore! There's no single right answer")
+    st.markdown("Scientists still puzzle over Cygnus X-3. Try the tools and **invent your own ideas**.")
+    xray_tools_ui(clean)
+    code_ui(find_bad_rows, clean_light_curve, rolling_average, keep_peaks, find_period)

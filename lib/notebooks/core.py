@@ -1,0 +1,156 @@
+"""What every take-home notebook shares: settings checked against the page's UrlParams, and cell builders.
+
+Safety rule: a visitor's values reach a notebook only after validation, and only through `repr`, in one
+"your settings" cell; every other code cell is fixed text written here. Visitor text never becomes code.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+from lib.core.urlcodec import MAX_RAW_LENGTH, UrlParam, UrlValue
+
+MAX_NOTEBOOK_BYTES = 1_000_000
+# import name -> pip name, for the first cell's "install what is missing"
+PIP_NAMES = {
+    "numpy": "numpy", "pandas": "pandas", "matplotlib": "matplotlib", "scipy": "scipy", "sklearn": "scikit-learn",
+    "torch": "torch", "geopandas": "geopandas", "shapely": "shapely", "pyproj": "pyproj", "pyogrio": "pyogrio",
+}
+
+
+class NotebookSettingsError(ValueError):
+    """A setting that the page could not hold (wrong type, out of range, not a choice, unknown id)."""
+
+
+@dataclass(frozen=True)
+class Demo:
+    title: str
+    topic: str  # lib/<topic>/settings.py holds the page's SETTINGS
+    keys: tuple[str, ...]  # short setting keys (after the page prefix) this notebook uses
+    build: Callable[[dict[str, UrlValue], Mapping[str, object]], list[NotebookNode]]
+
+
+def short_key(param: UrlParam) -> str:
+    return param.key.split(".", 1)[1]
+
+
+def checked_value(param: UrlParam, value: object) -> UrlValue:
+    """`value` as the widget would hold it, or NotebookSettingsError saying why it cannot be."""
+    kind = type(param.default)
+    if isinstance(value, str) and (kind is not str or param.choices is not None):
+        parsed = param.parse(value)
+        if parsed is None:
+            raise NotebookSettingsError(f"{param.key}: {value[:60]!r} is not a value this setting can take")
+        return parsed
+    if kind is str:
+        if not isinstance(value, str):
+            raise NotebookSettingsError(f"{param.key} must be text")
+        if len(value) > MAX_RAW_LENGTH:
+            raise NotebookSettingsError(f"{param.key} is longer than {MAX_RAW_LENGTH} characters")
+        return value.strip()
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise NotebookSettingsError(f"{param.key} must be true or false")
+        checked: UrlValue = value
+    elif kind is int:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise NotebookSettingsError(f"{param.key} must be a whole number")
+        if isinstance(value, numbers.Integral):
+            checked = int(value)
+        elif math.isfinite(float(value)) and float(value).is_integer():
+            checked = int(float(value))
+        else:
+            raise NotebookSettingsError(f"{param.key} must be a whole number")
+    else:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+            raise NotebookSettingsError(f"{param.key} must be a finite number")
+        checked = float(value)
+    if param.choices is not None and checked not in param.choices:
+        raise NotebookSettingsError(f"{param.key}: {checked!r} is not one of the page's choices")
+    if param.minimum is not None and checked < param.minimum:
+        raise NotebookSettingsError(f"{param.key}: {checked!r} is below the minimum {param.minimum:g}")
+    if param.maximum is not None and checked > param.maximum:
+        raise NotebookSettingsError(f"{param.key}: {checked!r} is above the maximum {param.maximum:g}")
+    return checked
+
+
+def resolve_settings(params: Sequence[UrlParam], used: Sequence[str], given: Mapping[str, object]) -> dict[str, UrlValue]:
+    """The page's defaults overlaid with the given values (full or short keys) for the settings in `used`."""
+    by_short = {short_key(param): param for param in params}
+    values: dict[str, UrlValue] = {}
+    for key in used:
+        param = by_short[key]
+        if param.key in given:
+            values[key] = checked_value(param, given[param.key])
+        elif key in given:
+            values[key] = checked_value(param, given[key])
+        else:
+            values[key] = param.default
+    return values
+
+
+# ---------------------------------------------------------------- cells
+
+
+# Cells are made directly rather than with nbformat.v4.new_*_cell, which validates each one against the
+# JSON schema (most of a build's time); the tests validate whole notebooks instead.
+def markdown(text: str) -> NotebookNode:
+    return nbformat.from_dict({"cell_type": "markdown", "metadata": {}, "source": text.strip()})
+
+
+def code(source: str) -> NotebookNode:
+    return nbformat.from_dict({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                               "source": source.strip()})
+
+
+def install_cell(modules: Sequence[str]) -> NotebookNode:
+    """Colab and a laptop: pip-install only the packages that cannot be imported; offline with all present, nothing."""
+    needed = {module: PIP_NAMES[module] for module in modules}
+    return code(f"""
+# Install only what is missing (Colab has all of these already), so this cell does nothing offline.
+import importlib.util
+
+NEEDED = {needed!r}
+missing = [package for module, package in NEEDED.items() if importlib.util.find_spec(module) is None]
+if missing:
+    %pip install -q {{" ".join(missing)}}
+print("All packages present." if not missing else f"Installed: {{', '.join(missing)}}")
+""")
+
+
+def settings_cell(constants: Mapping[str, UrlValue | list | tuple], note: str = "") -> NotebookNode:
+    """The one cell that carries the visitor's values: NAME = repr(value), one per line."""
+    lines = [f"# {note}" if note else "# Your settings from the page: change them and run the cells below again."]
+    lines += [f"{name} = {value!r}" for name, value in constants.items()]
+    return code("\n".join(lines))
+
+
+def assemble(title: str, cells: list[NotebookNode]) -> NotebookNode:
+    notebook = nbformat.from_dict({
+        "nbformat": 4, "nbformat_minor": 5, "cells": [],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}, "title": title},
+    })
+    notebook.cells = cells
+    for number, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{number:02d}"  # stable ids: the same settings give the same file
+    size = len(nbformat.writes(notebook).encode("utf-8"))
+    if size > MAX_NOTEBOOK_BYTES:
+        raise NotebookSettingsError(f"the notebook would be {size:,} bytes; the limit is {MAX_NOTEBOOK_BYTES:,}")
+    return notebook
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text inside markdown: no headings, links, HTML or code spans made by accident."""
+    escaped = "".join(f"\\{char}" if char in "\\`*_{}[]()#+-.!|<>~=" else char for char in text)
+    return escaped.replace("\n", " ")
+
+
+FOOTER = """---
+From the **Data Science Cornwall Lab**, the interactive companion to the Data Science Cornwall meetup talks
+(2019). This notebook does not need the app: it runs on Colab or on any Python 3 with the packages above."""

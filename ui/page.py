@@ -1,0 +1,150 @@
+"""The one page skeleton: every page hands its settings and its tabs (or views) to `page_ui`.
+
+`page_ui` restores the settings from the link, draws the title, runs only the open tab (lazy tabs bound
+to the URL, or a radio of views bound to a `UrlParam`) inside an error boundary, then draws the tab's
+take-home notebook button and the one share link, which also writes the settings to the address bar.
+With `fragments=True` the open tab is a fragment: moving one of its widgets reruns that tab only, and
+the skeleton still writes the URL and the link at the fragment's end.
+
+`chart_ui` draws a chart with its text alternative: a one-line takeaway and the numbers behind it.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lib.core.urlcodec import UrlParam
+from ui import widgets
+from ui.layout import styled_chart
+from ui.urlstate import restore_from_url, share_link_ui
+
+LOG = logging.getLogger(__name__)
+TAB_ERROR = ("Something went wrong in this tab. Change a setting or open another tab and come back; "
+             "the details are in the app's log.")
+NOTEBOOK_LABEL = "📓 Download as notebook (.ipynb)"
+NUMBERS_LABEL = "🔢 Numbers behind this chart"
+NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str  # what the tab (or view) is called on the page and in the link
+    draw: Callable[[], None]
+    demo: str | None = None  # lib.notebooks demo id: the tab offers its take-home notebook
+    notebook_extra: Callable[[], Mapping[str, object]] | None = None  # more notebook settings (a checklist's answers)
+    settings: Sequence[UrlParam] | None = None  # what this tab's link carries; None: every setting of the page
+
+
+def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[Tab], *,
+            talk: str | None = None, intro: str | None = None, above_tabs: Callable[[], None] | None = None,
+            views: UrlParam | None = None, views_label: str = "Show", fragments: bool = False,
+            error_message: str = TAB_ERROR) -> None:
+    """Draw a whole page: `page` is its name (URL path and widget-key prefix), `tabs` its tabs in order.
+
+    `views`: a UrlParam whose choices name the tabs in the same order; the page then shows a radio of
+    views (part of its settings) instead of tabs. `above_tabs` draws what every tab shares, under the intro.
+    """
+    restore_from_url(settings)
+    st.title(title)
+    if talk:
+        st.caption(talk)
+    if intro:
+        st.markdown(intro)
+    if above_tabs is not None:
+        above_tabs()
+    run = _tab_fragment if fragments else _tab_body
+    if views is not None:
+        by_choice = dict(zip(views.choices or (), tabs, strict=True))
+        chosen = widgets.radio(views, views_label, format_func=lambda choice: by_choice[choice].label,
+                               horizontal=True, label_visibility="collapsed")
+        run(page, by_choice[chosen], settings, None, error_message)
+        return
+    tab_key = f"{page}.tab"
+    containers = st.tabs([tab.label for tab in tabs], key=tab_key, on_change="rerun", bind="query-params")
+    for container, tab in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                run(page, tab, settings, tab_key, error_message)
+
+
+def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | None, error_message: str) -> None:
+    # A fragment rerun forgets the widgets it skipped last time; bring back the visitor's values (cheap when kept).
+    restore_from_url(settings)
+    try:
+        tab.draw()
+    except Exception:  # a visitor never meets a traceback; the log keeps it for whoever runs the app
+        LOG.exception("%s page: the tab %r failed", page, tab.label)
+        st.error(error_message)
+    notebook_button_ui(page, tab, settings)
+    share_link_ui(settings if tab.settings is None else tab.settings, tab_key)
+
+
+_tab_fragment = st.fragment(_tab_body)
+
+
+def _notebooks() -> Any:
+    """lib.notebooks where it is installed (it arrives with the take-home notebooks), else None."""
+    try:
+        return importlib.import_module("lib.notebooks")
+    except ModuleNotFoundError as error:
+        if error.name != "lib.notebooks":
+            raise  # present but broken: say so, rather than hide the button
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _notebook_file(demo: str, values: dict[str, object]) -> bytes:
+    notebook = _notebooks().build_notebook(demo, values)
+    if isinstance(notebook, bytes):
+        return notebook
+    if isinstance(notebook, str):
+        return notebook.encode("utf-8")
+    import nbformat  # only for a builder that hands back a notebook object
+
+    return nbformat.writes(notebook).encode("utf-8")
+
+
+def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> None:
+    """The open tab's take-home notebook, with the visitor's settings, where lib.notebooks is installed."""
+    if tab.demo is None or _notebooks() is None:
+        return
+    values: dict[str, object] = {param.key: st.session_state.get(param.key, param.default) for param in settings}
+    if tab.notebook_extra is not None:
+        values |= dict(tab.notebook_extra())
+    try:
+        notebook = _notebook_file(tab.demo, values)
+    except ValueError as error:
+        st.caption(f"No take-home notebook for these settings: {error}")
+        return
+    st.download_button(NOTEBOOK_LABEL, notebook, file_name=f"{tab.demo}.ipynb", mime="application/x-ipynb+json",
+                       key=f"{page}.notebook", on_click="ignore",
+                       help="The same demo as a Jupyter notebook with these settings, to run at home.")
+
+
+def _numbers_html(numbers: pd.DataFrame) -> str:
+    shown = numbers.head(NUMBERS_ROWS)
+    table = shown.to_html(index=False, border=0, na_rep="", float_format=lambda value: f"{value:.4g}")
+    if len(numbers) > len(shown):
+        table += f"<p>The first {len(shown)} of {len(numbers):,} rows.</p>"
+    return table
+
+
+def chart_ui(chart: alt.TopLevelMixin, takeaway: str, numbers: pd.DataFrame, *, container: Any = None,
+             width: str = "stretch", **options: Any) -> Any:
+    """Draw `chart` (presenter-mode sized), its one-line takeaway and, collapsed, the numbers behind it.
+
+    `options` go to st.altair_chart (key, on_select...); returns what it returns (a selection, say).
+    """
+    where = st if container is None else container
+    drawn = where.altair_chart(styled_chart(chart), width=width, **options)
+    where.caption(takeaway)
+    with where.expander(NUMBERS_LABEL):
+        st.html(_numbers_html(numbers))
+    return drawn
