@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import logging
 import math
 import statistics
 import sys
@@ -267,8 +268,26 @@ def reach(at: AppTest, steps: list[Step]) -> None:
         at.run()
 
 
+class CaughtErrors(logging.Handler):
+    """Errors the page skeleton's error boundary caught: the visitor sees a friendly message, the log the error."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage() + (f": {record.exc_info[1]!r}" if record.exc_info else ""))
+
+
+CAUGHT = CaughtErrors()
+logging.getLogger("ui").addHandler(CAUGHT)
+
+
 def exception_text(at: AppTest) -> str | None:
-    return "; ".join(str(getattr(error, "message", error)) for error in at.exception) if at.exception else None
+    """What went wrong in the last run: an exception on the page, or one the error boundary caught."""
+    shown = [str(getattr(error, "message", error)) for error in at.exception]
+    caught, CAUGHT.messages[:] = list(CAUGHT.messages), []
+    return "; ".join(shown + caught) or None
 
 
 def discover(page: str) -> tuple[list[TabBar], list[Target]]:
@@ -313,6 +332,9 @@ def discover(page: str) -> tuple[list[TabBar], list[Target]]:
 def measure_widget(target: Target, repeats: int, report: Report) -> None:
     at, _ = fresh(target.page)
     reach(at, target.steps)
+    if error := exception_text(at):
+        report.failures.append(f"{page_name(target.page)} / {target.tab or 'page'}: on opening: {error}")
+        return
     widget = find(at, target.ident)
     if widget is None:
         report.skipped.append(f"{page_name(target.page)} / {target.description}: not drawn after its steps")
@@ -359,6 +381,8 @@ def measure(repeats: int, pages: list[str] | None = None, quick: bool = False,
             continue
         fresh(page)  # warm: imports and caches happen once per server process
         first = [fresh(page)[1] for _ in range(repeats)]
+        if error := exception_text(fresh(page)[0]):
+            report.failures.append(f"{page_name(page)}: on opening: {error}")
         report.rows.append(row(page, PAGE_LEVEL, "first render (warm)", "", first))
         bars, targets = discover(page)
         if widgets:
@@ -372,6 +396,8 @@ def measure(repeats: int, pages: list[str] | None = None, quick: bool = False,
                     at.session_state[bar.key] = label
                     at.query_params[bar.key] = label
                     samples.append(timed_run(at))
+                    if error := exception_text(at):
+                        report.failures.append(f"{page_name(page)} / {label}: on opening: {error}")
                 report.rows.append(row(page, label, f"tab: open {label}", bar.key, samples))
         for target in one_per_kind(targets) if quick else targets:
             if progress is not None:

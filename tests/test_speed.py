@@ -40,6 +40,23 @@ def test_the_welcome_page_and_the_settings_import_no_heavy_library() -> None:
     assert loaded == []
 
 
+def test_each_pages_first_tab_imports_only_what_it_draws() -> None:
+    loaded = json.loads(run_python(f"""
+        import json, sys
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file({str(ROOT / "Home.py")!r}, default_timeout=120)
+        at.run()
+        found = {{}}
+        for page in ("methodology", "pytorch_basics", "mnist", "kids"):
+            at.switch_page(f"app_pages/{{page}}.py").run()
+            assert not at.exception, at.exception
+            found[page] = [name for name in ("torch", "sklearn", "scipy", "geopandas") if name in sys.modules]
+        print(json.dumps(found))
+    """, timeout=300))
+    # The checklist, kilometres to miles, the MNIST data and the hands story need none of them.
+    assert loaded == {"methodology": [], "pytorch_basics": [], "mnist": [], "kids": []}
+
+
 def test_the_device_label_appears_once_pytorch_is_loaded() -> None:
     out = run_python("""
         from lib.core.device import device_label_if_loaded
@@ -143,19 +160,27 @@ def _chart_page() -> None:
     import pandas as pd
     import streamlit as st
 
-    from ui.charts import cached_chart_ui
+    from ui.page import chart_ui, kept_chart_ui
 
     def scatter(points: int, colour: str) -> alt.Chart:
         frame = pd.DataFrame({"x": range(points), "y": [value * value for value in range(points)]})
         return alt.Chart(frame).mark_point(color=colour).encode(x="x:Q", y="y:Q", tooltip=["x", "y"])
 
+    def clickable(points: int) -> alt.LayerChart:
+        place = alt.selection_point(name="place", fields=["x"], on="click")
+        return alt.layer(scatter(points, "blue").add_params(place), scatter(points, "red").mark_line()).properties(
+            height=200, title=f"{points} points")
+
     st.altair_chart(scatter(5, "red"), width="stretch")
-    cached_chart_ui(scatter, 5, "red", width="stretch")
-    cached_chart_ui(scatter, 5, "red", width="stretch")
-    cached_chart_ui(scatter, 6, "red", width="stretch")
+    numbers = pd.DataFrame({"x": [1]})
+    kept_chart_ui(scatter, (5, "red"), "a takeaway", numbers)
+    kept_chart_ui(scatter, (5, "red"), "a takeaway", numbers)
+    kept_chart_ui(scatter, (6, "red"), "a takeaway", numbers)
+    st.altair_chart(clickable(4), width="stretch", key="direct", on_select="rerun")
+    chart_ui(clickable(4), "a takeaway", numbers, key="through_chart_ui", on_select="rerun")
 
 
-def test_a_kept_chart_spec_draws_the_same_chart_as_altair_chart() -> None:
+def test_kept_and_converted_specs_draw_the_same_charts_as_altair_chart() -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_chart_page, default_timeout=60)
@@ -164,6 +189,20 @@ def test_a_kept_chart_spec_draws_the_same_chart_as_altair_chart() -> None:
     charts = at.get("vega_lite_chart")
     specs = [json.loads(chart.proto.spec) for chart in charts]
     datasets = [[(dataset.name, dataset.data.data) for dataset in chart.proto.datasets] for chart in charts]
-    assert len(specs) == 4
+    assert len(specs) == 6
     assert specs[0] == specs[1] == specs[2] and datasets[0] == datasets[1] == datasets[2]
     assert datasets[3] != datasets[0]  # other arguments, another chart
+    assert specs[4] == specs[5] and datasets[4] == datasets[5]
+    assert charts[4].proto.selection_mode == charts[5].proto.selection_mode == ["place"]
+
+
+def test_a_chart_that_breaks_the_schema_is_still_refused() -> None:
+    import altair as alt
+    import pandas as pd
+
+    from ui.charts import vega_lite_spec
+
+    chart = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x="a:Q")
+    chart.mark = "no such mark"
+    with pytest.raises(Exception, match="no such mark|was expected"):
+        vega_lite_spec(chart)

@@ -1,16 +1,22 @@
-"""Faster Altair charts: the schema-class table built once per process, and specs kept per inputs.
+"""Faster Altair charts: what st.altair_chart does, without the work that repeats on every rerun.
 
-Altair 6 answers every string shorthand in `encode()` (`tooltip=["row", "col"]`, `y="count:Q"`)
-by rebuilding a table of all of its ~500 schema classes, one `json.dumps` each: 10-40 ms per
-channel, so a chart with a tooltip list costs tens of milliseconds before it is drawn. The classes
-never change while the app runs, so `remember_altair_schema_classes()` keeps the first table and
-hands it to every later lookup (upstream is doing the same: vega/altair pull request 3547).
+Three costs dominate a chart-heavy rerun, and each is paid again for every chart on every rerun:
+
+- Altair 6 answers every string shorthand in `encode()` (`tooltip=["row", "col"]`, `y="count:Q"`)
+  by rebuilding a table of all of its ~500 schema classes, one `json.dumps` each (10-40 ms per
+  channel). The classes never change while the app runs: `remember_altair_schema_classes()` keeps
+  the first table (upstream is doing the same: vega/altair pull request 3547).
+- `to_dict()` checks the whole spec against the Vega-Lite JSON schema: about 60% of converting a
+  chart. `vega_lite_spec()` checks each shape of chart once per process (the same chart code with
+  other data or titles has the same shape) and converts without the check after that.
+- A chart drawn again with the same inputs is built again: `kept_spec()` keeps its spec.
 """
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
 
 _lock = threading.Lock()
 _patched = False
+_checked_shapes: set[int] = set()
 
 
 def remember_altair_schema_classes() -> None:
@@ -47,24 +54,50 @@ def remember_altair_schema_classes() -> None:
         _patched = True
 
 
-def cached_chart_ui(build: Callable[..., alt.TopLevelMixin], *args: object, **options: object) -> object:
-    """Draw `build(*args)` from a Vega-Lite spec kept for those arguments (and presenter mode).
+def _shape(value: Any) -> Any:
+    """A spec with every value replaced by its type: what the schema check depends on, not the data."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _shape(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(_shape(item) for item in value)
+    return type(value).__name__
 
-    Building an Altair chart and checking it against the Vega-Lite schema takes tens of milliseconds;
-    a rerun that draws the same chart again (another widget moved, or a value seen before) re-uses the
-    spec. `build` must depend on nothing but its arguments. `options` go to st.vega_lite_chart
-    (width, key, on_select, selection_mode, alt).
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The spec st.altair_chart would send for `chart` (its data as Arrow datasets), schema-checked once per shape.
+
+    Raises what Altair raises for a chart that does not fit the Vega-Lite schema, the first time that shape is seen.
+    """
+    import altair as alt
+    from streamlit.elements import vega_charts
+
+    remember_altair_schema_classes()
+    datasets: dict[str, Any] = {}
+    alt.data_transformers.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    # The same global settings, under the same lock, as Streamlit's own conversion.
+    with vega_charts._altair_globals_lock:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme, alt.data_transformers.enable("to_arrow_dataset", datasets=datasets):
+            spec = chart.to_dict(validate=False)
+    shape = hash(_shape(spec))
+    if shape not in _checked_shapes:
+        type(chart).validate(spec)
+        _checked_shapes.add(shape)
+    existing = spec.get("datasets")
+    spec["datasets"] = {**existing, **datasets} if isinstance(existing, dict) else datasets
+    return spec
+
+
+def kept_spec(build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:
+    """The spec of `build(*args)` (presenter-mode styled), built once per arguments and shared by every visitor.
+
+    A rerun that draws the same chart again (another widget moved, or a value seen before) re-uses it.
+    `build` must depend on nothing but its arguments; data frames and arrays are compared by content.
     """
     name = f"{build.__code__.co_filename}:{build.__qualname__}"
-    spec = _vega_lite_spec(name, build, args, presenter_mode())
-    return st.vega_lite_chart(dict(spec), **options)
+    return dict(_kept_spec(name, build, args, presenter_mode()))  # st.vega_lite_chart copies only the top level
 
 
 @st.cache_resource(show_spinner=False, max_entries=4096)
-def _vega_lite_spec(name: str, _build: Callable[..., alt.TopLevelMixin], args: tuple, presenter: bool) -> dict:
-    """Read-only, shared by every visitor: st.vega_lite_chart copies the spec before it changes anything."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    remember_altair_schema_classes()
-    # The same conversion st.altair_chart makes (data frames travel as Arrow), done once per arguments.
-    return _convert_altair_to_vega_lite_spec(styled_chart(_build(*args)))
+def _kept_spec(name: str, _build: Callable[..., alt.TopLevelMixin], args: tuple, presenter: bool) -> dict:
+    return vega_lite_spec(styled_chart(_build(*args)))

@@ -22,6 +22,7 @@ import streamlit as st
 
 from lib.core.urlcodec import UrlParam
 from ui import widgets
+from ui.charts import kept_spec, remember_altair_schema_classes, vega_lite_spec
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -31,6 +32,8 @@ TAB_ERROR = ("Something went wrong in this tab. Change a setting or open another
 NOTEBOOK_LABEL = "📓 Download as notebook (.ipynb)"
 NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
+
+remember_altair_schema_classes()  # every page draws through here: each string in encode() costs 10-40 ms otherwise
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,25 @@ def chart_ui(chart: alt.TopLevelMixin, takeaway: str, numbers: pd.DataFrame, *, 
              width: str = "stretch", **options: Any) -> Any:
     """Draw `chart` (presenter-mode sized), its one-line takeaway and, collapsed, the numbers behind it.
 
-    `options` go to st.altair_chart (key, on_select...); returns what it returns (a selection, say).
+    `options` go to st.vega_lite_chart (key, on_select...); returns what it returns (a selection, say).
+    The spec is what st.altair_chart would send, converted without repeating its schema check (ui.charts).
     """
+    return _chart_and_words_ui(vega_lite_spec(styled_chart(chart)), takeaway, numbers, container, width, options)
+
+
+def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway: str, numbers: pd.DataFrame, *,
+                  container: Any = None, width: str = "stretch", **options: Any) -> Any:
+    """`chart_ui` for the chart `build(*args)`, whose spec is kept per arguments: drawing it again costs nothing.
+
+    `build` must depend on its arguments alone (data frames and arrays are compared by content).
+    """
+    return _chart_and_words_ui(kept_spec(build, args), takeaway, numbers, container, width, options)
+
+
+def _chart_and_words_ui(spec: dict, takeaway: str, numbers: pd.DataFrame, container: Any, width: str,
+                        options: Mapping[str, Any]) -> Any:
     where = st if container is None else container
-    drawn = where.altair_chart(styled_chart(chart), width=width, **options)
+    drawn = where.vega_lite_chart(spec, width=width, **options)
     where.caption(takeaway)
     with where.expander(NUMBERS_LABEL):
         st.html(_numbers_html(numbers))

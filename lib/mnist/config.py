@@ -5,7 +5,7 @@ without importing PyTorch, which takes seconds.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ACTIVATIONS = ("sigmoid", "relu", "leaky_relu", "tanh")
 LOSSES = ("bce", "mse", "cross_entropy")
@@ -47,3 +47,25 @@ PRESETS: dict[str, TrainConfig] = {
                        learning_rate=0.002, batch_size=64, epochs=3, shuffle=True, record_every=64,
                        decay_lr=True),
 }
+
+
+def bound_config(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
+    """The config clamped to what one visitor may start, and a sentence for each limit that was hit."""
+    notes = []
+    changes: dict[str, object] = {}
+    if config.epochs > MAX_EPOCHS:
+        changes["epochs"] = MAX_EPOCHS
+        notes.append(f"Epochs are limited to {MAX_EPOCHS} per run on this shared app.")
+    if config.hidden > MAX_HIDDEN:
+        changes["hidden"] = MAX_HIDDEN
+        notes.append(f"The hidden layer is limited to {MAX_HIDDEN} nodes for training here.")
+    if config.hidden < MIN_HIDDEN:
+        changes["hidden"] = MIN_HIDDEN
+        notes.append(f"The hidden layer needs at least {MIN_HIDDEN} nodes.")
+    if config.batch_size > MAX_BATCH or config.batch_size < 1:
+        changes["batch_size"] = min(max(config.batch_size, 1), MAX_BATCH)
+        notes.append(f"Batch size must be 1 to {MAX_BATCH}.")
+    if config.epochs < 1:
+        changes["epochs"] = 1
+        notes.append("At least one epoch is needed.")
+    return replace(config, **changes), notes

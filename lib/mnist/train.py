@@ -21,7 +21,9 @@ import torch
 from torch import nn
 
 from lib.core.jobs import BackgroundJob
-from lib.mnist.config import (
+
+# MAX_BATCH, MAX_EPOCHS and bound_config are re-exported: callers have always found them here.
+from lib.mnist.config import (  # noqa: F401
     ACTIVATIONS,
     ARCHITECTURES,
     LOSSES,
@@ -35,6 +37,7 @@ from lib.mnist.config import (
     OPTIMISERS,
     PRESETS,
     TrainConfig,
+    bound_config,
 )
 from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistSplit
 
@@ -98,28 +101,6 @@ class ModelFileError(ValueError):
 
 
 # ---------------------------------------------------------------- configs and models
-
-
-def bound_config(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
-    """The config clamped to what one visitor may start, and a sentence for each limit that was hit."""
-    notes = []
-    changes: dict[str, object] = {}
-    if config.epochs > MAX_EPOCHS:
-        changes["epochs"] = MAX_EPOCHS
-        notes.append(f"Epochs are limited to {MAX_EPOCHS} per run on this shared app.")
-    if config.hidden > MAX_HIDDEN:
-        changes["hidden"] = MAX_HIDDEN
-        notes.append(f"The hidden layer is limited to {MAX_HIDDEN} nodes for training here.")
-    if config.hidden < MIN_HIDDEN:
-        changes["hidden"] = MIN_HIDDEN
-        notes.append(f"The hidden layer needs at least {MIN_HIDDEN} nodes.")
-    if config.batch_size > MAX_BATCH or config.batch_size < 1:
-        changes["batch_size"] = min(max(config.batch_size, 1), MAX_BATCH)
-        notes.append(f"Batch size must be 1 to {MAX_BATCH}.")
-    if config.epochs < 1:
-        changes["epochs"] = 1
-        notes.append("At least one epoch is needed.")
-    return replace(config, **changes), notes
 
 
 def validate_config(config: TrainConfig) -> None:
