@@ -56,6 +56,7 @@ ACTION_LIMIT_S = 60.0
 SKELETON_LIMIT_S = 10.0  # a widget's code loads on first use and shows a placeholder until then
 VIEWPORT = {"width": 1400, "height": 1000}
 SMALL_FRAME_BYTES = 1024  # run-state messages are tiny; page content (deltas) is never decoded
+TAB_FAILED = re.compile(r"page: the tab .* failed")  # what ui.page logs when its error boundary catches one
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,14 @@ class Server:
     def peak_rss_mb(self) -> float | None:
         peak = proc_status_kb(self.pid, "VmHWM")
         return None if peak is None else round(peak / 1024, 1)
+
+    def errors_logged(self) -> list[str]:
+        """Lines of the server's log where a tab failed (the skeleton shows a friendly message, the log the error)."""
+        try:
+            lines = Path(self.log_path).read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        return [line.strip() for line in lines if TAB_FAILED.search(line) or line.startswith("Traceback")]
 
     def rss_mb(self) -> float | None:
         now = proc_status_kb(self.pid, "VmRSS")
@@ -592,6 +601,10 @@ def print_tables(result: dict[str, object]) -> None:
               f"browser and driver {crowd['client_cpu_share']}")
         for error in crowd["errors"][:20]:
             print(f"  error: {error}")
+    if logged := result.get("server_errors_logged"):
+        print(f"\nErrors in the server's log ({len(logged)}):")
+        for line in logged[:20]:
+            print(f"  {line}")
 
 
 # ---------------------------------------------------------------- main
@@ -618,6 +631,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                     result["room"] = await room(browser, server, args.visitors, min(args.trainers, args.visitors),
                                                 args.room_seconds, args.seed, demos)
                 result["server_peak_rss_mb"] = server.peak_rss_mb()
+                result["server_errors_logged"] = server.errors_logged()
         finally:
             await browser.close()
     return result
@@ -627,6 +641,7 @@ def failed(result: dict[str, object]) -> bool:
     cold = result.get("cold_start") or {}
     crowd = result.get("room") or {}
     return bool(cold.get("exceptions") or crowd.get("exceptions") or crowd.get("errors")
+                or result.get("server_errors_logged")
                 or any(row.get("error") or row.get("exceptions") for row in result.get("solo") or []))
 
 
