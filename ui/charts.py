@@ -6,9 +6,11 @@ Three costs dominate a chart-heavy rerun, and each is paid again for every chart
   by rebuilding a table of all of its ~500 schema classes, one `json.dumps` each (10-40 ms per
   channel). The classes never change while the app runs: `remember_altair_schema_classes()` keeps
   the first table (upstream is doing the same: vega/altair pull request 3547).
-- `to_dict()` checks the whole spec against the Vega-Lite JSON schema: about 60% of converting a
-  chart. `vega_lite_spec()` checks each shape of chart once per process (the same chart code with
-  other data or titles has the same shape) and converts without the check after that.
+- Altair checks every object against the Vega-Lite JSON schema when it is made ("debug mode", for
+  precise tracebacks), and `to_dict()` checks the whole spec again: more than half of building and
+  converting a chart. `speed_up_altair()` turns the first off (Altair's own switch), and
+  `vega_lite_spec()` checks each shape of chart once per process (the same chart code with other
+  data or titles has the same shape), so a chart that breaks the schema is still refused.
 - A chart drawn again with the same inputs is built again: `kept_spec()` keeps its spec.
 """
 from __future__ import annotations
@@ -28,6 +30,17 @@ if TYPE_CHECKING:
 _lock = threading.Lock()
 _patched = False
 _checked_shapes: set[int] = set()
+
+
+def speed_up_altair() -> None:
+    """Altair's schema-class table built once per process, and no schema check while a chart is being made.
+
+    Idempotent; every page calls it through ui.page. The finished spec is still checked (`vega_lite_spec`).
+    """
+    from altair.utils import schemapi
+
+    schemapi.disable_debug_mode()
+    remember_altair_schema_classes()
 
 
 def remember_altair_schema_classes() -> None:
@@ -71,7 +84,7 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
     import altair as alt
     from streamlit.elements import vega_charts
 
-    remember_altair_schema_classes()
+    speed_up_altair()
     datasets: dict[str, Any] = {}
     alt.data_transformers.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
     # The same global settings, under the same lock, as Streamlit's own conversion.

@@ -22,7 +22,7 @@ import streamlit as st
 
 from lib.core.urlcodec import UrlParam
 from ui import widgets
-from ui.charts import kept_spec, remember_altair_schema_classes, vega_lite_spec
+from ui.charts import kept_spec, speed_up_altair, vega_lite_spec
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -33,7 +33,7 @@ NOTEBOOK_LABEL = "📓 Download as notebook (.ipynb)"
 NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
 
-remember_altair_schema_classes()  # every page draws through here: each string in encode() costs 10-40 ms otherwise
+speed_up_altair()  # every page draws through here: building and checking charts is most of a rerun otherwise
 
 
 @dataclass(frozen=True)
