@@ -111,6 +111,6 @@ def kept_spec(build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:
     return dict(_kept_spec(name, build, args, presenter_mode()))  # st.vega_lite_chart copies only the top level
 
 
-@st.cache_resource(show_spinner=False, max_entries=4096)
+@st.cache_resource(show_spinner=False, max_entries=512)  # specs carry their data: about 10-100 kB each
 def _kept_spec(name: str, _build: Callable[..., alt.TopLevelMixin], args: tuple, presenter: bool) -> dict:
     return vega_lite_spec(styled_chart(_build(*args)))
