@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import TYPE_CHECKING
 
 import altair as alt
 import numpy as np
@@ -13,6 +14,7 @@ from lib.core.device import available_devices, describe_device, pick_device
 from lib.core.jobs import BackgroundJob, Report, app_slots
 from lib.core.palette import BLUE
 from lib.core.urlcodec import by_key
+from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, MAX_TRAIN_SECONDS, PRESETS, bound_config
 from lib.mnist.data import (
     CSV_SOURCE,
     FetchError,
@@ -27,30 +29,14 @@ from lib.mnist.data import (
 )
 from lib.mnist.digit import preprocess_drawing
 from lib.mnist.settings import PRESET_NAMES, SETTINGS, config_from_settings, preset_settings
-from lib.mnist.train import (
-    MAX_EPOCHS,
-    MAX_HIDDEN,
-    MAX_TRAIN_SECONDS,
-    PRESETS,
-    EvalResult,
-    ModelFileError,
-    TrainingJob,
-    TrainResult,
-    bound_config,
-    evaluate,
-    fast_path_applies,
-    loss_curve_points,
-    model_from_bytes,
-    model_to_bytes,
-    predict,
-    time_hidden_sizes,
-    warm_up_torch,
-)
 from lib.room.share import digit_payload, mnist_run_payload
 from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
-from ui.page import Tab, chart_ui, page_ui
+from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.room import in_room, post_to_room, room_code, share_button_ui, shared_message
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
+
+if TYPE_CHECKING:
+    from lib.mnist.train import EvalResult, TrainingJob, TrainResult
 
 SETTING = by_key(SETTINGS)
 EXPLORE, TRAIN, EVALUATE, SCALING = TABS = ("Explore", "Train", "Evaluate", "CPU vs GPU")
@@ -123,6 +109,8 @@ def outputs_chart(outputs: np.ndarray, title: str) -> alt.Chart:
 
 
 def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART_POINTS) -> None:
+    from lib.mnist.train import loss_curve_points
+
     seen, values, stride = loss_curve_points(losses, max_points)
     if seen.size == 0:
         st.caption("The loss curve appears as soon as the first losses are recorded.")
@@ -137,9 +125,16 @@ def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART
 
 
 
+def counts_chart(counts: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(counts, title="How many of each digit").mark_bar().encode(
+        x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)), xOffset="set:N", y="records:Q",
+        color=alt.Color("set:N", scale=alt.Scale(scheme=DIGIT_COLOURS)), tooltip=["set", "digit", "records"],
+    ).properties(height=320)
+
+
 def digit_ui(image: np.ndarray, title: str, takeaway: str, size: int = 280) -> None:
     # The numbers behind a digit are its 28 x 28 pixels, as the talk's CSV rows hold them.
-    chart_ui(digit_chart(image, title, size), takeaway, pd.DataFrame(image), width="content")
+    kept_chart_ui(digit_chart, (image, title, size), takeaway, pd.DataFrame(image), width="content")
 
 
 def outputs_ui(outputs: np.ndarray, title: str) -> None:
@@ -162,6 +157,8 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.LayerChart:
 
 def scaling_work(train: MnistSplit, devices: list, samples: int):
     """The experiment as a background job's work: each device in turn, every hidden size, one report a timing."""
+    from lib.mnist.train import time_hidden_sizes
+
     def work(report: Report, stop) -> None:
         for device in devices:
             name = describe_device(device).name
@@ -261,6 +258,8 @@ def keep_trained_model(job: TrainingJob) -> None:
 
     Inside a room, a run that went to its end is shared with the room (its loss curve, seed and accuracy).
     """
+    from lib.mnist.train import evaluate, model_to_bytes
+
     result = job.result
     if job.error is None and result is not None:
         data = current_data()
@@ -317,9 +316,7 @@ def explore_tab_ui() -> None:
     st.subheader("The data, as the talk showed it")
     st.markdown(f"The training set has **{len(data.train):,} rows of 785 numbers**: the label first, "
                 "then the 784 pixel values (0-255) of a 28x28 image, row by row.")
-    head = data.train.head(20)
-    table = pd.DataFrame(head, columns=["label"] + [str(i) for i in range(784)])
-    st.dataframe(table, height=250)
+    st.dataframe(data.train.head_table(20), height=250)  # an Arrow table: 785 columns cost a frame a lot more
     left, right = st.columns([1, 1])
     with left:
         record = int(number_input(SETTING["mnist.record"], "Record to draw (row index, from 0)", step=1,
@@ -331,15 +328,15 @@ def explore_tab_ui() -> None:
         counts = pd.DataFrame({"digit": [str(d) for d in range(10)] * 2,
                                "records": np.concatenate([data.train.label_counts(), data.test.label_counts()]),
                                "set": ["train"] * 10 + ["test"] * 10})
-        counts_chart = alt.Chart(counts, title="How many of each digit").mark_bar().encode(
-            x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)), xOffset="set:N", y="records:Q",
-            color=alt.Color("set:N", scale=alt.Scale(scheme=DIGIT_COLOURS)), tooltip=["set", "digit", "records"])
         rarest = counts[counts["set"] == "train"].sort_values("records").iloc[0]
-        chart_ui(counts_chart.properties(height=320), f"Every digit is about a tenth of the data; the rarest in "
-                 f"training is {rarest['digit']} ({rarest['records']:,} records).", counts)
+        kept_chart_ui(counts_chart, (counts,), f"Every digit is about a tenth of the data; the rarest in "
+                      f"training is {rarest['digit']} ({rarest['records']:,} records).", counts)
 
 
 def train_tab_ui() -> None:
+    # PyTorch loads with the first tab that trains, not with the page: exploring the data needs none of it.
+    from lib.mnist.train import TrainingJob, fast_path_applies
+
     data = current_data()
     own_seed_in_room()
     st.subheader("Train a network")
@@ -392,6 +389,8 @@ def train_tab_ui() -> None:
 
 
 def evaluate_tab_ui() -> None:
+    from lib.mnist.train import ModelFileError, TrainResult, evaluate, model_from_bytes, predict
+
     data = current_data()
     st.subheader("How well does it read digits?")
     uploaded = st.file_uploader("Load a model saved from this page (.pt)", type=["pt"], key="mnist.upload")
@@ -484,6 +483,8 @@ def give_digit_ui(drawn: np.ndarray) -> None:
 
 
 def scaling_tab_ui() -> None:
+    from lib.mnist.train import warm_up_torch
+
     data = current_data()
     st.subheader("Does a GPU help? Time against hidden-layer size")
     st.markdown("The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to "
