@@ -4,11 +4,17 @@ The tabs are lazy: only the open one runs, so each test first opens the tab it n
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.kids import GARDEN, HANDS, SPY, TABS, XRAYS
+from app_pages.kids_garden import garden_story_ui
+from app_pages.kids_hands import hands_story_ui
 from app_pages.kids_shared import CODE_LABEL
+from app_pages.kids_spy import spy_story_ui
+from app_pages.kids_xrays import xray_story_ui
 from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
 from lib.kids.xrays import make_cygx3_light_curve
 from tests import helpers
@@ -324,3 +330,15 @@ def test_xrays_daily_file_says_one_point_a_day_and_shows_no_periodogram(kids: Ap
     assert "How strongly the X-rays repeat" not in charts and "cycle stacked" not in charts
     kids.file_uploader(key="kids.xray_upload").set_value(None)
     rerun(kids)
+
+
+STORY_MODULES = {HANDS: ("kids_hands.py", hands_story_ui), GARDEN: ("kids_garden.py", garden_story_ui),
+                 SPY: ("kids_spy.py", spy_story_ui), XRAYS: ("kids_xrays.py", xray_story_ui)}
+
+
+@pytest.mark.parametrize("label", TABS)
+def test_each_story_is_its_own_module_and_shows_the_code_that_ran(kids: AppTest, label: str) -> None:
+    file_name, story = STORY_MODULES[label]
+    assert Path(story.__code__.co_filename).name == file_name
+    open_tab(kids, label)
+    assert code_expanders(kids) == 1  # kids_shared.py's code_ui: the source of the lib functions that ran

@@ -160,6 +160,7 @@ def _chart_page() -> None:
     import pandas as pd
     import streamlit as st
 
+    from ui.layout import styled_chart
     from ui.page import chart_ui, kept_chart_ui
 
     def scatter(points: int, colour: str) -> alt.Chart:
@@ -171,12 +172,14 @@ def _chart_page() -> None:
         return alt.layer(scatter(points, "blue").add_params(place), scatter(points, "red").mark_line()).properties(
             height=200, title=f"{points} points")
 
-    st.altair_chart(scatter(5, "red"), width="stretch")
+    # chart_ui is st.altair_chart of the accessible chart: its title and takeaway are its text alternative
+    st.altair_chart(styled_chart(scatter(5, "red"), description="a takeaway"), width="stretch")
     numbers = pd.DataFrame({"x": [1]})
     kept_chart_ui(scatter, (5, "red"), "a takeaway", numbers)
     kept_chart_ui(scatter, (5, "red"), "a takeaway", numbers)
     kept_chart_ui(scatter, (6, "red"), "a takeaway", numbers)
-    st.altair_chart(clickable(4), width="stretch", key="direct", on_select="rerun")
+    st.altair_chart(styled_chart(clickable(4), description="a takeaway"), width="stretch", key="direct",
+                    on_select="rerun")
     chart_ui(clickable(4), "a takeaway", numbers, key="through_chart_ui", on_select="rerun")
 
 
