@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui.layout import sidebar_ui
+from ui.room import room_box_ui
 
 st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", layout="wide")
 
@@ -13,8 +14,10 @@ PAGES = [
     st.Page("app_pages/mnist.py", title="MNIST trainer", icon="✍️", url_path="mnist"),
     st.Page("app_pages/maps.py", title="Maps and projections", icon="🗺️", url_path="maps"),
     st.Page("app_pages/kids.py", title="Kids' projects", icon="🐞", url_path="kids"),
+    st.Page("app_pages/room.py", title="Room", icon="🙋", url_path="room"),
 ]
 
 navigation = st.navigation(PAGES)
 sidebar_ui()
+room_box_ui()
 navigation.run()

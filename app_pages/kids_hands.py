@@ -22,7 +22,10 @@ from lib.kids.hands import (
     summarise_hands,
 )
 from lib.kids.settings import SETTINGS
+from lib.room import RoomError
+from lib.room.share import hands_payload
 from ui.page import chart_ui
+from ui.room import in_room, share_button_ui
 from ui.widgets import radio
 
 SETTING = by_key(SETTINGS)
@@ -73,6 +76,18 @@ def hands_chart_ui(table: pd.DataFrame) -> None:
     longest = long.loc[long["Length (cm)"].idxmax()]
     chart_ui(hands_chart(table, long), f"The longest finger is the {longest[FINGER_COLUMN]} on the "
              f"{longest['Hand'].lower()} hand: {longest['Length (cm)']:g} cm.", long)
+
+
+def class_table_ui(table: pd.DataFrame) -> None:
+    """Inside a room: add this child's fingers to the class table on the presenter's screen."""
+    if not in_room():
+        return
+    try:
+        payload, why_not = (hands_payload(table), None) if not check_hands(table) else (None, None)
+    except RoomError as error:
+        payload, why_not = None, str(error)
+    share_button_ui("🏫 Add my hands to the class table", "kids.hands_share", "hands", payload,
+                    why_not=why_not or "Fix the table first: every finger on both hands needs a real length.")
 
 
 def hands_story_ui() -> None:
@@ -133,4 +148,5 @@ def hands_story_ui() -> None:
     try_this_ui("look at the chart. Which finger is the longest? Is it the same finger on both hands?")
     st.download_button("💾 Download my table (CSV)", data=hands_to_csv(edited), file_name="my_hands.csv",
                        mime="text/csv", key="kids.hands_download", on_click="ignore")
+    class_table_ui(edited)
     code_ui(summarise_hands, compare_hands)

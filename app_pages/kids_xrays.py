@@ -29,7 +29,7 @@ from lib.kids.xrays import (
     slow_trend,
     typical_step_hours,
 )
-from ui.page import chart_ui
+from ui.page import chart_ui, kept_chart_ui
 from ui.widgets import checkbox, number_input, radio, slider
 
 SETTING = by_key(SETTINGS)
@@ -76,7 +76,11 @@ def light_curve_chart(table: pd.DataFrame, title: str, extra: alt.Chart | None =
 
 def light_curve_chart_ui(table: pd.DataFrame, title: str, takeaway: str, extra: alt.Chart | None = None,
                          marked: pd.Series | None = None) -> None:
-    chart_ui(light_curve_chart(table, title, extra, marked), takeaway, table[["TIME", "RATE", "ERROR"]])
+    numbers = table[["TIME", "RATE", "ERROR"]]
+    if extra is None:  # kept per data and title: the same rules or the same file draw it again at no cost
+        kept_chart_ui(light_curve_chart, (table, title, None, marked), takeaway, numbers)
+    else:
+        chart_ui(light_curve_chart(table, title, extra, marked), takeaway, numbers)
 
 
 def xray_tools_ui(clean: pd.DataFrame) -> None:

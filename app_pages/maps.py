@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import partial
 
 import altair as alt
@@ -36,7 +37,7 @@ from lib.maps.spatial_io import (
     read_spatial_upload,
 )
 from lib.maps.webmap import TREE_COLOUR, campus_map, visitor_layer
-from ui.page import Tab, chart_ui, page_ui
+from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
@@ -294,19 +295,32 @@ def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
     return alt.layer(*layers).project(**projection).properties(height=MAP_HEIGHT, title=map_title(title))
 
 
+def choropleth_chart(breaks: tuple[float, ...], colours: tuple[str, ...], vision: str) -> alt.LayerChart:
+    land = alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
+        color=alt.Color("properties.density:Q", legend=None,
+                        scale=alt.Scale(type="threshold", domain=list(breaks), range=list(colours))),
+        tooltip=[alt.Tooltip("properties.name:N", title="country"),
+                 alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f")],
+    )
+    # the sphere sets the projection's extent (and the sea), as in the projection gallery
+    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f3f6f8", stroke="#9bb")
+    return alt.layer(sphere, land).project(type="equalEarth").properties(
+        height=MAP_HEIGHT, title=map_title(f"as seen: {vision}"))
+
+
 def map_title(text: str) -> alt.Title:
     # Anchored at the start, a title longer than a narrow map is cut at its end, never at its first letters.
     return alt.Title(text, anchor="start")
 
 
-def charts_grid_ui(charts: list[tuple[alt.TopLevelMixin, str, pd.DataFrame]], key: str) -> None:
+def charts_grid_ui(charts: list[tuple[Callable[..., alt.TopLevelMixin], tuple, str, pd.DataFrame]], key: str) -> None:
     """Charts two to a row, each filling its column and styled on its own (presenter mode cannot resize a
-    concatenated chart); each with its takeaway and numbers."""
+    concatenated chart); each with its takeaway and numbers. Each chart is `build(*args)`, kept per arguments."""
     for start in range(0, len(charts), 2):
         for offset, column in enumerate(st.columns(2)):
             if start + offset < len(charts):
-                chart, takeaway, numbers = charts[start + offset]
-                chart_ui(chart, takeaway, numbers, container=column, key=f"{key}.{start + offset}")
+                build, args, takeaway, numbers = charts[start + offset]
+                kept_chart_ui(build, args, takeaway, numbers, container=column, key=f"{key}.{start + offset}")
 
 
 def projections_ui() -> None:
@@ -324,7 +338,7 @@ def projections_ui() -> None:
             options["rotate"] = [0, -30, 0]
         keeps, bends = PROJECTION_FACTS[projection_type]
         facts = pd.DataFrame({"projection": [title], "keeps": [keeps], "distorts": [bends]})
-        charts.append((world_chart(options, title, tissot), f"{title.split(' (')[0]} keeps {keeps}; it distorts "
+        charts.append((world_chart, (options, title, tissot), f"{title.split(' (')[0]} keeps {keeps}; it distorts "
                        f"{bends}.", facts))
     charts_grid_ui(charts, "maps.projection")
 
@@ -462,20 +476,10 @@ def colour_ui() -> None:
               f"over {bounds[-1]}"]
     views = []
     for vision in VISIONS:
-        land = alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
-            color=alt.Color("properties.density:Q", legend=None,
-                            scale=alt.Scale(type="threshold", domain=breaks, range=seen[vision][:len(breaks) + 1])),
-            tooltip=[alt.Tooltip("properties.name:N", title="country"),
-                     alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f")],
-        )
-        # the sphere sets the projection's extent (and the sea), as in the projection gallery
-        sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f3f6f8", stroke="#9bb")
-        chart = alt.layer(sphere, land).project(type="equalEarth").properties(
-            height=MAP_HEIGHT, title=map_title(f"as seen: {vision}"))
         classes_seen = pd.DataFrame({"class": range(1, len(ranges) + 1), "people per km²": ranges,
                                      "colour seen": seen[vision][:len(ranges)]})
-        views.append((chart, f"Population density in {len(ranges)} classes, as seen with {vision} vision.",
-                      classes_seen))
+        views.append((choropleth_chart, (tuple(breaks), tuple(seen[vision][:len(breaks) + 1]), vision),
+                      f"Population density in {len(ranges)} classes, as seen with {vision} vision.", classes_seen))
     st.markdown(f"**Population density, people per km²**, classes 1 to {len(ranges)}: " + ", ".join(ranges)
                 + " (quantiles, so each class holds about as many countries).")
     charts_grid_ui(views, "maps.choropleth")

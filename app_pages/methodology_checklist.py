@@ -28,6 +28,8 @@ from lib.methodology.checklist import (
     section_progress,
 )
 from lib.methodology.settings import PROJECT, VIEW, VIEWS
+from lib.room.share import checklist_payload
+from ui.room import share_button_ui
 from ui.widgets import text_input
 
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
@@ -88,6 +90,8 @@ def checklist_item_ui(item: ChecklistItem, answers: dict[str, Answer]) -> None:
         if item.demo in VIEWS:
             st.button(f"Try it: {VIEWS[item.demo]}", key=f"methodology.go.{item.item_id}",
                       on_click=go_to_demo_callback, args=(item.demo,))
+        share_button_ui("Share into the room", f"methodology.share.{item.item_id}", "checklist",
+                        checklist_payload(item.item_id, status, notes))
     answers[item.item_id] = Answer(status=status, notes=notes)
 
 

@@ -1,7 +1,9 @@
 """✍️ MNIST trainer: the talk's digit classifier trained live on real MNIST, and faster modern variants."""
 from __future__ import annotations
 
+import secrets
 from functools import partial
+from typing import TYPE_CHECKING
 
 import altair as alt
 import numpy as np
@@ -12,6 +14,7 @@ from lib.core.device import available_devices, describe_device, pick_device
 from lib.core.jobs import BackgroundJob, Report, app_slots
 from lib.core.palette import BLUE
 from lib.core.urlcodec import by_key
+from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, MAX_TRAIN_SECONDS, PRESETS, bound_config
 from lib.mnist.data import (
     CSV_SOURCE,
     FetchError,
@@ -26,28 +29,14 @@ from lib.mnist.data import (
 )
 from lib.mnist.digit import preprocess_drawing
 from lib.mnist.settings import PRESET_NAMES, SETTINGS, config_from_settings, preset_settings
-from lib.mnist.train import (
-    MAX_EPOCHS,
-    MAX_HIDDEN,
-    MAX_TRAIN_SECONDS,
-    PRESETS,
-    EvalResult,
-    ModelFileError,
-    TrainingJob,
-    TrainResult,
-    bound_config,
-    evaluate,
-    fast_path_applies,
-    loss_curve_points,
-    model_from_bytes,
-    model_to_bytes,
-    predict,
-    time_hidden_sizes,
-    warm_up_torch,
-)
-from ui.jobs import job_poller_ui, job_running, submit_job
-from ui.page import Tab, chart_ui, page_ui
+from lib.room.share import digit_payload, mnist_run_payload
+from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
+from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
+from ui.room import in_room, post_to_room, room_code, share_button_ui, shared_message
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
+
+if TYPE_CHECKING:
+    from lib.mnist.train import EvalResult, TrainingJob, TrainResult
 
 SETTING = by_key(SETTINGS)
 EXPLORE, TRAIN, EVALUATE, SCALING = TABS = ("Explore", "Train", "Evaluate", "CPU vs GPU")
@@ -57,6 +46,9 @@ DIGIT_COLOURS = "tableau10"
 JOB_KEY, RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY = "mnist.job", "mnist.result", "mnist.eval", "mnist.model_bytes"
 DEVICE_KEY, SCALING_KEY, UPLOAD_SEEN_KEY = "mnist.device_used", "mnist.scaling_job", "mnist.upload_seen"
 OWN_DATA_KEY = "mnist.own_data"
+ROOM_SEEDED_KEY, ROOM_MESSAGE_KEY = "mnist.room_seeded", "mnist.room_message"
+TRAINED_PRESET_KEY = "mnist.trained_preset"  # the preset chosen when Train was pressed, as the room shows it
+MAX_SEED = 1_000_000  # the seed widget's own bound
 TALK = "From the talk “Hands-On Introduction to PyTorch” (second half), Data Science Cornwall, 2019"
 INTRO = ("A network learns to read handwritten digits from examples. The talk's version is small and plain: "
          "784 pixels in, 200 hidden nodes, 10 outputs (one per digit), shown **one image at a time**. "
@@ -87,8 +79,11 @@ def current_data() -> MnistData:
 
 
 def apply_preset() -> None:
-    """Copy the chosen preset's settings into the controls."""
-    st.session_state.update(preset_settings(st.session_state["mnist.preset"]))
+    """Copy the chosen preset's settings into the controls (inside a room, the member keeps their own seed)."""
+    chosen = preset_settings(st.session_state["mnist.preset"])
+    if in_room():
+        chosen.pop(SETTING["mnist.seed"].key, None)
+    st.session_state.update(chosen)
 
 
 # ---------------------------------------------------------------- drawing helpers
@@ -114,6 +109,8 @@ def outputs_chart(outputs: np.ndarray, title: str) -> alt.Chart:
 
 
 def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART_POINTS) -> None:
+    from lib.mnist.train import loss_curve_points
+
     seen, values, stride = loss_curve_points(losses, max_points)
     if seen.size == 0:
         st.caption("The loss curve appears as soon as the first losses are recorded.")
@@ -128,9 +125,16 @@ def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART
 
 
 
+def counts_chart(counts: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(counts, title="How many of each digit").mark_bar().encode(
+        x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)), xOffset="set:N", y="records:Q",
+        color=alt.Color("set:N", scale=alt.Scale(scheme=DIGIT_COLOURS)), tooltip=["set", "digit", "records"],
+    ).properties(height=320)
+
+
 def digit_ui(image: np.ndarray, title: str, takeaway: str, size: int = 280) -> None:
     # The numbers behind a digit are its 28 x 28 pixels, as the talk's CSV rows hold them.
-    chart_ui(digit_chart(image, title, size), takeaway, pd.DataFrame(image), width="content")
+    kept_chart_ui(digit_chart, (image, title, size), takeaway, pd.DataFrame(image), width="content")
 
 
 def outputs_ui(outputs: np.ndarray, title: str) -> None:
@@ -153,6 +157,8 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.LayerChart:
 
 def scaling_work(train: MnistSplit, devices: list, samples: int):
     """The experiment as a background job's work: each device in turn, every hidden size, one report a timing."""
+    from lib.mnist.train import time_hidden_sizes
+
     def work(report: Report, stop) -> None:
         for device in devices:
             name = describe_device(device).name
@@ -241,17 +247,46 @@ def training_status_ui(job: TrainingJob | None) -> None:
         st.success(f"Trained on {result.samples_seen:,} images in {result.seconds:.1f} s "
                    f"({result.samples_per_second:,.0f} images/s) on {st.session_state.get(DEVICE_KEY, 'CPU')}{note}. "
                    "See the Evaluate tab.")
+        shared = st.session_state.get(ROOM_MESSAGE_KEY)
+        if shared is not None:
+            (st.info if shared[0] else st.warning)(shared[1])
         loss_chart_ui(result.losses)
 
 
 def keep_trained_model(job: TrainingJob) -> None:
-    """A finished run becomes the visitor's model: scored once here, so the Evaluate tab opens at once."""
+    """A finished run becomes the visitor's model: scored once here, so the Evaluate tab opens at once.
+
+    Inside a room, a run that went to its end is shared with the room (its loss curve, seed and accuracy).
+    """
+    from lib.mnist.train import evaluate, model_to_bytes
+
     result = job.result
     if job.error is None and result is not None:
         data = current_data()
+        scores = evaluate(result.model, result.config, data.test)
         st.session_state[RESULT_KEY] = result
-        st.session_state[EVAL_KEY] = (data.source, evaluate(result.model, result.config, data.test))
+        st.session_state[EVAL_KEY] = (data.source, scores)
         st.session_state[MODEL_BYTES_KEY] = model_to_bytes(result.model, result.config)
+        if in_room():
+            share_run(result, scores.accuracy)
+
+
+def share_run(result: TrainResult, accuracy: float) -> None:
+    if result.stopped:
+        st.session_state[ROOM_MESSAGE_KEY] = (False, "This run stopped early, so it was not shared with the room.")
+        return
+    preset = st.session_state.get(TRAINED_PRESET_KEY, "custom")
+    payload = mnist_run_payload(preset, result.config.seed, result.losses, accuracy)
+    problem = post_to_room("mnist_run", payload)
+    st.session_state[ROOM_MESSAGE_KEY] = (problem is None, problem or shared_message("mnist_run"))
+
+
+def own_seed_in_room() -> None:
+    """Inside a room each member trains with their own random seed by default, so the room's curves differ."""
+    code = room_code()
+    if code is not None and st.session_state.get(ROOM_SEEDED_KEY) != code:
+        st.session_state[SETTING["mnist.seed"].key] = secrets.randbelow(MAX_SEED) + 1
+        st.session_state[ROOM_SEEDED_KEY] = code
 
 
 def scaling_status_ui(job: BackgroundJob | None, devices: list) -> None:
@@ -281,9 +316,7 @@ def explore_tab_ui() -> None:
     st.subheader("The data, as the talk showed it")
     st.markdown(f"The training set has **{len(data.train):,} rows of 785 numbers**: the label first, "
                 "then the 784 pixel values (0-255) of a 28x28 image, row by row.")
-    head = data.train.head(20)
-    table = pd.DataFrame(head, columns=["label"] + [str(i) for i in range(784)])
-    st.dataframe(table, height=250)
+    st.dataframe(data.train.head_table(20), height=250)  # an Arrow table: 785 columns cost a frame a lot more
     left, right = st.columns([1, 1])
     with left:
         record = int(number_input(SETTING["mnist.record"], "Record to draw (row index, from 0)", step=1,
@@ -295,16 +328,17 @@ def explore_tab_ui() -> None:
         counts = pd.DataFrame({"digit": [str(d) for d in range(10)] * 2,
                                "records": np.concatenate([data.train.label_counts(), data.test.label_counts()]),
                                "set": ["train"] * 10 + ["test"] * 10})
-        counts_chart = alt.Chart(counts, title="How many of each digit").mark_bar().encode(
-            x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)), xOffset="set:N", y="records:Q",
-            color=alt.Color("set:N", scale=alt.Scale(scheme=DIGIT_COLOURS)), tooltip=["set", "digit", "records"])
         rarest = counts[counts["set"] == "train"].sort_values("records").iloc[0]
-        chart_ui(counts_chart.properties(height=320), f"Every digit is about a tenth of the data; the rarest in "
-                 f"training is {rarest['digit']} ({rarest['records']:,} records).", counts)
+        kept_chart_ui(counts_chart, (counts,), f"Every digit is about a tenth of the data; the rarest in "
+                      f"training is {rarest['digit']} ({rarest['records']:,} records).", counts)
 
 
 def train_tab_ui() -> None:
+    # PyTorch loads with the first tab that trains, not with the page: exploring the data needs none of it.
+    from lib.mnist.train import TrainingJob, fast_path_applies
+
     data = current_data()
+    own_seed_in_room()
     st.subheader("Train a network")
     radio(SETTING["mnist.preset"], "Preset", format_func=PRESET_NAMES.get, horizontal=True, on_change=apply_preset)
     columns = st.columns(3)
@@ -336,20 +370,27 @@ def train_tab_ui() -> None:
                    "maths as PyTorch's autograd loop, about ten times faster on a CPU.")
     st.caption(f"Limits per run on this shared app: at most {MAX_EPOCHS} epochs, {MAX_HIDDEN} hidden nodes and "
                f"{MAX_TRAIN_SECONDS:.0f} s; one run per visitor and {app_slots().limit} long runs in the whole app "
-               "at once, each on one CPU thread.")
+               "at once, each on one CPU thread. When all are busy, Train queues your run and it starts by itself.")
+    if in_room():
+        st.caption(f"You are in room {room_code()}: your seed ({int(st.session_state[SETTING['mnist.seed'].key])}) "
+                   "was drawn at random for you, so your curve differs from your neighbours'. A run that "
+                   "finishes is shared with the room's screen.")
     for note in limit_notes:
         st.warning(note)
     if st.button("Train", key="mnist.train", type="primary", disabled=job_running(JOB_KEY)):
         device = pick_device() if not fast_path_applies(config) else pick_device("cpu")
-        if submit_job(JOB_KEY, lambda owner_alive: TrainingJob(data.train, config, device, max_samples=samples,
-                                                               owner_alive=owner_alive)):
-            for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY):
+        if queue_job(JOB_KEY, lambda owner_alive: TrainingJob(data.train, config, device, max_samples=samples,
+                                                              owner_alive=owner_alive)):
+            for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY, ROOM_MESSAGE_KEY):
                 st.session_state.pop(stale, None)
             st.session_state[DEVICE_KEY] = describe_device(device).label
+            st.session_state[TRAINED_PRESET_KEY] = str(st.session_state[SETTING["mnist.preset"].key])
     job_poller_ui(JOB_KEY, training_status_ui, on_done=keep_trained_model, stop_key="mnist.stop")
 
 
 def evaluate_tab_ui() -> None:
+    from lib.mnist.train import ModelFileError, TrainResult, evaluate, model_from_bytes, predict
+
     data = current_data()
     st.subheader("How well does it read digits?")
     uploaded = st.file_uploader("Load a model saved from this page (.pt)", type=["pt"], key="mnist.upload")
@@ -427,9 +468,23 @@ def evaluate_tab_ui() -> None:
                 digit_ui(drawn, "what the network sees (28x28)", "Your drawing, cropped, scaled and centred as "
                          "MNIST's digits were.", size=140)
                 outputs_ui(outputs, f"it says {int(outputs.argmax())}")
+                give_digit_ui(drawn)
+
+
+def give_digit_ui(drawn: np.ndarray) -> None:
+    """Inside a room: send the drawing, with the digit its writer meant, to the room's handwriting set."""
+    if not in_room():
+        return
+    meant = st.selectbox("Which digit did you mean?", range(10), index=None, key="mnist.room_label",
+                         placeholder="Choose the digit you drew")
+    share_button_ui("Give this digit to the room", "mnist.give_digit", "digit",
+                    None if meant is None else digit_payload(int(meant), drawn),
+                    why_not="Choose which digit you meant first, so the room can score the network on it.")
 
 
 def scaling_tab_ui() -> None:
+    from lib.mnist.train import warm_up_torch
+
     data = current_data()
     st.subheader("Does a GPU help? Time against hidden-layer size")
     st.markdown("The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to "

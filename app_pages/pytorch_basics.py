@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
@@ -11,16 +12,6 @@ from lib.core.device import available_devices, describe_device, pick_device
 from lib.core.jobs import BackgroundJob
 from lib.core.palette import BLUE, VERMILLION
 from lib.core.urlcodec import by_key
-from lib.pytorch_basics.autograd import (
-    ALLOWED_TEXT,
-    ExpressionError,
-    analyse_expression,
-    chain_example,
-    evaluate_curve,
-    explain_non_finite,
-    gradient_at,
-    two_input_example,
-)
 from lib.pytorch_basics.kmmiles import (
     DIVERGENCE_RATE,
     MILES_PER_KM,
@@ -29,11 +20,13 @@ from lib.pytorch_basics.kmmiles import (
     known_good_examples,
     training_step,
 )
-from lib.pytorch_basics.matmul import MatmulTiming, time_matmul_sweep
 from lib.pytorch_basics.settings import EXAMPLES, PLOT_HALF_WIDTH, SETTINGS
 from ui.jobs import job_poller_ui, job_running, submit_job
 from ui.page import Tab, chart_ui, page_ui
 from ui.widgets import radio, select_slider, slider, text_input
+
+if TYPE_CHECKING:
+    from lib.pytorch_basics.matmul import MatmulTiming
 
 SETTING = by_key(SETTINGS)
 KM, AUTOGRAD, GPU = TABS = ("1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed")
@@ -102,6 +95,8 @@ def km_charts_ui(steps: list) -> None:
 
 def tangent_chart(expression: str, x0: float, y0: float, slope: float) -> tuple[alt.LayerChart, pd.DataFrame]:
     """The curve around x0 with its tangent, and the curve's points (the numbers behind the chart)."""
+    from lib.pytorch_basics.autograd import evaluate_curve
+
     # A window around x keeps the tangent readable; the whole slider range can dwarf it.
     low, high = x0 - PLOT_HALF_WIDTH, x0 + PLOT_HALF_WIDTH
     xs = [low + i * (high - low) / 400 for i in range(401)]
@@ -194,6 +189,14 @@ def km_tab_ui() -> None:
 
 
 def own_formula_ui() -> None:
+    from lib.pytorch_basics.autograd import (
+        ALLOWED_TEXT,
+        ExpressionError,
+        analyse_expression,
+        explain_non_finite,
+        gradient_at,
+    )
+
     text_input(SETTING["pytorch_basics.expression"], "Your formula in x", max_chars=200, help=ALLOWED_TEXT)
     slider(SETTING["pytorch_basics.x"], "x", step=0.05)
     expression, x = st.session_state["pytorch_basics.expression"], st.session_state["pytorch_basics.x"]
@@ -222,6 +225,8 @@ def own_formula_ui() -> None:
 
 
 def chain_ui() -> None:
+    from lib.pytorch_basics.autograd import chain_example
+
     slider(SETTING["pytorch_basics.x"], "x", step=0.05)
     x = st.session_state["pytorch_basics.x"]
     y, z, dz_dx, dot = chain_example(x)
@@ -234,6 +239,8 @@ def chain_ui() -> None:
 
 
 def two_inputs_ui() -> None:
+    from lib.pytorch_basics.autograd import two_input_example
+
     left, right = st.columns(2)
     slider(SETTING["pytorch_basics.a"], "a", step=0.5, container=left)
     slider(SETTING["pytorch_basics.b"], "b", step=0.5, container=right)
@@ -248,6 +255,7 @@ def two_inputs_ui() -> None:
 
 
 def autograd_tab_ui() -> None:
+    # PyTorch is imported by this tab's functions, not with the page: the first tab needs none of it.
     st.markdown(
         "PyTorch remembers every operation done to a tensor that `requires_grad`, as a graph. Calling "
         "`.backward()` walks that graph in reverse and applies the chain rule, giving the gradient: how fast "
@@ -277,6 +285,8 @@ def keep_matmul_results(job: BackgroundJob) -> None:
 
 
 def gpu_tab_ui() -> None:
+    from lib.pytorch_basics.matmul import time_matmul_sweep
+
     device = pick_device()
     st.markdown(
         f"This app is computing on **{describe_device(device).label}**. A GPU runs thousands of small "

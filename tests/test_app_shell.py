@@ -12,6 +12,7 @@ ROUTED_PAGES = [
     "app_pages/mnist.py",
     "app_pages/maps.py",
     "app_pages/kids.py",
+    "app_pages/room.py",
 ]
 
 

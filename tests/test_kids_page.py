@@ -63,7 +63,7 @@ def test_only_the_open_tab_runs() -> None:
     assert at.session_state["kids.tab"] == HANDS
     assert at.radio(key="kids.hands_guess")
     assert not [s for s in at.slider if s.key == "kids.garden_k"]
-    assert not at.text_input and not at.get("file_uploader")
+    assert not at.main.text_input and not at.main.get("file_uploader")  # the sidebar holds the Room box
     open_tab(at, GARDEN)
     assert at.slider(key="kids.garden_k")
     assert not [r for r in at.radio if r.key == "kids.hands_guess"]

@@ -1,4 +1,4 @@
-"""Text alternatives: every chart drawn through ui.layout.styled_chart has one and no unnamed graphic inside
+"""Text alternatives: every chart drawn through ui.layout.styled_chart (ui/accessible_charts.py) has one and no unnamed graphic inside
 it; the spy story's pictures say whether their letters can be read."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import streamlit as st
 
 from app_pages.kids_spy import picture_alt, spy_copies
 from lib.kids.spy import add_copies, signal_to_noise
-from ui.layout import PRESENTER_KEY, accessible_chart, chart_title, styled_chart
+from ui.accessible_charts import accessible_chart, chart_title
+from ui.layout import PRESENTER_KEY, styled_chart
 
 FRAME = pd.DataFrame({"x": [1, 2, 3], "y": [3, 1, 2]})
 LINE = alt.Chart(FRAME).mark_line().encode(x="x:Q", y="y:Q")

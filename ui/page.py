@@ -22,6 +22,7 @@ import streamlit as st
 
 from lib.core.urlcodec import UrlParam
 from ui import widgets
+from ui.charts import kept_spec, speed_up_altair, vega_lite_spec
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -31,6 +32,8 @@ TAB_ERROR = ("Something went wrong in this tab. Change a setting or open another
 NOTEBOOK_LABEL = "📓 Download as notebook (.ipynb)"
 NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
+
+speed_up_altair()  # every page draws through here: building and checking charts is most of a rerun otherwise
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,35 @@ def chart_ui(chart: alt.TopLevelMixin, takeaway: str, numbers: pd.DataFrame, *, 
              width: str = "stretch", **options: Any) -> Any:
     """Draw `chart` (presenter-mode sized), its one-line takeaway and, collapsed, the numbers behind it.
 
-    `options` go to st.altair_chart (key, on_select...); returns what it returns (a selection, say).
+    `options` go to st.vega_lite_chart (key, on_select...); returns what it returns (a selection, say).
+    The spec is what st.altair_chart would send, converted without repeating its schema check (ui.charts).
     """
+    return _chart_and_words_ui(vega_lite_spec(styled_chart(chart)), takeaway, numbers, container, width, options)
+
+
+def _with_takeaway(spec: dict, takeaway: str) -> dict:
+    """The spec whose description (the chart's aria-label: its title, from styled_chart) ends with the takeaway."""
+    described = (spec.get("description") or "").strip()
+    takeaway = takeaway.strip()
+    if not takeaway or takeaway in described:
+        return spec
+    joiner = "" if not described or described.endswith((".", "?", "!", ":")) else "."
+    return {**spec, "description": f"{described}{joiner} {takeaway}".strip()}
+
+
+def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway: str, numbers: pd.DataFrame, *,
+                  container: Any = None, width: str = "stretch", **options: Any) -> Any:
+    """`chart_ui` for the chart `build(*args)`, whose spec is kept per arguments: drawing it again costs nothing.
+
+    `build` must depend on its arguments alone (data frames and arrays are compared by content).
+    """
+    return _chart_and_words_ui(kept_spec(build, args), takeaway, numbers, container, width, options)
+
+
+def _chart_and_words_ui(spec: dict, takeaway: str, numbers: pd.DataFrame, container: Any, width: str,
+                        options: Mapping[str, Any]) -> Any:
     where = st if container is None else container
-    # the title and the takeaway become the chart's text alternative (its aria-label) too
-    drawn = where.altair_chart(styled_chart(chart, description=takeaway), width=width, **options)
+    drawn = where.vega_lite_chart(_with_takeaway(spec, takeaway), width=width, **options)
     where.caption(takeaway)
     with where.expander(NUMBERS_LABEL):
         st.html(_numbers_html(numbers))

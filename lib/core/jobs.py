@@ -6,9 +6,11 @@ item is kept, so a page can draw them as they arrive) and checks `stop.is_set()`
 
 `JobSlots` is the app-wide limit on jobs running at once (default 2; the environment variable
 `DSC_TRAINING_SLOTS` raises it on a bigger machine), so a room sharing one small container stays usable.
-A page submits a job to the slots instead of starting it; `submit` says whether it started. While
-jobs run, the slots watch their owners: a job whose `owner_alive()` stays false for `owner_grace_s`
-(its browser session ended) is stopped. A subclass may queue a job instead of refusing it (override `submit` and `_finished`).
+A page hands a job to the slots instead of starting it: `submit` starts it or refuses it at once;
+`enqueue` starts it or queues it, first in first out (at most 100 waiting, one per visitor), and it
+starts by itself when a slot frees. While jobs run, the slots watch their owners: a job whose
+`owner_alive()` stays false for `owner_grace_s` (its browser session ended) is stopped; a queued one
+is dropped.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from lib.core.job_queue import QueueRefused, SlotQueue, Ticket
+
 Report = Callable[[Any], None]
 Work = Callable[[Report, threading.Event], Any]
 
@@ -26,6 +30,7 @@ DEFAULT_SLOTS = 2
 SLOTS_ENV_VAR = "DSC_TRAINING_SLOTS"
 OWNER_CHECK_S = 2.0  # how often running jobs' owners are checked
 OWNER_GRACE_S = 30.0  # a phone's locked screen or a network blip drops the session's connection for a while
+MAX_WAITING = 100  # jobs queued for a slot in the whole app; a room of 100 can all press Train at once
 
 
 class BackgroundJob:
@@ -79,6 +84,14 @@ class BackgroundJob:
     def owner_gone(self) -> bool:
         return self._owner_alive is not None and not self._owner_alive()
 
+    def owner_alive(self) -> bool:
+        return not self.owner_gone
+
+    @property
+    def finished(self) -> bool:
+        """Started and ended (a job still waiting in the queue has not started)."""
+        return self._thread.ident is not None and not self._thread.is_alive()
+
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
@@ -96,44 +109,47 @@ class BackgroundJob:
 
 
 class JobSlots:
-    """At most `limit` jobs running at once in the whole app; stops jobs whose owner has gone."""
+    """At most `limit` jobs running at once in the whole app, a first-in-first-out queue of jobs waiting
+    for a slot (lib/core/job_queue.py), and a watch that stops running jobs whose owner has gone.
+    """
 
     def __init__(self, limit: int = DEFAULT_SLOTS, owner_check_s: float = OWNER_CHECK_S,
-                 owner_grace_s: float = OWNER_GRACE_S) -> None:
+                 owner_grace_s: float = OWNER_GRACE_S, max_waiting: int = MAX_WAITING) -> None:
         self.limit = limit
         self.owner_check_s, self.owner_grace_s = owner_check_s, owner_grace_s
+        self.queue = SlotQueue(limit, max_waiting=max_waiting, owner_grace_s=owner_grace_s)
         self._lock = threading.Lock()
-        self._running: list[BackgroundJob] = []
         self._watcher: threading.Thread | None = None
         self._wake = threading.Event()
 
     def running(self) -> list[BackgroundJob]:
-        with self._lock:
-            return list(self._running)
+        return [ticket.job for ticket in self.queue.running_tickets()]
 
     @property
     def free(self) -> int:
-        with self._lock:
-            return self.limit - len(self._running)
+        return self.limit - len(self.queue.running_tickets())
 
     def submit(self, job: BackgroundJob) -> bool:
-        """Start `job` in a free slot and return True; False (the job not started) when every slot is taken."""
-        with self._lock:
-            if len(self._running) >= self.limit:
-                return False
-            self._running.append(job)
-        self._begin(job)
-        return True
+        """Start `job` in a free slot and return True; False (the job not started) when every slot is taken
+        or others are queued for one."""
+        return self.queue.request(f"job-{id(job)}", self._begin, job.owner_alive, job=job, wait=False) is not None
 
-    def _begin(self, job: BackgroundJob) -> None:
-        job.when_finished(lambda: self._finished(job))
+    def enqueue(self, job: BackgroundJob, owner: str) -> Ticket:
+        """Start `job` now if a slot is free, else queue it (first in, first out) to start by itself.
+
+        `owner` (a visitor's session) may hold one queued or running job. QueueRefused says why not.
+        """
+        return self.queue.request(owner, self._begin, job.owner_alive, job=job)
+
+    def cancel(self, ticket: Ticket) -> bool:
+        """Take a queued job out of the queue; False when it already started (stop it instead)."""
+        return self.queue.cancel(ticket)
+
+    def _begin(self, ticket: Ticket) -> None:
+        job: BackgroundJob = ticket.job
+        job.when_finished(lambda: self.queue.release(ticket))
         job.start()
         self._watch_owners()
-
-    def _finished(self, job: BackgroundJob) -> None:
-        with self._lock:
-            if job in self._running:
-                self._running.remove(job)
 
     def _watch_owners(self) -> None:
         with self._lock:
@@ -146,7 +162,7 @@ class JobSlots:
         gone_since: dict[int, float] = {}
         while True:
             with self._lock:
-                jobs = list(self._running)
+                jobs = self.running()
                 if not jobs:
                     self._watcher = None
                     return
@@ -173,3 +189,7 @@ def slot_limit(environ: dict[str, str] | None = None) -> int:
 def app_slots() -> JobSlots:
     """The one slot limit of this server process, shared by every visitor and every kind of job."""
     return JobSlots(slot_limit())
+
+
+__all__ = ["DEFAULT_SLOTS", "MAX_WAITING", "SLOTS_ENV_VAR", "BackgroundJob", "JobSlots", "QueueRefused", "Report",
+           "Ticket", "Work", "app_slots", "slot_limit"]

@@ -6,10 +6,13 @@ spreads follow common garden species (see data/kids/README.md for the numbers an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
+
+if TYPE_CHECKING:
+    from sklearn.cluster import KMeans
 
 MEASUREMENTS = ("width_mm", "length_mm", "weight_g")
 LABEL_COLUMN = "what_it_really_is"
@@ -65,6 +68,9 @@ class GardenClusters:
 
 def find_groups(table: pd.DataFrame, groups: int, seed: int = 0) -> GardenClusters:
     """k-means on the three raw measurements, and a name for each cluster from its most common kind."""
+    # Imported here: scikit-learn takes seconds to import, and only this story uses it.
+    from sklearn.cluster import KMeans
+
     features = table[list(MEASUREMENTS)].to_numpy(dtype=float)
     model = KMeans(n_clusters=groups, n_init=10, random_state=seed).fit(features)
     clusters = model.labels_

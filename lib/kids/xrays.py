@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lombscargle
 
 REQUIRED_COLUMNS = ("TIME", "RATE", "ERROR")
 COLUMNS = ("TIME", "RATE", "ERROR", "DATA_FLAG", "TIMEDEL_EXPO")
@@ -494,6 +493,9 @@ def find_period(
     Raises TooCoarseForBeat when the measurements are so far apart that not even the longest beat searched
     gets two of them (daily light curves): any peak there would be an accident of the sampling.
     """
+    # Imported here: SciPy takes a second to import, and only the period finder uses it.
+    from scipy.signal import lombscargle
+
     ordered = table.dropna(subset=["TIME", "RATE"]).sort_values("TIME")
     if len(ordered) < 10:
         raise ValueError("at least 10 measurements are needed to look for a period")

@@ -9,6 +9,8 @@ small difference between geodesics and great circles along each edge.
 """
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
+from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "maps"
@@ -45,12 +47,23 @@ def true_area_km2(geometry: BaseGeometry) -> float:
     return abs(area_m2) / 1e6
 
 
+_per_thread = threading.local()  # a pyproj Transformer must not be shared between threads
+
+
+def _to_web_mercator(lon_lat: np.ndarray) -> np.ndarray:
+    transformer = getattr(_per_thread, "to_web_mercator", None)
+    if transformer is None:
+        transformer = _per_thread.to_web_mercator = Transformer.from_crs(WGS84, WEB_MERCATOR, always_xy=True)
+    x, y = transformer.transform(lon_lat[:, 0], lon_lat[:, 1])
+    return np.column_stack([x, y])
+
+
 def mercator_area_km2(geometry: BaseGeometry) -> float:
     """The area a lon/lat geometry appears to have on a Web Mercator map, read at the equator's scale, in km2."""
     if geometry is None or geometry.is_empty:
         return 0.0
-    projected = gpd.GeoSeries([geometry], crs=WGS84).to_crs(WEB_MERCATOR)
-    return float(projected.area.iloc[0]) / 1e6
+    # The same transformation as GeoSeries.to_crs, without building the CRS pair on every call.
+    return float(shapely.transform(geometry, _to_web_mercator).area) / 1e6
 
 
 def mercator_area_scale(lat_deg: float) -> float:
@@ -106,13 +119,12 @@ def spherical_centroid(geometry: BaseGeometry) -> tuple[float, float]:
     if len(triangles) == 0:
         point = geometry.representative_point()
         return float(point.x), float(point.y)
-    total = np.zeros(3)
-    for triangle in triangles:
-        lon, lat = np.asarray(triangle.exterior.coords)[:3].T
-        corners = _to_vectors(lon, lat)
-        # area of the flat triangle between the three points on the unit sphere
-        weight = 0.5 * np.linalg.norm(np.cross(corners[1] - corners[0], corners[2] - corners[0]))
-        total += weight * corners.sum(axis=0)
+    # Each triangle's ring is 4 points (the first repeated); (triangles, 3 corners, lon/lat)
+    lon_lat = shapely.get_coordinates(shapely.get_exterior_ring(triangles)).reshape(len(triangles), 4, 2)[:, :3]
+    corners = _to_vectors(lon_lat[..., 0].ravel(), lon_lat[..., 1].ravel()).reshape(len(triangles), 3, 3)
+    # area of the flat triangle between the three points on the unit sphere
+    weights = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
+    total = (weights[:, None] * corners.sum(axis=1)).sum(axis=0)
     lon_c, lat_c = _to_lon_lat((total / np.linalg.norm(total))[None, :])
     return float(lon_c[0]), float(lat_c[0])
 
@@ -140,13 +152,15 @@ def rotation_matrix(from_lon: float, from_lat: float, to_lon: float, to_lat: flo
     )
 
 
-def move_preserving_area(geometry: BaseGeometry, to_lon: float, to_lat: float) -> BaseGeometry:
+def move_preserving_area(geometry: BaseGeometry, to_lon: float, to_lat: float,
+                         centre: tuple[float, float] | None = None) -> BaseGeometry:
     """The geometry rotated on the sphere so that its centroid lands at (to_lon, to_lat).
 
     Longitudes of the result are kept continuous around to_lon (they may pass 180), so a shape that
-    lands across the antimeridian stays one piece.
+    lands across the antimeridian stays one piece. `centre` is the geometry's spherical_centroid
+    when the caller already has it.
     """
-    from_lon, from_lat = spherical_centroid(geometry)
+    from_lon, from_lat = spherical_centroid(geometry) if centre is None else centre
     matrix = rotation_matrix(from_lon, float(authalic_latitude(from_lat)), to_lon, float(authalic_latitude(to_lat)))
 
     def rotate(coords: np.ndarray) -> np.ndarray:
@@ -188,20 +202,26 @@ def move_country(countries: gpd.GeoDataFrame, name: str, to_lon: float, to_lat: 
     if matches.empty:
         raise ValueError(f"No country named {name!r} in the Natural Earth table.")
     original = matches.iloc[0]
-    moved = move_preserving_area(original, to_lon, to_lat)
-    from_lon, from_lat = spherical_centroid(original)
+    (from_lon, from_lat), home_true_km2, home_mercator_km2 = _at_home(original)
+    moved = move_preserving_area(original, to_lon, to_lat, centre=(from_lon, from_lat))
     report = MoveReport(
         name=name,
         from_lon=from_lon,
         from_lat=from_lat,
         to_lon=to_lon,
         to_lat=to_lat,
-        true_area_km2=true_area_km2(original),
+        true_area_km2=home_true_km2,
         moved_true_area_km2=true_area_km2(moved),
-        mercator_area_km2=mercator_area_km2(original),
+        mercator_area_km2=home_mercator_km2,
         moved_mercator_area_km2=mercator_area_km2(moved),
     )
     return moved, report
+
+
+@functools.lru_cache(maxsize=512)
+def _at_home(geometry: BaseGeometry) -> tuple[tuple[float, float], float, float]:
+    """(spherical centroid, true area, Mercator area) of a country where it is: the same for every move."""
+    return spherical_centroid(geometry), true_area_km2(geometry), mercator_area_km2(geometry)
 
 
 def tissot_circles(radius_km: float = 500.0, step_deg: float = 30.0, max_lat: float = 60.0) -> gpd.GeoDataFrame:

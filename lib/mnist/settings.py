@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from lib.core.urlcodec import UrlParam
-from lib.mnist.train import (
+from lib.mnist.config import (
     ACTIVATIONS,
     ARCHITECTURES,
     LOSSES,

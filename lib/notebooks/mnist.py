@@ -7,8 +7,8 @@ from dataclasses import replace
 from nbformat.notebooknode import NotebookNode
 
 from lib.core.urlcodec import UrlValue
+from lib.mnist.config import PRESETS, TrainConfig, bound_config
 from lib.mnist.data import DEFAULT_MIRRORS, FILE_MD5S
-from lib.mnist.train import PRESETS, TrainConfig, bound_config
 from lib.notebooks.core import FOOTER, code, install_cell, markdown, settings_cell
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019), second half"

@@ -7,7 +7,6 @@ from nbformat.notebooknode import NotebookNode
 
 from lib.core.urlcodec import UrlValue
 from lib.notebooks.core import FOOTER, NotebookSettingsError, code, install_cell, markdown, settings_cell
-from lib.notebooks.expression import canonical_expression, torch_source
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019)"
 
@@ -83,6 +82,9 @@ further each time and the machine never learns.
 
 
 def autograd(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+    # Imported here: the expression checker brings PyTorch, which the other two notebooks' builders do not need.
+    from lib.notebooks.expression import canonical_expression, torch_source
+
     try:
         formula = canonical_expression(str(values["expression"]))
         torch_formula = torch_source(str(values["expression"]))

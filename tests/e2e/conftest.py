@@ -27,6 +27,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 SERVER_START_LIMIT_S = 90
 # Generous: the first visit to a torch page imports torch in the server.
 PAGE_LIMIT_MS = 60_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
 
 pytestmark = pytest.mark.e2e
 
@@ -82,24 +85,24 @@ def app_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser_context(app_url: str) -> Iterator[object]:
+def playwright_driver(app_url: str) -> Iterator[object]:
+    """The one Playwright of the test session (its sync API allows one per thread)."""
     from playwright.sync_api import expect, sync_playwright
 
     # expect() has its own 5 s default; a loaded CI machine needs the same patience as page loads.
     expect.set_options(timeout=PAGE_LIMIT_MS)
-    profile = tempfile.mkdtemp(prefix="chromium-e2e-")
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"],
-            viewport={"width": 1400, "height": 1000},
-        )
-        context.set_default_timeout(PAGE_LIMIT_MS)
-        yield context
-        context.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright_driver) -> Iterator[object]:
+    profile = tempfile.mkdtemp(prefix="chromium-e2e-")
+    context = playwright_driver.chromium.launch_persistent_context(
+        profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT)
+    context.set_default_timeout(PAGE_LIMIT_MS)
+    yield context
+    context.close()
     shutil.rmtree(profile, ignore_errors=True)
 
 

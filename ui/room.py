@@ -1,0 +1,345 @@
+"""The sidebar's Room box (start, join, leave a meetup room) and the helpers pages use to post into it.
+
+Per-visitor room state lives in session state under `room.*` (the code, the member id, the
+presenter key); everything shared lives in the room database behind `lib.room`. A database that
+cannot be used only switches rooms off, with a plain message: every other feature keeps working.
+Visitors' names are shown with `st.text`, never as markdown or HTML.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import segno
+import streamlit as st
+
+from lib.room import (
+    KIND_LABELS,
+    MAX_NAME_CHARS,
+    RoomError,
+    RoomStorageError,
+    RoomStore,
+    friendly_name,
+    normalise_code,
+    room_db_url,
+)
+
+CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY = "room.code", "room.member", "room.presenter_key", "room.name"
+JOIN_CODE_KEY, JOIN_NAME_KEY = "room.join_code", "room.join_name"
+MESSAGE_KEY = "room.message"  # (kind, text) shown once by the box after a callback
+SHOW_PRESENTER_LINK_KEY = "room.show_presenter_link"
+AVAILABLE_KEY = "room.available"  # None when the database works, else why not (checked once per session)
+LINK_HANDLED_KEY = "room.link_handled"  # the ?room=/&presenter= of this session's first URL were read
+PRESENTER_NAME = "Presenter"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
+ROOM_PAGE = "app_pages/room.py"
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str) -> RoomStore:
+    """One store (one connection pool) per database URL, shared by every session; its state is in the database."""
+    return RoomStore(url)
+
+
+def room_store() -> RoomStore:
+    """The store for DSC_ROOM_DB (or the default SQLite file); RoomStorageError when the URL is unusable."""
+    return _store_for(room_db_url())
+
+
+def in_room() -> bool:
+    return bool(st.session_state.get(CODE_KEY)) and bool(st.session_state.get(MEMBER_KEY))
+
+
+def room_code() -> str | None:
+    return st.session_state.get(CODE_KEY) if in_room() else None
+
+
+def is_presenter() -> bool:
+    return in_room() and bool(st.session_state.get(PRESENTER_KEY_KEY))
+
+
+def post_to_room(kind: str, payload: dict) -> str | None:
+    """Post one entry into the visitor's room. None when it worked, else the reason in plain words."""
+    if not in_room():
+        return "Join a room first (in the sidebar's Room box)."
+    try:
+        room_store().post(st.session_state[CODE_KEY], st.session_state[MEMBER_KEY], kind, payload)
+    except RoomError as error:
+        return str(error)
+    except RoomStorageError as error:
+        return f"The room could not be reached: {error}"
+    return None
+
+
+def shared_message(kind: str) -> str:
+    """What a page says after a successful post."""
+    return f"Shared with room {st.session_state.get(CODE_KEY)}: it appears on the Room page ({KIND_LABELS[kind]})."
+
+
+def _share_callback(key: str, kind: str, payload: dict) -> None:
+    problem = post_to_room(kind, payload)
+    st.session_state[f"{key}.outcome"] = (problem is None, problem or shared_message(kind))
+
+
+def share_button_ui(label: str, key: str, kind: str, payload: dict | None, why_not: str | None = None) -> None:
+    """A button that shares `payload` into the visitor's room, then says how that went; nothing outside a room.
+
+    `payload` None (with `why_not` as the reason, shown on hover) draws the button disabled.
+    """
+    if not in_room():
+        return
+    st.button(label, key=key, on_click=_share_callback, args=(key, kind, payload), disabled=payload is None,
+              help=why_not if payload is None else f"Adds it to room {st.session_state[CODE_KEY]}'s pooled view.")
+    outcome = st.session_state.pop(f"{key}.outcome", None)
+    if outcome is not None:
+        (st.success if outcome[0] else st.warning)(outcome[1])
+
+
+def app_base_url() -> str:
+    """The app's address as the browser sees it (scheme, host, port, base path), ending in '/'."""
+    try:
+        page_url = st.context.url
+    except Exception:  # AppTest and old servers have no browser URL
+        page_url = None
+    base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if page_url:
+        parts = urlsplit(page_url)
+        root = f"{parts.scheme}://{parts.netloc}/"
+    else:
+        root = "http://localhost:8501/"
+    return root + (f"{base_path}/" if base_path else "")
+
+
+def join_link(code: str) -> str:
+    return f"{app_base_url()}?{urlencode({'room': code})}"
+
+
+def presenter_link(code: str, presenter_key: str) -> str:
+    return f"{app_base_url()}?{urlencode({'room': code, 'presenter': presenter_key})}"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def qr_code_svg(link: str) -> str:
+    """The link as a QR code, drawn offline (SVG text); cached, as the Room page redraws it often."""
+    return segno.make(link, error="m").svg_inline(scale=5, dark="#000000", light="#ffffff", border=2)
+
+
+def qr_code_ui(code: str, width: int = 200) -> None:
+    link = join_link(code)
+    st.image(qr_code_svg(link), width=width, alt=f"QR code that opens {link} to join room {code}")
+
+
+def _leave_session_room() -> None:
+    for key in (CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY, SHOW_PRESENTER_LINK_KEY):
+        st.session_state.pop(key, None)
+
+
+def _enter(code: str, member: str, name: str, presenter_key: str | None) -> None:
+    st.session_state[CODE_KEY] = code
+    st.session_state[MEMBER_KEY] = member
+    st.session_state[NAME_KEY] = name
+    if presenter_key is None:
+        st.session_state.pop(PRESENTER_KEY_KEY, None)
+    else:
+        st.session_state[PRESENTER_KEY_KEY] = presenter_key
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[MESSAGE_KEY] = (kind, text)
+
+
+def _storage_problem(error: RoomStorageError) -> None:
+    st.session_state[AVAILABLE_KEY] = str(error)
+
+
+# ---------------------------------------------------------------- callbacks (run before the script redraws)
+
+
+def _start_room() -> None:
+    try:
+        store = room_store()
+        code, presenter_key = store.create_room()
+        member = store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
+    except RoomStorageError as error:
+        _storage_problem(error)
+        return
+    except RoomError as error:
+        _say("error", str(error))
+        return
+    _enter(code, member, PRESENTER_NAME, presenter_key)
+    st.session_state[SHOW_PRESENTER_LINK_KEY] = True
+    _say("success", f"Room {code} is open. Show the QR code or the code; the Room page pools what people share.")
+
+
+def _join_room() -> None:
+    raw_code = st.session_state.get(JOIN_CODE_KEY, "")
+    code = normalise_code(raw_code)
+    if code is None:
+        _say("error", "That is not a room code: a code is 6 letters and digits, such as 7KQ2XM.")
+        return
+    name = str(st.session_state.get(JOIN_NAME_KEY) or "").strip() or friendly_name()
+    try:
+        member = room_store().join(code, name)
+    except RoomStorageError as error:
+        _storage_problem(error)
+        return
+    except RoomError as error:
+        _say("error", str(error))
+        return
+    _enter(code, member, name, None)
+    _say("success", f"You joined room {code}.")
+
+
+def _leave_room() -> None:
+    code, member = st.session_state.get(CODE_KEY), st.session_state.get(MEMBER_KEY)
+    _leave_session_room()
+    if "room" in st.query_params:
+        del st.query_params["room"]
+    if code and member:
+        try:
+            room_store().leave(code, member)
+        except (RoomError, RoomStorageError):
+            pass  # the visitor has left either way; the room forgets idle members when it expires
+    _say("info", f"You left room {code}.")
+
+
+def _close_room() -> None:
+    code, presenter_key = st.session_state.get(CODE_KEY), st.session_state.get(PRESENTER_KEY_KEY)
+    try:
+        room_store().close(code, presenter_key)
+    except (RoomError, RoomStorageError) as error:
+        _say("error", str(error))
+        return
+    _say("info", f"Room {code} is closed: nobody can join or share any more. Its data stays until it expires.")
+
+
+def _hide_presenter_link() -> None:
+    st.session_state[SHOW_PRESENTER_LINK_KEY] = False
+
+
+def _retry_database() -> None:
+    st.session_state.pop(AVAILABLE_KEY, None)
+
+
+# ---------------------------------------------------------------- the box
+
+
+def _database_problem() -> str | None:
+    """Why rooms are off in this session, or None; the database is tried once per session, not every rerun."""
+    if AVAILABLE_KEY not in st.session_state:
+        try:
+            room_store().check_available()
+        except RoomStorageError as error:
+            st.session_state[AVAILABLE_KEY] = str(error)
+        else:
+            st.session_state[AVAILABLE_KEY] = None
+    return st.session_state[AVAILABLE_KEY]
+
+
+def _read_link() -> None:
+    """A join link (?room=CODE) fills in the code; a presenter link (&presenter=KEY) restores presenter rights."""
+    if st.session_state.get(LINK_HANDLED_KEY) == dict(st.query_params):
+        return
+    code = normalise_code(st.query_params.get("room", ""))
+    presenter_key = st.query_params.get("presenter")
+    if presenter_key is not None:
+        del st.query_params["presenter"]  # a key must not linger in the address bar or in share links
+    st.session_state[LINK_HANDLED_KEY] = dict(st.query_params)
+    if code is None or (in_room() and st.session_state[CODE_KEY] == code and presenter_key is None):
+        return
+    if presenter_key:
+        try:
+            store = room_store()
+            if not store.is_presenter_key(code, presenter_key):
+                _say("error", f"That presenter link does not open room {code}.")
+                return
+            member = store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
+        except RoomStorageError as error:
+            _storage_problem(error)
+            return
+        except RoomError as error:
+            _say("error", str(error))
+            return
+        _enter(code, member, PRESENTER_NAME, presenter_key)
+        _say("success", f"You are the presenter of room {code} on this device too.")
+        return
+    if not in_room():
+        st.session_state[JOIN_CODE_KEY] = code
+        _say("info", f"This link invites you to room {code}: choose a name and press Join.")
+
+
+def _message_ui() -> None:
+    message = st.session_state.pop(MESSAGE_KEY, None)
+    if message is not None:
+        {"error": st.error, "success": st.success}.get(message[0], st.info)(message[1])
+
+
+def _joined_ui(store: RoomStore) -> None:
+    code = st.session_state[CODE_KEY]
+    try:
+        info = store.room_info(code)
+    except RoomError as error:
+        st.warning(str(error))
+        st.button("Leave", key="room.leave", on_click=_leave_room)
+        return
+    except RoomStorageError as error:
+        st.warning(f"The room cannot be reached just now: {error}")
+        st.button("Leave", key="room.leave", on_click=_leave_room)
+        return
+    st.markdown(f"In room **{code}** · {info.member_count} member{'s' if info.member_count != 1 else ''}")
+    st.text(f"You are {st.session_state.get(NAME_KEY, '')}")
+    if info.closed:
+        st.warning(f"The presenter has closed room {code}: nothing more can be shared.")
+    if is_presenter():
+        st.caption("You are the presenter: the Room page is your screen.")
+        link = join_link(code)
+        if urlsplit(link).hostname in LOCAL_HOSTS:
+            st.warning("This link says localhost, which phones cannot reach. Open the app at this computer's "
+                       "network address (the 'Network URL' that `streamlit run` prints) and show the link from there.")
+        if st.session_state.get(SHOW_PRESENTER_LINK_KEY):
+            st.markdown("**Presenter link** (shown once; keep it private): it reopens this room as presenter "
+                        "on another device.")
+            st.code(presenter_link(code, st.session_state[PRESENTER_KEY_KEY]), language=None, wrap_lines=True)
+            st.button("I have kept it: hide the link", key="room.hide_presenter_link", on_click=_hide_presenter_link)
+    with st.expander("Invite people: link and QR code", expanded=is_presenter()):
+        st.code(join_link(code), language=None, wrap_lines=True)
+        qr_code_ui(code)
+        st.caption(f"Or open the app and type the code {code} in the Room box.")
+    st.page_link(ROOM_PAGE, label="Open the Room page", icon="🙋")
+    if is_presenter() and not info.closed:
+        st.button("Close the room", key="room.close", on_click=_close_room,
+                  help="Nobody can join or share after this; what was shared stays until the room expires.")
+    st.button("Leave", key="room.leave", on_click=_leave_room)
+
+
+def _join_form_ui() -> None:
+    if JOIN_NAME_KEY not in st.session_state:
+        st.session_state[JOIN_NAME_KEY] = friendly_name()
+    st.text_input("Room code", key=JOIN_CODE_KEY, max_chars=12, placeholder="e.g. 7KQ2XM")
+    st.text_input("Your name, as the room sees it", key=JOIN_NAME_KEY, max_chars=MAX_NAME_CHARS,
+                  help="Shown to the room as plain text. Keep the friendly random one if you like.")
+    st.button("Join", key="room.join", on_click=_join_room, type="primary")
+    st.divider()
+    st.button("Start a room", key="room.start", on_click=_start_room,
+              help="For the presenter: a code, a link and a QR code the audience uses to join.")
+
+
+def room_box_ui() -> None:
+    """The Room box, drawn in the sidebar of every page by Home.py."""
+    with st.sidebar, st.container(border=True):
+        st.markdown("**🙋 Meetup room**")
+        try:
+            store = room_store()
+        except RoomStorageError as error:
+            st.session_state[AVAILABLE_KEY] = str(error)
+            store = None
+        _read_link()
+        problem = _database_problem() if store is not None else st.session_state[AVAILABLE_KEY]
+        if problem is not None:
+            st.warning(f"Rooms are switched off: {problem} Everything else in the app works as usual.")
+            st.button("Try again", key="room.retry", on_click=_retry_database)
+            return
+        _message_ui()
+        if in_room():
+            _joined_ui(store)
+        else:
+            _join_form_ui()
