@@ -1,8 +1,9 @@
 """Accessibility in Chromium: no serious or critical WCAG 2.2 AA violation anywhere, and demos driven by keyboard.
 
-axe-core (through axe-playwright-python) checks every page, every tab and every Methodology view, in the
-default theme and in presenter mode, including the map's iframe. Each page then has one demo driven with
-the keyboard alone: Tab moves the focus to a control, arrow keys change it, and the page redraws.
+axe-core (through axe-playwright-python) checks every page, every tab and every Methodology view (the
+Room page outside a room and inside one), with every expander open, in the default theme and in
+presenter mode, including the map's iframe. Each page then has one demo driven with the keyboard alone:
+Tab moves the focus to a control, arrow keys change it, and the page redraws.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from app_pages.maps import TABS as MAPS_TABS
 from app_pages.mnist import TABS as MNIST_TABS
 from app_pages.pytorch_basics import AUTOGRAD
 from app_pages.pytorch_basics import TABS as PYTORCH_BASICS_TABS
+from app_pages.room import NOT_IN_ROOM
+from app_pages.room import VIEWS as ROOM_VIEWS
 from lib.methodology.settings import VIEWS
 from tests.e2e.conftest import PAGE_LIMIT_MS, open_app_page, wait_until_idle
 
@@ -35,6 +38,11 @@ class AppPage:
     title: str  # the page's heading
     sections: tuple[str, ...] = ()  # its tabs, or its views, as the page labels them
     views: tuple[str, ...] = ()  # for a page of views (a radio, not tabs): each view's id in the link
+    in_room: bool = False  # start a meetup room first (the Room page then shows what the room pooled)
+
+    @property
+    def test_id(self) -> str:
+        return (self.url_path or "welcome") + ("-in-a-room" if self.in_room else "")
 
 
 PAGES = [
@@ -44,6 +52,8 @@ PAGES = [
     AppPage("mnist", "MNIST trainer", MNIST_TABS),
     AppPage("maps", "Maps and projections", MAPS_TABS),
     AppPage("kids", "Kids' projects", KIDS_TABS),
+    AppPage("room", "Room", (NOT_IN_ROOM,)),
+    AppPage("room", "Room", tuple(ROOM_VIEWS.values()), in_room=True),
 ]
 # Enough Tab presses to cross the sidebar and a page's controls; more means the control is not reachable.
 MAX_TAB_PRESSES = 120
@@ -134,19 +144,23 @@ def _presenter_mode_on(page) -> None:
 
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["default", "presenter"])
-@pytest.mark.parametrize("app_page", PAGES, ids=[app_page.url_path or "welcome" for app_page in PAGES])
+@pytest.mark.parametrize("app_page", PAGES, ids=[app_page.test_id for app_page in PAGES])
 def test_no_serious_wcag_violation_on_any_tab(page, app_url, app_page: AppPage, presenter: bool) -> None:
     open_app_page(page, app_url, app_page.url_path, app_page.title)
     _settle(page)
     if presenter:
         _presenter_mode_on(page)
+    if app_page.in_room:
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Start a room").click()
+        expect(page.get_by_role("heading", name=re.compile(r"Join with code [A-Z2-9]{6}"))).to_be_visible()
+        _after_rerun(page)
     found: list[str] = []
     for label in app_page.sections or ("the page",):
         if app_page.sections:
             _open_section(page, app_page, label)
         _open_expanders(page)
         found += _blocking(_axe_violations(page), label)
-    print(f"axe on {app_page.url_path or 'welcome'} ({'presenter' if presenter else 'default'}): "
+    print(f"axe on {app_page.test_id} ({'presenter' if presenter else 'default'}): "
           f"{len(found)} serious or critical nodes in {len(app_page.sections)} tabs or views")
     assert not found, "\n".join(found)
 
@@ -246,3 +260,11 @@ def test_a_page_is_opened_from_the_welcome_page_with_the_keyboard(page, app_url)
     _tab_to(page, link)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Kids' projects").first).to_be_visible(timeout=PAGE_LIMIT_MS)
+
+
+def test_a_room_is_started_with_the_keyboard(page, app_url) -> None:
+    open_app_page(page, app_url, "room", "Room")
+    _tab_to(page, page.get_by_test_id("stSidebar").get_by_role("button", name="Start a room"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"Join with code [A-Z2-9]{6}"))).to_be_visible()
+    expect(page.get_by_test_id("stMain").get_by_role("tab", name=ROOM_VIEWS["mnist_run"])).to_be_visible()
