@@ -1,8 +1,9 @@
 """Accessibility in Chromium: no serious or critical WCAG 2.2 AA violation anywhere, and demos driven by keyboard.
 
-axe-core (through axe-playwright-python) checks every page, every tab and every Methodology view, in the
-default theme and in presenter mode, including the map's iframe. Each page then has one demo driven with
-the keyboard alone: Tab moves the focus to a control, arrow keys change it, and the page redraws.
+axe-core (through axe-playwright-python) checks every page, every tab and every Methodology view (the
+Room page outside a room and inside one), with every expander open, in the default theme and in
+presenter mode, including the map's iframe. Each page then has one demo driven with the keyboard alone:
+Tab moves the focus to a control, arrow keys change it, and the page redraws.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from app_pages.maps import TABS as MAPS_TABS
 from app_pages.mnist import TABS as MNIST_TABS
 from app_pages.pytorch_basics import AUTOGRAD
 from app_pages.pytorch_basics import TABS as PYTORCH_BASICS_TABS
+from app_pages.room import NOT_IN_ROOM
+from app_pages.room import VIEWS as ROOM_VIEWS
 from lib.methodology.settings import VIEWS
 from tests.e2e.conftest import PAGE_LIMIT_MS, open_app_page, wait_until_idle
 
@@ -34,30 +37,35 @@ class AppPage:
     url_path: str
     title: str  # the page's heading
     sections: tuple[str, ...] = ()  # its tabs, or its views, as the page labels them
-    views: bool = False  # sections are a radio of views rather than tabs
+    views: tuple[str, ...] = ()  # for a page of views (a radio, not tabs): each view's id in the link
+    in_room: bool = False  # start a meetup room first (the Room page then shows what the room pooled)
+
+    @property
+    def test_id(self) -> str:
+        return (self.url_path or "welcome") + ("-in-a-room" if self.in_room else "")
 
 
 PAGES = [
     AppPage("", "Data Science Cornwall Lab"),
-    AppPage("methodology", "Methodology", tuple(VIEWS.values()), views=True),
+    AppPage("methodology", "Methodology", tuple(VIEWS.values()), tuple(VIEWS)),
     AppPage("pytorch_basics", "PyTorch basics", PYTORCH_BASICS_TABS),
     AppPage("mnist", "MNIST trainer", MNIST_TABS),
     AppPage("maps", "Maps and projections", MAPS_TABS),
     AppPage("kids", "Kids' projects", KIDS_TABS),
+    AppPage("room", "Room", (NOT_IN_ROOM,)),
+    AppPage("room", "Room", tuple(ROOM_VIEWS.values()), in_room=True),
 ]
 # Enough Tab presses to cross the sidebar and a page's controls; more means the control is not reachable.
 MAX_TAB_PRESSES = 120
-# Any change of the app's script state after this is installed means a run started (the page is idle now).
-WATCH_FOR_A_RUN = """() => {
-    const app = document.querySelector('[data-testid=stApp]');
-    window.a11yRunSeen = false;
-    window.a11yRunWatch?.disconnect();
-    window.a11yRunWatch = new MutationObserver(() => { window.a11yRunSeen = true; });
-    window.a11yRunWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-RUN_FINISHED = """() => window.a11yRunSeen
-    && document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'
+# The rerun a click started has drawn everything: no script runs and nothing is left faded (stale).
+RUN_FINISHED = """() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'
     && !document.querySelector('[data-stale=true]')"""
+# The open tab's panel holds what its rerun drew (a closed tab's panel is empty: only the open tab runs).
+OPEN_TAB_DRAWN = """() => {
+    const tab = document.querySelector('[data-testid=stMain] [role=tab][aria-selected=true]');
+    const panel = tab && document.getElementById(tab.getAttribute('aria-controls'));
+    return Boolean(panel && panel.querySelector('[data-testid=stElementContainer]:not([data-stale=true])'));
+}"""
 
 
 def _settle(page) -> None:
@@ -99,55 +107,60 @@ def _blocking(violations: list[dict], where: str) -> list[str]:
             for violation in violations if violation["impact"] in BLOCKING_IMPACTS for node in violation["nodes"]]
 
 
-def _rerun_by(page, action) -> None:
-    """Do `action` (a click that reruns the script) and wait until that rerun has drawn everything.
-
-    Right after a click the rerun may not have started, and during it the old content is faded
-    (stale), which axe would report as low contrast: so wait for a run to be seen, then to finish."""
-    page.evaluate(WATCH_FOR_A_RUN)
-    action()
+def _after_rerun(page) -> None:
+    """Once a click's rerun has visibly begun: wait until it has drawn everything, charts included.
+    During a rerun the old content is faded (stale), which axe would report as low contrast."""
     page.wait_for_function(RUN_FINISHED, timeout=PAGE_LIMIT_MS)
     _settle(page)
 
 
 def _open_section(page, app_page: AppPage, label: str) -> None:
-    """Open one tab (or view) the way a visitor does, unless it is open already."""
+    """Open one tab (or view) the way a visitor does, and wait for what its rerun draws."""
     main = page.get_by_test_id("stMain")
     if app_page.views:
         choices = main.get_by_role("radiogroup", name=VIEWS_LABEL)
         option = choices.get_by_role("radio", name=label, exact=True)
         if not option.is_checked():
-            _rerun_by(page, choices.locator("label").filter(
-                has=page.get_by_role("radio", name=label, exact=True)).click)
+            choices.locator("label").filter(has=page.get_by_role("radio", name=label, exact=True)).click()
         expect(option).to_be_checked()
+        # the page writes the open view into the address bar at the end of its run
+        view = app_page.views[app_page.sections.index(label)]
+        expect(page).to_have_url(re.compile(rf"[?&]{re.escape(app_page.url_path)}\.view={re.escape(view)}(&|$)"))
     else:
         tab = main.get_by_role("tab", name=label, exact=True)
         if tab.get_attribute("aria-selected") != "true":
             # In presenter mode the last tabs scroll sideways, under a scroll arrow: bring the tab fully in view.
             tab.evaluate("tab => tab.scrollIntoView({block: 'nearest', inline: 'center'})")
-            _rerun_by(page, tab.click)
+            tab.click()
         expect(tab).to_have_attribute("aria-selected", "true")
+        page.wait_for_function(OPEN_TAB_DRAWN, timeout=PAGE_LIMIT_MS)
+    _after_rerun(page)
 
 
 def _presenter_mode_on(page) -> None:
-    _rerun_by(page, page.get_by_test_id("stSidebar").get_by_text("Presenter mode").click)
-    expect(page.locator("html")).to_have_css("font-size", "22px")
+    page.get_by_test_id("stSidebar").get_by_text("Presenter mode").click()
+    expect(page.locator("html")).to_have_css("font-size", "22px")  # the rerun has drawn presenter mode's style
+    _after_rerun(page)
 
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["default", "presenter"])
-@pytest.mark.parametrize("app_page", PAGES, ids=[app_page.url_path or "welcome" for app_page in PAGES])
+@pytest.mark.parametrize("app_page", PAGES, ids=[app_page.test_id for app_page in PAGES])
 def test_no_serious_wcag_violation_on_any_tab(page, app_url, app_page: AppPage, presenter: bool) -> None:
     open_app_page(page, app_url, app_page.url_path, app_page.title)
     _settle(page)
     if presenter:
         _presenter_mode_on(page)
+    if app_page.in_room:
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Start a room").click()
+        expect(page.get_by_role("heading", name=re.compile(r"Join with code [A-Z2-9]{6}"))).to_be_visible()
+        _after_rerun(page)
     found: list[str] = []
     for label in app_page.sections or ("the page",):
         if app_page.sections:
             _open_section(page, app_page, label)
         _open_expanders(page)
         found += _blocking(_axe_violations(page), label)
-    print(f"axe on {app_page.url_path or 'welcome'} ({'presenter' if presenter else 'default'}): "
+    print(f"axe on {app_page.test_id} ({'presenter' if presenter else 'default'}): "
           f"{len(found)} serious or critical nodes in {len(app_page.sections)} tabs or views")
     assert not found, "\n".join(found)
 
@@ -247,3 +260,11 @@ def test_a_page_is_opened_from_the_welcome_page_with_the_keyboard(page, app_url)
     _tab_to(page, link)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Kids' projects").first).to_be_visible(timeout=PAGE_LIMIT_MS)
+
+
+def test_a_room_is_started_with_the_keyboard(page, app_url) -> None:
+    open_app_page(page, app_url, "room", "Room")
+    _tab_to(page, page.get_by_test_id("stSidebar").get_by_role("button", name="Start a room"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"Join with code [A-Z2-9]{6}"))).to_be_visible()
+    expect(page.get_by_test_id("stMain").get_by_role("tab", name=ROOM_VIEWS["mnist_run"])).to_be_visible()
