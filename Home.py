@@ -1,10 +1,13 @@
 """Data Science Cornwall Lab: the router. Every page, its title, icon and order are listed here."""
 import streamlit as st
 
+from lib.core.gc_pauses import freeze_survivors, keep_full_collections_short
 from ui.layout import sidebar_ui
 from ui.room import room_box_ui
 
 st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", layout="wide")
+keep_full_collections_short()  # a full garbage collection otherwise stalls a rerun now and then (40-120 ms)
+freeze_survivors()
 
 PAGES = [
     # The default page lives at "/" (a url_path on it would only be a dead "/welcome").

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import partial
 
 import altair as alt
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib.core.palette import BLUE, GREY, VERMILLION
 from lib.core.urlcodec import by_key
@@ -37,6 +37,7 @@ from lib.maps.spatial_io import (
     read_spatial_upload,
 )
 from lib.maps.webmap import TREE_COLOUR, campus_map, visitor_layer
+from ui.folium_map import kept_folium_ui
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider, toggle
 
@@ -122,14 +123,49 @@ def density_breaks(classes: int) -> list[float]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def export_bytes(features_json: str, file_format: str, owner: str, notice: str) -> bytes:
-    features = gpd.GeoDataFrame.from_features(json.loads(features_json), crs="EPSG:4326")
+def export_bytes(records_json: str, file_format: str, owner: str, notice: str) -> bytes:
+    table = attribute_table(records_json)
+    features = gpd.GeoDataFrame(table.drop(columns=["geometry type", "source"]), geometry="geometry", crs="EPSG:4326")
     return export_features(features, file_format, ExportMetadata(owner=owner, copyright=notice))
 
 
-def visitor_features() -> gpd.GeoDataFrame:
-    records = st.session_state.setdefault("maps.features", [])
+def records_text() -> str:
+    """The visitor's saved features as one string: the key of everything drawn from them."""
+    return json.dumps(st.session_state.setdefault("maps.features", []), sort_keys=True, default=str)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def features_from_json(records_json: str) -> gpd.GeoDataFrame:
+    records = json.loads(records_json)
     return features_from_records(records) if records else campus_data().iloc[0:0]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def attribute_table(records_json: str) -> gpd.GeoDataFrame:
+    """The campus and the visitor's features in one table, with each feature's geometry type first."""
+    campus, mine = campus_data(), features_from_json(records_json)
+    table = pd.concat([campus.assign(source="campus"), mine.assign(source="you")], ignore_index=True)
+    table.insert(0, "geometry type", table.geometry.geom_type)
+    return table
+
+
+def campus_web_map(scheme: str, vision: str, records_json: str, imported_json: str | None
+                   ) -> tuple[folium.Map, list[folium.FeatureGroup]]:
+    campus = campus_data()
+    colours = palette(scheme, max(3, len(building_uses())))
+    web_map = campus_map(campus, "use", simulate_colour_blindness(colours, vision),
+                         tree_colour=simulate_colour_blindness([TREE_COLOUR], vision)[0])
+    layers = [visitor_layer(features_from_json(records_json))]
+    if imported_json is not None:
+        imported = gpd.GeoDataFrame.from_features(json.loads(imported_json)["features"], crs="EPSG:4326")
+        layers.append(visitor_layer(imported, name="Imported"))
+    return web_map, layers
+
+
+@st.cache_data(show_spinner=False)
+def building_uses() -> list[str]:
+    campus = campus_data()
+    return sorted(campus.loc[campus["kind"] == "building", "use"].dropna().unique())
 
 
 def geometry_key(geometry: dict) -> str:
@@ -137,27 +173,21 @@ def geometry_key(geometry: dict) -> str:
 
 
 def campus_ui() -> None:
-    campus = campus_data()
-    mine = visitor_features()
+    records_json = records_text()
     imported = st.session_state.get("maps.imported")
     left, right = st.columns([3, 2])
     with right:
-        selectbox(SETTING["maps.building_scheme"], "Building colours (one per use)")
-        selectbox(SETTING["maps.campus_vision"], "See the map as",
-                  help="Simulated with Machado et al. (2009); see the Colour tab.")
-    uses = sorted(campus.loc[campus["kind"] == "building", "use"].dropna().unique())
-    colours = palette(st.session_state["maps.building_scheme"], max(3, len(uses)))
-    vision = st.session_state["maps.campus_vision"]
-    seen = simulate_colour_blindness(colours, vision)
-    web_map = campus_map(campus, "use", seen, tree_colour=simulate_colour_blindness([TREE_COLOUR], vision)[0])
-    layers = [visitor_layer(mine)]
-    if imported is not None:
-        layers.append(visitor_layer(imported, name="Imported"))
+        scheme = selectbox(SETTING["maps.building_scheme"], "Building colours (one per use)")
+        vision = selectbox(SETTING["maps.campus_vision"], "See the map as",
+                           help="Simulated with Machado et al. (2009); see the Colour tab.")
+    uses = building_uses()
+    seen = simulate_colour_blindness(palette(scheme, max(3, len(uses))), vision)
     with left:
         st.caption("Penryn campus (features are hand-made approximations, not a survey). Offline, the background "
                    "tiles stay grey but every feature still draws: the map's code is served by this app.")
-        returned = st_folium(web_map, key="maps.campus_map", height=520, use_container_width=True,
-                             returned_objects=["all_drawings"], feature_group_to_add=layers)
+        imported_json = None if imported is None else imported.to_json(na="null")
+        returned = kept_folium_ui(campus_web_map, (scheme, vision, records_json, imported_json),
+                                  key="maps.campus_map", height=520, returned_objects=("all_drawings",))
     with right:
         st.markdown("**Key**: " + " ".join(
             f'<span style="white-space:nowrap"><span style="background:{colour};padding:0 0.6em;'
@@ -173,15 +203,15 @@ def campus_ui() -> None:
     with right:
         attributes_form_ui(pending)
     st.subheader("Attribute table")
-    st.caption(f"{len(campus)} campus features and {len(mine)} of your own.")
-    table = pd.concat([campus.assign(source="campus"), mine.assign(source="you")], ignore_index=True)
-    table.insert(0, "geometry type", table.geometry.geom_type)
+    table = attribute_table(records_json)
+    mine = int((table["source"] == "you").sum())
+    st.caption(f"{len(table) - mine} campus features and {mine} of your own.")
     st.dataframe(pd.DataFrame(table.drop(columns="geometry")), hide_index=True, width="stretch",
                  key="maps.table")
     if imported is not None:
         st.markdown(f"**Imported** ({len(imported)} features, shown in pink on the map)")
         st.dataframe(pd.DataFrame(imported.drop(columns="geometry")), hide_index=True, width="stretch")
-    export_ui(table.drop(columns=["geometry type", "source"]))
+    export_ui(records_json)
     import_ui()
 
 
@@ -213,7 +243,7 @@ def attributes_form_ui(pending: list[dict]) -> None:
             st.rerun(scope="fragment")
 
 
-def export_ui(features: gpd.GeoDataFrame) -> None:
+def export_ui(records_json: str) -> None:
     st.subheader("Export")
     columns = st.columns([2, 2, 3])
     for key, default in EXPORT_DEFAULTS.items():
@@ -223,7 +253,7 @@ def export_ui(features: gpd.GeoDataFrame) -> None:
     owner = columns[1].text_input("Owner", key="maps.meta.owner", persist_state="session")
     notice = columns[1].text_input("Copyright", key="maps.meta.copyright", persist_state="session")
     label, suffix, mime = FORMATS[file_format]
-    data = export_bytes(features.to_json(na="null"), file_format, owner, notice)
+    data = export_bytes(records_json, file_format, owner, notice)
     columns[2].download_button(f"Download {label} (.{suffix})", data, file_name=f"penryn_campus.{suffix}",
                                mime=mime, key="maps.download", on_click="ignore")
     columns[2].caption("A shapefile holds one geometry type, so the zip has one layer each for points, lines and "

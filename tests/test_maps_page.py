@@ -201,3 +201,36 @@ def test_a_file_that_is_not_spatial_is_refused_with_the_reason(at) -> None:
     at.file_uploader(key="maps.upload").upload("notes.zip", b"not a zip", "application/zip").run()
     assert not at.exception
     assert any("Not imported: This file is not a zip archive" in error.value for error in at.error)
+
+
+def _campus_map_arguments(app: AppTest) -> dict:
+    import json
+
+    maps = [json.loads(element.proto.json_args) for element in app.get("component_instance")]
+    maps = [arguments for arguments in maps if "script" in arguments and "feature_group" in arguments]
+    assert len(maps) == 1
+    return maps[0]
+
+
+def test_a_saved_feature_is_on_the_map_in_the_table_and_in_the_export(at) -> None:
+    import json
+
+    before = _campus_map_arguments(at)
+    at.session_state["maps.features"].append({
+        "kind": "tree", "name": "Old Oak", "use": None, "capacity": None, "species": "oak", "height_m": 12.0,
+        "geometry": {"type": "Point", "coordinates": [-5.1208, 50.1705]}})
+    at.radio(key="maps.export_format").set_value("geojson").run()
+    assert not at.exception
+    after = _campus_map_arguments(at)
+    assert "Old Oak" in after["feature_group"] and "Old Oak" not in (before["feature_group"] or "")
+    assert after["script"] == before["script"]  # the map itself is kept; the visitor's layer is added to it
+    assert any("17 campus features and 1 of your own." in caption.value for caption in at.caption)
+    from app_pages.maps import export_bytes
+
+    records = json.dumps(at.session_state["maps.features"], sort_keys=True, default=str)
+    exported = json.loads(export_bytes(records, "geojson", "owner", "notice"))
+    names = [feature["properties"]["name"] for feature in exported["features"]]
+    assert "Old Oak" in names and len(names) == 18
+    at.selectbox(key="maps.campus_vision").set_value("protanopia").run()
+    assert _campus_map_arguments(at)["script"] != after["script"]  # another palette: the map is drawn again
+

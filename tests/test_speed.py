@@ -209,3 +209,87 @@ def test_a_chart_that_breaks_the_schema_is_still_refused() -> None:
     chart.mark = "no such mark"
     with pytest.raises(Exception, match="no such mark|was expected"):
         vega_lite_spec(chart)
+
+
+def test_charts_copied_without_their_constructors_come_out_as_altairs_own() -> None:
+    out = run_python("""
+        import json
+        import altair as alt
+        import pandas as pd
+        from ui.charts import speed_up_altair
+
+        frame = pd.DataFrame({"x": [1, 2, 3], "y": [3, 4, 5], "kind": ["a", "b", "a"]})
+        def charts():
+            pick = alt.selection_point(fields=["kind"], name="pick")
+            zoom = alt.selection_interval(bind="scales", name="zoom")
+            points = alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q", color="kind:N").add_params(pick)
+            line = alt.Chart().mark_line().encode(x="x:Q", y="y:Q").transform_filter(pick)
+            inner = alt.layer(line, alt.Chart().mark_rule().encode(y="mean(y):Q"))
+            layered = alt.layer(points, inner, data=frame).properties(title="t", width=200, height=100)
+            nested = alt.layer(layered.properties(description="d"), data=frame).add_params(zoom)
+            both = alt.hconcat(layered, points.properties(title="p")).properties(title="both")
+            added = (points + line).interactive().properties(width=300)
+            faceted = alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").facet("kind:N").properties(title="f")
+            stacked = alt.vconcat(points, line, data=frame).add_params(zoom).properties(title="v")
+            copies = [layered.copy(), layered.copy(deep=False), layered.copy(deep=["layer"]),
+                      nested.properties(title="again")]
+            return [chart.to_dict() for chart in (layered, nested, both, added, faceted, stacked, *copies)]
+        before = charts()
+        speed_up_altair()
+        speed_up_altair()
+        after = charts()
+        print(json.dumps({"same": before == after, "count": len(after)}))
+    """)
+    assert json.loads(out) == {"same": True, "count": 10}
+
+
+def test_a_bad_property_is_refused_when_the_spec_is_made() -> None:
+    import altair as alt
+    import pandas as pd
+
+    from ui.charts import speed_up_altair, vega_lite_spec
+
+    speed_up_altair()
+    chart = alt.layer(alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x="a:Q")).properties(
+        height={"not": "a height"}, title=alt.TitleParams("refused", subtitleFontStyle="italic"))
+    with pytest.raises(Exception, match="not|was expected|valid"):
+        vega_lite_spec(chart)
+
+
+def _spec_with_data_by_content(spec: dict) -> str:
+    """The spec as JSON with each dataset's name replaced by a digest of the rows it holds."""
+    import hashlib
+
+    from streamlit import dataframe_util
+
+    text = json.dumps({name: value for name, value in spec.items() if name != "datasets"}, sort_keys=True)
+    for name, data in spec.get("datasets", {}).items():
+        rows = data if isinstance(data, bytes) else dataframe_util.convert_anything_to_arrow_bytes(data)
+        text = text.replace(f'"{name}"', f'"rows-{hashlib.sha256(rows).hexdigest()[:16]}"')
+    return text
+
+
+def test_a_chart_drawn_again_with_other_rows_reuses_its_spec_with_the_new_rows() -> None:
+    import altair as alt
+    import pandas as pd
+
+    from ui.charts import _converted, _templates, vega_lite_spec
+
+    def build(points: pd.DataFrame, rule: pd.DataFrame, title: str) -> alt.LayerChart:
+        return alt.layer(alt.Chart(points).mark_line().encode(x="x", y="y:Q", tooltip=["x", "y"]),
+                         alt.Chart(rule).mark_rule().encode(y="level:Q")).properties(title=title)
+
+    first = (pd.DataFrame({"x": [1, 2, 3], "y": [1.0, 4.0, 9.0]}), pd.DataFrame({"level": [2.5]}))
+    second = (pd.DataFrame({"x": [4, 5], "y": [16.0, 25.0]}), pd.DataFrame({"level": [7.0]}))
+    vega_lite_spec(build(*first, "Squares"))
+    kept = len(_templates)
+    reused = vega_lite_spec(build(*second, "Squares"))
+    assert len(_templates) == kept  # the second drawing found the first one's template
+    converted, _ = _converted(build(*second, "Squares"), [])
+    assert _spec_with_data_by_content(reused) == _spec_with_data_by_content(converted)
+
+    # Another type of column changes the spec (x is inferred nominal), and another title is another chart.
+    as_text = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
+    nominal = vega_lite_spec(build(as_text, first[1], "Squares"))
+    assert nominal["layer"][0]["encoding"]["x"]["type"] == "nominal"
+    assert vega_lite_spec(build(*second, "Cubes"))["title"] == "Cubes"

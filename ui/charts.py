@@ -7,17 +7,26 @@ Three costs dominate a chart-heavy rerun, and each is paid again for every chart
   channel). The classes never change while the app runs: `remember_altair_schema_classes()` keeps
   the first table (upstream is doing the same: vega/altair pull request 3547).
 - Altair checks every object against the Vega-Lite JSON schema when it is made ("debug mode", for
-  precise tracebacks), and `to_dict()` checks the whole spec again: more than half of building and
-  converting a chart. `speed_up_altair()` turns the first off (Altair's own switch), and
-  `vega_lite_spec()` checks each shape of chart once per process (the same chart code with other
-  data or titles has the same shape), so a chart that breaks the schema is still refused.
+  precise tracebacks), every `.properties()` value again (even with debug mode off: 5-20 ms each on
+  a layered chart), and `to_dict()` checks the whole spec again: more than half of building and
+  converting a chart. `speed_up_altair()` turns the first two off (the first with Altair's own
+  switch), and `vega_lite_spec()` checks each shape of chart once per process (the same chart code
+  with other data or titles has the same shape), so a chart that breaks the schema is still refused.
+- Altair copies a chart for every `.properties()`, `alt.layer()` and `to_dict()`, and each copy runs
+  every constructor inside it again; a layered chart's deep-copies every layer twice more.
+  `speed_up_altair()` skips the constructors that only store their arguments.
+- `to_dict()` is then most of a chart's cost, and a chart drawn again by the same code with other
+  rows converts to the same spec but for its data: `vega_lite_spec()` keeps one spec per chart
+  structure (every setting, and each data frame's columns and types) and puts the new rows in.
 - A chart drawn again with the same inputs is built again: `kept_spec()` keeps its spec.
 """
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -41,6 +50,85 @@ def speed_up_altair() -> None:
 
     schemapi.disable_debug_mode()
     remember_altair_schema_classes()
+    _check_properties_only_in_debug_mode()
+    _copy_charts_without_constructors()
+
+
+def _copy_charts_without_constructors() -> None:
+    """Copies that skip the constructors that only store their arguments: most of what layering spends.
+
+    Altair 6.3 makes every copy through the class. The charts that combine parts (layer, concat, facet,
+    repeat) re-combine their parts' data and parameters in their constructors, deep-copying every part,
+    and Altair relies on that to lift parameters after changing a part; their copies still run it. Every
+    other class's constructor only stores its arguments, so a copy of one keeps `_args` and `_kwds`
+    (copied) instead: a layer's deep copies then cost a fraction. Altair is pinned in requirements.txt;
+    tests/test_speed.py checks the copies against Altair's own.
+    """
+    from altair.utils import schemapi
+    from altair.vegalite.v6 import api
+
+    if getattr(schemapi._deep_copy, "_without_constructors", False):
+        return
+    schema_base = schemapi.SchemaBase
+    combining = (api.LayerChart, api.ConcatChart, api.HConcatChart, api.VConcatChart, api.FacetChart,
+                 api.RepeatChart)
+
+    def deep_copy(obj: Any, by_ref: set[str]) -> Any:
+        if isinstance(obj, schema_base):
+            if copier := getattr(obj, "__deepcopy__", None):
+                with schemapi.debug_mode(False):
+                    return copier(obj)
+            args = tuple(deep_copy(arg, by_ref) for arg in obj._args)
+            kwds = {key: (value if key in by_ref else deep_copy(value, by_ref)) for key, value in obj._kwds.items()}
+            if isinstance(obj, combining):
+                with schemapi.debug_mode(False):
+                    return obj.__class__(*args, **kwds)
+            return _new_like(obj, args, kwds)
+        if isinstance(obj, list):
+            return [deep_copy(item, by_ref) for item in obj]
+        if isinstance(obj, dict):
+            return {key: (value if key in by_ref else deep_copy(value, by_ref)) for key, value in obj.items()}
+        return obj
+
+    def copy(self: Any, deep: Any = True, ignore: list[str] | None = None) -> Any:
+        if deep is True:
+            return deep_copy(self, set(ignore) if ignore else set())
+        if isinstance(self, combining):
+            with schemapi.debug_mode(False):
+                copied = self.__class__(*self._args, **self._kwds)
+        else:
+            copied = _new_like(self, self._args, dict(self._kwds))
+        if schemapi._is_iterable(deep):
+            for attr in deep:
+                copied[attr] = schemapi._shallow_copy(copied._get(attr))
+        return copied
+
+    deep_copy._without_constructors = True  # type: ignore[attr-defined]
+    schemapi._deep_copy = deep_copy
+    schema_base.copy = copy  # type: ignore[method-assign]
+
+
+def _new_like(obj: Any, args: tuple, kwds: dict[str, Any]) -> Any:
+    copied = object.__new__(type(obj))
+    object.__setattr__(copied, "_args", args)
+    object.__setattr__(copied, "_kwds", kwds)
+    return copied
+
+
+def _check_properties_only_in_debug_mode() -> None:
+    """`.properties(title=...)` checks its values with debug mode off too; the finished spec's check covers them."""
+    from altair.utils import schemapi
+
+    check = schemapi.SchemaBase.validate_property
+    if getattr(check, "_debug_mode_only", False):
+        return
+
+    def validate_property(cls, name: str, value: Any, schema: dict[str, Any] | None = None) -> None:
+        if schemapi.DEBUG_MODE:
+            check.__func__(cls, name, value, schema)
+
+    validate_property._debug_mode_only = True  # type: ignore[attr-defined]
+    schemapi.SchemaBase.validate_property = classmethod(validate_property)  # type: ignore[method-assign,assignment]
 
 
 def remember_altair_schema_classes() -> None:
@@ -50,8 +138,12 @@ def remember_altair_schema_classes() -> None:
         if _patched:
             return
         from altair.utils import schemapi
+        from altair.vegalite.v6.schema import core
 
         build_table = schemapi._FromDict.__init__
+        # Altair walks its ~500 classes again for every channel given as a string; they never change.
+        all_classes = tuple(core.VegaLiteSchema._default_wrapper_classes())
+        core.VegaLiteSchema._default_wrapper_classes = classmethod(lambda cls: all_classes)
         tables: dict[tuple[type, ...], dict] = {}
 
         def reuse_table(self, wrapper_classes, /) -> None:
@@ -68,29 +160,123 @@ def remember_altair_schema_classes() -> None:
 
 
 def _shape(value: Any) -> Any:
-    """A spec with every value replaced by its type: what the schema check depends on, not the data."""
+    """A spec with every value replaced by its type: what the schema check depends on, not the data.
+
+    A list is known by the shapes of its items, not its length: a colour domain of k groups checked once
+    stands for every k (Vega-Lite's few fixed-length arrays, such as a projection's centre, come from code
+    that always writes the same length).
+    """
     if isinstance(value, dict):
         return tuple(sorted((key, _shape(item)) for key, item in value.items()))
     if isinstance(value, list):
-        return tuple(_shape(item) for item in value)
+        return ("list of", frozenset(_shape(item) for item in value))
     return type(value).__name__
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
     """The spec st.altair_chart would send for `chart` (its data as Arrow datasets), schema-checked once per shape.
 
-    Raises what Altair raises for a chart that does not fit the Vega-Lite schema, the first time that shape is seen.
+    A chart built by the same code with other data frames (same columns and types) reuses the first one's
+    spec with the new frames as its datasets: `to_dict()` is most of a chart's cost, and it does not look
+    into the rows. Raises what Altair raises for a chart that does not fit the Vega-Lite schema, the first
+    time that shape is seen.
     """
+    speed_up_altair()
+    frames: list[Any] = []
+    try:
+        key = _structure(chart, frames)
+    except _Unkeyable:
+        key = None
+    with _templates_lock:
+        template = _templates.get(key) if key is not None else None
+        if template is not None:
+            _templates.move_to_end(key)
+    if template is not None:
+        spec = dict(template.spec)
+        datasets = {name: frame for name, frame in zip(template.names, frames, strict=True)}
+        existing = spec.get("datasets")
+        spec["datasets"] = {**existing, **datasets} if isinstance(existing, dict) else datasets
+        return spec
+    spec, names = _converted(chart, frames)
+    if key is not None and names is not None:
+        with _templates_lock:
+            _templates[key] = _Template({name: value for name, value in spec.items() if name != "datasets"}
+                                        | _kept_datasets(spec, names), names)
+            while len(_templates) > _TEMPLATES_KEPT:
+                _templates.popitem(last=False)
+    return spec
+
+
+@dataclass(frozen=True)
+class _Template:
+    spec: dict[str, Any]  # the spec without the data frames' datasets
+    names: tuple[str, ...]  # the dataset name of each data frame, in the order _structure finds them
+
+
+_templates: OrderedDict[Any, _Template] = OrderedDict()
+_templates_lock = threading.Lock()
+_TEMPLATES_KEPT = 512  # a spec without its data is a few kB
+_LONGEST_KEYED_LIST = 256  # a longer literal list (inline values, say) is not worth keying: no template
+
+
+class _Unkeyable(Exception):
+    """The chart holds something whose effect on the spec cannot be told from a key."""
+
+
+def _structure(value: Any, frames: list[Any]) -> Any:
+    """A key for everything in the chart that `to_dict()` reads, with each data frame as its columns and types.
+
+    Appends each distinct data frame (by identity) to `frames`, in the order met.
+    """
+    import altair as alt
+    import pandas as pd
+
+    if value is None or isinstance(value, str | int | float | bool):
+        return value if type(value) is not float or value == value else ("nan",)
+    if isinstance(value, alt.SchemaBase):
+        return (type(value), tuple(_structure(arg, frames) for arg in value._args),
+                tuple((name, _structure(item, frames)) for name, item in value._kwds.items()
+                      if item is not alt.Undefined))
+    if value is alt.Undefined:
+        return ("undefined",)
+    if isinstance(value, pd.DataFrame):
+        position = next((index for index, frame in enumerate(frames) if frame is value), None)
+        if position is None:
+            position = len(frames)
+            frames.append(value)
+        return ("frame", type(value), position, tuple(value.columns), tuple(str(dtype) for dtype in value.dtypes))
+    if isinstance(value, list | tuple | dict):
+        if len(value) > _LONGEST_KEYED_LIST:
+            raise _Unkeyable
+        if isinstance(value, dict):
+            return ("dict", tuple((name, _structure(item, frames)) for name, item in value.items()))
+        return (type(value), tuple(_structure(item, frames) for item in value))
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:  # a numpy scalar
+        return _structure(value.item(), frames)
+    if type(value).__module__.startswith("altair."):  # parameters and expressions: their repr is their spec
+        return (type(value), repr(value))
+    raise _Unkeyable
+
+
+def _converted(chart: alt.TopLevelMixin, frames: list[Any]) -> tuple[dict, tuple[str, ...] | None]:
+    """Altair's conversion, schema-checked once per shape; with the dataset name of each of `frames`, when
+    every one of them became a dataset (else None: a frame used some other way is baked into the spec)."""
     import altair as alt
     from streamlit.elements import vega_charts
 
-    speed_up_altair()
     datasets: dict[str, Any] = {}
-    alt.data_transformers.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    names: dict[int, str] = {}
+
+    def to_arrow_dataset(data: Any) -> dict[str, str]:
+        reference = vega_charts._to_arrow_dataset(data, datasets)
+        names[id(data)] = reference["name"]
+        return reference
+
+    alt.data_transformers.register("dsc_to_arrow_dataset", to_arrow_dataset)
     # The same global settings, under the same lock, as Streamlit's own conversion.
     with vega_charts._altair_globals_lock:
         theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
-        with theme, alt.data_transformers.enable("to_arrow_dataset", datasets=datasets):
+        with theme, alt.data_transformers.enable("dsc_to_arrow_dataset"):
             spec = chart.to_dict(validate=False)
     shape = hash(_shape(spec))
     if shape not in _checked_shapes:
@@ -98,7 +284,15 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
         _checked_shapes.add(shape)
     existing = spec.get("datasets")
     spec["datasets"] = {**existing, **datasets} if isinstance(existing, dict) else datasets
-    return spec
+    frame_names = tuple(names.get(id(frame), "") for frame in frames)
+    reusable = all(frame_names) and len(set(frame_names)) == len(frame_names)
+    return spec, frame_names if reusable else None
+
+
+def _kept_datasets(spec: dict, frame_names: tuple[str, ...]) -> dict[str, Any]:
+    """The spec's datasets that are not the data frames' own (GeoJSON kept in the spec, say)."""
+    kept = {name: value for name, value in (spec.get("datasets") or {}).items() if name not in frame_names}
+    return {"datasets": kept} if kept else {}
 
 
 def kept_spec(build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:

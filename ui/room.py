@@ -7,6 +7,8 @@ Visitors' names are shown with `st.text`, never as markdown or HTML.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import segno
@@ -32,6 +34,9 @@ LINK_HANDLED_KEY = "room.link_handled"  # the ?room=/&presenter= of this session
 PRESENTER_NAME = "Presenter"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
 ROOM_PAGE = "app_pages/room.py"
+
+
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
@@ -154,17 +159,28 @@ def _storage_problem(error: RoomStorageError) -> None:
 # ---------------------------------------------------------------- callbacks (run before the script redraws)
 
 
-def _start_room() -> None:
+def _attempt(action: Callable[[], T]) -> T | None:
+    """The action's result, or None after saying why it failed: a refusal in the Room box, a database
+    problem by turning rooms off for this session (the box then offers to try again)."""
     try:
-        store = room_store()
-        code, presenter_key = store.create_room()
-        member = store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
+        return action()
     except RoomStorageError as error:
         _storage_problem(error)
-        return
     except RoomError as error:
         _say("error", str(error))
+    return None
+
+
+def _start_room() -> None:
+    def open_room() -> tuple[str, str, str]:
+        store = room_store()
+        code, presenter_key = store.create_room()
+        return code, presenter_key, store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
+
+    opened = _attempt(open_room)
+    if opened is None:
         return
+    code, presenter_key, member = opened
     _enter(code, member, PRESENTER_NAME, presenter_key)
     st.session_state[SHOW_PRESENTER_LINK_KEY] = True
     _say("success", f"Room {code} is open. Show the QR code or the code; the Room page pools what people share.")
@@ -177,13 +193,8 @@ def _join_room() -> None:
         _say("error", "That is not a room code: a code is 6 letters and digits, such as 7KQ2XM.")
         return
     name = str(st.session_state.get(JOIN_NAME_KEY) or "").strip() or friendly_name()
-    try:
-        member = room_store().join(code, name)
-    except RoomStorageError as error:
-        _storage_problem(error)
-        return
-    except RoomError as error:
-        _say("error", str(error))
+    member = _attempt(lambda: room_store().join(code, name))
+    if member is None:
         return
     _enter(code, member, name, None)
     _say("success", f"You joined room {code}.")
@@ -247,17 +258,14 @@ def _read_link() -> None:
     if code is None or (in_room() and st.session_state[CODE_KEY] == code and presenter_key is None):
         return
     if presenter_key:
-        try:
+        def join_as_presenter() -> str:
             store = room_store()
             if not store.is_presenter_key(code, presenter_key):
-                _say("error", f"That presenter link does not open room {code}.")
-                return
-            member = store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
-        except RoomStorageError as error:
-            _storage_problem(error)
-            return
-        except RoomError as error:
-            _say("error", str(error))
+                raise RoomError(f"That presenter link does not open room {code}.")
+            return store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
+
+        member = _attempt(join_as_presenter)
+        if member is None:
             return
         _enter(code, member, PRESENTER_NAME, presenter_key)
         _say("success", f"You are the presenter of room {code} on this device too.")

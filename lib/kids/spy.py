@@ -86,7 +86,8 @@ def tidy_message(text: str) -> tuple[str, list[str]]:
     return kept, notes
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap_words(text: str, width: int) -> list[str]:
+    """The text in lines of at most `width` characters, broken between words (a word too long is cut)."""
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
@@ -110,7 +111,7 @@ def _wrap(text: str, width: int) -> list[str]:
 def render_message(text: str, border: int = 2) -> np.ndarray:
     """The message as a picture: shape (rows, columns), ink 1.0 on paper 0.0, wrapped to short lines."""
     tidy, _ = tidy_message(text)
-    lines = _wrap(tidy, CHARACTERS_PER_LINE)
+    lines = wrap_words(tidy, CHARACTERS_PER_LINE)
     columns = max(len(line) for line in lines)
     height = len(lines) * (GLYPH_HEIGHT + 1) - 1 + 2 * border
     width = columns * (GLYPH_WIDTH + 1) - 1 + 2 * border

@@ -190,18 +190,24 @@ def target_frame(shots: pd.DataFrame, label: str = "", centre: tuple[float, floa
     if clamp_radius is not None:
         distance = np.linalg.norm(points, axis=1, keepdims=True)
         points = points * np.minimum(1.0, clamp_radius / np.maximum(distance, 1e-12))
-    frames = [
-        target_rings().assign(kind="ring", label=""),
-        pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "kind": "shot", "ring": 0.0,
-                      "order": np.arange(len(points)), "label": ""}),
-        pd.DataFrame({"x": [mean[0]], "y": [mean[1]], "kind": "centre", "ring": 0.0, "order": 0, "label": ""}),
+    ring_x, ring_y, ring_radius, ring_order = _RINGS
+    parts = [  # (x, y, kind, ring, order, label): one column per part, joined once (a frame per part is slow)
+        (ring_x, ring_y, "ring", ring_radius, ring_order, ""),
+        (points[:, 0], points[:, 1], "shot", np.zeros(len(points)), np.arange(len(points)), ""),
+        (mean[:1], mean[1:], "centre", np.zeros(1), np.zeros(1, dtype=int), ""),
     ]
     if label:
-        frames.append(pd.DataFrame({"x": [0.0], "y": [2.9], "kind": "label", "ring": 0.0, "order": 0, "label": label}))
-    frame = pd.concat(frames, ignore_index=True).assign(target=label or "yours")  # target + ring name one line
-    frame["x"] += centre[0]
-    frame["y"] += centre[1]
-    return frame
+        parts.append((np.zeros(1), np.full(1, 2.9), "label", np.zeros(1), np.zeros(1, dtype=int), label))
+    lengths = [len(x) for x, *_ in parts]
+    return pd.DataFrame({
+        "x": np.concatenate([x for x, *_ in parts]) + centre[0],
+        "y": np.concatenate([y for _, y, *_ in parts]) + centre[1],
+        "ring": np.concatenate([ring for *_, ring, _, _ in parts]).astype(float),
+        "order": np.concatenate([order for *_, order, _ in parts]).astype(np.int64),
+        "kind": np.repeat([kind for _, _, kind, *_ in parts], lengths),
+        "label": np.repeat([text for *_, text in parts], lengths),
+        "target": label or "yours",  # target + ring name one line
+    })
 
 
 def classic_cases(shots: int, seed: int) -> pd.DataFrame:
@@ -216,9 +222,13 @@ def classic_cases(shots: int, seed: int) -> pd.DataFrame:
 
 def target_rings(radii: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 2.5), points: int = 61) -> pd.DataFrame:
     angles = np.linspace(0.0, 2.0 * np.pi, points)
-    frames = [pd.DataFrame({"x": r * np.cos(angles), "y": r * np.sin(angles), "ring": r, "order": np.arange(points)})
-              for r in radii]
-    return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame({"x": np.concatenate([r * np.cos(angles) for r in radii]),
+                         "y": np.concatenate([r * np.sin(angles) for r in radii]),
+                         "ring": np.repeat(np.asarray(radii, dtype=float), points),
+                         "order": np.tile(np.arange(points), len(radii))})
+
+
+_RINGS = tuple(column.to_numpy() for _, column in target_rings().items())
 
 
 # ---------------------------------------------------------------- 3. thresholds and ROC

@@ -5,6 +5,7 @@ The tables go inline (the finger table, the garden CSV, the light curve), so a c
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from nbformat.notebooknode import NotebookNode
 from lib.core.urlcodec import UrlValue
 from lib.kids.hands import example_hands
 from lib.kids.settings import SPY_COPIES
-from lib.kids.spy import GLYPH_HEIGHT, GLYPH_WIDTH, render_message, tidy_message
+from lib.kids.spy import GLYPH_HEIGHT, GLYPH_WIDTH, render_message, tidy_message, wrap_words
 from lib.kids.xrays import MODELLED_FILE
 from lib.notebooks.core import FOOTER, code, install_cell, markdown, settings_cell
 
@@ -172,24 +173,11 @@ import numpy as np
 FONT = {font!r}
 
 
+{inspect.getsource(wrap_words)}
+
 def render(text, per_line=8, border=2):
     \"\"\"The message as a picture: 1.0 where there is ink, 0.0 where there is paper.\"\"\"
-    lines, line = [], ""
-    for word in text.split(" "):
-        while len(word) > per_line:
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:per_line])
-            word = word[per_line:]
-        candidate = f"{{line}} {{word}}" if line else word
-        if len(candidate) <= per_line:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
+    lines = wrap_words(text, per_line)
     width = max(len(line) for line in lines)
     picture = np.zeros((len(lines) * 8 - 1 + 2 * border, width * 6 - 1 + 2 * border))
     for number, line in enumerate(lines):
