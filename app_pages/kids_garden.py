@@ -10,7 +10,7 @@ from lib.core.palette import BLACK
 from lib.core.urlcodec import by_key
 from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, GardenClusters, find_groups, guess_item
 from lib.kids.settings import SETTINGS
-from ui.page import chart_ui
+from ui.page import kept_chart_ui
 from ui.widgets import selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
@@ -53,10 +53,75 @@ def garden_scatter_chart(table: pd.DataFrame, x: str, y: str, colour: str, title
     return alt.layer(*layers).properties(height=380, title=title)
 
 
-def garden_scatter_ui(table: pd.DataFrame, x: str, y: str, colour: str, title: str, takeaway: str,
+@st.cache_data(show_spinner=False)
+def garden_long() -> pd.DataFrame:
+    """Every measurement of every item, one row each: what the line chart and the histograms draw."""
+    return load_garden().drop(columns=LABEL_COLUMN).melt(id_vars="item", var_name="measurement", value_name="value")
+
+
+def measurements_chart() -> alt.Chart:
+    return (
+        alt.Chart(garden_long()).mark_line()
+        .encode(x=alt.X("item:Q", title="item number"), y=alt.Y("value:Q"),
+                color=alt.Color("measurement:N", scale=category_scale(list(MEASUREMENTS))))
+        .properties(height=260, title="Every measurement, item by item")
+    )
+
+
+def measured_table() -> pd.DataFrame:
+    return load_garden().drop(columns=LABEL_COLUMN)
+
+
+def histogram_chart(chosen: tuple[str, ...]) -> alt.Chart:
+    long = garden_long()
+    return (
+        alt.Chart(long[long["measurement"].isin(chosen)])
+        .mark_bar(opacity=0.6, binSpacing=0)
+        .encode(x=alt.X("value:Q", bin=alt.Bin(maxbins=40), title="size (mm) or weight (g)"),
+                y=alt.Y("count():Q", stack=None, title="how many items"),
+                color=alt.Color("measurement:N", scale=category_scale(list(MEASUREMENTS))))
+        .properties(height=260)
+    )
+
+
+def histogram_numbers(chosen: tuple[str, ...]) -> pd.DataFrame:
+    long = garden_long()
+    return long[long["measurement"].isin(chosen)].groupby("measurement")["value"].describe()[
+        ["count", "min", "mean", "max"]].reset_index()
+
+
+def scatter_table(view: str, groups: int) -> pd.DataFrame:
+    """The items as a scatter chart colours them: "plain" (all alike), "groups" (k-means) or "truth" (what each is)."""
+    garden = load_garden()
+    if view == "truth":
+        return garden
+    measured = garden.drop(columns=LABEL_COLUMN)
+    if view == "plain":
+        return measured.assign(group="an item")
+    return measured.assign(group=[f"group {number + 1}" for number in garden_groups(groups).clusters])
+
+
+def scatter_chart(view: str, x: str, y: str, groups: int, title: str, new_item: tuple[float, float, float] | None,
+                  order: tuple[str, ...] | None) -> alt.LayerChart:
+    item = None if new_item is None else dict(zip(MEASUREMENTS, new_item, strict=True))
+    return garden_scatter_chart(scatter_table(view, groups), x, y, scatter_colour(view), title, item,
+                                None if order is None else list(order))
+
+
+def scatter_numbers(view: str, x: str, y: str, groups: int, *_: object) -> pd.DataFrame:
+    return scatter_table(view, groups)[["item", x, y, scatter_colour(view)]]
+
+
+def scatter_colour(view: str) -> str:
+    return LABEL_COLUMN if view == "truth" else "group"
+
+
+def garden_scatter_ui(view: str, x: str, y: str, groups: int, title: str, takeaway: str,
                       new_item: dict[str, float] | None = None, order: list[str] | None = None) -> None:
-    chart_ui(garden_scatter_chart(table, x, y, colour, title, new_item, order), takeaway,
-             table[["item", x, y, colour]] if colour in table.columns else table)
+    """A scatter chart kept per its settings: moving another step's widget draws it again at no cost."""
+    item = None if new_item is None else tuple(float(new_item[name]) for name in MEASUREMENTS)
+    kept_chart_ui(scatter_chart, (view, x, y, groups, title, item, None if order is None else tuple(order)),
+                  takeaway, scatter_numbers)
 
 
 def garden_story_ui() -> None:
@@ -67,37 +132,20 @@ def garden_story_ui() -> None:
         "Some are worms, some are ladybirds and some are stones. Can you help Rolo sort them out?"
     )
     garden = load_garden()
-    measured = garden.drop(columns=LABEL_COLUMN)
+    measured = measured_table()
 
     st.subheader("Step 1: Rolo's table and a first chart")
     st.dataframe(measured.head(8), hide_index=True, width="content")
-    long = measured.melt(id_vars="item", var_name="measurement", value_name="value")
-    line = (
-        alt.Chart(long).mark_line()
-        .encode(x=alt.X("item:Q", title="item number"), y=alt.Y("value:Q"),
-                color=alt.Color("measurement:N", scale=category_scale(list(MEASUREMENTS))))
-        .properties(height=260, title="Every measurement, item by item")
-    )
-    chart_ui(line, "Each measurement jumps up and down from one item to the next: a tangle with no pattern to see.",
-             measured)
+    kept_chart_ui(measurements_chart, (), "Each measurement jumps up and down from one item to the next: a tangle "
+                  "with no pattern to see.", measured_table)
     st.markdown("Hmm. A big tangle! **This chart doesn't tell us much.** Let's look another way.")
 
     st.subheader("Step 2: histograms: how many items have each size?")
     chosen = st.multiselect("Which measurements shall we count?", list(MEASUREMENTS), default=["width_mm"],
                             format_func=MEASUREMENT_NAMES.get, key="kids.garden_hist", persist_state="session")
     if chosen:
-        histogram = (
-            alt.Chart(long[long["measurement"].isin(chosen)])
-            .mark_bar(opacity=0.6, binSpacing=0)
-            .encode(x=alt.X("value:Q", bin=alt.Bin(maxbins=40), title="size (mm) or weight (g)"),
-                    y=alt.Y("count():Q", stack=None, title="how many items"),
-                    color=alt.Color("measurement:N", scale=category_scale(list(MEASUREMENTS))))
-            .properties(height=260)
-        )
-        counted = long[long["measurement"].isin(chosen)].groupby("measurement")["value"].describe()[
-            ["count", "min", "mean", "max"]].reset_index()
-        chart_ui(histogram, "Tall bars are sizes many items share; separate bumps hint at different kinds of thing.",
-                 counted)
+        kept_chart_ui(histogram_chart, (tuple(chosen),), "Tall bars are sizes many items share; separate bumps hint "
+                      "at different kinds of thing.", histogram_numbers)
     else:
         st.write("Pick at least one measurement to draw its histogram.")
     try_this_ui("look at the width histogram. How many bumps (groups) can you see? Now add length too.")
@@ -106,9 +154,8 @@ def garden_story_ui() -> None:
     left, right = st.columns(2)
     x = selectbox(SETTING["kids.garden_x"], "Across (x)", format_func=MEASUREMENT_NAMES.get, container=left)
     y = selectbox(SETTING["kids.garden_y"], "Up (y)", format_func=MEASUREMENT_NAMES.get, container=right)
-    plain = measured.assign(group="an item")
-    garden_scatter_ui(plain, x, y, "group", "Each dot is one thing Rolo picked up",
-                      f"{len(plain)} dots, one per item: do they sit in clumps?")
+    garden_scatter_ui("plain", x, y, 0, "Each dot is one thing Rolo picked up",
+                      f"{len(measured)} dots, one per item: do they sit in clumps?")
     try_this_ui("how many clumps of dots do you see now? Try other measurements across and up.")
 
     st.subheader("Step 4: machine learning! k-means finds the groups")
@@ -117,7 +164,7 @@ def garden_story_ui() -> None:
     groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
     found = garden_groups(groups)
     clustered = measured.assign(group=[f"group {number + 1}" for number in found.clusters])
-    garden_scatter_ui(clustered, x, y, "group", f"The computer's {groups} group(s), one colour each",
+    garden_scatter_ui("groups", x, y, groups, f"The computer's {groups} group(s), one colour each",
                       f"k-means split the {len(clustered)} items into {groups} group(s) of items that sit close together.")
     try_this_ui("set k to 3. Does the computer find the same groups your eyes found?")
 
@@ -128,7 +175,7 @@ def garden_story_ui() -> None:
                 "weight_g": slider(SETTING["kids.new_weight"], "Weight (g)", step=0.05, container=c)}
     cluster, kind = guess_item(found, **new_item)
     st.success(f"🤖 Rolo says: it's in **group {cluster + 1}**, so I think it is a **{kind}** {KIND_EMOJI.get(kind, '')}!")
-    garden_scatter_ui(clustered, x, y, "group", "Your new item is the black cross",
+    garden_scatter_ui("groups", x, y, groups, "Your new item is the black cross",
                       f"The new item lands in group {cluster + 1}, so Rolo calls it a {kind}.", new_item=new_item)
     try_this_ui("make a long, thin, light item (like 4 mm wide, 100 mm long, 1 g). What does Rolo say?")
 
@@ -137,7 +184,7 @@ def garden_story_ui() -> None:
         # Each kind borrows the colour and shape of the group named after it, so the two charts compare at a glance.
         by_group = [found.cluster_names[number] for number in sorted(found.cluster_names)]
         order = list(dict.fromkeys([kind for kind in by_group if kind in ITEM_KINDS] + list(ITEM_KINDS)))
-        garden_scatter_ui(garden, x, y, LABEL_COLUMN, "What each item really is",
+        garden_scatter_ui("truth", x, y, groups, "What each item really is",
                           "Each colour is what the item really is: compare it with the computer's groups.", order=order)
         named = pd.Series([found.cluster_names[number] for number in found.clusters])
         right_guesses = int((named == garden[LABEL_COLUMN]).sum())

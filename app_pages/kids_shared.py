@@ -1,6 +1,7 @@
 """What the Kids' projects share: the data folder, the colours, the try-this prompt and the code behind a story."""
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,12 @@ def code_ui(*functions: Callable) -> None:
     with st.expander(CODE_LABEL):
         st.caption("This is the real Python this story runs, with pandas, numpy and scikit-learn: the same tools "
                    "grown-up data scientists type into a Jupyter notebook. You just did the same with sliders and clicks!")
-        st.code("\n\n".join(inspect.getsource(function) for function in functions), language="python")
+        st.code("\n\n".join(source_of(function) for function in functions), language="python")
+
+
+@functools.cache  # reading and tokenising the source file took 5-10 ms a rerun
+def source_of(function: Callable) -> str:
+    return inspect.getsource(function)
 
 
 def category_scale(domain: list[str]) -> alt.Scale:

@@ -292,4 +292,11 @@ def test_a_chart_drawn_again_with_other_rows_reuses_its_spec_with_the_new_rows()
     as_text = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
     nominal = vega_lite_spec(build(as_text, first[1], "Squares"))
     assert nominal["layer"][0]["encoding"]["x"]["type"] == "nominal"
-    assert vega_lite_spec(build(*second, "Cubes"))["title"] == "Cubes"
+    kept = len(_templates)
+    assert vega_lite_spec(build(*second, "Cubes"))["title"] == "Cubes"  # its title is put into the kept spec
+    titled = vega_lite_spec(build(*second, "Squares").properties(title=alt.Title("k = 3", anchor="start")))
+    assert titled["title"] == {"text": "k = 3", "anchor": "start"}
+    retitled = vega_lite_spec(build(*second, "Squares").properties(title=alt.Title("k = 4", anchor="start"),
+                                                                   description="four groups"))
+    assert retitled["title"] == {"text": "k = 4", "anchor": "start"} and retitled["description"] == "four groups"
+    assert len(_templates) == kept + 2  # a title given as alt.Title, and a description, change the chart's shape

@@ -22,6 +22,7 @@ Three costs dominate a chart-heavy rerun, and each is paid again for every chart
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -183,8 +184,9 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
     """
     speed_up_altair()
     frames: list[Any] = []
+    words = _top_level_words(chart)
     try:
-        key = _structure(chart, frames)
+        key = _structure(chart, frames, skip=tuple(words))
     except _Unkeyable:
         key = None
     with _templates_lock:
@@ -193,18 +195,40 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
             _templates.move_to_end(key)
     if template is not None:
         spec = dict(template.spec)
+        for name, text in words.items():
+            spec[name] = {**spec[name], "text": text} if isinstance(spec.get(name), dict) else text
         datasets = {name: frame for name, frame in zip(template.names, frames, strict=True)}
         existing = spec.get("datasets")
         spec["datasets"] = {**existing, **datasets} if isinstance(existing, dict) else datasets
         return spec
     spec, names = _converted(chart, frames)
-    if key is not None and names is not None:
+    if key is not None and names is not None and all(_words_in_spec(spec, name, text) for name, text in words.items()):
         with _templates_lock:
             _templates[key] = _Template({name: value for name, value in spec.items() if name != "datasets"}
                                         | _kept_datasets(spec, names), names)
             while len(_templates) > _TEMPLATES_KEPT:
                 _templates.popitem(last=False)
     return spec
+
+
+def _top_level_words(chart: Any) -> dict[str, str]:
+    """The chart's own title text and description: words that often carry a value ("k = 3"), put into a
+    kept spec instead of being part of its key. A title given as alt.Title keeps its other settings in the key."""
+    import altair as alt
+
+    words = {}
+    for name in ("title", "description"):
+        value = chart._get(name) if isinstance(chart, alt.SchemaBase) else alt.Undefined
+        text = value._get("text") if isinstance(value, alt.TitleParams) else value
+        if isinstance(text, str):
+            words[name] = text
+    return words
+
+
+def _words_in_spec(spec: dict[str, Any], name: str, text: str) -> bool:
+    """Whether the converted spec holds `text` where a kept spec will put the next chart's words."""
+    value = spec.get(name)
+    return value == text or (isinstance(value, dict) and value.get("text") == text)
 
 
 @dataclass(frozen=True)
@@ -219,18 +243,29 @@ _TEMPLATES_KEPT = 512  # a spec without its data is a few kB
 _LONGEST_KEYED_LIST = 256  # a longer literal list (inline values, say) is not worth keying: no template
 
 
+_VIEW_NAME = re.compile(r"view_[0-9a-f]{16}(_\d+)?")
+
+
 class _Unkeyable(Exception):
     """The chart holds something whose effect on the spec cannot be told from a key."""
 
 
-def _structure(value: Any, frames: list[Any]) -> Any:
+def _structure(value: Any, frames: list[Any], skip: tuple[str, ...] = ()) -> Any:
     """A key for everything in the chart that `to_dict()` reads, with each data frame as its columns and types.
 
-    Appends each distinct data frame (by identity) to `frames`, in the order met.
+    Appends each distinct data frame (by identity) to `frames`, in the order met. The top-level chart's
+    `skip` properties are keyed only by their place (the caller puts their words into the spec), and for a
+    title given as alt.Title only its text is skipped.
     """
     import altair as alt
     import pandas as pd
 
+    if skip and isinstance(value, alt.SchemaBase):
+        return (type(value), tuple(_structure(arg, frames) for arg in value._args),
+                tuple((name, _skipped(item, frames) if name in skip else _structure(item, frames))
+                      for name, item in value._kwds.items() if item is not alt.Undefined))
+    if isinstance(value, str) and _VIEW_NAME.fullmatch(value):
+        return ("view name",)  # Altair names views by a hash of their data: any name is as good in a kept spec
     if value is None or isinstance(value, str | int | float | bool):
         return value if type(value) is not float or value == value else ("nan",)
     if isinstance(value, alt.SchemaBase):
@@ -256,6 +291,15 @@ def _structure(value: Any, frames: list[Any]) -> Any:
     if type(value).__module__.startswith("altair."):  # parameters and expressions: their repr is their spec
         return (type(value), repr(value))
     raise _Unkeyable
+
+
+def _skipped(value: Any, frames: list[Any]) -> Any:
+    import altair as alt
+
+    if isinstance(value, alt.TitleParams):
+        return ("title without its text", tuple((name, _structure(item, frames)) for name, item in value._kwds.items()
+                                              if item is not alt.Undefined and name != "text"))
+    return ("words",)
 
 
 def _converted(chart: alt.TopLevelMixin, frames: list[Any]) -> tuple[dict, tuple[str, ...] | None]:
@@ -307,4 +351,11 @@ def kept_spec(build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=512)  # specs carry their data: about 10-100 kB each
 def _kept_spec(name: str, _build: Callable[..., alt.TopLevelMixin], args: tuple, presenter: bool) -> dict:
-    return vega_lite_spec(styled_chart(_build(*args)))
+    import pandas as pd
+    from streamlit import dataframe_util
+
+    spec = vega_lite_spec(styled_chart(_build(*args)))
+    # Kept as Arrow, as Altair's conversion leaves them, so a later drawing does not convert the rows again.
+    spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(value)
+                        if isinstance(value, pd.DataFrame) else value for name, value in spec["datasets"].items()}
+    return spec

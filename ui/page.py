@@ -174,20 +174,32 @@ def _with_takeaway(spec: dict, takeaway: str) -> dict:
     return {**spec, "description": f"{described}{joiner} {takeaway}".strip()}
 
 
-def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway: str, numbers: pd.DataFrame, *,
-                  container: Any = None, width: str = "stretch", **options: Any) -> Any:
+def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway: str,
+                  numbers: pd.DataFrame | Callable[..., pd.DataFrame], *, container: Any = None, width: str = "stretch",
+                  **options: Any) -> Any:
     """`chart_ui` for the chart `build(*args)`, whose spec is kept per arguments: drawing it again costs nothing.
 
-    `build` must depend on its arguments alone (data frames and arrays are compared by content).
+    `build` must depend on its arguments alone (data frames and arrays are compared by content). `numbers` may
+    be a function of the same arguments: its table is then made and written out once per arguments too.
     """
-    return _chart_and_words_ui(kept_spec(build, args), takeaway, numbers, container, width, options)
+    numbers_html = _kept_numbers_html(_qualified_name(numbers), numbers, args) if callable(numbers) else None
+    return _chart_and_words_ui(kept_spec(build, args), takeaway, numbers, container, width, options, numbers_html)
 
 
-def _chart_and_words_ui(spec: dict, takeaway: str, numbers: pd.DataFrame, container: Any, width: str,
-                        options: Mapping[str, Any]) -> Any:
+def _qualified_name(function: Callable) -> str:
+    return f"{function.__code__.co_filename}:{function.__qualname__}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _kept_numbers_html(name: str, _numbers: Callable[..., pd.DataFrame], args: tuple) -> str:
+    return _numbers_html(_numbers(*args))
+
+
+def _chart_and_words_ui(spec: dict, takeaway: str, numbers: Any, container: Any, width: str,
+                        options: Mapping[str, Any], numbers_html: str | None = None) -> Any:
     where = st if container is None else container
     drawn = where.vega_lite_chart(_with_takeaway(spec, takeaway), width=width, **options)
     where.caption(takeaway)
     with where.expander(NUMBERS_LABEL):
-        st.html(_numbers_html(numbers))
+        st.html(_numbers_html(numbers) if numbers_html is None else numbers_html)
     return drawn

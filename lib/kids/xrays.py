@@ -421,10 +421,11 @@ def find_bad_rows(table: pd.DataFrame, limits: BadDataLimits) -> BadData:
         checks["flagged by NASA"] = table["DATA_FLAG"].fillna(0) != 0
     if limits.drop_repeated_times:
         checks["repeated time"] = table["TIME"].duplicated(keep="first")
-    reasons = pd.Series([""] * len(table), index=table.index, dtype=object)
+    reasons = np.full(len(table), "", dtype=object)
     for reason, broken in checks.items():
-        reasons[broken.to_numpy()] = [f"{old}, {reason}" if old else reason for old in reasons[broken.to_numpy()]]
-    return BadData(reasons)
+        rows = broken.to_numpy(dtype=bool)
+        reasons[rows] = [f"{old}, {reason}" if old else reason for old in reasons[rows]]
+    return BadData(pd.Series(reasons, index=table.index, dtype=object))
 
 
 def find_gaps(table: pd.DataFrame, longer_than_hours: float) -> pd.DataFrame:
