@@ -290,3 +290,16 @@ def test_better_representation_narrows_the_gap() -> None:
     table = demos.error_rates_by_share((0.05, 0.5), 1000, 0.3, 0)
     gap = table.pivot(index="minority_share", columns="group", values="error_rate")
     assert (gap["B"] - gap["A"])[0.5] < (gap["B"] - gap["A"])[0.05] / 2
+
+
+@pytest.mark.parametrize(("share", "threshold"), [(0.2, 0.5), (0.02, 0.9), (0.5, 0.05), (0.3, 1.0)])
+def test_threshold_metrics_agree_with_scikit_learn(share: float, threshold: float) -> None:
+    from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
+
+    sample = demos.make_scored_sample(2000, share, 1.2, 4)
+    predicted = (sample.score >= threshold).astype(int)
+    metrics = demos.threshold_metrics(sample, threshold)
+    assert metrics.accuracy == pytest.approx(accuracy_score(sample.y_true, predicted))
+    assert metrics.precision == pytest.approx(precision_score(sample.y_true, predicted, zero_division=0))
+    assert metrics.recall == pytest.approx(recall_score(sample.y_true, predicted, zero_division=0))
+    assert metrics.f1 == pytest.approx(f1_score(sample.y_true, predicted, zero_division=0))

@@ -117,7 +117,8 @@ def _new_like(obj: Any, args: tuple, kwds: dict[str, Any]) -> Any:
 
 
 def _check_properties_only_in_debug_mode() -> None:
-    """`.properties(title=...)` checks its values with debug mode off too; the finished spec's check covers them."""
+    """`.properties(title=...)` checks its values with debug mode off too, and layering a chart with a selection
+    checks the selection each time it compares parameters; the finished spec's check covers both."""
     from altair.utils import schemapi
 
     check = schemapi.SchemaBase.validate_property
@@ -130,6 +131,20 @@ def _check_properties_only_in_debug_mode() -> None:
 
     validate_property._debug_mode_only = True  # type: ignore[attr-defined]
     schemapi.SchemaBase.validate_property = classmethod(validate_property)  # type: ignore[method-assign,assignment]
+
+    from altair.vegalite.v6.schema import core
+
+    for parameter_class in (core.SelectionParameter, core.TopLevelSelectionParameter, core.VariableParameter):
+        parameter_class.to_dict = _checked_only_in_debug_mode(parameter_class.to_dict)  # type: ignore[method-assign]
+
+
+def _checked_only_in_debug_mode(to_dict: Callable[..., Any]) -> Callable[..., Any]:
+    def parameter_to_dict(self: Any, validate: bool = True, **options: Any) -> Any:
+        from altair.utils import schemapi
+
+        return to_dict(self, validate=validate and schemapi.DEBUG_MODE, **options)
+
+    return parameter_to_dict
 
 
 def remember_altair_schema_classes() -> None:
