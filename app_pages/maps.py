@@ -8,6 +8,7 @@ from functools import partial
 import altair as alt
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -119,7 +120,7 @@ def moved_country(name: str, to_lon: float, to_lat: float):
 @st.cache_data(show_spinner=False)
 def density_breaks(classes: int) -> list[float]:
     """Quantile breaks of population density; the browser's copy of the countries carries each density."""
-    return quantile_breaks(population_density(countries_data()).tolist(), classes)
+    return quantile_breaks(country_densities()[1].tolist(), classes)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -325,12 +326,21 @@ def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
     return alt.layer(*layers).project(**projection).properties(height=MAP_HEIGHT, title=map_title(title))
 
 
-def choropleth_chart(breaks: tuple[float, ...], colours: tuple[str, ...], vision: str) -> alt.LayerChart:
-    land = alt.Chart(WORLD).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
-        color=alt.Color("properties.density:Q", legend=None,
-                        scale=alt.Scale(type="threshold", domain=list(breaks), range=list(colours))),
+CLASSES_DATASET = "country_classes"
+
+
+def choropleth_chart(vision: str) -> alt.LayerChart:
+    """Countries filled with their class's colour, looked up by name in the rows named CLASSES_DATASET (name,
+    class, colour as seen), which each drawing hands over: the spec is kept per vision while the classes and the
+    scheme change (a threshold scale would write the colours into the spec itself)."""
+    land = alt.Chart(WORLD).transform_lookup(
+        lookup="properties.name",
+        from_=alt.LookupData(data=alt.NamedData(CLASSES_DATASET), key="name", fields=["class", "colour"]),
+    ).mark_geoshape(stroke="#fff", strokeWidth=0.2).encode(
+        color=alt.Color("colour:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("properties.name:N", title="country"),
-                 alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f")],
+                 alt.Tooltip("properties.density:Q", title="people per km²", format=",.0f"),
+                 alt.Tooltip("class:O", title="class")],
     )
     # the sphere sets the projection's extent (and the sea), as in the projection gallery
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f3f6f8", stroke="#9bb")
@@ -338,19 +348,37 @@ def choropleth_chart(breaks: tuple[float, ...], colours: tuple[str, ...], vision
         height=MAP_HEIGHT, title=map_title(f"as seen: {vision}"))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def country_classes(breaks: tuple[float, ...], colours: tuple[str, ...]) -> pd.DataFrame:
+    """Each country's density class (1 = the sparsest) and its colour, as a threshold scale on `breaks` would give."""
+    names, density = country_densities()
+    index = np.searchsorted(np.asarray(breaks), density.round(1), side="right")  # as the browser's copy has it
+    return pd.DataFrame({"name": names, "class": index + 1, "colour": np.asarray(colours, dtype=object)[index]})
+
+
+@st.cache_data(show_spinner=False)
+def country_densities() -> tuple[np.ndarray, np.ndarray]:
+    """Each country's name and people per km² (true areas on the ellipsoid: 80 ms, so once)."""
+    countries = countries_data()
+    return countries["name"].to_numpy(), population_density(countries).to_numpy()
+
+
 def map_title(text: str) -> alt.Title:
     # Anchored at the start, a title longer than a narrow map is cut at its end, never at its first letters.
     return alt.Title(text, anchor="start")
 
 
-def charts_grid_ui(charts: list[tuple[Callable[..., alt.TopLevelMixin], tuple, str, pd.DataFrame]], key: str) -> None:
+def charts_grid_ui(charts: list[tuple[Callable[..., alt.TopLevelMixin], tuple, str, pd.DataFrame]], key: str,
+                   datasets: list[dict[str, pd.DataFrame] | None] | None = None) -> None:
     """Charts two to a row, each filling its column and styled on its own (presenter mode cannot resize a
-    concatenated chart); each with its takeaway and numbers. Each chart is `build(*args)`, kept per arguments."""
+    concatenated chart); each with its takeaway and numbers. Each chart is `build(*args)`, kept per arguments,
+    reading any rows in its `datasets` entry by name."""
     for start in range(0, len(charts), 2):
         for offset, column in enumerate(st.columns(2)):
             if start + offset < len(charts):
                 build, args, takeaway, numbers = charts[start + offset]
-                kept_chart_ui(build, args, takeaway, numbers, container=column, key=f"{key}.{start + offset}")
+                kept_chart_ui(build, args, takeaway, numbers, container=column, key=f"{key}.{start + offset}",
+                              datasets=datasets[start + offset] if datasets else None)
 
 
 def projections_ui() -> None:
@@ -504,15 +532,16 @@ def colour_ui() -> None:
     bounds = [f"{value:,.0f}" for value in breaks]
     ranges = [f"under {bounds[0]}", *(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False)),
               f"over {bounds[-1]}"]
-    views = []
+    views, rows = [], []
     for vision in VISIONS:
         classes_seen = pd.DataFrame({"class": range(1, len(ranges) + 1), "people per km²": ranges,
                                      "colour seen": seen[vision][:len(ranges)]})
-        views.append((choropleth_chart, (tuple(breaks), tuple(seen[vision][:len(breaks) + 1]), vision),
+        views.append((choropleth_chart, (vision,),
                       f"Population density in {len(ranges)} classes, as seen with {vision} vision.", classes_seen))
+        rows.append({CLASSES_DATASET: country_classes(tuple(breaks), tuple(seen[vision][:len(breaks) + 1]))})
     st.markdown(f"**Population density, people per km²**, classes 1 to {len(ranges)}: " + ", ".join(ranges)
                 + " (quantiles, so each class holds about as many countries).")
-    charts_grid_ui(views, "maps.choropleth")
+    charts_grid_ui(views, "maps.choropleth", rows)
     st.caption("Simulation: Machado, Oliveira and Fernandes (2009), severity 1 (complete dichromacy), in linear "
                "sRGB. Population density classes by quantile, Natural Earth population estimates.")
 

@@ -176,14 +176,19 @@ def _with_takeaway(spec: dict, takeaway: str) -> dict:
 
 def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway: str,
                   numbers: pd.DataFrame | Callable[..., pd.DataFrame], *, container: Any = None, width: str = "stretch",
-                  **options: Any) -> Any:
+                  datasets: Mapping[str, pd.DataFrame] | None = None, **options: Any) -> Any:
     """`chart_ui` for the chart `build(*args)`, whose spec is kept per arguments: drawing it again costs nothing.
 
     `build` must depend on its arguments alone (data frames and arrays are compared by content). `numbers` may
     be a function of the same arguments: its table is then made and written out once per arguments too.
+    `datasets` are rows the chart reads by name (`alt.NamedData(name)`), handed over with each drawing: the
+    spec is kept while they change.
     """
     numbers_html = _kept_numbers_html(_qualified_name(numbers), numbers, args) if callable(numbers) else None
-    return _chart_and_words_ui(kept_spec(build, args), takeaway, numbers, container, width, options, numbers_html)
+    spec = kept_spec(build, args)
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return _chart_and_words_ui(spec, takeaway, numbers, container, width, options, numbers_html)
 
 
 def _qualified_name(function: Callable) -> str:

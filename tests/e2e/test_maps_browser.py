@@ -200,3 +200,17 @@ def test_geojson_sent_as_text_draws_the_tissot_circles_and_the_moved_country(pag
     mercator = page.locator("[data-testid=stVegaLiteChart]:visible").first
     for colour in ("#999999", "#D55E00", "#0072B2"):  # the country at home, moved, and the UK
         expect(mercator.locator(f'g.mark-shape path[fill="{colour}"]')).to_have_count(1, timeout=WAIT_MS)
+
+
+def test_the_choropleth_fills_each_country_with_its_class_colour(page, app_url) -> None:
+    from lib.maps.colour import palette
+
+    open_app_page(page, app_url, "maps", TITLE)
+    page.get_by_role("tab", name="Colour").click()
+    wait_until_idle(page)
+    # the swatches first, then one choropleth per vision: the first is normal vision, the sphere then 177 countries
+    choropleth = page.locator("[data-testid=stVegaLiteChart]:visible").nth(1)
+    countries = choropleth.locator("g.mark-shape path")
+    expect(countries).to_have_count(178, timeout=WAIT_MS)
+    fills = countries.evaluate_all("paths => paths.slice(1).map(path => (path.getAttribute('fill') || '').toLowerCase())")
+    assert set(fills) == {colour.lower() for colour in palette("YlGnBu", 5)}  # the default scheme and classes
