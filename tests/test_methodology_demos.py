@@ -303,3 +303,18 @@ def test_threshold_metrics_agree_with_scikit_learn(share: float, threshold: floa
     assert metrics.precision == pytest.approx(precision_score(sample.y_true, predicted, zero_division=0))
     assert metrics.recall == pytest.approx(recall_score(sample.y_true, predicted, zero_division=0))
     assert metrics.f1 == pytest.approx(f1_score(sample.y_true, predicted, zero_division=0))
+
+
+@pytest.mark.parametrize(("share", "n_train", "noise", "seed"), [(0.1, 1000, 0.3, 0), (0.02, 200, 0.0, 5),
+                                                                  (0.5, 5000, 1.0, 9)])
+def test_the_logistic_fit_is_scikit_learns(share: float, n_train: int, noise: float, seed: int) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    n_b = max(2, int(round(n_train * share)))
+    a, b = demos._group_data(rng, "A", n_train - n_b, noise), demos._group_data(rng, "B", n_b, noise)
+    features, labels = np.vstack([a[0], b[0]]), np.concatenate([a[1], b[1]])
+    reference = LogisticRegression(tol=1e-10, max_iter=10_000).fit(features, labels)
+    weights = demos.fit_logistic(features, labels)
+    assert weights[:-1] == pytest.approx(reference.coef_[0], rel=1e-4, abs=1e-6)
+    assert weights[-1] == pytest.approx(reference.intercept_[0], rel=1e-4, abs=1e-6)
