@@ -1,7 +1,9 @@
-"""Full garbage collections stay short: what survives one is frozen, and now and then handed back."""
+"""Full garbage collections stay short: what survives one is frozen, and now and then, while the app is
+idle, everything is collected in full so that cycles among frozen objects are freed."""
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
@@ -11,8 +13,9 @@ from lib.core import gc_pauses
 @pytest.fixture
 def watched():
     gc_pauses.keep_full_collections_short()
-    gc_pauses.keep_full_collections_short()  # idempotent: one callback however often the script runs
+    gc_pauses.keep_full_collections_short()  # idempotent: one callback and one thread however often it runs
     yield
+    gc_pauses._hand_back_due.clear()
     gc.unfreeze()
 
 
@@ -29,22 +32,22 @@ def test_survivors_of_a_full_collection_are_frozen_and_nothing_happens_without_o
     assert gc_pauses.freeze_survivors() is None  # once per full collection
 
 
-def test_frozen_objects_are_handed_back_now_and_then_so_their_cycles_can_be_freed(watched) -> None:
-    import weakref
-
+def test_cycles_among_frozen_objects_are_freed_by_a_hand_back_once_the_app_is_idle(watched) -> None:
     class Node:
         pass
 
     cycle = Node()
     cycle.itself = cycle
     alive = weakref.ref(cycle)
-    gc_pauses._freezes = gc_pauses.UNFREEZE_EVERY - 2
+    gc_pauses._freezes = gc_pauses.UNFREEZE_EVERY - 1
     gc.collect()
     assert gc_pauses.freeze_survivors() == "frozen"  # the cycle, still in use, is frozen with the rest
     del cycle
     gc.collect()
     assert alive() is not None  # garbage now, but a frozen cycle is not looked at
-    assert gc_pauses.freeze_survivors() == "unfrozen"
-    assert gc.get_freeze_count() == 0
-    gc.collect()
+    assert not gc_pauses.hand_back_if_idle(idle_s=60.0)  # a script run just started: not now
+    assert alive() is not None
+    assert gc_pauses.hand_back_if_idle(idle_s=0.0)
     assert alive() is None
+    assert gc.get_freeze_count() > 0  # the survivors are frozen again
+    assert not gc_pauses.hand_back_if_idle(idle_s=0.0)  # done until the next one is due
