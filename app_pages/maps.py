@@ -470,12 +470,17 @@ def move_chart(shapes: gpd.GeoDataFrame, projection_type: str, title: str, windo
         height=MAP_HEIGHT + 60, title=map_title(title))
 
 
+CLICK_GRID_DEGREES = 2  # every degree made 5,500 points, and the browser's nearest-point search on them took ~1 s
+
+
 def click_grid_chart(lon: float, lat: float) -> alt.Chart:
-    """Invisible points every degree around the view, made in the browser, so a click reports a lon/lat."""
+    """Invisible points every CLICK_GRID_DEGREES around the view, made in the browser, so a click reports a lon/lat."""
     place = alt.selection_point(name="place", fields=["lon", "lat"], on="click", nearest=True, clear=False)
-    south, north = max(round(lat) - 30, -75), min(round(lat) + 30, 75)
-    return alt.Chart(alt.sequence(round(lon) - 45, round(lon) + 46, 1, as_="lon")).transform_calculate(
-        lat=f"sequence({south}, {north + 1}, 1)").transform_filter("datum.lon >= -180 && datum.lon <= 180",
+    step = CLICK_GRID_DEGREES
+    centre_lon, centre_lat = step * round(lon / step), step * round(lat / step)
+    south, north = max(centre_lat - 30, -74), min(centre_lat + 30, 74)
+    return alt.Chart(alt.sequence(centre_lon - 46, centre_lon + 47, step, as_="lon")).transform_calculate(
+        lat=f"sequence({south}, {north + 1}, {step})").transform_filter("datum.lon >= -180 && datum.lon <= 180",
     ).transform_flatten(["lat"]).mark_point(opacity=0, size=1, clip=True).encode(
         longitude="lon:Q", latitude="lat:Q").add_params(place)
 
