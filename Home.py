@@ -2,11 +2,13 @@
 import streamlit as st
 
 from lib.core.gc_pauses import freeze_survivors, keep_full_collections_short
+from lib.core.memory import limit_malloc_arenas
 from ui.layout import sidebar_ui
 from ui.room import room_box_ui
 
 st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", layout="wide")
 keep_full_collections_short()  # a full garbage collection otherwise stalls a rerun now and then (40-120 ms)
+limit_malloc_arenas()  # a thread per visitor would otherwise give the allocator up to 16 arenas on 2 cores
 freeze_survivors()
 
 PAGES = [
