@@ -2,10 +2,11 @@
 
 glibc gives each thread that contends for the allocator an arena of its own, up to eight per core, and
 freed memory in one arena cannot serve another: with a script thread per visitor and training threads,
-the server's peak resident memory grows with the arenas rather than with the data. Two arenas (what
-MALLOC_ARENA_MAX=2 sets) measured 690 MB peak instead of 724 MB for a room of 30 with 5 training
-(`benchmarks.browser`). `mallopt` sets the same limit from inside the process for arenas made from now
-on; elsewhere than glibc it does nothing.
+the server's peak resident memory grows with the arenas rather than with the data. For a room of 30 with
+5 training (`benchmarks.browser`, one run each) the peak was 724 MB with glibc's default, 714 MB with this
+call, and 690 MB with MALLOC_ARENA_MAX=2 in the server's environment, which also covers the arenas made
+before the app's first script run. `mallopt` sets the limit from inside the process for arenas made from
+now on; elsewhere than glibc it does nothing.
 """
 from __future__ import annotations
 
