@@ -37,6 +37,11 @@ def _metric(app, label: str) -> str:
 
 
 def test_page_opens_on_the_campus_tab_with_its_table(at) -> None:
+    from pathlib import Path
+
+    from app_pages.maps_campus import campus_ui
+
+    assert Path(campus_ui.__code__.co_filename).name == "maps_campus.py"  # the campus story is its own module
     assert at.title[0].value.endswith("Maps and projections")
     campus_table = at.dataframe[0].value
     assert len(campus_table) == 17
@@ -225,7 +230,7 @@ def test_a_saved_feature_is_on_the_map_in_the_table_and_in_the_export(at) -> Non
     assert "Old Oak" in after["feature_group"] and "Old Oak" not in (before["feature_group"] or "")
     assert after["script"] == before["script"]  # the map itself is kept; the visitor's layer is added to it
     assert any("17 campus features and 1 of your own." in caption.value for caption in at.caption)
-    from app_pages.maps import export_bytes
+    from app_pages.maps_campus import export_bytes
 
     records = json.dumps(at.session_state["maps.features"], sort_keys=True, default=str)
     exported = json.loads(export_bytes(records, "geojson", "owner", "notice"))
