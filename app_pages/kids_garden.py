@@ -163,7 +163,7 @@ def garden_story_ui() -> None:
                 "and it puts items that are close together in the same group.")
     groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
     found = garden_groups(groups)
-    clustered = measured.assign(group=[f"group {number + 1}" for number in found.clusters])
+    clustered = scatter_table("groups", groups)
     garden_scatter_ui("groups", x, y, groups, f"The computer's {groups} group(s), one colour each",
                       f"k-means split the {len(clustered)} items into {groups} group(s) of items that sit close together.")
     try_this_ui("set k to 3. Does the computer find the same groups your eyes found?")

@@ -275,18 +275,14 @@ def _structure(value: Any, frames: list[Any], skip: tuple[str, ...] = ()) -> Any
     import altair as alt
     import pandas as pd
 
-    if skip and isinstance(value, alt.SchemaBase):
-        return (type(value), tuple(_structure(arg, frames) for arg in value._args),
-                tuple((name, _skipped(item, frames) if name in skip else _structure(item, frames))
-                      for name, item in value._kwds.items() if item is not alt.Undefined))
     if isinstance(value, str) and _VIEW_NAME.fullmatch(value):
         return ("view name",)  # Altair names views by a hash of their data: any name is as good in a kept spec
     if value is None or isinstance(value, str | int | float | bool):
         return value if type(value) is not float or value == value else ("nan",)
     if isinstance(value, alt.SchemaBase):
         return (type(value), tuple(_structure(arg, frames) for arg in value._args),
-                tuple((name, _structure(item, frames)) for name, item in value._kwds.items()
-                      if item is not alt.Undefined))
+                tuple((name, _skipped(item, frames) if name in skip else _structure(item, frames))
+                      for name, item in value._kwds.items() if item is not alt.Undefined))
     if value is alt.Undefined:
         return ("undefined",)
     if isinstance(value, pd.DataFrame):
