@@ -300,3 +300,43 @@ def test_a_chart_drawn_again_with_other_rows_reuses_its_spec_with_the_new_rows()
                                                                    description="four groups"))
     assert retitled["title"] == {"text": "k = 4", "anchor": "start"} and retitled["description"] == "four groups"
     assert len(_templates) == kept + 2  # a title given as alt.Title, and a description, change the chart's shape
+
+
+def test_cache_keys_kept_per_code_object_equal_streamlits_and_follow_source_changes(tmp_path) -> None:
+    script = tmp_path / "page.py"
+    keys = json.loads(run_python(f"""
+        import json
+        from pathlib import Path
+        from streamlit.runtime.caching import cache_utils
+        from streamlit.runtime.caching.cache_type import CacheType
+        from ui.cache_keys import remember_function_keys
+
+        original = cache_utils._make_function_key
+        remember_function_keys()
+        remember_function_keys()
+        kept = cache_utils._make_function_key
+        assert kept.original is original
+        script = Path({str(script)!r})
+
+        def reruns(source, times):
+            # as Streamlit reruns a page: its file compiled once, a new function on each run
+            script.write_text(source)
+            code = compile(source, str(script), "exec")
+            functions = []
+            for _ in range(times):
+                space = {{"__name__": "__main__"}}
+                exec(code, space)
+                functions.append(space["area"])
+            return functions
+
+        first = reruns("def area(side):\\n    return side * side\\n", 2)
+        kept_first = [kept(CacheType.DATA, f) for f in first]
+        streamlit_first = [original(CacheType.DATA, f) for f in first]
+        edited = reruns("def area(side):\\n    return side * side * 1.0\\n", 1)[0]
+        print(json.dumps({{"kept": kept_first, "streamlit": streamlit_first,
+                          "edited": kept(CacheType.DATA, edited),
+                          "edited_streamlit": original(CacheType.DATA, edited)}}))
+    """))
+    assert keys["kept"] == keys["streamlit"]
+    assert keys["kept"][0] == keys["kept"][1]
+    assert keys["edited"] == keys["edited_streamlit"] != keys["kept"][0]

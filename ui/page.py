@@ -25,6 +25,7 @@ import streamlit as st
 
 from lib.core.urlcodec import UrlParam
 from ui import widgets
+from ui.cache_keys import remember_function_keys
 from ui.charts import kept_spec, speed_up_altair, vega_lite_spec
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
@@ -37,6 +38,7 @@ NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
 
 speed_up_altair()  # every page draws through here: building and checking charts is most of a rerun otherwise
+remember_function_keys()  # and decorates its cached functions again on every rerun
 
 
 @dataclass(frozen=True)
