@@ -57,6 +57,33 @@ def test_polynomial_fit_agrees_with_scikit_learns_polynomial_regression(degree: 
     assert ours == pytest.approx(model.predict(2 * grid[:, None] - 1), abs=1e-6)
 
 
+@pytest.mark.parametrize(("points", "train_share", "seed"), [(15, 0.5, 0), (30, 0.7, 1), (100, 0.9, 2)])
+def test_every_degrees_errors_from_one_factorisation_equal_one_fit_per_degree(points: int, train_share: float,
+                                                                             seed: int) -> None:
+    """One QR for all degrees (and one batched QR for all splits) against a least-squares fit each; with 7
+    training points, degrees 7 to 15 have more coefficients than points and take the minimum-norm fit."""
+    sample = demos.make_curve_sample(points, 0.2, seed)
+    train, validation = demos.split_indices(points, train_share, seed)
+    errors = demos.train_validation_errors(sample, 15, train_share, seed)
+    for degree in range(1, 16):
+        fit = demos.fit_polynomial(sample.x[train], sample.y[train], degree)
+        predicted = demos.predict_polynomial(fit, sample.x)
+        expected_validation = np.mean((predicted[validation] - sample.y[validation]) ** 2)
+        expected_train = np.mean((predicted[train] - sample.y[train]) ** 2)
+        assert errors.validation_mse.iloc[degree - 1] == pytest.approx(expected_validation, rel=1e-6)
+        assert errors.train_mse.iloc[degree - 1] == pytest.approx(expected_train, rel=1e-6, abs=1e-12)
+    from sklearn.model_selection import ShuffleSplit
+
+    for degree in (2, 6, 15):
+        spread = demos.split_spread(sample, degree, train_share, 12, seed)
+        splits = ShuffleSplit(n_splits=12, train_size=train_share, random_state=seed).split(sample.x)
+        for score, (split_train, split_validation) in zip(spread.validation_mse, splits, strict=True):
+            fit = demos.fit_polynomial(sample.x[split_train], sample.y[split_train], degree)
+            expected = np.mean((demos.predict_polynomial(fit, sample.x[split_validation])
+                                - sample.y[split_validation]) ** 2)
+            assert score == pytest.approx(expected, rel=1e-6)
+
+
 def test_the_validation_score_moves_with_the_split() -> None:
     sample = demos.make_curve_sample(30, 0.2, 0)
     spread = demos.split_spread(sample, 4, 0.7, 40, 0)

@@ -76,28 +76,58 @@ def _validation_mse(sample: CurveSample, train: np.ndarray, validation: np.ndarr
             _mse(sample.y[validation], predict_polynomial(coefficients, sample.x[validation])))
 
 
+RANK_TOLERANCE = 1e-10  # a smaller |R| diagonal than this, relative to the largest, counts as rank-deficient
+
+
+def _fits_of_every_degree(x: np.ndarray, y: np.ndarray, max_degree: int) -> np.ndarray:
+    """(max_degree + 1, max_degree) coefficients: column d - 1 is `fit_polynomial(x, y, d)`, zero-padded.
+
+    Degree d's design matrix is the first d + 1 columns of degree max_degree's, so one QR factorisation
+    solves them all (a leading block of R each); degrees with fewer points than coefficients, or a
+    rank-deficient block, take `fit_polynomial`'s minimum-norm answer instead."""
+    design = _design_matrix(x, max_degree)
+    solvable = min(len(x), max_degree + 1)
+    q, r = np.linalg.qr(design[:, :solvable])
+    projected = q.T @ y
+    diagonal = np.abs(np.diag(r))
+    coefficients = np.zeros((max_degree + 1, max_degree))
+    for degree in range(1, max_degree + 1):
+        size = degree + 1
+        if size <= solvable and diagonal[:size].min() > RANK_TOLERANCE * diagonal[:size].max():
+            coefficients[:size, degree - 1] = np.linalg.solve(r[:size, :size], projected[:size])
+        else:
+            coefficients[:size, degree - 1] = fit_polynomial(x, y, degree)
+    return coefficients
+
+
+def _errors_of_every_degree(sample: CurveSample, train: np.ndarray, validation: np.ndarray,
+                            max_degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training MSEs, validation MSEs) of degrees 1..max_degree fitted on `train`: `_validation_mse` for each."""
+    coefficients = _fits_of_every_degree(sample.x[train], sample.y[train], max_degree)
+    design = _design_matrix(sample.x, max_degree)
+    squared = (design @ coefficients - sample.y[:, None]) ** 2  # (points, degrees)
+    return squared[train].mean(axis=0), squared[validation].mean(axis=0)
+
+
 def train_validation_errors(
     sample: CurveSample, max_degree: int, train_fraction: float, seed: int
 ) -> pd.DataFrame:
     """Mean squared error on the training and the validation part, for degrees 1..max_degree."""
     train, validation = split_indices(len(sample.x), train_fraction, seed)
-    rows = []
-    for degree in range(1, max_degree + 1):
-        train_mse, validation_mse = _validation_mse(sample, train, validation, degree)
-        rows.append({"degree": degree, "train_mse": train_mse, "validation_mse": validation_mse})
-    return pd.DataFrame(rows)
+    train_mse, validation_mse = _errors_of_every_degree(sample, train, validation, max_degree)
+    return pd.DataFrame({"degree": np.arange(1, max_degree + 1), "train_mse": train_mse,
+                         "validation_mse": validation_mse})
 
 
 def cross_validated_errors(sample: CurveSample, max_degree: int, folds: int, seed: int) -> pd.DataFrame:
     """k-fold cross-validated MSE (mean and spread over the folds) for degrees 1..max_degree."""
     from sklearn.model_selection import KFold
 
-    splits = list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(sample.x))
-    rows = []
-    for degree in range(1, max_degree + 1):
-        scores = np.array([_validation_mse(sample, train, validation, degree)[1] for train, validation in splits])
-        rows.append({"degree": degree, "cv_mse": float(scores.mean()), "cv_mse_std": float(scores.std())})
-    return pd.DataFrame(rows)
+    splits = KFold(n_splits=folds, shuffle=True, random_state=seed).split(sample.x)
+    scores = np.array([_errors_of_every_degree(sample, train, validation, max_degree)[1]
+                       for train, validation in splits])  # (folds, degrees)
+    return pd.DataFrame({"degree": np.arange(1, max_degree + 1), "cv_mse": scores.mean(axis=0),
+                         "cv_mse_std": scores.std(axis=0)})
 
 
 def best_degree(errors: pd.DataFrame, column: str) -> int:
@@ -110,10 +140,23 @@ def split_spread(
     """Validation MSE of one degree over many random splits: how much the score moves with the split."""
     from sklearn.model_selection import ShuffleSplit
 
-    splitter = ShuffleSplit(n_splits=repeats, train_size=train_fraction, random_state=seed)
-    rows = [{"split": repeat, "validation_mse": _validation_mse(sample, train, validation, degree)[1]}
-            for repeat, (train, validation) in enumerate(splitter.split(sample.x))]
-    return pd.DataFrame(rows)
+    splits = list(ShuffleSplit(n_splits=repeats, train_size=train_fraction, random_state=seed).split(sample.x))
+    train = np.array([train for train, _ in splits])  # (repeats, train size): every split has the same sizes
+    validation = np.array([validation for _, validation in splits])
+    size = degree + 1
+    designs = _design_matrix(sample.x, degree)[train]  # (repeats, train size, size)
+    scores = np.full(repeats, np.nan)
+    if size <= train.shape[1]:  # one batched QR for all splits, as `_fits_of_every_degree` does for one
+        q, r = np.linalg.qr(designs)
+        diagonal = np.abs(np.diagonal(r, axis1=1, axis2=2))
+        solvable = diagonal.min(axis=1) > RANK_TOLERANCE * diagonal.max(axis=1)
+        projected = np.einsum("stk,st->sk", q, sample.y[train])
+        coefficients = np.linalg.solve(r[solvable], projected[solvable][..., None])[..., 0]
+        predicted = np.einsum("svk,sk->sv", _design_matrix(sample.x, degree)[validation[solvable]], coefficients)
+        scores[solvable] = ((predicted - sample.y[validation[solvable]]) ** 2).mean(axis=1)
+    for repeat in np.flatnonzero(np.isnan(scores)):
+        scores[repeat] = _validation_mse(sample, train[repeat], validation[repeat], degree)[1]
+    return pd.DataFrame({"split": np.arange(repeats), "validation_mse": scores})
 
 
 def fitted_curve(
