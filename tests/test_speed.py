@@ -231,16 +231,28 @@ def test_charts_copied_without_their_constructors_come_out_as_altairs_own() -> N
             added = (points + line).interactive().properties(width=300)
             faceted = alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").facet("kind:N").properties(title="f")
             stacked = alt.vconcat(points, line, data=frame).add_params(zoom).properties(title="v")
-            copies = [layered.copy(), layered.copy(deep=False), layered.copy(deep=["layer"]),
-                      nested.properties(title="again")]
-            return [chart.to_dict() for chart in (layered, nested, both, added, faceted, stacked, *copies)]
+            other = frame.assign(y=frame.y * 2)
+            plain = alt.layer(alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q"),
+                              alt.Chart(other).mark_point().encode(x="x:Q", y="y:Q"))
+            shared = alt.layer(alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q"),
+                               alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q"))
+            plains = [plain.properties(title="plain", height=80), alt.layer(plain, shared).properties(title="n"),
+                      shared.properties(title="s").properties(description="d"),
+                      (plain + alt.Chart(other).mark_rule().encode(y="y:Q")).properties(title="a"),
+                      plain.interactive().properties(title="i")]
+            copies = [*plains, layered.copy(), layered.copy(deep=False), layered.copy(deep=["layer"]),
+                      nested.properties(title="again"), layered.properties(title="x").interactive(),
+                      layered.properties(height=50).add_params(alt.selection_point(name="later")),
+                      both.properties(title="again"), stacked.properties(title="w")]
+            return [chart.to_dict() for chart in (layered, nested, both, added, faceted, stacked, *copies,
+                                                  layered, both)]  # the originals unchanged by their copies
         before = charts()
         speed_up_altair()
         speed_up_altair()
         after = charts()
         print(json.dumps({"same": before == after, "count": len(after)}))
     """)
-    assert json.loads(out) == {"same": True, "count": 10}
+    assert json.loads(out) == {"same": True, "count": 21}
 
 
 def test_a_bad_property_is_refused_when_the_spec_is_made() -> None:

@@ -60,9 +60,10 @@ def _copy_charts_without_constructors() -> None:
 
     Altair 6.3 makes every copy through the class. The charts that combine parts (layer, concat, facet,
     repeat) re-combine their parts' data and parameters in their constructors, deep-copying every part,
-    and Altair relies on that to lift parameters after changing a part; their copies still run it. Every
-    other class's constructor only stores its arguments, so a copy of one keeps `_args` and `_kwds`
-    (copied) instead: a layer's deep copies then cost a fraction. Altair is pinned in requirements.txt;
+    and Altair relies on that to lift parameters after changing a part; their copies still run it, except a
+    layer chart's shallow copy when there is nothing to lift (`_nothing_to_combine`). Every other class's
+    constructor only stores its arguments, so a copy of one keeps `_args` and `_kwds` (copied) instead: a
+    layer's deep copies then cost a fraction. Altair is pinned in requirements.txt;
     tests/test_speed.py checks the copies against Altair's own.
     """
     from altair.utils import schemapi
@@ -94,7 +95,7 @@ def _copy_charts_without_constructors() -> None:
     def copy(self: Any, deep: Any = True, ignore: list[str] | None = None) -> Any:
         if deep is True:
             return deep_copy(self, set(ignore) if ignore else set())
-        if isinstance(self, combining):
+        if isinstance(self, combining) and not (isinstance(self, api.LayerChart) and _nothing_to_combine(self)):
             with schemapi.debug_mode(False):
                 copied = self.__class__(*self._args, **self._kwds)
         else:
@@ -107,6 +108,36 @@ def _copy_charts_without_constructors() -> None:
     deep_copy._without_constructors = True  # type: ignore[attr-defined]
     schemapi._deep_copy = deep_copy
     schema_base.copy = copy  # type: ignore[method-assign]
+
+
+LIFTED_FROM_LAYERS = ("params", "height", "width", "view")  # what a layer chart's constructor moves up from its layers
+
+
+def _nothing_to_combine(chart: Any) -> bool:
+    """Whether LayerChart's constructor would give back `chart` as it is: no layer, at any depth, holds
+    parameters or sizes to lift, and no data is shared by every layer (which it would move up). `.properties()`
+    on such a chart (every chart with a title) then copies it without deep-copying every layer twice."""
+    from altair.utils.schemapi import Undefined
+    from altair.vegalite.v6 import api
+
+    layers = chart._kwds.get("layer", Undefined)
+    if layers is Undefined or not layers:
+        return True
+    top = chart._kwds.get("data", Undefined)
+    data = [layer._kwds.get("data", Undefined) for layer in layers]
+    if top is Undefined:
+        if data[0] is not Undefined and all(each is data[0] for each in data):
+            return False
+    elif any(each is not Undefined for each in data) and all(each is Undefined or each is top for each in data):
+        return False
+    for layer in layers:
+        if any(layer._kwds.get(key, Undefined) is not Undefined for key in LIFTED_FROM_LAYERS):
+            return False
+        if isinstance(layer, api.LayerChart) and not _nothing_to_combine(layer):
+            return False
+        if not isinstance(layer, api.LayerChart | api.Chart):
+            return False  # a facet or a concatenation inside is left to the constructor's own checks
+    return True
 
 
 def _new_like(obj: Any, args: tuple, kwds: dict[str, Any]) -> Any:
