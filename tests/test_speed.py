@@ -127,11 +127,13 @@ def test_the_pages_benchmark_finds_and_changes_the_widgets_of_a_page() -> None:
         with contextlib.redirect_stdout(buffer):
             status = pages.main(["--repeats", "1", "--json", "--page", "welcome"])
         rows = json.loads(buffer.getvalue())
+        compiled = sorted(pages._SHARED_SCRIPT_CACHE._cache)  # each script once, shared by every run
         print(json.dumps({"status": status, "actions": [row["action"] for row in rows],
-                          "keys": sorted(rows[0])}))
+                          "keys": sorted(rows[0]), "compiled": [path.rsplit("/", 1)[-1] for path in compiled]}))
     """, timeout=300)
     result = json.loads(out)
     assert result["status"] == 0
+    assert result["compiled"] == ["Home.py", "welcome.py"]
     assert "first render (warm)" in result["actions"]
     assert "toggle: Presenter mode (presenter)" in result["actions"]
     assert {"page", "action", "median_ms", "p95_ms"} <= set(result["keys"])
