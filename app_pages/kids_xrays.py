@@ -48,71 +48,81 @@ def light_curve_period(table: pd.DataFrame) -> Periodogram:
     return find_period(table)
 
 
-def light_curve_chart(table: pd.DataFrame, title: str, extra: alt.Chart | None = None,
-                      marked: pd.Series | None = None) -> alt.LayerChart:
-    """RATE against TIME; `marked` (True = bad) draws bad rows as big vermillion diamonds."""
+LIGHT_CURVE = "light_curve"  # the rows a light-curve chart reads by name: its spec is kept while they change
+AVERAGE = "rolling_average"
+LIGHT_CURVE_COLUMNS = ["TIME", "RATE", "ERROR", "DATA_FLAG"]
+LOOKS = ["good data", "bad data"]
+
+
+def light_curve_chart(title: str, marked: bool, average: bool) -> alt.LayerChart:
+    """RATE against TIME from the rows named LIGHT_CURVE; `marked`: their `looks` column draws bad rows as big
+    vermillion diamonds; `average`: an orange line through the rows named AVERAGE (TIME, average)."""
     x = alt.X("TIME:Q", title="time (MJD, days)", scale=alt.Scale(zero=False), axis=alt.Axis(format="d"))
     y = alt.Y("RATE:Q", title="X-rays (counts/cm²/s)")
-    tooltip = ["TIME", "RATE", "ERROR", "DATA_FLAG"]
-    if marked is None:
-        layers = [alt.Chart(table).mark_point(filled=True, size=18, color=BLUE).encode(x=x, y=y, tooltip=tooltip)]
+    tooltip = [f"{column}:Q" for column in LIGHT_CURVE_COLUMNS]
+    rows = alt.Chart(alt.NamedData(LIGHT_CURVE))
+    if not marked:
+        layers = [rows.mark_point(filled=True, size=18, color=BLUE).encode(x=x, y=y, tooltip=tooltip)]
     else:
-        looks = table.assign(looks=np.where(marked, "bad data", "good data"))
-        scale = alt.Scale(domain=["good data", "bad data"], range=[BLUE, VERMILLION])
         layers = [
-            alt.Chart(looks).mark_point(filled=True).encode(
-                x=x, y=y, tooltip=[*tooltip, "looks"],
-                color=alt.Color("looks:N", scale=scale, title=None),
-                shape=alt.Shape("looks:N", scale=alt.Scale(domain=["good data", "bad data"],
-                                                           range=["circle", "diamond"]), title=None),
-                size=alt.Size("looks:N", scale=alt.Scale(domain=["good data", "bad data"], range=[18, 120]),
-                              legend=None),
+            rows.mark_point(filled=True).encode(
+                x=x, y=y, tooltip=[*tooltip, "looks:N"],
+                color=alt.Color("looks:N", scale=alt.Scale(domain=LOOKS, range=[BLUE, VERMILLION]), title=None),
+                shape=alt.Shape("looks:N", scale=alt.Scale(domain=LOOKS, range=["circle", "diamond"]), title=None),
+                size=alt.Size("looks:N", scale=alt.Scale(domain=LOOKS, range=[18, 120]), legend=None),
             )
         ]
-    if extra is not None:
-        layers.append(extra)
+    if average:
+        layers.append(alt.Chart(alt.NamedData(AVERAGE)).mark_line(color=ORANGE, strokeWidth=3).encode(
+            x="TIME:Q", y="average:Q"))
     return alt.layer(*layers).properties(height=300, title=title)
 
 
-def light_curve_chart_ui(table: pd.DataFrame, title: str, takeaway: str, extra: alt.Chart | None = None,
-                         marked: pd.Series | None = None) -> None:
-    numbers = table[["TIME", "RATE", "ERROR"]]
-    if extra is None:  # kept per data and title: the same rules or the same file draw it again at no cost
-        kept_chart_ui(light_curve_chart, (table, title, None, marked), takeaway, numbers)
-    else:
-        chart_ui(light_curve_chart(table, title, extra, marked), takeaway, numbers)
+def light_curve_chart_ui(table: pd.DataFrame, title: str, takeaway: str, marked: pd.Series | None = None,
+                         average: pd.Series | None = None) -> None:
+    """The chart's spec is kept per title and kind, and the rows handed over with each drawing: a rule or a
+    slider that changes the rows costs no chart building."""
+    rows = table[LIGHT_CURVE_COLUMNS]
+    datasets = {LIGHT_CURVE: rows if marked is None else rows.assign(looks=np.where(marked, "bad data", "good data"))}
+    if average is not None:
+        datasets[AVERAGE] = pd.DataFrame({"TIME": table["TIME"], "average": average})
+    kept_chart_ui(light_curve_chart, (title, marked is not None, average is not None), takeaway,
+                  table[["TIME", "RATE", "ERROR"]], datasets=datasets)
+
+
+def histogram_chart(bins: int) -> alt.Chart:
+    return (
+        alt.Chart(alt.NamedData(LIGHT_CURVE)).mark_bar(color=BLUE)
+        .encode(x=alt.X("RATE:Q", bin=alt.Bin(maxbins=bins), title="X-rays (counts/cm²/s)"),
+                y=alt.Y("count():Q", title="how many measurements"))
+        .properties(height=300)
+    )
 
 
 def xray_tools_ui(clean: pd.DataFrame) -> None:
     tool = radio(SETTING["kids.xray_tool"], "Pick a tool", horizontal=True)
     if tool == "Rolling average":
         hours = slider(SETTING["kids.xray_window"], "Average over how many hours?", step=1.0)
-        smooth = clean.assign(average=rolling_average(clean, hours))
-        line = alt.Chart(smooth).mark_line(color=ORANGE, strokeWidth=3).encode(x="TIME:Q", y="average:Q")
+        average = rolling_average(clean, hours)
         light_curve_chart_ui(clean, f"Dots: each measurement. Orange line: the average over {hours:g} hours",
-                             f"Averaged over {hours:g} hours, the X-rays run from {smooth['average'].min():.3f} to "
-                             f"{smooth['average'].max():.3f}.", extra=line)
+                             f"Averaged over {hours:g} hours, the X-rays run from {average.min():.3f} to "
+                             f"{average.max():.3f}.", average=average)
         try_this_ui("make the window 2 hours, then 48 hours. Which wiggles disappear? Can you spot the two "
                     "different 'moods' (states) of the star?")
     elif tool == "Keep only the peaks":
         top = slider(SETTING["kids.xray_top"], "Keep the brightest (percent)", step=1.0)
         peaks = keep_peaks(clean, top)
-        light_curve_chart_ui(peaks, f"Only the brightest {top:g}% of measurements ({len(peaks)} dots)",
+        light_curve_chart_ui(peaks, f"Only the brightest {top:g}% of measurements",
                              f"{len(peaks)} measurements are at least {peaks['RATE'].min():.3f}." if len(peaks) else
                              "No measurements kept.")
         try_this_ui("keep only the top 5%. Do the brightest moments bunch together? Those could be flares!")
     elif tool == "Histogram":
         bins = slider(SETTING["kids.xray_bins"], "How many bars?")
-        chart = (
-            alt.Chart(clean).mark_bar(color=BLUE)
-            .encode(x=alt.X("RATE:Q", bin=alt.Bin(maxbins=bins),
-                            title="X-rays (counts/cm²/s)"), y=alt.Y("count():Q", title="how many measurements"))
-            .properties(height=300)
-        )
         counts, edges = np.histogram(clean["RATE"], bins=bins)
-        chart_ui(chart, f"Most measurements are between {clean['RATE'].quantile(0.1):.3f} and "
-                 f"{clean['RATE'].quantile(0.9):.3f}.", pd.DataFrame({"from": edges[:-1], "to": edges[1:],
-                                                                        "measurements": counts}))
+        kept_chart_ui(histogram_chart, (bins,), f"Most measurements are between {clean['RATE'].quantile(0.1):.3f} "
+                      f"and {clean['RATE'].quantile(0.9):.3f}.", pd.DataFrame({"from": edges[:-1], "to": edges[1:],
+                                                                              "measurements": counts}),
+                      datasets={LIGHT_CURVE: clean[["RATE"]]})
         try_this_ui("is there one bump or two? Two bumps could mean the star spends time in two different states.")
     else:
         step = typical_step_hours(clean)
@@ -251,7 +261,7 @@ def xray_story_ui() -> None:
     if len(clean) < 10:
         st.error("😕 Your rules threw away almost everything! Make them a bit kinder to explore the data.")
         return
-    light_curve_chart_ui(clean, f"Clean data: {len(clean)} measurements kept",
+    light_curve_chart_ui(clean, "Clean data: the measurements that pass every rule",
                          f"{len(clean)} measurements pass every rule.")
 
     st.subheader("Step 4: explore! There's no single right answer")

@@ -244,6 +244,40 @@ def test_xrays_default_rules_find_the_planted_rows_and_the_beat(kids: AppTest) -
     assert "The strongest beat repeats every **4.79 hours**" in texts(kids.success)
 
 
+def _chart_rows(at: AppTest, title: str, dataset: str):
+    """The rows a chart whose spec carries `title` reads by the name `dataset` (as the browser gets them)."""
+    import io
+    import json
+
+    import pyarrow as pa
+
+    for chart in at.get("vega_lite_chart"):
+        if title in json.dumps(json.loads(chart.proto.spec).get("title")):
+            data = next(each.data.data for each in chart.proto.datasets if each.name == dataset)
+            return pa.ipc.open_stream(io.BytesIO(data)).read_all().to_pandas()
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_xrays_charts_read_the_rules_verdicts_from_their_named_rows(kids: AppTest) -> None:
+    open_tab(kids, XRAYS)
+    kids.radio(key="kids.xray_tool").set_value("Rolling average")
+    rerun(kids)
+    marked = _chart_rows(kids, "Bad data marked by your rules", "light_curve")
+    assert (marked.looks == "bad data").sum() == 17 and len(marked) == len(make_cygx3_light_curve().table)
+    clean = _chart_rows(kids, "Clean data", "light_curve")
+    assert len(clean) == len(marked) - 17
+    kids.number_input(key="kids.xray_highest").set_value(2.0)
+    kids.checkbox(key="kids.xray_flagged").set_value(False)
+    rerun(kids)
+    assert (_chart_rows(kids, "Bad data marked by your rules", "light_curve").looks == "bad data").sum() == 11
+    assert len(_chart_rows(kids, "Clean data", "light_curve")) == len(marked) - 11
+    average = _chart_rows(kids, "Orange line", "rolling_average")
+    assert len(average) == len(marked) - 11 and average["average"].between(0, 2.0).all()
+    kids.number_input(key="kids.xray_highest").set_value(0.5)
+    kids.checkbox(key="kids.xray_flagged").set_value(True)
+    rerun(kids)
+
+
 def test_xrays_bad_upload_gets_a_kind_message_and_a_good_one_is_used(kids: AppTest) -> None:
     open_tab(kids, XRAYS)
     kids.file_uploader(key="kids.xray_upload").set_value(("notes.txt", b"hello there\n", "text/plain"))
