@@ -65,6 +65,7 @@ def test_the_notebook_button_appears_where_lib_notebooks_is_installed(monkeypatc
     monkeypatch.setitem(sys.modules, "lib.notebooks", types.SimpleNamespace(build_notebook=build_notebook))
     at = run_page(**{"demo.level": "5"})
     assert [button.proto.label for button in at.get("download_button")] == ["📓 Download as notebook (.ipynb)"]
+    assert at.get("download_button")[0].proto.deferred_file_id  # the file is written when it is clicked
     assert built == [("calm", {"demo.level": 5})]
     at.slider(key="demo.level").set_value(9).run()
     assert not at.get("download_button")

@@ -16,6 +16,7 @@ import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -107,9 +108,9 @@ def _notebooks() -> Any:
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _notebook_file(demo: str, values: dict[str, object]) -> bytes:
-    notebook = _notebooks().build_notebook(demo, values)
+def _notebook_file(notebook: object) -> bytes:
+    """The .ipynb bytes of a built notebook: written when the visitor clicks, not on every rerun (the X-rays
+    notebook carries its light curve: 100 kB to write, keep and hand to the browser for each rule change)."""
     if isinstance(notebook, bytes):
         return notebook
     if isinstance(notebook, str):
@@ -127,11 +128,11 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
     if tab.notebook_extra is not None:
         values |= dict(tab.notebook_extra())
     try:
-        notebook = _notebook_file(tab.demo, values)
+        notebook = _notebooks().build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
     except ValueError as error:
         st.caption(f"No take-home notebook for these settings: {error}")
         return
-    st.download_button(NOTEBOOK_LABEL, notebook, file_name=f"{tab.demo}.ipynb", mime="application/x-ipynb+json",
+    st.download_button(NOTEBOOK_LABEL, partial(_notebook_file, notebook), file_name=f"{tab.demo}.ipynb", mime="application/x-ipynb+json",
                        key=f"{page}.notebook", on_click="ignore",
                        help="The same demo as a Jupyter notebook with these settings, to run at home.")
 

@@ -47,3 +47,18 @@ def test_threshold_zero_gives_recall_one(page, app_url) -> None:
     wait_until_idle(page)
     expect(recall).to_contain_text("1.000", timeout=PAGE_LIMIT_MS)
     expect(page).to_have_url(re.compile(r"methodology\.roc\.threshold=0\.0\b"))  # the link carries the new setting
+
+
+def test_the_take_home_notebook_is_written_on_click_with_the_visitors_settings(page, app_url, tmp_path: Path) -> None:
+    import json
+
+    open_app_page(page, app_url, "methodology?methodology.view=roc&methodology.roc.seed=7", "Methodology")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download as notebook (.ipynb)").click()
+    download = download_info.value
+    assert download.suggested_filename == "roc.ipynb"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    notebook = json.loads(saved.read_text(encoding="utf-8"))
+    code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    assert notebook["nbformat"] == 4 and re.search(r"^SEED = 7$", code, re.MULTILINE)
