@@ -25,7 +25,7 @@ from lib.methodology.settings import (
     VIEW,
     VIEWS,
 )
-from ui.page import Tab, chart_ui, page_ui
+from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider
 
 SETTING = by_key(SETTINGS)
@@ -75,11 +75,16 @@ def roc_results(positive_share: float, separation: float, seed: int) -> tuple[pd
 
 
 @st.cache_data(show_spinner=False)
-def loss_lines(outlier_y: float, huber_epsilon: float
-               ) -> tuple[demos.LineSample, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def loss_lines(outlier_y: float, huber_epsilon: float) -> tuple[demos.LineSample, pd.DataFrame, pd.DataFrame]:
     sample = demos.make_line_sample(outlier_y, 20, seed=0)
     lines = demos.fit_lines(sample, huber_epsilon)
-    return sample, lines, demos.line_metrics(sample, lines), demos.loss_shapes(huber_epsilon)
+    return sample, lines, demos.line_metrics(sample, lines)
+
+
+@st.cache_data(show_spinner=False)
+def loss_shapes(huber_epsilon: float) -> pd.DataFrame:
+    """Apart from the lines: dragging the outlier does not redraw the losses' shapes."""
+    return demos.loss_shapes(huber_epsilon)
 
 
 @st.cache_data(show_spinner=False)
@@ -310,7 +315,7 @@ def losses_ui() -> None:
     outlier_y = slider(SETTING["methodology.loss.outlier_y"], "Move the outlier (its height)", step=0.5, container=columns[0])
     epsilon = slider(SETTING["methodology.loss.huber_epsilon"], "Huber threshold (epsilon)", step=0.05, container=columns[1])
     mislabelled_x = slider(SETTING["methodology.loss.mislabelled_x"], "Where the mislabelled point sits (log-loss)", step=0.5, container=columns[2])
-    sample, lines, metrics, shapes = loss_lines(outlier_y, epsilon)
+    sample, lines, metrics = loss_lines(outlier_y, epsilon)
     logistic = logistic_fit(mislabelled_x)
     points = pd.DataFrame({"x": sample.x, "y": sample.y, "point": ["data"] * (len(sample.x) - 1) + ["outlier"]})
     ends = pd.concat([lines.assign(x=0.0), lines.assign(x=10.0)])
@@ -321,16 +326,12 @@ def losses_ui() -> None:
         alt.Chart(ends).mark_line(strokeWidth=3).encode(
             x="x:Q", y="y:Q", color=colour("loss", list(demos.LOSS_NAMES), "line fitted with")),
     ).properties(title="One outlier, three fitted lines", height=320)
-    shape_chart = alt.Chart(shapes).mark_line(strokeWidth=3).encode(
-        x=alt.X("residual:Q", title="residual (prediction minus truth)"),
-        y=alt.Y("loss:Q", title="loss"), color=colour("name", list(demos.LOSS_NAMES), "loss"),
-    ).properties(title="What each loss charges for an error", height=320)
     left, right = st.columns(2)
     slopes = lines.set_index("loss")["slope"]
     chart_ui(fit_chart, f"The outlier pulls the squared-error (MSE) line to slope {slopes['MSE']:.2f}; MAE's stays "
              f"at {slopes['MAE']:.2f} and Huber's at {slopes['Huber']:.2f}.", lines, container=left)
-    chart_ui(shape_chart, "Squared error charges big errors far more than absolute error; Huber is squared for small "
-             f"errors and absolute past {epsilon:g}.", shapes, container=right)
+    kept_chart_ui(loss_shape_chart, (epsilon,), "Squared error charges big errors far more than absolute error; "
+                  f"Huber is squared for small errors and absolute past {epsilon:g}.", loss_shapes, container=right)
     st.markdown("**Loss against metric.** Each line was trained with one loss; here all three are judged by two "
                 "metrics on the ordinary points (without the outlier):")
     st.dataframe(metrics.round(3).assign(slope=lines["slope"].round(3)), hide_index=True)
@@ -338,15 +339,30 @@ def losses_ui() -> None:
     st.markdown("**Log-loss**, the loss of classifiers that output a probability, has no ceiling: the further a "
                 "mislabelled point sits among the positives, the more it costs, and the model pays for it by "
                 "becoming less sure of every other point (a flatter curve).")
-    logistic_chart = alt.layer(
+    kept_chart_ui(log_loss_chart, (mislabelled_x,), f"Mean log-loss {logistic.log_loss:.3f}; the boundary "
+                  f"(probability 0.5) is at x = {logistic.boundary:.2f}.", logistic_points)
+
+
+def loss_shape_chart(huber_epsilon: float) -> alt.Chart:
+    return alt.Chart(loss_shapes(huber_epsilon)).mark_line(strokeWidth=3).encode(
+        x=alt.X("residual:Q", title="residual (prediction minus truth)"),
+        y=alt.Y("loss:Q", title="loss"), color=colour("name", list(demos.LOSS_NAMES), "loss"),
+    ).properties(title="What each loss charges for an error", height=320)
+
+
+def log_loss_chart(mislabelled_x: float) -> alt.LayerChart:
+    logistic = logistic_fit(mislabelled_x)
+    return alt.layer(
         alt.Chart(logistic.curve).mark_line(strokeWidth=3, color=PALETTE[0]).encode(
             x="x:Q", y=alt.Y("probability:Q", title="predicted probability of class 1")),
         alt.Chart(logistic.points).mark_point(filled=True, size=70).encode(
             x="x:Q", y="label:Q", color=colour("kind", ["clean", "mislabelled"], "point")),
         alt.Chart(pd.DataFrame({"x": [logistic.boundary]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q"),
     ).properties(height=260)
-    chart_ui(logistic_chart, f"Mean log-loss {logistic.log_loss:.3f}; the boundary (probability 0.5) is at "
-             f"x = {logistic.boundary:.2f}.", logistic.points)
+
+
+def logistic_points(mislabelled_x: float) -> pd.DataFrame:
+    return logistic_fit(mislabelled_x).points
 
 
 # ------------------------------------------------------------------ 5. hypothesis testing

@@ -203,6 +203,27 @@ def test_a_far_outlier_drags_mse_but_hardly_moves_mae_and_huber() -> None:
     assert metrics.loc["MAE", "MSE on clean points"] < metrics.loc["MSE", "MSE on clean points"]
 
 
+@pytest.mark.parametrize(("outlier_y", "seed"), [(-5.0, 0), (4.0, 1), (30.0, 2), (12.0, 3)])
+def test_the_lines_and_metrics_equal_scikit_learns(outlier_y: float, seed: int) -> None:
+    from sklearn.linear_model import LinearRegression, QuantileRegressor
+    from sklearn.metrics import mean_absolute_error, mean_squared_error
+
+    sample = demos.make_line_sample(outlier_y, 20, seed)
+    lines = demos.fit_lines(sample, 1.35).set_index("loss")
+    x = sample.x[:, None]
+    least_squares = LinearRegression().fit(x, sample.y)
+    assert lines.loc["MSE", "slope"] == pytest.approx(least_squares.coef_[0], rel=1e-9)
+    assert lines.loc["MSE", "intercept"] == pytest.approx(least_squares.intercept_, rel=1e-9)
+    absolute = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(x, sample.y)
+    assert lines.loc["MAE", "slope"] == pytest.approx(absolute.coef_[0], abs=1e-6)
+    assert lines.loc["MAE", "intercept"] == pytest.approx(absolute.intercept_, abs=1e-6)
+    metrics = demos.line_metrics(sample, lines.reset_index()).set_index("trained with")
+    for name, line in lines.iterrows():
+        predicted = line.intercept + line.slope * sample.x[:-1]
+        assert metrics.loc[name, "MSE on clean points"] == pytest.approx(mean_squared_error(sample.y[:-1], predicted))
+        assert metrics.loc[name, "MAE on clean points"] == pytest.approx(mean_absolute_error(sample.y[:-1], predicted))
+
+
 def test_an_outlier_on_the_line_changes_nothing() -> None:
     on_the_line = demos.TRUE_INTERCEPT + demos.TRUE_SLOPE * demos.OUTLIER_X
     lines = demos.fit_lines(demos.make_line_sample(on_the_line, 20, 0), 1.35)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import inspect
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -195,6 +196,7 @@ def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway
 
 
 def _qualified_name(function: Callable) -> str:
+    function = inspect.unwrap(function)  # a cached function (st.cache_data) is named by the function it wraps
     return f"{function.__code__.co_filename}:{function.__qualname__}"
 
 

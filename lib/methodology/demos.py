@@ -373,33 +373,47 @@ def make_line_sample(outlier_y: float, n_points: int, seed: int) -> LineSample:
     return LineSample(x=np.append(x, OUTLIER_X), y=np.append(y, outlier_y))
 
 
+def least_squares_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) minimising the squared error: what LinearRegression fits, in closed form."""
+    x_mean, y_mean = x.mean(), y.mean()
+    slope = float(np.sum((x - x_mean) * (y - y_mean)) / np.sum((x - x_mean) ** 2))
+    return slope, float(y_mean - slope * x_mean)
+
+
+def least_absolute_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) minimising the absolute error: QuantileRegressor(quantile=0.5, alpha=0)'s line.
+
+    That is a linear programme, and one of its optimal lines passes through two of the points, so trying
+    every pair finds it exactly (210 lines for 21 points, in one numpy step; HiGHS took 6 ms a fit)."""
+    first, second = np.triu_indices(len(x), k=1)
+    distinct = x[first] != x[second]
+    first, second = first[distinct], second[distinct]
+    slopes = (y[second] - y[first]) / (x[second] - x[first])
+    intercepts = y[first] - slopes * x[first]
+    total = np.abs(y[None, :] - intercepts[:, None] - slopes[:, None] * x[None, :]).sum(axis=1)
+    best = int(np.argmin(total))
+    return float(slopes[best]), float(intercepts[best])
+
+
 def fit_lines(sample: LineSample, huber_epsilon: float) -> pd.DataFrame:
     """Slope and intercept of the straight line that minimises each loss over all points, outlier included."""
-    from sklearn.linear_model import HuberRegressor, LinearRegression, QuantileRegressor
+    from sklearn.linear_model import HuberRegressor
 
-    x = sample.x[:, None]
-    models = {
-        "MSE": LinearRegression(),
-        "MAE": QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs"),
-        "Huber": HuberRegressor(epsilon=huber_epsilon, alpha=0.0, max_iter=1000),
-    }
-    rows = []
-    for name, model in models.items():
-        model.fit(x, sample.y)
-        rows.append({"loss": name, "slope": float(model.coef_[0]), "intercept": float(model.intercept_)})
-    return pd.DataFrame(rows)
+    huber = HuberRegressor(epsilon=huber_epsilon, alpha=0.0, max_iter=1000).fit(sample.x[:, None], sample.y)
+    lines = {"MSE": least_squares_line(sample.x, sample.y), "MAE": least_absolute_line(sample.x, sample.y),
+             "Huber": (float(huber.coef_[0]), float(huber.intercept_))}
+    return pd.DataFrame([{"loss": name, "slope": slope, "intercept": intercept}
+                         for name, (slope, intercept) in lines.items()])
 
 
 def line_metrics(sample: LineSample, lines: pd.DataFrame) -> pd.DataFrame:
     """Each fitted line judged by two metrics on the clean points only: a loss is not the metric."""
-    from sklearn.metrics import mean_absolute_error, mean_squared_error
-
     x_clean, y_clean = sample.x[:-1], sample.y[:-1]
     rows = []
     for line in lines.itertuples():
         predicted = line.intercept + line.slope * x_clean
-        rows.append({"trained with": line.loss, "MSE on clean points": mean_squared_error(y_clean, predicted),
-                     "MAE on clean points": mean_absolute_error(y_clean, predicted)})
+        rows.append({"trained with": line.loss, "MSE on clean points": _mse(y_clean, predicted),
+                     "MAE on clean points": float(np.mean(np.abs(y_clean - predicted)))})
     return pd.DataFrame(rows)
 
 
