@@ -1,6 +1,7 @@
 """Maps and projections: spatial data as QGIS shows it, projections you can feel, colour and type for maps."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import partial
 
@@ -8,6 +9,7 @@ import altair as alt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 import streamlit as st
 
 from app_pages.maps_campus import campus_ui
@@ -218,16 +220,13 @@ def move_ui() -> None:
                "about 405,000 km² against the true 378,000). Mercator areas are read at the equator's scale. "
                "The Earth is an ellipsoid, so a plain turn of the globe would keep area only to about 1%; this one turns "
                "the equal-area (authalic) sphere instead, which keeps it to a fraction of a percent.")
-    original = countries.loc[countries["name"] == name, "geometry"].iloc[0]
-    shapes = gpd.GeoDataFrame({"what": [f"{name} at home", f"{name} moved", "UK"]},
-                              geometry=[original, moved,
-                                        countries.loc[countries["name"] == "United Kingdom", "geometry"].iloc[0]],
-                              crs="EPSG:4326")
     lon, lat = float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"])
+    what = [f"{name} at home", f"{name} moved", "UK"]
+    shapes_text = moved_shapes_text(name, lon, lat)
     window = {"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiPoint", "coordinates": [[lon - 35, max(lat - 22, -80)], [lon + 35, min(lat + 22, 80)]]}}
     areas = pd.DataFrame({
-        "shape": shapes["what"].tolist(),
+        "shape": what,
         "true area (km²)": [round(report.true_area_km2), round(report.moved_true_area_km2), round(uk.true_area_km2)],
         "as Mercator draws it (km²)": [round(report.mercator_area_km2), round(report.moved_mercator_area_km2),
                                        round(uk.mercator_area_km2)]})
@@ -239,16 +238,29 @@ def move_ui() -> None:
         takeaway = (f"On Mercator the moved {name} looks × {report.apparent_ratio:.2f} its true size."
                     if projection_type == "mercator" else
                     f"On an equal-area map {name} keeps its true size wherever it goes.")
-        chart_ui(move_chart(shapes, projection_type, title, window, lon, lat), takeaway, areas, container=column,
+        chart_ui(move_chart(shapes_text, what, projection_type, title, window, lon, lat), takeaway, areas, container=column,
                  key=chart_key, on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
 
 
-def move_chart(shapes: gpd.GeoDataFrame, projection_type: str, title: str, window: dict, lon: float,
+@st.cache_data(show_spinner=False, max_entries=256)
+def moved_shapes_text(name: str, lon: float, lat: float) -> str:
+    """GeoJSON of the country at home, moved to (lon, lat), and the UK (features named by `what`): made once
+    per move for both maps, with shapely's writer (GeoDataFrame.to_json took 4 ms for these three)."""
+    countries = countries_data()
+    geometries = [countries.loc[countries["name"] == name, "geometry"].iloc[0], moved_country(name, lon, lat)[0],
+                  countries.loc[countries["name"] == "United Kingdom", "geometry"].iloc[0]]
+    names = [f"{name} at home", f"{name} moved", "UK"]
+    features = [{"type": "Feature", "properties": {"what": what}, "geometry": json.loads(geometry)}
+                for what, geometry in zip(names, shapely.to_geojson(geometries), strict=True)]
+    return json.dumps({"type": "FeatureCollection", "features": features})
+
+
+def move_chart(shapes_text: str, what: list[str], projection_type: str, title: str, window: dict, lon: float,
                lat: float) -> alt.LayerChart:
     land = alt.Chart(WORLD).mark_geoshape(fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
-    highlight = alt.Chart(geo_data(geojson_text(shapes))).mark_geoshape(clip=True, strokeWidth=1.5).encode(
+    highlight = alt.Chart(geo_data(shapes_text)).mark_geoshape(clip=True, strokeWidth=1.5).encode(
         color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
-            domain=shapes["what"].tolist(), range=[GREY, VERMILLION, BLUE])),
+            domain=what, range=[GREY, VERMILLION, BLUE])),
         fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
     return alt.layer(land, highlight, click_grid_chart(lon, lat)).project(type=projection_type, fit=window).properties(
         height=MAP_HEIGHT + 60, title=map_title(title))
