@@ -26,6 +26,7 @@ from lib.maps.colour import (
 )
 from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
 from lib.maps.settings import SETTINGS, VISIONS
+from ui.charts import prepare_kept_specs
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider, toggle
 
@@ -175,16 +176,24 @@ def projections_ui() -> None:
     tissot = toggle(SETTING["maps.tissot"], "Show Tissot's indicatrices (500 km circles)")
     charts = []
     for projection_type, title in PROJECTIONS:
-        options = {"type": projection_type}
-        if projection_type == "mercator":
-            options["fit"] = MERCATOR_EXTENT
-        if projection_type == "orthographic":
-            options["rotate"] = [0, -30, 0]
+        options = projection_options(projection_type)
         keeps, bends = PROJECTION_FACTS[projection_type]
         facts = pd.DataFrame({"projection": [title], "keeps": [keeps], "distorts": [bends]})
         charts.append((world_chart, (options, title, tissot), f"{title.split(' (')[0]} keeps {keeps}; it distorts "
                        f"{bends}.", facts))
     charts_grid_ui(charts, "maps.projection")
+    if not tissot:  # the toggle is the next thing most visitors try: its maps are made while they read
+        prepare_kept_specs(world_chart, [(projection_options(projection_type), title, True)
+                                         for projection_type, title in PROJECTIONS])
+
+
+def projection_options(projection_type: str) -> dict:
+    options: dict = {"type": projection_type}
+    if projection_type == "mercator":
+        options["fit"] = MERCATOR_EXTENT
+    if projection_type == "orthographic":
+        options["rotate"] = [0, -30, 0]
+    return options
 
 
 def move_ui() -> None:

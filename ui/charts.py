@@ -22,6 +22,7 @@ Three costs dominate a chart-heavy rerun, and each is paid again for every chart
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -391,12 +392,38 @@ def kept_spec(build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:
     return dict(_kept_spec(name, build, args, presenter_mode()))  # st.vega_lite_chart copies only the top level
 
 
+_prepared: set[str] = set()
+_prepared_lock = threading.Lock()
+
+
+def prepare_kept_specs(build: Callable[..., alt.TopLevelMixin], each_args: list[tuple]) -> None:
+    """Make `kept_spec(build, args)` for each of `each_args` on one background thread, once per process: charts
+    a visitor is likely to ask for next, whose first conversion and schema check take a few hundred ms (a
+    layer of Tissot circles on four new projection shapes). The script is not held up, and a rerun that asks
+    for one meanwhile waits for the same work rather than repeating it (Streamlit's cache locks each key).
+    Presenter mode off: the way most visitors see them."""
+    name = f"{build.__code__.co_filename}:{build.__qualname__}"
+    with _prepared_lock:
+        wanted = [args for args in each_args if f"{name}:{args!r}" not in _prepared]
+        _prepared.update(f"{name}:{args!r}" for args in wanted)
+    if wanted:
+        threading.Thread(target=_prepare, args=(name, build, wanted), name="prepare-kept-specs", daemon=True).start()
+
+
+def _prepare(name: str, build: Callable[..., alt.TopLevelMixin], each_args: list[tuple]) -> None:
+    for args in each_args:
+        try:
+            _kept_spec(name, build, args, False)
+        except Exception:  # the visitor's own rerun makes it again, and shows what went wrong
+            logging.getLogger(__name__).exception("preparing %s%r failed", name, args)
+
+
 @st.cache_resource(show_spinner=False, max_entries=512)  # specs carry their data: about 10-100 kB each
 def _kept_spec(name: str, _build: Callable[..., alt.TopLevelMixin], args: tuple, presenter: bool) -> dict:
     import pandas as pd
     from streamlit import dataframe_util
 
-    spec = vega_lite_spec(styled_chart(_build(*args)))
+    spec = vega_lite_spec(styled_chart(_build(*args), presenter=presenter))
     # Kept as Arrow, as Altair's conversion leaves them, so a later drawing does not convert the rows again.
     spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(value)
                         if isinstance(value, pd.DataFrame) else value for name, value in spec["datasets"].items()}

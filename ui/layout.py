@@ -68,15 +68,17 @@ def sidebar_ui() -> None:
         st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
 
 
-def styled_chart(chart: alt.TopLevelMixin, description: str | None = None) -> alt.TopLevelMixin:
+def styled_chart(chart: alt.TopLevelMixin, description: str | None = None,
+                 presenter: bool | None = None) -> alt.TopLevelMixin:
     """Make one chart accessible, and apply presenter-mode sizes (per chart: a global Altair theme would leak
-    to other visitors). The chart's title and `description` (a takeaway, say) become its aria-label."""
+    to other visitors). The chart's title and `description` (a takeaway, say) become its aria-label.
+    `presenter`: the visitor's presenter mode, read from their session when not given."""
     import altair as alt  # here, not at the top: the welcome page draws no chart
 
     from ui.accessible_charts import accessible_chart
 
     styled = accessible_chart(chart, description)
-    if not presenter_mode():
+    if not (presenter_mode() if presenter is None else presenter):
         return styled
     styled = styled.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
         labelFontSize=18, titleFontSize=20
