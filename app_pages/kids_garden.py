@@ -10,6 +10,7 @@ from lib.core.palette import BLACK
 from lib.core.urlcodec import by_key
 from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, GardenClusters, find_groups, guess_item
 from lib.kids.settings import SETTINGS
+from ui.charts import prepare_kept_specs
 from ui.page import kept_chart_ui
 from ui.widgets import selectbox, slider, toggle
 
@@ -108,6 +109,13 @@ def scatter_chart(view: str, x: str, y: str, groups: int, title: str, new_item: 
                                 None if order is None else list(order))
 
 
+NEW_ITEM_TITLE = "Your new item is the black cross"
+
+
+def groups_title(groups: int) -> str:
+    return f"The computer's {groups} group(s), one colour each"
+
+
 def scatter_numbers(view: str, x: str, y: str, groups: int, *_: object) -> pd.DataFrame:
     return scatter_table(view, groups)[["item", x, y, scatter_colour(view)]]
 
@@ -164,7 +172,7 @@ def garden_story_ui() -> None:
     groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
     found = garden_groups(groups)
     clustered = scatter_table("groups", groups)
-    garden_scatter_ui("groups", x, y, groups, f"The computer's {groups} group(s), one colour each",
+    garden_scatter_ui("groups", x, y, groups, groups_title(groups),
                       f"k-means split the {len(clustered)} items into {groups} group(s) of items that sit close together.")
     try_this_ui("set k to 3. Does the computer find the same groups your eyes found?")
 
@@ -175,8 +183,13 @@ def garden_story_ui() -> None:
                 "weight_g": slider(SETTING["kids.new_weight"], "Weight (g)", step=0.05, container=c)}
     cluster, kind = guess_item(found, **new_item)
     st.success(f"🤖 Rolo says: it's in **group {cluster + 1}**, so I think it is a **{kind}** {KIND_EMOJI.get(kind, '')}!")
-    garden_scatter_ui("groups", x, y, groups, "Your new item is the black cross",
+    garden_scatter_ui("groups", x, y, groups, NEW_ITEM_TITLE,
                       f"The new item lands in group {cluster + 1}, so Rolo calls it a {kind}.", new_item=new_item)
+    item = tuple(float(new_item[name]) for name in MEASUREMENTS)
+    every_k = range(int(SETTING["kids.garden_k"].minimum), int(SETTING["kids.garden_k"].maximum) + 1)
+    # k is what a child moves next: every other k's groups and charts are made while they look at this one
+    prepare_kept_specs(scatter_chart, [("groups", x, y, k, title, new, None) for k in every_k
+                                       for title, new in ((groups_title(k), None), (NEW_ITEM_TITLE, item))])
     try_this_ui("make a long, thin, light item (like 4 mm wide, 100 mm long, 1 g). What does Rolo say?")
 
     st.subheader("Step 6: the big reveal")

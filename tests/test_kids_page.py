@@ -180,6 +180,23 @@ def test_garden_kmeans_and_new_item(kids: AppTest) -> None:
     assert "match the real answer for **120 of 120** items" in texts(kids.markdown)
 
 
+def test_garden_prepares_every_k_while_the_child_looks(kids: AppTest) -> None:
+    import threading
+
+    from app_pages.kids_garden import groups_title, scatter_chart
+    from ui.charts import _prepared
+
+    open_tab(kids, GARDEN)
+    for thread in threading.enumerate():
+        if thread.name == "prepare-kept-specs":
+            thread.join(timeout=120)
+    x, y = kids.selectbox(key="kids.garden_x").value, kids.selectbox(key="kids.garden_y").value
+    name = f"{scatter_chart.__code__.co_filename}:{scatter_chart.__qualname__}"
+    for k in range(1, 7):  # both k-dependent charts, for every k the slider offers
+        assert f"{name}:{('groups', x, y, k, groups_title(k), None, None)!r}" in _prepared
+        assert sum(key.startswith(f"{name}:('groups', {x!r}, {y!r}, {k}, 'Your new item") for key in _prepared) >= 1
+
+
 def test_garden_histogram_columns_can_be_changed(kids: AppTest) -> None:
     open_tab(kids, GARDEN)
     kids.multiselect(key="kids.garden_hist").set_value([])
