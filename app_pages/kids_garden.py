@@ -185,11 +185,10 @@ def garden_story_ui() -> None:
     st.success(f"🤖 Rolo says: it's in **group {cluster + 1}**, so I think it is a **{kind}** {KIND_EMOJI.get(kind, '')}!")
     garden_scatter_ui("groups", x, y, groups, NEW_ITEM_TITLE,
                       f"The new item lands in group {cluster + 1}, so Rolo calls it a {kind}.", new_item=new_item)
-    item = tuple(float(new_item[name]) for name in MEASUREMENTS)
     every_k = range(int(SETTING["kids.garden_k"].minimum), int(SETTING["kids.garden_k"].maximum) + 1)
-    # k is what a child moves next: every other k's groups and charts are made while they look at this one
-    prepare_kept_specs(scatter_chart, [("groups", x, y, k, title, new, None) for k in every_k
-                                       for title, new in ((groups_title(k), None), (NEW_ITEM_TITLE, item))])
+    # k is what a child moves next: every k's groups and chart are made while they look at this one (not the
+    # new item's chart: each move of its sliders would start that work again, beside the child's own rerun)
+    prepare_kept_specs(scatter_chart, [("groups", x, y, k, groups_title(k), None, None) for k in every_k])
     try_this_ui("make a long, thin, light item (like 4 mm wide, 100 mm long, 1 g). What does Rolo say?")
 
     st.subheader("Step 6: the big reveal")
