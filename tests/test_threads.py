@@ -1,4 +1,4 @@
-"""Arrow conversion on the asking thread: what Home.py sets once per process."""
+"""Work on the asking thread (Arrow conversion, OpenBLAS): what Home.py sets once per process."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ def test_frames_are_converted_without_a_thread_pool_once_the_app_has_started() -
         from concurrent import futures
         import numpy as np, pandas as pd, pyarrow
         from streamlit import dataframe_util
-        from lib.core.arrow import convert_frames_on_one_thread
+        from lib.core.threads import convert_frames_on_one_thread
 
         pools = []
         original = futures.ThreadPoolExecutor.__init__
@@ -33,3 +33,22 @@ def test_frames_are_converted_without_a_thread_pool_once_the_app_has_started() -
     assert out["pooled"] == (1 if out["cores"] > 1 else 0)  # without the setting, 570 rows get a pool of their own
     assert out["later"] == 0
     assert out["cpus"] == 1 and out["same"]
+
+
+def test_openblas_runs_on_one_thread_and_pytorch_keeps_its_own() -> None:
+    out = json.loads(run_python("""
+        import json
+        import numpy, torch
+        from threadpoolctl import threadpool_info
+        from lib.core.threads import blas_on_one_thread
+
+        torch_threads = torch.get_num_threads()
+        blas_on_one_thread()
+        import scipy.linalg  # loaded after the call: its OpenBLAS too
+        scipy.linalg.lu_factor(numpy.eye(3))
+        pools = [(pool["internal_api"], pool["prefix"], pool["num_threads"]) for pool in threadpool_info()]
+        print(json.dumps({"pools": pools, "torch": [torch_threads, torch.get_num_threads()]}))
+    """))
+    openblas = [pool for pool in out["pools"] if pool[0] == "openblas"]
+    assert len(openblas) >= 2 and all(threads == 1 for _, _, threads in openblas)  # numpy's and SciPy's
+    assert out["torch"][0] == out["torch"][1]
