@@ -3,15 +3,12 @@ import streamlit as st
 
 from lib.core.gc_pauses import freeze_survivors, keep_full_collections_short
 from lib.core.memory import limit_malloc_arenas
-from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from ui.layout import sidebar_ui
 from ui.room import room_box_ui
 
 st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", layout="wide")
 keep_full_collections_short()  # a full garbage collection otherwise stalls a rerun now and then (40-120 ms)
 limit_malloc_arenas()  # a thread per visitor would otherwise give the allocator up to 16 arenas on 2 cores
-convert_frames_on_one_thread()  # pyarrow started and joined a thread pool for each chart's rows
-blas_on_one_thread()  # OpenBLAS's idle threads spun on the other core through each small fit
 freeze_survivors()
 
 PAGES = [

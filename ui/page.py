@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from lib.core.urlcodec import UrlParam
 from ui import widgets
 from ui.cache_keys import remember_function_keys
@@ -41,6 +42,9 @@ NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the firs
 
 speed_up_altair()  # every page draws through here: building and checking charts is most of a rerun otherwise
 remember_function_keys()  # and decorates its cached functions again on every rerun
+# Here, not in Home.py: the welcome page loads neither numpy nor pyarrow, and the first page is drawn sooner.
+convert_frames_on_one_thread()  # pyarrow started and joined a thread pool for each chart's rows
+blas_on_one_thread()  # OpenBLAS's idle threads spun on the other core through each small fit
 
 
 @dataclass(frozen=True)

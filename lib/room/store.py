@@ -34,7 +34,6 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLA
 from lib.room.errors import RoomError, RoomStorageError
 from lib.room.names import name_problem, new_code, normalise_code
 from lib.room.payloads import check_kind, encode_payload
-from lib.room.views import frame_to_csv, kind_frame
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = REPO_ROOT / ".cache" / "rooms.sqlite"
@@ -522,6 +521,8 @@ class RoomStore:
         room_code, kind = self._code(code), check_kind(kind)
         if not self.is_presenter_key(room_code, presenter_key):
             raise RoomError(f"That presenter key does not open room {room_code}.")
+        from lib.room.views import frame_to_csv, kind_frame  # pandas: not loaded for every page's Room box
+
         return frame_to_csv(kind_frame(kind, self.entries(room_code, kind)))
 
 
