@@ -230,7 +230,7 @@ def move_ui() -> None:
                "The Earth is an ellipsoid, so a plain turn of the globe would keep area only to about 1%; this one turns "
                "the equal-area (authalic) sphere instead, which keeps it to a fraction of a percent.")
     lon, lat = float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"])
-    what = [f"{name} at home", f"{name} moved", "UK"]
+    what = move_shape_names(name)
     shapes_text = moved_shapes_text(name, lon, lat)
     window = {"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiPoint", "coordinates": [[lon - 35, max(lat - 22, -80)], [lon + 35, min(lat + 22, 80)]]}}
@@ -251,16 +251,19 @@ def move_ui() -> None:
                  key=chart_key, on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
 
 
+def move_shape_names(name: str) -> list[str]:
+    return [f"{name} at home", f"{name} moved", "UK"]
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def moved_shapes_text(name: str, lon: float, lat: float) -> str:
-    """GeoJSON of the country at home, moved to (lon, lat), and the UK (features named by `what`): made once
+    """GeoJSON of the country at home, moved to (lon, lat), and the UK (named by `move_shape_names`): made once
     per move for both maps, with shapely's writer (GeoDataFrame.to_json took 4 ms for these three)."""
     countries = countries_data()
     geometries = [countries.loc[countries["name"] == name, "geometry"].iloc[0], moved_country(name, lon, lat)[0],
                   countries.loc[countries["name"] == "United Kingdom", "geometry"].iloc[0]]
-    names = [f"{name} at home", f"{name} moved", "UK"]
     features = [{"type": "Feature", "properties": {"what": what}, "geometry": json.loads(geometry)}
-                for what, geometry in zip(names, shapely.to_geojson(geometries), strict=True)]
+                for what, geometry in zip(move_shape_names(name), shapely.to_geojson(geometries), strict=True)]
     return json.dumps({"type": "FeatureCollection", "features": features})
 
 

@@ -184,14 +184,14 @@ def test_garden_prepares_every_k_while_the_child_looks(kids: AppTest) -> None:
     import threading
 
     from app_pages.kids_garden import groups_title, scatter_chart
-    from ui.charts import _prepared
+    from ui.charts import _prepared, qualified_name
 
     open_tab(kids, GARDEN)
     for thread in threading.enumerate():
         if thread.name == "prepare-kept-specs":
             thread.join(timeout=120)
     x, y = kids.selectbox(key="kids.garden_x").value, kids.selectbox(key="kids.garden_y").value
-    name = f"{scatter_chart.__code__.co_filename}:{scatter_chart.__qualname__}"
+    name = qualified_name(scatter_chart)
     for k in range(1, 7):  # the groups chart, for every k the slider offers
         assert f"{name}:{('groups', x, y, k, groups_title(k), None, None)!r}" in _prepared
 

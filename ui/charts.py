@@ -22,6 +22,7 @@ Three costs dominate a chart-heavy rerun, and each is paid again for every chart
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import threading
@@ -388,8 +389,13 @@ def kept_spec(build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:
     A rerun that draws the same chart again (another widget moved, or a value seen before) re-uses it.
     `build` must depend on nothing but its arguments; data frames and arrays are compared by content.
     """
-    name = f"{build.__code__.co_filename}:{build.__qualname__}"
-    return dict(_kept_spec(name, build, args, presenter_mode()))  # st.vega_lite_chart copies only the top level
+    return dict(_kept_spec(qualified_name(build), build, args, presenter_mode()))  # st.vega_lite_chart copies only the top level
+
+
+def qualified_name(function: Callable) -> str:
+    """A function's file and name: the same for the copy a page script makes of it on every rerun."""
+    function = inspect.unwrap(function)  # a cached function (st.cache_data) is named by the function it wraps
+    return f"{function.__code__.co_filename}:{function.__qualname__}"
 
 
 _prepared: set[str] = set()
@@ -402,7 +408,7 @@ def prepare_kept_specs(build: Callable[..., alt.TopLevelMixin], each_args: list[
     layer of Tissot circles on four new projection shapes). The script is not held up, and a rerun that asks
     for one meanwhile waits for the same work rather than repeating it (Streamlit's cache locks each key).
     Presenter mode off: the way most visitors see them."""
-    name = f"{build.__code__.co_filename}:{build.__qualname__}"
+    name = qualified_name(build)
     with _prepared_lock:
         wanted = [args for args in each_args if f"{name}:{args!r}" not in _prepared]
         _prepared.update(f"{name}:{args!r}" for args in wanted)

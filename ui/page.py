@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import importlib
-import inspect
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +28,7 @@ from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from lib.core.urlcodec import UrlParam
 from ui import widgets
 from ui.cache_keys import remember_function_keys
-from ui.charts import kept_spec, speed_up_altair, vega_lite_spec
+from ui.charts import kept_spec, qualified_name, speed_up_altair, vega_lite_spec
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -192,16 +191,11 @@ def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway
     `datasets` are rows the chart reads by name (`alt.NamedData(name)`), handed over with each drawing: the
     spec is kept while they change.
     """
-    numbers_html = _kept_numbers_html(_qualified_name(numbers), numbers, args) if callable(numbers) else None
+    numbers_html = _kept_numbers_html(qualified_name(numbers), numbers, args) if callable(numbers) else None
     spec = kept_spec(build, args)
     if datasets:
         spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return _chart_and_words_ui(spec, takeaway, numbers, container, width, options, numbers_html)
-
-
-def _qualified_name(function: Callable) -> str:
-    function = inspect.unwrap(function)  # a cached function (st.cache_data) is named by the function it wraps
-    return f"{function.__code__.co_filename}:{function.__qualname__}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

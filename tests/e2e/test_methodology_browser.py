@@ -9,6 +9,16 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PAGE_LIMIT_MS, open_app_page, wait_until_idle
 
 
+def _download(page, button: str, folder: Path) -> Path:
+    """Click a download button and keep the file under the name the app suggested."""
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=button).click()
+    download = download_info.value
+    saved = folder / download.suggested_filename
+    download.save_as(saved)
+    return saved
+
+
 def test_checklist_answer_appears_in_the_exported_report(page, app_url, tmp_path: Path) -> None:
     open_app_page(page, app_url, "methodology", "Methodology")
     project = page.get_by_label("Project name")
@@ -19,12 +29,8 @@ def test_checklist_answer_appears_in_the_exported_report(page, app_url, tmp_path
     wait_until_idle(page)
     expect(page.get_by_text("Why: 1 of 3 done")).to_be_visible()
     wait_until_idle(page)  # the text shows mid-run; the export button gets its new report at the run's end
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Export report (Markdown)").click()
-    download = download_info.value
-    assert download.suggested_filename == "tin-mine-forecast-model-card.md"
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
+    saved = _download(page, "Export report (Markdown)", tmp_path)
+    assert saved.name == "tin-mine-forecast-model-card.md"
     report = saved.read_text(encoding="utf-8")
     assert report.startswith("# Model card: Tin mine forecast")
     assert "- **What problem are we solving, stated without naming a technique?** (done)" in report
@@ -53,12 +59,8 @@ def test_the_take_home_notebook_is_written_on_click_with_the_visitors_settings(p
     import json
 
     open_app_page(page, app_url, "methodology?methodology.view=roc&methodology.roc.seed=7", "Methodology")
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download as notebook (.ipynb)").click()
-    download = download_info.value
-    assert download.suggested_filename == "roc.ipynb"
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
+    saved = _download(page, "Download as notebook (.ipynb)", tmp_path)
+    assert saved.name == "roc.ipynb"
     notebook = json.loads(saved.read_text(encoding="utf-8"))
     code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
     assert notebook["nbformat"] == 4 and re.search(r"^SEED = 7$", code, re.MULTILINE)
