@@ -27,10 +27,12 @@ from lib.maps.colour import (
 from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
 from lib.maps.settings import SETTINGS, VISIONS
 from ui.charts import prepare_kept_specs
+from ui.errors import visitor_message
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
+PALETTE_TOO_SHORT = "This palette has fewer colours than that."
 CAMPUS, PROJECTIONS_TAB, MOVE, COLOUR, TYPE = TABS = (
     "📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
 PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
@@ -318,7 +320,7 @@ def colour_ui() -> None:
     try:
         colours = palette(scheme, classes)
     except ValueError as error:
-        st.warning(f"{error} Showing the most it has.")
+        st.warning(f"{visitor_message(error, PALETTE_TOO_SHORT)} Showing the most it has.")
         kind = next(k for k, v in SCHEMES.items() if scheme in v)
         classes = SCHEMES[kind][scheme]
         colours = palette(scheme, classes)

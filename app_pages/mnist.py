@@ -30,6 +30,7 @@ from lib.mnist.data import (
 from lib.mnist.digit import preprocess_drawing
 from lib.mnist.settings import PRESET_NAMES, SETTINGS, config_from_settings, preset_settings
 from lib.room.share import digit_payload, mnist_run_payload
+from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.room import in_room, post_to_room, room_code, share_button_ui, shared_message
@@ -39,6 +40,11 @@ if TYPE_CHECKING:
     from lib.mnist.train import EvalResult, TrainingJob, TrainResult
 
 SETTING = by_key(SETTINGS)
+OWN_FILES_UNREADABLE = "they could not be read as MNIST CSV files"
+FETCH_FAILED = f"Full MNIST could not be fetched from any mirror, so the page keeps using the sample. {LOG_HINT}"
+MODEL_FILE_UNREADABLE = "it is not a model file this page can load"
+TRAINING_FAILED = f"Training stopped with an error. {LOG_HINT}"
+SCALING_FAILED = f"The experiment stopped with an error. {LOG_HINT}"
 EXPLORE, TRAIN, EVALUATE, SCALING = TABS = ("Explore", "Train", "Evaluate", "CPU vs GPU")
 SCALING_HIDDEN = [200, 1000, 2000, 3000, 4000, 5000]
 LIVE_CHART_POINTS, FINAL_CHART_POINTS = 300, 1500
@@ -186,7 +192,7 @@ def data_source_ui() -> None:
                 own = read_csv_pair(own_train, own_test, source=f"your CSV files ({own_train.name}, {own_test.name})")
             except MnistFormatError as error:
                 st.session_state.pop(OWN_DATA_KEY, None)
-                st.error(f"Those files were not used: {error}.")
+                st.error(f"Those files were not used: {visitor_message(error, OWN_FILES_UNREADABLE)}.")
             else:
                 st.session_state[OWN_DATA_KEY] = ((own_train.file_id, own_test.file_id), own)
     data = current_data()
@@ -217,8 +223,7 @@ def fetch_ui() -> None:
     try:
         fetch_mnist(progress=show_fetch)
     except FetchError as error:
-        st.error("Full MNIST could not be fetched from any mirror, so the page keeps using the sample.\n\n"
-                 f"```\n{error}\n```")
+        st.error(visitor_message(error, FETCH_FAILED))
     else:
         st.rerun()
 
@@ -239,7 +244,7 @@ def training_status_ui(job: TrainingJob | None) -> None:
         loss_chart_ui(losses, LIVE_CHART_POINTS)
         return
     if job.error is not None:
-        st.error(f"Training failed: {job.describe_error()}")
+        st.error(visitor_message(job.error, TRAINING_FAILED))
         return
     result = job.result
     if result is not None and st.session_state.get(RESULT_KEY) is result:
@@ -297,7 +302,7 @@ def scaling_status_ui(job: BackgroundJob | None, devices: list) -> None:
     if job.running:
         st.progress(len(timings) / (len(SCALING_HIDDEN) * len(devices)), text="Timing…")
     elif job.error is not None:
-        st.error(f"The experiment failed: {job.describe_error()}")
+        st.error(visitor_message(job.error, SCALING_FAILED))
     if timings:
         frame = pd.DataFrame(timings, columns=["device", "hidden nodes", "seconds"])
         chart = alt.Chart(frame).mark_line(point=True).encode(
@@ -399,7 +404,7 @@ def evaluate_tab_ui() -> None:
         try:
             model, loaded_config = model_from_bytes(uploaded.getvalue())
         except ModelFileError as error:
-            st.error(f"That file was refused: {error}.")
+            st.error(f"That file was refused: {visitor_message(error, MODEL_FILE_UNREADABLE)}.")
         else:
             loaded = TrainResult(model, loaded_config, [], 0, 0.0, None)
             st.session_state[RESULT_KEY] = loaded

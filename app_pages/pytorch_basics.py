@@ -21,6 +21,7 @@ from lib.pytorch_basics.kmmiles import (
     training_step,
 )
 from lib.pytorch_basics.settings import EXAMPLES, PLOT_HALF_WIDTH, SETTINGS
+from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, submit_job
 from ui.page import Tab, chart_ui, page_ui
 from ui.widgets import radio, select_slider, slider, text_input
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from lib.pytorch_basics.matmul import MatmulTiming
 
 SETTING = by_key(SETTINGS)
+EXPRESSION_FAILED = "it is not a formula in x that I can read."
+TIMING_FAILED = f"The timing run stopped with an error. {LOG_HINT}"
 KM, AUTOGRAD, GPU = TABS = ("1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed")
 STEPS_KEY, MATMUL_JOB_KEY, MATMUL_RESULTS_KEY = (
     "pytorch_basics.km_steps", "pytorch_basics.matmul_job", "pytorch_basics.matmul_results")
@@ -203,7 +206,7 @@ def own_formula_ui() -> None:
     try:
         result = analyse_expression(expression, x)
     except ExpressionError as error:
-        st.error(f"I can't evaluate that: {error}")
+        st.error(f"I can't evaluate that: {visitor_message(error, EXPRESSION_FAILED)}")
         return
     cols = st.columns(3)
     cols[0].metric("x", f"{x:g}")
@@ -276,7 +279,7 @@ def matmul_progress_ui(job: BackgroundJob | None) -> None:
         fraction, message = job.latest() or (0.0, "starting")
         st.progress(fraction, text=f"Timing {message}…")
     elif job.error is not None:
-        st.error(f"The timing run failed: {job.describe_error()}")
+        st.error(visitor_message(job.error, TIMING_FAILED))
 
 
 def keep_matmul_results(job: BackgroundJob) -> None:

@@ -29,11 +29,14 @@ from lib.room.views import (
     loss_lines_frame,
     runs_frame,
 )
+from ui.errors import visitor_message
 from ui.layout import presenter_mode
 from ui.page import Tab, chart_ui, page_ui
 from ui.room import (
     CODE_KEY,
     PRESENTER_KEY_KEY,
+    ROOM_DATABASE,
+    ROOMS_UNAVAILABLE,
     in_room,
     is_presenter,
     join_link,
@@ -241,7 +244,7 @@ def _live_view_ui(kind: str) -> None:
     try:
         info = room_store().room_info(code)
     except (RoomError, RoomStorageError) as error:
-        st.warning(str(error))
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
         return
     first, second, third = st.columns(3)
     first.metric("Members", info.member_count)
@@ -260,14 +263,14 @@ def _live_view_ui(kind: str) -> None:
         else:
             checklist_view_ui(_entries(url, code, "checklist", key))
     except (RoomError, RoomStorageError) as error:
-        st.warning(str(error))
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
 
 
 def _clear_kind(kind: str) -> None:
     try:
         removed = room_store().clear(st.session_state[CODE_KEY], st.session_state.get(PRESENTER_KEY_KEY), kind)
     except (RoomError, RoomStorageError) as error:
-        st.session_state[PAGE_MESSAGE_KEY] = str(error)
+        st.session_state[PAGE_MESSAGE_KEY] = visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE)
         return
     st.session_state[PAGE_MESSAGE_KEY] = f"Cleared {removed} entries ({KIND_LABELS[kind]})."
 

@@ -29,6 +29,7 @@ from lib.core.urlcodec import UrlParam
 from ui import widgets
 from ui.cache_keys import remember_function_keys
 from ui.charts import kept_spec, qualified_name, speed_up_altair, vega_lite_spec
+from ui.errors import visitor_message
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -36,6 +37,7 @@ LOG = logging.getLogger(__name__)
 TAB_ERROR = ("Something went wrong in this tab. Change a setting or open another tab and come back; "
              "the details are in the app's log.")
 NOTEBOOK_LABEL = "📓 Download as notebook (.ipynb)"
+NO_NOTEBOOK = "it could not be built."
 NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
 
@@ -134,7 +136,7 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
     try:
         notebook = _notebooks().build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
     except ValueError as error:
-        st.caption(f"No take-home notebook for these settings: {error}")
+        st.caption(f"No take-home notebook for these settings: {visitor_message(error, NO_NOTEBOOK)}")
         return
     st.download_button(NOTEBOOK_LABEL, partial(_notebook_file, notebook), file_name=f"{tab.demo}.ipynb", mime="application/x-ipynb+json",
                        key=f"{page}.notebook", on_click="ignore",

@@ -7,6 +7,7 @@ Visitors' names are shown with `st.text`, never as markdown or HTML.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -24,6 +25,7 @@ from lib.room import (
     normalise_code,
     room_db_url,
 )
+from ui.errors import LOG_HINT, Outage, visitor_message
 
 CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY = "room.code", "room.member", "room.presenter_key", "room.name"
 JOIN_CODE_KEY, JOIN_NAME_KEY = "room.join_code", "room.join_name"
@@ -34,6 +36,13 @@ LINK_HANDLED_KEY = "room.link_handled"  # the ?room=/&presenter= of this session
 PRESENTER_NAME = "Presenter"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
 ROOM_PAGE = "app_pages/room.py"
+ROOMS_UNAVAILABLE = "Meetup rooms are unavailable right now; everything else works."
+START_FAILED = f"{ROOMS_UNAVAILABLE} {LOG_HINT}"  # a presenter may be the one who runs the app
+
+LOG = logging.getLogger(__name__)
+# One per process, so the log says once that the database went down and once that it is back,
+# however many visitors meet it meanwhile; the detail (address with the password hidden) is there only.
+ROOM_DATABASE = Outage("room database", LOG, address=room_db_url)
 
 
 T = TypeVar("T")
@@ -69,9 +78,10 @@ def post_to_room(kind: str, payload: dict) -> str | None:
     try:
         room_store().post(st.session_state[CODE_KEY], st.session_state[MEMBER_KEY], kind, payload)
     except RoomError as error:
-        return str(error)
+        return visitor_message(error, ROOMS_UNAVAILABLE)
     except RoomStorageError as error:
-        return f"The room could not be reached: {error}"
+        return visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE)
+    ROOM_DATABASE.up()
     return None
 
 
@@ -152,22 +162,31 @@ def _say(kind: str, text: str) -> None:
     st.session_state[MESSAGE_KEY] = (kind, text)
 
 
-def _storage_problem(error: RoomStorageError) -> None:
-    st.session_state[AVAILABLE_KEY] = str(error)
+def _storage_problem(error: RoomStorageError, message: str = ROOMS_UNAVAILABLE) -> None:
+    """Rooms off for this session, with `message` in the box; the reason goes to the server log."""
+    st.session_state[AVAILABLE_KEY] = visitor_message(error, message, outage=ROOM_DATABASE)
+
+
+def _storage_works() -> None:
+    st.session_state[AVAILABLE_KEY] = None
+    ROOM_DATABASE.up()
 
 
 # ---------------------------------------------------------------- callbacks (run before the script redraws)
 
 
-def _attempt(action: Callable[[], T]) -> T | None:
+def _attempt(action: Callable[[], T], storage_message: str = ROOMS_UNAVAILABLE) -> T | None:
     """The action's result, or None after saying why it failed: a refusal in the Room box, a database
-    problem by turning rooms off for this session (the box then offers to try again)."""
+    problem by turning rooms off for this session with `storage_message` (the box offers to try again)."""
     try:
-        return action()
+        result = action()
     except RoomStorageError as error:
-        _storage_problem(error)
+        _storage_problem(error, storage_message)
     except RoomError as error:
-        _say("error", str(error))
+        _say("error", visitor_message(error, ROOMS_UNAVAILABLE))
+    else:
+        _storage_works()
+        return result
     return None
 
 
@@ -177,7 +196,7 @@ def _start_room() -> None:
         code, presenter_key = store.create_room()
         return code, presenter_key, store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
 
-    opened = _attempt(open_room)
+    opened = _attempt(open_room, storage_message=START_FAILED)
     if opened is None:
         return
     code, presenter_key, member = opened
@@ -218,7 +237,7 @@ def _close_room() -> None:
     try:
         room_store().close(code, presenter_key)
     except (RoomError, RoomStorageError) as error:
-        _say("error", str(error))
+        _say("error", visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
         return
     _say("info", f"Room {code} is closed: nobody can join or share any more. Its data stays until it expires.")
 
@@ -240,9 +259,9 @@ def _database_problem() -> str | None:
         try:
             room_store().check_available()
         except RoomStorageError as error:
-            st.session_state[AVAILABLE_KEY] = str(error)
+            _storage_problem(error)
         else:
-            st.session_state[AVAILABLE_KEY] = None
+            _storage_works()
     return st.session_state[AVAILABLE_KEY]
 
 
@@ -286,11 +305,11 @@ def _joined_ui(store: RoomStore) -> None:
     try:
         info = store.room_info(code)
     except RoomError as error:
-        st.warning(str(error))
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE))
         st.button("Leave", key="room.leave", on_click=_leave_room)
         return
     except RoomStorageError as error:
-        st.warning(f"The room cannot be reached just now: {error}")
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
         st.button("Leave", key="room.leave", on_click=_leave_room)
         return
     st.markdown(f"In room **{code}** · {info.member_count} member{'s' if info.member_count != 1 else ''}")
@@ -331,6 +350,14 @@ def _join_form_ui() -> None:
               help="For the presenter: a code, a link and a QR code the audience uses to join.")
 
 
+def _rooms_off_ui(problem: str) -> None:
+    """The box while the database cannot be used: one plain sentence; a presenter may still try to start."""
+    st.warning(problem)
+    st.button("Try again", key="room.retry", on_click=_retry_database)
+    st.button("Start a room", key="room.start", on_click=_start_room,
+              help="For the presenter: tries the room database again and opens a room if it works.")
+
+
 def room_box_ui() -> None:
     """The Room box, drawn in the sidebar of every page by Home.py."""
     with st.sidebar, st.container(border=True):
@@ -338,13 +365,13 @@ def room_box_ui() -> None:
         try:
             store = room_store()
         except RoomStorageError as error:
-            st.session_state[AVAILABLE_KEY] = str(error)
+            if not st.session_state.get(AVAILABLE_KEY):  # keep a failed start's hint
+                _storage_problem(error)
             store = None
         _read_link()
         problem = _database_problem() if store is not None else st.session_state[AVAILABLE_KEY]
         if problem is not None:
-            st.warning(f"Rooms are switched off: {problem} Everything else in the app works as usual.")
-            st.button("Try again", key="room.retry", on_click=_retry_database)
+            _rooms_off_ui(problem)
             return
         _message_ui()
         if in_room():

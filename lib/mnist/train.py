@@ -521,8 +521,8 @@ def model_from_bytes(blob: bytes) -> tuple[nn.Module, TrainConfig]:
     try:
         payload = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
     except Exception as error:  # UnpicklingError, RuntimeError, EOFError...: all mean "not a safe model file"
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ModelFileError(f"not a model file this page can load safely ({first_line[:200]})") from error
+        # torch's own words (pickle opcodes, zip internals) stay with the cause, for the log
+        raise ModelFileError("not a model file this page can load safely") from error
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise ModelFileError("not a model saved by this page (its format tag is missing)")
     config = _config_from_plain(payload.get("config"))
