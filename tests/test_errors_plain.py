@@ -322,3 +322,33 @@ def test_a_url_for_the_log_hides_its_password() -> None:
     assert url_for_log(f"postgresql+psycopg://{USER}:{PASSWORD}@{HOST}/rooms") == \
         f"postgresql+psycopg://{USER}:***@{HOST}/rooms"
     assert url_for_log("not a url") == "(not a database URL)"
+
+
+# ---------------------------------------------------------------- messages lib builds from a library's error
+
+
+def test_a_shapefile_gdal_cannot_read_is_named_as_the_visitor_named_it() -> None:
+    import io
+    import tempfile
+    import zipfile
+
+    from lib.maps.spatial_io import SpatialFileError, read_spatial_upload
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for part, size in ((".shp", 200), (".shx", 100), (".dbf", 50)):
+            archive.writestr(f"trees{part}", b"\0" * size)
+    with pytest.raises(SpatialFileError) as refused:
+        read_spatial_upload("trees.zip", packed.getvalue())
+    assert str(refused.value).startswith("trees.zip could not be read: 'trees.zip' not recognized")
+    assert tempfile.gettempdir() not in str(refused.value)
+    assert tempfile.gettempdir() in str(refused.value.__cause__)  # GDAL's own words stay with the cause, for the log
+
+
+def test_a_refused_model_file_does_not_repeat_torch() -> None:
+    from lib.mnist.train import ModelFileError, model_from_bytes
+
+    with pytest.raises(ModelFileError) as refused:
+        model_from_bytes(b"PK\x03\x04 not a model at all")
+    assert str(refused.value) == "not a model file this page can load safely"
+    assert refused.value.__cause__ is not None
