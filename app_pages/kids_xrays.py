@@ -132,7 +132,8 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         try:
             periodogram = light_curve_period(clean)
         except TooCoarseForBeat as too_coarse:
-            st.warning(f"⏱️ {visitor_message(too_coarse, TOO_COARSE)}")  # daily points: no periodogram, so no meaningless peak
+            # daily points: no periodogram, so no meaningless peak
+            st.warning(f"⏱️ {visitor_message(too_coarse, TOO_COARSE)}")
             return
         if step > ORBITAL_PERIOD_HOURS / 2:
             st.warning(f"⏱️ These measurements are about {step:.0f} hours apart. To catch a beat you need at least two "

@@ -126,6 +126,9 @@ def test_the_log_says_once_when_rooms_go_down_and_once_when_they_are_back(tmp_pa
     assert first.sidebar.button(key="room.join")
     back = [record.getMessage() for record in _room_log(caplog)][1:]
     assert len(back) == 1 and back[0].startswith("room database reachable again")
+    second.sidebar.button(key="room.start").click().run()  # the other visitor's box still says rooms are off
+    assert second.session_state["room.code"]
+    assert not any(ROOMS_UNAVAILABLE in warning.value for warning in second.sidebar.warning)
 
 
 def test_a_failed_mnist_fetch_names_no_mirror_on_the_page(tmp_path, monkeypatch, caplog) -> None:

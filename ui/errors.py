@@ -43,13 +43,13 @@ LOG_HINT = "Whoever runs this app can find the reason in its log."
 REMEMBERED_FAILURES = 256  # enough to log each failure once while reruns keep showing it
 
 
-def qualified_name(kind: type) -> str:
+def class_name(kind: type) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def is_written_for_people(error: BaseException) -> bool:
     """True for the app's own errors whose text is meant for the visitor (subclasses included)."""
-    return any(qualified_name(kind) in WRITTEN_FOR_PEOPLE for kind in type(error).__mro__)
+    return any(class_name(kind) in WRITTEN_FOR_PEOPLE for kind in type(error).__mro__)
 
 
 def url_for_log(url: str) -> str:
@@ -94,7 +94,7 @@ class _OncePerFailure:
         self._lock = threading.Lock()
 
     def first_time(self, error: BaseException) -> bool:
-        key = (qualified_name(type(error)), str(error))
+        key = (class_name(type(error)), str(error))
         with self._lock:
             if key in self._seen:
                 self._seen.move_to_end(key)

@@ -134,7 +134,8 @@ def _poll_ui(job_key: str, draw: Callable[[BackgroundJob | None], None],
         return
     ticket: Ticket | None = st.session_state.get(_ticket_key(job_key))
     if job is not None and ticket is not None and ticket.state in ("dropped", "failed"):
-        reason = visitor_message(ticket.error, JOB_START_FAILED) if ticket.error else "its turn came while this page was away"
+        reason = (visitor_message(ticket.error, JOB_START_FAILED) if ticket.error
+                  else "its turn came while this page was away")
         st.warning(f"Your queued run did not start ({reason}). Press the button again to queue it anew.")
         return
     if job is not None and job.running and stop_key is not None:

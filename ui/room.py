@@ -31,7 +31,7 @@ CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY = "room.code", "room.member", 
 JOIN_CODE_KEY, JOIN_NAME_KEY = "room.join_code", "room.join_name"
 MESSAGE_KEY = "room.message"  # (kind, text) shown once by the box after a callback
 SHOW_PRESENTER_LINK_KEY = "room.show_presenter_link"
-AVAILABLE_KEY = "room.available"  # None when the database works, else why not (checked once per session)
+AVAILABLE_KEY = "room.available"  # None when the database works, else the box's sentence (checked once per session)
 LINK_HANDLED_KEY = "room.link_handled"  # the ?room=/&presenter= of this session's first URL were read
 PRESENTER_NAME = "Presenter"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
