@@ -117,6 +117,9 @@ def haproxy_config(address: str, port: int, backend_ports: Sequence[int]) -> str
 defaults
     mode http
     option http-server-close
+    # a request for a process that has died goes to another one (as a new session there)
+    option redispatch
+    retries 3
     timeout connect 5s
     timeout client 60s
     timeout server 60s
@@ -152,6 +155,8 @@ class Child:
     name: str
     process: subprocess.Popen
     health_url: str | None = None
+    is_proxy: bool = False
+    reported: bool = False  # its end has been told
 
 
 @dataclass
@@ -160,17 +165,31 @@ class Stack:
     children: list[Child] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
 
-    def start(self, name: str, command: list[str], env: dict[str, str], health_url: str | None = None) -> Child:
+    def start(self, name: str, command: list[str], env: dict[str, str], health_url: str | None = None,
+              is_proxy: bool = False) -> Child:
         parent = os.getpid()
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True,
                                    preexec_fn=lambda: _die_with_parent(parent))
-        child = Child(name, process, health_url)
+        child = Child(name, process, health_url, is_proxy)
         self.children.append(child)
         print(f"lib.serve: started {name} (pid {process.pid})", flush=True)
         return child
 
     def exited(self) -> Child | None:
         return next((child for child in self.children if child.process.poll() is not None), None)
+
+    def still_serving(self) -> bool:
+        """Whether the proxy and at least one app process run; says so once for each that ended.
+
+        A room keeps going on the other processes: HAProxy's health check sends a dead one's visitors to
+        them (as new sessions).
+        """
+        for child in self.children:
+            if child.process.poll() is not None and not child.reported:
+                child.reported = True
+                print(f"lib.serve: {child.name} ended (exit {child.process.returncode})", flush=True)
+        proxy_alive = all(child.process.poll() is None for child in self.children if child.is_proxy)
+        return proxy_alive and any(child.process.poll() is None for child in self.children if not child.is_proxy)
 
     def wait_healthy(self, timeout_s: float = HEALTH_TIMEOUT_S) -> bool:
         """Poll every child's /_stcore/health until all answer; False on a stop, a child's exit or the deadline."""
@@ -228,7 +247,7 @@ def start_processes(stack: Stack, processes: int, port: int, address: str, hapro
     config = config_dir / "haproxy.cfg"
     config.write_text(haproxy_config(address, port, backend_ports), encoding="utf-8")
     stack.start(f"haproxy on {address}:{port}", [haproxy, "-db", "-f", str(config)], env,
-                f"http://{_local_address(address)}:{port}/_stcore/health")
+                f"http://{_local_address(address)}:{port}/_stcore/health", is_proxy=True)
 
 
 def _local_address(address: str) -> str:
@@ -255,10 +274,8 @@ def serve(processes: int, port: int, address: str) -> int:
             print(f"lib.serve: the app is at http://{_local_address(address)}:{port} ({how}, rooms in "
                   f"{env[DB_ENV_VAR]}). Ctrl-C stops it.", flush=True)
             while not stack.stopping.wait(HEALTH_POLL_S):
-                ended = stack.exited()
-                if ended is not None:
-                    print(f"lib.serve: {ended.name} ended (exit {ended.process.returncode}): stopping everything",
-                          flush=True)
+                if not stack.still_serving():
+                    print("lib.serve: nothing is left to serve the app: stopping everything", flush=True)
                     return 1
             return 0
         finally:

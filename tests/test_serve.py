@@ -247,6 +247,15 @@ def test_a_download_and_an_upload_work_through_the_proxy_each_on_its_own_process
             browser.close()
 
 
+def test_when_one_process_dies_the_others_serve_its_visitors(room: Served) -> None:
+    first_app = room.child_pids()[0]
+    os.killpg(first_app, signal.SIGKILL)
+    assert "(exit -9)" in room.wait_for(" ended (exit ")
+    reply = _get(room.port, "/_stcore/health", cookie="SRV=app1")
+    assert reply.status == 200 and _srv_cookie(reply) == "SRV=app2"
+    assert room.process.poll() is None  # lib.serve goes on
+
+
 def test_sigterm_stops_the_proxy_and_every_process_it_started(room: Served) -> None:
     _stop_and_check(room)
     with pytest.raises(OSError):
