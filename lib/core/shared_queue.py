@@ -103,6 +103,7 @@ class SharedSlotQueue:
         self._engine = queue_engine(url)
         self._lock = threading.Lock()  # guards the local tickets (and keeps this process's writers in line)
         self._mine: dict[int, Ticket] = {}  # this process's waiting and running tickets by ticket id
+        self._last_place: dict[int, int] = {}  # each waiting ticket's place when last read
         self._poller: threading.Thread | None = None
         self._closed = threading.Event()
         self._last_beat = 0.0
@@ -214,7 +215,7 @@ class SharedSlotQueue:
     def _delete(self, connection: Connection, ticket: Ticket) -> None:
         connection.execute(sa.delete(tickets_table).where(tickets_table.c.ticket_id == ticket.number,
                                                           tickets_table.c.holder == self.holder))
-        self._mine.pop(ticket.number, None)
+        self._forget(ticket.number)
 
     # ------------------------------------------------------------ what a page shows
 
@@ -230,15 +231,16 @@ class SharedSlotQueue:
         try:
             with self._engine.connect() as connection:
                 ahead, present = connection.execute(place).one()
-        except SQLAlchemyError as error:  # a busy moment: the page asks again on its next poll
+        except SQLAlchemyError as error:  # a busy moment: the last place known, and the page asks again soon
             log.warning("training queue: position unknown (%s)", _reason(error))
-            return 1
+            return self._last_place.get(ticket.number, 1)
         if not present:  # its lease ran out while this process stalled: the line went on without it
             ticket.state = "dropped"
             with self._lock:
-                self._mine.pop(ticket.number, None)
+                self._forget(ticket.number)
             return None
-        return int(ahead) + 1
+        self._last_place[ticket.number] = int(ahead) + 1
+        return self._last_place[ticket.number]
 
     def estimated_wait_s(self, ticket: Ticket) -> float | None:
         """Roughly how long until the ticket starts: the waves of jobs ahead of it times a typical job."""
@@ -279,6 +281,11 @@ class SharedSlotQueue:
         by_state = {state: int(count) for state, count in rows}
         return by_state.get("running", 0), by_state.get("waiting", 0)
 
+    def _forget(self, number: int) -> None:
+        """Under the lock: ticket `number` is no longer this process's to poll."""
+        self._mine.pop(number, None)
+        self._last_place.pop(number, None)
+
     def _local(self) -> list[Ticket]:
         with self._lock:
             return list(self._mine.values())
@@ -305,7 +312,7 @@ class SharedSlotQueue:
                 connection.execute(sa.delete(tickets_table).where(table.ticket_id == ticket_id))
                 if ticket is not None:
                     ticket.state = "dropped"
-                    self._mine.pop(ticket_id, None)
+                    self._forget(ticket_id)
             else:
                 connection.execute(sa.update(tickets_table).where(table.ticket_id == ticket_id)
                                    .values(state="running", started_at=now))
@@ -367,7 +374,7 @@ class SharedSlotQueue:
         for number, ticket in list(self._mine.items()):
             if number not in kept and ticket.state == "waiting":  # this process stalled past its lease
                 ticket.state = "dropped"
-                self._mine.pop(number)
+                self._forget(number)
 
     def _drop_departed(self, now: float) -> None:
         for ticket in self._local():
