@@ -19,6 +19,7 @@ import pytest
 from lib.core.job_queue import QueueRefused, SlotQueue
 from lib.core.jobs import BackgroundJob, JobSlots
 from lib.core.shared_queue import SharedSlotQueue, app_queue
+from lib.serve import free_ports
 from tests.room_pg import REQUIRE_ENV_VAR, fresh_database, missing_reason, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,11 +206,33 @@ def test_background_jobs_queue_across_two_job_slots_on_one_database(db_url: str)
         slots_b.queue.close()
 
 
+def test_two_processes_asking_at_once_never_take_more_than_the_slots(db_url: str) -> None:
+    queues = [SharedSlotQueue(db_url, slots=2, poll_s=NEVER) for _ in range(2)]
+    started: list[str] = []
+    ready = threading.Barrier(16)
+
+    def ask(queue: SharedSlotQueue, owner: str) -> None:
+        ready.wait()
+        queue.request(owner, _recorder(started, owner))
+
+    askers = [threading.Thread(target=ask, args=(queues[i % 2], f"visitor {i}")) for i in range(16)]
+    try:
+        for thread in askers:
+            thread.start()
+        for thread in askers:
+            thread.join(DEADLINE_S)
+        assert len(started) == 2 and queues[0].counts() == (2, 14)
+    finally:
+        for queue in queues:
+            queue.close()
+
+
 def test_an_unusable_database_leaves_the_queue_in_this_process(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file-not-a-folder"
     blocked.write_text("")
-    queue = app_queue(f"sqlite:///{blocked / 'rooms.sqlite'}", 2, 100, 30.0)
-    assert isinstance(queue, SlotQueue)
+    assert isinstance(app_queue(f"sqlite:///{blocked / 'rooms.sqlite'}", 2, 100, 30.0), SlotQueue)
+    [closed_port] = free_ports(1)  # nothing listens there
+    assert isinstance(app_queue(f"postgresql+psycopg://app@127.0.0.1:{closed_port}/rooms", 2, 100, 30.0), SlotQueue)
 
 
 # ------------------------------------------------------------ real OS processes on one SQLite file
