@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -93,11 +94,13 @@ def free_ports(count: int) -> list[int]:
 
 def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     """What every app process gets: this environment, one room database for all (the app's default file),
-    and one cookie secret, so a session's signed cookies stay valid should the proxy move it to another process."""
+    one cookie secret, so a session's signed cookies stay valid should the proxy move it to another process,
+    and glibc's malloc arenas limited to two unless set otherwise."""
     env = dict(os.environ if environ is None else environ)
     if not env.get(DB_ENV_VAR, "").strip():
         env[DB_ENV_VAR] = room_db_url()
     env.setdefault(COOKIE_SECRET_ENV_VAR, secrets.token_hex(32))
+    env.setdefault("MALLOC_ARENA_MAX", "2")  # the README's advice for a server that runs a room
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 
@@ -194,15 +197,14 @@ class Stack:
     def wait_healthy(self, timeout_s: float = HEALTH_TIMEOUT_S) -> bool:
         """Poll every child's /_stcore/health until all answer; False on a stop, a child's exit or the deadline."""
         pending = [child for child in self.children if child.health_url]
-        waited = 0.0
-        while pending and waited < timeout_s:
+        deadline = time.monotonic() + timeout_s
+        while pending:
             pending = [child for child in pending if not _healthy(child.health_url)]
             if not pending:
                 return True
-            if self.exited() is not None or self.stopping.wait(HEALTH_POLL_S):
+            if self.exited() is not None or time.monotonic() > deadline or self.stopping.wait(HEALTH_POLL_S):
                 return False
-            waited += HEALTH_POLL_S
-        return not pending
+        return True
 
     def stop(self) -> None:
         """SIGTERM to every child's process group, then SIGKILL to whatever is left after the grace."""
@@ -270,7 +272,7 @@ def serve(processes: int, port: int, address: str) -> int:
                 if not stack.stopping.is_set():
                     print("lib.serve: the app did not start (its output is above): stopping everything", flush=True)
                 return 0 if stack.stopping.is_set() else 1
-            how = f"{processes} processes behind HAProxy" if haproxy else "one process"
+            how = f"{processes} process{'es' if processes > 1 else ''} behind HAProxy" if haproxy else "one process"
             print(f"lib.serve: the app is at http://{_local_address(address)}:{port} ({how}, rooms in "
                   f"{env[DB_ENV_VAR]}). Ctrl-C stops it.", flush=True)
             while not stack.stopping.wait(HEALTH_POLL_S):

@@ -59,6 +59,7 @@ def test_every_process_gets_one_room_database_and_one_cookie_secret() -> None:
     env = serve.child_environment({"PATH": "/usr/bin", "DSC_TRAINING_SLOTS": "3"})
     assert env[DB_ENV_VAR] == f"sqlite:///{DEFAULT_DB_PATH}"  # the file the app uses by itself
     assert env["DSC_TRAINING_SLOTS"] == "3" and len(env[serve.COOKIE_SECRET_ENV_VAR]) == 64
+    assert env["MALLOC_ARENA_MAX"] == "2"
     given = serve.child_environment({DB_ENV_VAR: "postgresql+psycopg://app@db/rooms"})
     assert given[DB_ENV_VAR] == "postgresql+psycopg://app@db/rooms"
 
@@ -177,7 +178,7 @@ def _stop_and_check(served: Served) -> None:
 
 
 @pytest.fixture(scope="module")
-def room() -> Iterator[Served]:
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`python -m lib.serve --processes 2` on a free port, once HAProxy and both processes answer."""
     if serve.find_haproxy() is None:
         reason = "HAProxy is not installed (apt-get install haproxy); .ci/run installs it"
@@ -185,7 +186,8 @@ def room() -> Iterator[Served]:
             pytest.fail(f"{REQUIRE_ENV_VAR}=1 but {reason}")
         pytest.skip(reason)
     [port] = serve.free_ports(1)
-    served = _start_serve(port, "--processes", "2")
+    rooms = tmp_path_factory.mktemp("serve") / "rooms.sqlite"
+    served = _start_serve(port, "--processes", "2", env={**os.environ, DB_ENV_VAR: f"sqlite:///{rooms}"})
     try:
         served.wait_for("the app is at")
         yield served
