@@ -153,6 +153,7 @@ class SharedSlotQueue:
 
         With `wait=False` nothing is queued: None when the job cannot start at once.
         """
+        ticket = None
         try:
             with self._turn() as connection:
                 running, waiting = self._count(connection)
@@ -167,6 +168,10 @@ class SharedSlotQueue:
         except IntegrityError as error:
             raise QueueRefused("You already have a run queued or going: one at a time per visitor.") from error
         except SQLAlchemyError as error:
+            if ticket is not None:  # its row was rolled back with the rest
+                ticket.state = "failed"
+                with self._lock:
+                    self._forget(ticket.number)
             raise QueueRefused(f"The training queue's database cannot be used just now ({_reason(error)}). "
                                "Try again in a moment.") from error
         self._start_all(to_start)
