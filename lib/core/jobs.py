@@ -22,6 +22,8 @@ from collections.abc import Callable
 from typing import Any
 
 from lib.core.job_queue import QueueRefused, SlotQueue, Ticket
+from lib.core.shared_queue import SharedSlotQueue, app_queue
+from lib.room.store import room_db_url
 
 Report = Callable[[Any], None]
 Work = Callable[[Report, threading.Event], Any]
@@ -114,10 +116,12 @@ class JobSlots:
     """
 
     def __init__(self, limit: int = DEFAULT_SLOTS, owner_check_s: float = OWNER_CHECK_S,
-                 owner_grace_s: float = OWNER_GRACE_S, max_waiting: int = MAX_WAITING) -> None:
+                 owner_grace_s: float = OWNER_GRACE_S, max_waiting: int = MAX_WAITING,
+                 queue: SlotQueue | SharedSlotQueue | None = None) -> None:
+        """`queue`: where tickets wait for a slot (its limit is `limit`); by default one in this process."""
         self.limit = limit
         self.owner_check_s, self.owner_grace_s = owner_check_s, owner_grace_s
-        self.queue = SlotQueue(limit, max_waiting=max_waiting, owner_grace_s=owner_grace_s)
+        self.queue = queue if queue is not None else SlotQueue(limit, max_waiting=max_waiting, owner_grace_s=owner_grace_s)
         self._lock = threading.Lock()
         self._watcher: threading.Thread | None = None
         self._wake = threading.Event()
@@ -187,8 +191,10 @@ def slot_limit(environ: dict[str, str] | None = None) -> int:
 
 @functools.cache
 def app_slots() -> JobSlots:
-    """The one slot limit of this server process, shared by every visitor and every kind of job."""
-    return JobSlots(slot_limit())
+    """The one slot limit, shared by every visitor, every kind of job and every app process on the room
+    database (lib/core/shared_queue.py; in this process alone where that database cannot be used)."""
+    limit = slot_limit()
+    return JobSlots(limit, queue=app_queue(room_db_url(), limit, MAX_WAITING, OWNER_GRACE_S))
 
 
 __all__ = ["DEFAULT_SLOTS", "MAX_WAITING", "SLOTS_ENV_VAR", "BackgroundJob", "JobSlots", "QueueRefused", "Report",
