@@ -528,7 +528,7 @@ def failed(result: dict[str, object]) -> bool:
     return bool(result["errors_drawn"] or result["failures"] or result.get("server_log_errors"))
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.room_load", description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, default=30, help="visitors in the room, trainers included")
     parser.add_argument("--trainers", type=int, default=5, help="visitors who train the talk preset")
@@ -557,6 +557,11 @@ def main(argv: list[str] | None = None) -> int:
         args.seconds = SOAK_SECONDS if args.soak else 60.0
     if args.trainers > args.visitors:
         parser.error("--trainers cannot exceed --visitors")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     result = asyncio.run(run(args))
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
