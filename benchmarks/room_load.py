@@ -333,6 +333,7 @@ async def room(base_url: str, http, crowd: list[Visitor], args: argparse.Namespa
     present = [v for v in crowd if v.connection is not None]
     runs_before = sum(v.connection.runs_finished for v in present)
     cpu_before = watch.cpu_seconds() if watch else None
+    client_before = time.process_time()
     began = time.perf_counter()
     until = began + args.seconds
     stop = asyncio.Event()
@@ -347,6 +348,7 @@ async def room(base_url: str, http, crowd: list[Visitor], args: argparse.Namespa
     await asyncio.gather(*(stay(base_url, http, v, until, args.think, log, args.soak) for v in present))
     wall = time.perf_counter() - began
     cpu = (watch.cpu_seconds() - cpu_before) if watch else None
+    client_cpu = time.process_time() - client_before
     stop.set()
     if sampler:
         await sampler
@@ -362,6 +364,7 @@ async def room(base_url: str, http, crowd: list[Visitor], args: argparse.Namespa
         "moves_per_s": round(len(log.all_moves()) / wall, 2),
         "server_cpu_cores": round(cpu / wall, 2) if cpu is not None else None,
         "cpu_count": os.cpu_count(),
+        "client_cpu_cores": round(client_cpu / wall, 2),  # this process: visitors share the machine with the server
     }
     if watch:
         result["peak_rss_per_process"] = watch.peaks_mb()
@@ -441,6 +444,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             result["scouted_on"] = "the measured server"
         else:
             skipped = []
+            result.setdefault("scouted_on", f"none: demos from {args.demos}")
         train_demo = next((d for d in demos if TRAIN_KEY in d.buttons), None)
         demos = [d for d in demos if d.movable and (not args.demo or any(part in d.name for part in args.demo))]
         if args.save_demos:
@@ -507,7 +511,8 @@ def print_tables(result: dict[str, object]) -> None:
         print(f"  {'first page, arriving 4 at a time':<44} {_cells(result['first_page_staggered'])}")
     print(f"\n  reruns per second: {room_['reruns_per_s']}   moves per second: {room_['moves_per_s']}")
     print(f"  server CPU: {room_['server_cpu_cores']} cores of {room_['cpu_count']} "
-          f"({room_.get('processes_watched', 0)} processes under {result['server_pids']})")
+          f"({room_.get('processes_watched', 0)} processes under {result['server_pids']}); "
+          f"the visitors' own process: {room_['client_cpu_cores']} cores")
     for row in room_.get("peak_rss_per_process", []):
         print(f"  peak RSS {row['peak_rss_mb']:>8.1f} MB  pid {row['pid']}  {row['process']}")
     if soak := room_.get("soak"):
