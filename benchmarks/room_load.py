@@ -108,9 +108,9 @@ def _found(page: str, name: str, query: str, connection: Connection) -> Demo:
     return Demo(page, name, query, tuple(w.key or w.id for w in view.movable()), buttons)
 
 
-async def discover(base_url: str, http, only_pages: list[str] | None = None) -> tuple[list[Demo], list[str]]:
+async def discover(base_url: str, http, log: Log, only_pages: list[str] | None = None) -> tuple[list[Demo], list[str]]:
     """Every tab (or view) of every page (or of `only_pages`), as a link opens it; the demos with something
-    to move (or to train), and the names of the others."""
+    to move (or to train), and the names of the others. Errors drawn on any of them go to `log`."""
     if only_pages:
         pages = only_pages
     else:
@@ -130,13 +130,14 @@ async def discover(base_url: str, http, only_pages: list[str] | None = None) -> 
             await connection.close()
             for label in bar.labels:
                 query = query_with("", **{bar.query_param_key: label})
-                tab = await open_demo(base_url, http, Demo(page, demo_name(page, label), query))
+                tab = await open_demo(base_url, http, Demo(page, demo_name(page, label), query), log)
                 found.append(_found(page, demo_name(page, label), query, tab))
                 await tab.close()
         elif views is not None:
-            found.extend(await _each_view(base_url, http, page, connection, views))
+            found.extend(await _each_view(base_url, http, page, connection, views, log))
             await connection.close()
         else:
+            log.saw(Demo(page, demo_name(page), ""), connection)
             found.append(_found(page, demo_name(page), "", connection))
             await connection.close()
     return [d for d in found if d.movable or TRAIN_KEY in d.buttons], [d.name for d in found if not d.movable]
@@ -150,7 +151,7 @@ def _views_radio(connection: Connection):
     return min(radios, key=lambda w: w.path) if radios else None
 
 
-async def _each_view(base_url: str, http, page: str, connection: Connection, radio) -> list[Demo]:
+async def _each_view(base_url: str, http, page: str, connection: Connection, radio, log: Log) -> list[Demo]:
     """Click each option of the views radio (as a browser would) and keep the link the page writes for it."""
     demos = []
     for option in radio.options:
@@ -161,7 +162,7 @@ async def _each_view(base_url: str, http, page: str, connection: Connection, rad
         value = dict(parse_qsl(connection.view.query_string)).get(radio.key, option)
         query = query_with("", **{radio.key: value})
         name = demo_name(page, value)
-        view = await open_demo(base_url, http, Demo(page, name, query))
+        view = await open_demo(base_url, http, Demo(page, name, query), log)
         demos.append(_found(page, name, query, view))
         await view.close()
     return demos
@@ -419,6 +420,33 @@ def phase_tables(lone: Log, crowd: Log, arrivals: Log | None) -> dict[str, objec
     return tables
 
 
+async def scout(args: argparse.Namespace, http, stack: ExitStack, log: Log, result: dict[str, object]):
+    """The server to measure (started here unless --url) and the demos: from --demos, or scouted on a
+    throwaway server first (--arrive-together on a server started here), or on the measured server."""
+    demos, skipped = (_load_demos(args.demos), []) if args.demos else (None, [])
+    result["scouted_on"] = f"none: demos from {args.demos}" if args.demos else "the measured server"
+    extra_env = dict(item.split("=", 1) for item in args.server_env or [])
+    if demos is None and args.url is None and args.arrive_together:
+        with running_server(args.mnist_dir, extra_env) as throwaway:
+            await wait_healthy(throwaway)
+            demos, skipped = await discover(throwaway.url, http, log, args.page)
+        result["scouted_on"] = "a throwaway server"  # the room meets a server that has just started
+    server = None if args.url else stack.enter_context(running_server(args.mnist_dir, extra_env))
+    base_url = args.url.rstrip("/") if args.url else server.url
+    if server is not None:
+        result["server_healthy_s"] = round(await wait_healthy(server), 2)
+    if demos is None:
+        demos, skipped = await discover(base_url, http, log, args.page)
+    train_demo = next((d for d in demos if TRAIN_KEY in d.buttons), None)
+    demos = [d for d in demos if d.movable and (not args.demo or any(part in d.name for part in args.demo))]
+    if args.save_demos:
+        kept = demos + ([train_demo] if train_demo and train_demo not in demos else [])
+        Path(args.save_demos).write_text(json.dumps([asdict(d) for d in kept], indent=1, ensure_ascii=False))
+    result.update(url=base_url, demos=[d.name for d in demos], nothing_to_move_on=skipped,
+                  mnist_dir=str(args.mnist_dir) if server is not None and args.mnist_dir else "as the server finds it")
+    return server, base_url, demos, train_demo
+
+
 async def run(args: argparse.Namespace) -> dict[str, object]:
     from tornado.httpclient import AsyncHTTPClient
 
@@ -426,53 +454,27 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     result: dict[str, object] = {"machine": {"cpu_cores": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]},
                                  "visitors": args.visitors, "trainers": args.trainers, "think_s": args.think,
                                  "seconds": args.seconds, "soak": args.soak}
-    extra_env = dict(item.split("=", 1) for item in args.server_env or [])
+    scout_log, arrivals, crowd_log = Log(), None, Log()
     with ExitStack() as stack:
-        demos = _load_demos(args.demos) if args.demos else None
-        if demos is None and args.url is None and args.arrive_together:
-            scout_server = stack.enter_context(running_server(args.mnist_dir, extra_env))
-            await wait_healthy(scout_server)
-            demos, skipped = await discover(scout_server.url, http, args.page)
-            stack.close()  # the room meets a server that has just started
-            result["scouted_on"] = "a throwaway server"
-        server = None if args.url else stack.enter_context(running_server(args.mnist_dir, extra_env))
-        base_url = args.url.rstrip("/") if args.url else server.url
-        if server is not None:
-            result["server_healthy_s"] = round(await wait_healthy(server), 2)
-        if demos is None:
-            demos, skipped = await discover(base_url, http, args.page)
-            result["scouted_on"] = "the measured server"
-        else:
-            skipped = []
-            result.setdefault("scouted_on", f"none: demos from {args.demos}")
-        train_demo = next((d for d in demos if TRAIN_KEY in d.buttons), None)
-        demos = [d for d in demos if d.movable and (not args.demo or any(part in d.name for part in args.demo))]
-        if args.save_demos:
-            kept = demos + ([train_demo] if train_demo and train_demo not in demos else [])
-            Path(args.save_demos).write_text(json.dumps([asdict(d) for d in kept], indent=1, ensure_ascii=False))
-        result["url"] = base_url
-        result["demos"] = [d.name for d in demos]
-        result["nothing_to_move_on"] = skipped
+        server, base_url, demos, train_demo = await scout(args, http, stack, scout_log, result)
         roots = args.server_pids or ([server.pid] if server else servers_behind(urlsplit(base_url).port or 80))
-        watch = ProcessWatch(roots) if roots else None
         result["server_pids"] = roots
         crowd = cast(demos, train_demo, args.visitors, args.trainers, args.seed)
-        arrivals = None
         if args.arrive_together:
             arrivals = Log()
             await asyncio.gather(*(arrive(base_url, http, v, arrivals, None) for v in crowd))
         lone = await lone_visitor(base_url, http, demos, args.solo_moves, args.seed)
-        crowd_log = Log()
-        result["room"] = await room(base_url, http, crowd, args, watch, crowd_log)
+        result["room"] = await room(base_url, http, crowd, args, ProcessWatch(roots) if roots else None, crowd_log)
         if args.url:
             await asyncio.gather(*(press_stop(v.connection) for v in crowd if v.training and v.connection))
         await asyncio.gather(*(v.connection.close() for v in crowd if v.connection))
-        result.update(phase_tables(lone, crowd_log, arrivals))
-        errors = Counter(lone.errors) + crowd_log.errors + (arrivals.errors if arrivals else Counter())
-        result["errors_drawn"] = [{"error": text, "visitors": count} for text, count in errors.most_common()]
-        result["failures"] = lone.failures + crowd_log.failures + (arrivals.failures if arrivals else [])
         result["server_log_errors"] = server.errors_logged()[:50] if server else None
     http.close()
+    result.update(phase_tables(lone, crowd_log, arrivals))
+    logs = [scout_log, lone, crowd_log] + ([arrivals] if arrivals else [])
+    errors = sum((log.errors for log in logs), Counter())
+    result["errors_drawn"] = [{"error": text, "visitors": count} for text, count in errors.most_common()]
+    result["failures"] = [failure for log in logs for failure in log.failures]
     return result
 
 
@@ -493,7 +495,7 @@ def print_tables(result: dict[str, object]) -> None:
     print(f"Room at the server: {result['visitors']} visitors ({result['trainers']} training the talk preset), "
           f"a move every {result['think_s']} s +-50%, {room_['window_s']} s, {result['url']}")
     print(f"  machine: {result['machine']['cpu_cores']} cores, load average before {result['machine']['load_average']}; "
-          f"demos scouted on {result.get('scouted_on')}")
+          f"demos scouted on {result.get('scouted_on')}; full MNIST: {result['mnist_dir']}")
     print(f"\n  {'':<44} {'runs':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'lone p95':>8}")
     print(f"  {'lone visitor, same mix':<44} {_cells(result['lone_moves'])}")
     print(f"  {'room, every move':<44} {_cells(result['room_moves'])}   room p95 / lone p95: {result['room_p95_over_lone_p95']}")
