@@ -187,6 +187,7 @@ class TabBar:
     query_param_key: str
     labels: list[str] = field(default_factory=list)
     path: tuple[int, ...] = ()
+    open_index: int = 0
 
 
 @dataclass
@@ -247,13 +248,26 @@ class PageView:
                 self.widgets[widget.id] = widget
                 self._drawn.add(widget.id)
         elif which == "add_block":
-            block = delta.add_block
-            if block.WhichOneof("type") == "tab_container" and block.tab_container.query_param_key:
-                self.tab_bars[path] = TabBar(block.tab_container.id, block.tab_container.query_param_key, path=path)
-            elif block.WhichOneof("type") == "tab" and path[:-1] in self.tab_bars:
-                labels = self.tab_bars[path[:-1]].labels
-                del labels[path[-1]:]
-                labels.append(block.tab.label)
+            self._read_block(delta, path)
+
+    def _read_block(self, delta, path: tuple[int, ...]) -> None:
+        """A tab bar bound to the URL, and its tabs; a stateful tab bar is a widget holding the open tab's label."""
+        block = delta.add_block
+        if block.WhichOneof("type") == "tab_container" and block.tab_container.query_param_key:
+            bar = block.tab_container
+            self.tab_bars[path] = TabBar(bar.id, bar.query_param_key, path=path, open_index=bar.default_tab_index)
+            if bar.id:
+                old = self.widgets.get(bar.id)
+                widget = Widget(bar.id, "tabs", delta.fragment_id, path, old.state if old else _state(bar.id))
+                self.widgets[bar.id] = widget
+                self._drawn.add(bar.id)
+        elif block.WhichOneof("type") == "tab" and path[:-1] in self.tab_bars:
+            bar = self.tab_bars[path[:-1]]
+            del bar.labels[path[-1]:]
+            bar.labels.append(block.tab.label)
+            tabs = self.widgets.get(bar.id)
+            if tabs is not None and path[-1] == bar.open_index:
+                tabs.state.string_value = block.tab.label  # the tab the server opened, as the browser shows it
 
     def _forget_undrawn(self) -> None:
         """At a run's end the browser drops widgets that run should have drawn and did not."""

@@ -67,6 +67,7 @@ def _tabs() -> list[ForwardMsg]:
         m.metadata.delta_path.extend([0, 4])
         m.delta.add_block.tab_container.id = "$$ID-77-kids.tab"
         m.delta.add_block.tab_container.query_param_key = "kids.tab"
+        m.delta.add_block.tab_container.default_tab_index = 1
 
     def tab(index: int, label: str):
         def build(m: ForwardMsg) -> None:
@@ -123,7 +124,9 @@ def test_the_page_view_reads_sliders_their_fragment_tabs_and_errors() -> None:
     [bar] = view.tab_bars.values()
     assert (bar.query_param_key, bar.labels) == ("kids.tab", ["✋ Hands", "🐞 Garden"])
     assert view.errors == ["ValueError: bad bins", "Something went wrong in this tab."]  # the warning is no error
-    assert {state.id for state in view.widget_states()} == {SLIDER_ID, "$$ID-99-presenter"}
+    sent = {state.id: state for state in view.widget_states()}
+    assert set(sent) == {SLIDER_ID, "$$ID-99-presenter", "$$ID-77-kids.tab"}
+    assert sent["$$ID-77-kids.tab"].string_value == "🐞 Garden"  # the tab the server opened (default_tab_index)
 
 
 def test_a_move_sends_every_widget_and_the_browser_keeps_its_value_through_a_fragment_run() -> None:
