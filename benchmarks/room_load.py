@@ -79,10 +79,15 @@ class Log:
     failures: list[str] = field(default_factory=list)
     nothing_to_move: int = 0
     runs_of_leavers: int = 0  # script runs of the soak's visitors who have left
+    _seen: set[tuple[int, str]] = field(default_factory=set)
 
     def saw(self, demo: Demo, connection: Connection) -> None:
-        for text in dict.fromkeys(connection.view.errors):
-            self.errors[f"{demo.name}: {text}"] += 1
+        """Count each error a visitor's page drew once per visitor, however often it was drawn again."""
+        for text in connection.view.errors:
+            error = f"{demo.name}: {text}"
+            if (connection.serial, error) not in self._seen:
+                self._seen.add((connection.serial, error))
+                self.errors[error] += 1
         connection.view.errors.clear()
 
     def all_moves(self) -> list[float]:

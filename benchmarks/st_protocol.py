@@ -15,6 +15,7 @@ it can be tested on recorded messages. `Connection` is one visitor's websocket (
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import random
 import time
@@ -222,6 +223,8 @@ class PageView:
         elif kind == "stop_auto_rerun":
             for fragment_id in message.stop_auto_rerun.fragment_ids:
                 self.auto_reruns.pop(fragment_id, None)
+        elif kind == "page_not_found":
+            self.errors.append(f"page not found: {message.page_not_found.page_name!r}")
         elif kind == "delta":
             self._read_delta(message)
         elif kind == "script_finished" and message.script_finished != EARLY:
@@ -346,7 +349,10 @@ class Connection:
     "finished early for a rerun" (a run that `st.rerun()` restarts is timed to its end).
     """
 
+    _serials = itertools.count()
+
     def __init__(self, base_url: str, page: str, query: str = "", *, on_message: Callable[[ForwardMsg], None] | None = None):
+        self.serial = next(self._serials)  # tells visitors apart in the figures, after they have left too
         self.base_url = base_url.rstrip("/")
         self.page = page
         self.view = PageView(query_string=query)

@@ -129,6 +129,12 @@ def test_the_page_view_reads_sliders_their_fragment_tabs_and_errors() -> None:
     assert sent["$$ID-77-kids.tab"].string_value == "🐞 Garden"  # the tab the server opened (default_tab_index)
 
 
+def test_a_page_the_router_does_not_know_is_an_error() -> None:
+    view = PageView()
+    view.read(_message(lambda m: setattr(m.page_not_found, "page_name", "nowhere")))
+    assert view.errors == ["page not found: 'nowhere'"]
+
+
 def test_a_move_sends_every_widget_and_the_browser_keeps_its_value_through_a_fragment_run() -> None:
     view = _first_run()
     slider = view.widget("kids.garden_k")
@@ -265,7 +271,8 @@ def test_an_exception_drawn_on_a_page_is_reported_as_an_error(tmp_path: Path) ->
         args = room_load.parse_args(["--url", server.url, "--page", "", "--visitors", "1", "--trainers", "0",
                                      "--think", "0.3", "--seconds", "1.5", "--solo-moves", "1"])
         result = asyncio.run(room_load.run(args))
-    drawn = [row["error"] for row in result["errors_drawn"]]
-    assert any("ValueError: drawn on purpose" in text for text in drawn)
-    assert any(text.endswith("an st.error on purpose") for text in drawn)
+    by_text = {row["error"]: row["visitors"] for row in result["errors_drawn"]}
+    assert any("ValueError: drawn on purpose" in text for text in by_text)
+    [(_, seen_by)] = [(text, count) for text, count in by_text.items() if text.endswith("an st.error on purpose")]
+    assert seen_by == 3  # the scout, the lone visitor, the room's one visitor: each once, however many reruns
     assert room_load.failed(result)
