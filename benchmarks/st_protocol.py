@@ -144,27 +144,33 @@ def grid_values(widget: Widget) -> list[float]:
     return [round(low + index * step, 10) for index in range(count)]
 
 
+def _moved_thumbs(places: list[int], positions: int, rng: random.Random) -> list[int]:
+    """One thumb moved to another of `positions` places; a range's two thumbs stay in order."""
+    moved = list(places)
+    end = rng.randrange(len(places))
+    low = moved[0] if end == 1 else 0
+    high = moved[1] if end == 0 and len(moved) == 2 else positions - 1
+    choices = [place for place in range(low, high + 1) if place != moved[end]]
+    if choices:
+        moved[end] = rng.choice(choices)
+    return moved
+
+
 def moved_state(widget: Widget, rng: random.Random) -> WidgetState:
     """The widget's state after a person moves it to another valid value (a slider: anywhere on its grid)."""
     state = WidgetState()
     state.CopyFrom(widget.state)
     if widget.kind == "select_slider":
-        current = list(widget.state.string_array_value.data)
-        others = [option for option in widget.options if option not in current[:1]]
+        options = list(widget.options)
+        places = [options.index(option) for option in widget.state.string_array_value.data if option in options] or [0]
         del state.string_array_value.data[:]
-        state.string_array_value.data.extend([rng.choice(others), *current[1:]])
+        state.string_array_value.data.extend(options[place] for place in _moved_thumbs(places, len(options), rng))
     elif widget.kind == "slider":
-        current = list(widget.state.double_array_value.data)
         grid = grid_values(widget)
-        if len(current) == 2:  # a range: move one end, keep the ends in order
-            low, high = current
-            end = rng.randrange(2)
-            choices = [v for v in grid if (v <= high if end == 0 else v >= low) and v != current[end]] or [current[end]]
-            current[end] = rng.choice(choices)
-        else:
-            current = [rng.choice([v for v in grid if not math.isclose(v, current[0] if current else math.nan)] or grid)]
+        current = list(widget.state.double_array_value.data) or [grid[0]]
+        places = [min(range(len(grid)), key=lambda i: abs(grid[i] - value)) for value in current]
         del state.double_array_value.data[:]
-        state.double_array_value.data.extend(current)
+        state.double_array_value.data.extend(grid[place] for place in _moved_thumbs(places, len(grid), rng))
     elif widget.kind == "number_input":  # the +/- buttons: one step, turning back at a bound
         now = widget.state.int_value if widget.integer else widget.state.double_value
         step = widget.step or 1

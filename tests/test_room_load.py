@@ -177,6 +177,16 @@ def test_number_inputs_step_within_their_bounds_and_select_sliders_pick_another_
     assert moved_state(rate, random.Random(0)).string_array_value.data[0] in {"0.001", "0.1"}
 
 
+def test_a_range_slider_moves_one_thumb_and_keeps_the_two_in_order() -> None:
+    view = PageView()
+    view.read(_slider(None, [0, 1]))
+    slider = view.widget("kids.garden_k")
+    slider.state.double_array_value.data[:] = [2.0, 5.0]
+    for seed in range(20):
+        low, high = moved_state(slider, random.Random(seed)).double_array_value.data
+        assert 1 <= low <= high <= 6 and (low, high) != (2.0, 5.0) and (low == 2.0 or high == 5.0)
+
+
 def test_a_large_element_sent_again_by_reference_is_read_from_the_cache() -> None:
     cache = MessageCache(max_age=2)
     original = _slider(4, [0, 3])
