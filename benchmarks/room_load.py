@@ -2,6 +2,7 @@
 
     python -m benchmarks.room_load [--visitors 30] [--trainers 5] [--think 2] [--seconds 60] [--url URL]
                                    [--arrive-together] [--soak] [--server-pids PID,...] [--json]
+                                   [--page PATH] [--demo TEXT] [--save-demos FILE | --demos FILE]
 
 One asyncio process speaks Streamlit's own websocket protocol (benchmarks/st_protocol.py) for every
 visitor and draws nothing, so the figures are the server's, not a browser's:
