@@ -37,6 +37,7 @@ class Run:
     finished: int | None = None  # a ForwardMsg.ScriptFinishedStatus
     navigation_sent: bool = False  # st.navigation (Home.py, the router) ran
     timers_started: list[str] = field(default_factory=list)  # fragment ids given a run_every timer
+    tabs: list[tuple[str, list[str]]] = field(default_factory=list)  # each st.tabs: its query-param key, its labels
     page_script_hash: str = ""
 
     @property
@@ -67,6 +68,8 @@ class Visitor:
         self.page_script_hash = ""
 
     def open_page(self, page_name: str, query_string: str = "") -> Run:
+        if page_name != self.page_name:
+            self.page_script_hash = ""  # as a link opens: the server finds the page by its URL path
         self.page_name, self.query_string = page_name, query_string
         run = self._rerun([], fragment_id="")
         self.page_script_hash = run.page_script_hash or self.page_script_hash
@@ -104,6 +107,8 @@ class Visitor:
             elif kind == "page_info_changed":
                 run.query_strings.append(reply.page_info_changed.query_string)
                 self.query_string = reply.page_info_changed.query_string  # the browser's address bar follows
+            elif kind == "delta" and reply.delta.WhichOneof("type") == "add_block":
+                self._read_block(reply.delta.add_block, run)
             elif kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
                 element = reply.delta.new_element
                 name = element.WhichOneof("type") or ""
@@ -115,6 +120,14 @@ class Visitor:
                 if reply.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     run.finished = reply.script_finished
         return run
+
+    @staticmethod
+    def _read_block(block: object, run: Run) -> None:
+        kind = block.WhichOneof("type")
+        if kind == "tab_container":
+            run.tabs.append((block.tab_container.query_param_key, []))
+        elif kind == "tab" and run.tabs:
+            run.tabs[-1][1].append(block.tab.label)
 
 
 @contextmanager
