@@ -390,4 +390,4 @@ def type_ui() -> None:
 if __name__ == "__main__":  # each open tab is a fragment: moving its widgets reruns that tab only
     page_ui("maps", "🗺️ Maps and projections", SETTINGS, [Tab(CAMPUS, campus_ui, "campus_map"),
             Tab(PROJECTIONS_TAB, projections_ui, "projections"), Tab(MOVE, move_ui, "move_country"),
-            Tab(COLOUR, colour_ui, "colour"), Tab(TYPE, type_ui, "type")], talk=TALK, intro=INTRO, fragments=True)
+            Tab(COLOUR, colour_ui, "colour"), Tab(TYPE, type_ui, "type")], talk=TALK, intro=INTRO)

@@ -172,6 +172,13 @@ def km_auto_run_ui() -> None:
     km_machine_ui()
 
 
+KM_AUTO_SWITCHED_KEY = "pytorch_basics.km_auto_switched"
+
+
+def _km_auto_switched() -> None:
+    st.session_state[KM_AUTO_SWITCHED_KEY] = True
+
+
 def km_tab_ui() -> None:
     st.markdown(
         "A machine that converts kilometres to miles by multiplying by one number, **c**. We pretend we do not "
@@ -184,7 +191,9 @@ def km_tab_ui() -> None:
                   help="1 fixes each example exactly; above 2 every step overshoots more than the last.")
     slider(SETTING["pytorch_basics.examples"], "How many known-good examples", container=right,
            on_change=lambda: _km_steps().clear())
-    auto = st.toggle("Auto-run, one example every half second", key="pytorch_basics.km_auto")
+    auto = st.toggle("Auto-run, one example every half second", key="pytorch_basics.km_auto", on_change=_km_auto_switched)
+    if st.session_state.pop(KM_AUTO_SWITCHED_KEY, False) and not auto:
+        st.rerun(scope="app")  # only a full run stops the browser's timer: a tab rerun would leave it ticking
     st.fragment(run_every=0.5 if auto and not _km_finished() else None)(km_auto_run_ui)()
 
 

@@ -3,8 +3,9 @@
 `page_ui` restores the settings from the link, draws the title, runs only the open tab (lazy tabs bound
 to the URL, or a radio of views bound to a `UrlParam`) inside an error boundary, then draws the tab's
 take-home notebook button and the one share link, which also writes the settings to the address bar.
-With `fragments=True` the open tab is a fragment: moving one of its widgets reruns that tab only, and
-the skeleton still writes the URL and the link at the fragment's end.
+The open tab is a fragment (docs/fragments.md): moving one of its widgets reruns that tab only, not the
+router, the sidebar or the Room box, and the tab still writes the URL, the link and the notebook at its
+end. Switching tab or view is a widget outside the fragment, so it reruns the whole app.
 
 `chart_ui` draws a chart with its text alternative: a one-line takeaway and the numbers behind it.
 """
@@ -59,8 +60,7 @@ class Tab:
 
 def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[Tab], *,
             talk: str | None = None, intro: str | None = None, above_tabs: Callable[[], None] | None = None,
-            views: UrlParam | None = None, views_label: str = "Show", fragments: bool = False,
-            error_message: str = TAB_ERROR) -> None:
+            views: UrlParam | None = None, views_label: str = "Show", error_message: str = TAB_ERROR) -> None:
     """Draw a whole page: `page` is its name (URL path and widget-key prefix), `tabs` its tabs in order.
 
     `views`: a UrlParam whose choices name the tabs in the same order; the page then shows a radio of
@@ -74,19 +74,18 @@ def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[
         st.markdown(intro)
     if above_tabs is not None:
         above_tabs()
-    run = _tab_fragment if fragments else _tab_body
     if views is not None:
         by_choice = dict(zip(views.choices or (), tabs, strict=True))
         chosen = widgets.radio(views, views_label, format_func=lambda choice: by_choice[choice].label,
                                horizontal=True, label_visibility="collapsed")
-        run(page, by_choice[chosen], settings, None, error_message)
+        _tab_fragment(page, by_choice[chosen], settings, None, error_message)
         return
     tab_key = f"{page}.tab"
     containers = st.tabs([tab.label for tab in tabs], key=tab_key, on_change="rerun", bind="query-params")
     for container, tab in zip(containers, tabs, strict=True):
         if container.open:
             with container:
-                run(page, tab, settings, tab_key, error_message)
+                _tab_fragment(page, tab, settings, tab_key, error_message)
 
 
 def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | None, error_message: str) -> None:
@@ -101,6 +100,8 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
     share_link_ui(settings if tab.settings is None else tab.settings, tab_key)
 
 
+# Nested fragments (the job poller, the Room page's live view) are parent-scoped in Streamlit 1.67: a tab
+# rerun draws them again, and one that is no longer drawn has its timer stopped by the server.
 _tab_fragment = st.fragment(_tab_body)
 
 
