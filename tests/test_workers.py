@@ -219,6 +219,7 @@ from tests.test_workers import report_pids_then_wait, wait_until
 job = BackgroundJob(WorkerTask(report_pids_then_wait), workers=WorkerPool(1)).start()
 assert wait_until(lambda: job.items() != [], 120)
 print(*job.items()[0], flush=True)
+input()  # until the test has seen the worker
 {ending}
 """
 
@@ -226,15 +227,33 @@ print(*job.items()[0], flush=True)
 @pytest.mark.parametrize("ending", ["job.join()", "raise SystemExit(0)"], ids=["killed", "exits"])
 def test_a_server_that_is_killed_or_exits_leaves_no_worker(ending: str) -> None:
     parent = subprocess.Popen([sys.executable, "-c", PARENT_SCRIPT.format(ending=ending)], cwd=ROOT,
-                              stdout=subprocess.PIPE, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        line = parent.stdout.readline()
-        worker_pid, its_parent = (int(word) for word in line.split())
-        assert not process_gone(worker_pid)
+        worker_pid, its_parent = (int(word) for word in parent.stdout.readline().split())
+        assert not process_gone(worker_pid) and its_parent == parent.pid
         if ending == "job.join()":
-            parent.kill()  # SIGKILL: no atexit, no clean-up, only the pipes closing
+            parent.kill()  # SIGKILL: no atexit, no clean-up, only its sockets closing
+        else:
+            parent.stdin.write("\n")
+            parent.stdin.flush()
         parent.wait(60)
     finally:
         parent.kill()
+        parent.stdin.close()
         parent.stdout.close()
-    assert wait_until(lambda: process_gone(worker_pid) and process_gone(its_parent), 30)
+    assert wait_until(lambda: process_gone(worker_pid), 30)
+
+
+def test_a_task_the_worker_cannot_import_fails_its_job_and_the_worker_carries_on(tmp_path: Path, monkeypatch) -> None:
+    workers = WorkerPool(1)
+    try:
+        pid = run_job(BackgroundJob(WorkerTask(report_pid), workers=workers)).result
+        (tmp_path / "only_in_the_server.py").write_text("def work(report, stop):\n    return 1\n")
+        monkeypatch.syspath_prepend(str(tmp_path))  # after the worker started: it cannot see this module
+        from only_in_the_server import work
+
+        job = run_job(BackgroundJob(WorkerTask(work), workers=workers))
+        assert isinstance(job.error, ModuleNotFoundError) and "only_in_the_server" in job.describe_error()
+        assert run_job(BackgroundJob(WorkerTask(report_pid), workers=workers)).result == pid
+    finally:
+        workers.close()

@@ -126,14 +126,17 @@ def _listen(channel: socket.socket, inbox: queue.SimpleQueue, stops: dict[int, t
             message = receive_message(channel) if ready else None
         except (EOFError, OSError):
             os._exit(0)  # the server closed the socket or died: nothing is left to report to
+        except Exception:  # a message this worker cannot read: the server sees it end, and fails the job
+            traceback.print_exc()
+            os._exit(1)
         if message is None:
             if os.getppid() != parent:
                 os._exit(0)
             continue
-        kind, number, task = message
+        kind, number, payload = message
         if kind == "task":
             stops[number] = threading.Event()
-            inbox.put((number, task))
+            inbox.put((number, payload))
         elif kind == "stop" and number in stops:
             stops[number].set()
         elif kind == "quit":
@@ -141,11 +144,12 @@ def _listen(channel: socket.socket, inbox: queue.SimpleQueue, stops: dict[int, t
             return
 
 
-def _run_one(number: int, task: WorkerTask, stop: threading.Event, channel: socket.socket) -> None:
+def _run_one(number: int, task_pickle: bytes, stop: threading.Event, channel: socket.socket) -> None:
     def report(item: Any) -> None:
         send_message(channel, ("item", number, item))
 
     try:
+        task: WorkerTask = pickle.loads(task_pickle)  # here, so a function this worker cannot import is the job's error
         send_message(channel, ("done", number, task.run_here(report, stop)))
     except (BrokenPipeError, ConnectionError):
         raise
@@ -169,6 +173,11 @@ def serve(channel: socket.socket, parent: int) -> None:
         stops.pop(number, None)
 
 
+def ping(report: Report, stop: threading.Event) -> int:
+    """The smallest task: the process id of whoever ran it (a worker's first round trip)."""
+    return os.getpid()
+
+
 def serve_descriptor(descriptor: int, parent: int) -> None:
     """The worker's entry point (`python -c`): serve over the inherited socket `descriptor`."""
     serve(socket.socket(fileno=descriptor), parent)
@@ -184,7 +193,8 @@ class Worker:
         self._channel, theirs = socket.socketpair()
         entry = f"from lib.core.workers import serve_descriptor; serve_descriptor({theirs.fileno()}, {os.getpid()})"
         # The server's import path and working folder, so the worker finds the same modules and data.
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        search_path = [os.path.abspath(path) if path else os.getcwd() for path in sys.path]
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(search_path)}
         self.process = subprocess.Popen([sys.executable, "-c", entry], pass_fds=(theirs.fileno(),),
                                         stdin=subprocess.DEVNULL, env=environment)
         theirs.close()  # the worker holds that end now; closing ours lets either side see the other go
@@ -207,7 +217,7 @@ class Worker:
     def run(self, task: WorkerTask, report: Report, stop: threading.Event, stop_grace_s: float = STOP_GRACE_S) -> Any:
         """Run `task` in this worker, calling `report` here for each item; its return value, or its exception."""
         number = next(self._numbers)
-        self._send(("task", number, task))
+        self._send(("task", number, pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)))
         stop_sent_at: float | None = None
         while True:
             if stop.is_set() and stop_sent_at is None:
@@ -331,5 +341,5 @@ class WorkerPool:
 
 
 __all__ = ["IDLE_S", "PROCESSES", "STOP_GRACE_S", "THREADS", "WORKERS_ENV_VAR", "Worker", "WorkerCrashed",
-           "WorkerError", "WorkerPool", "WorkerTask", "receive_message", "send_message", "serve",
+           "WorkerError", "WorkerPool", "WorkerTask", "ping", "receive_message", "send_message", "serve",
            "serve_descriptor", "worker_mode"]
