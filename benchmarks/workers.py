@@ -2,9 +2,9 @@
 
     python -m benchmarks.workers [--data ../shared/data/mnist] [--samples 5000] [--reruns 20] [--json]
 
-- start: a fresh worker to its first reply (a trivial task), then its first talk run (imports PyTorch,
-  reads MNIST from --data) and a second one on the same worker (the data is kept).
-- memory: the worker's resident set (VmRSS) idle after the trivial task, and idle again holding MNIST.
+- start: a fresh worker to its first reply (a trivial task), its import of PyTorch, then its first talk
+  run (reads MNIST from --data) and a second one on the same worker (the data is kept).
+- memory: the worker's resident set (VmRSS) after the trivial task, with PyTorch, and holding MNIST.
 - talk-recipe throughput: images per second of the talk's recipe on --samples images, in a worker
   and in a thread of this process.
 - reruns: a lone visitor's rerun of the Kids' page under AppTest (this process plays the server), alone,
@@ -26,6 +26,7 @@ from lib.core.jobs import WorkerTask
 from lib.core.workers import Worker, WorkerPool, ping
 from lib.mnist.data import cache_signature, load_best_available
 from lib.mnist.train import PRESETS, KeptSplit, TrainingJob, train_task
+from lib.pytorch_basics.matmul import matmul_sweep_task
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "mnist"
@@ -55,14 +56,17 @@ def worker_start_and_memory(data: KeptSplit, samples: int) -> dict[str, float]:
     try:
         timed_run(worker, WorkerTask(ping))
         first_reply_s = time.perf_counter() - started  # starting the interpreter, then one round trip
+        bare_mb = rss_mb(worker.pid)
+        torch_s, _ = timed_run(worker, WorkerTask(matmul_sweep_task, {"sizes": []}))  # imports PyTorch, times nothing
         idle_mb = rss_mb(worker.pid)
         first_run_s, _ = timed_run(worker, talk)
         second_run_s, _ = timed_run(worker, talk)
         with_data_mb = rss_mb(worker.pid)
     finally:
         worker.end()
-    return {"start_to_first_reply_s": first_reply_s, "first_talk_run_s": first_run_s,
-            "second_talk_run_s": second_run_s, "rss_idle_mb": idle_mb, "rss_with_data_mb": with_data_mb}
+    return {"start_to_first_reply_s": first_reply_s, "import_pytorch_s": torch_s,
+            "first_talk_run_s (reads MNIST)": first_run_s, "second_talk_run_s (MNIST kept)": second_run_s,
+            "rss_bare_mb": bare_mb, "rss_idle_with_pytorch_mb": idle_mb, "rss_idle_with_mnist_mb": with_data_mb}
 
 
 def talk_throughput(data: KeptSplit, samples: int, pool: WorkerPool) -> dict[str, float]:

@@ -452,12 +452,17 @@ def train_task(report: Callable[[TrainProgress], None], stop: threading.Event, *
     from lib.core.device import pick_device
 
     warm_up_torch()
+    chosen = device if isinstance(device, torch.device) else pick_device(device)
+    before = torch.get_num_threads()
     # One CPU thread per run by default: on a shared, busy CPU PyTorch's two threads measured six times
     # slower than one (benchmarks/mnist.py --threads), and two runs may share a two-core container.
     if torch_threads is not None:
-        torch.set_num_threads(torch_threads)  # per thread in a server thread, per process in a worker
-    chosen = device if isinstance(device, torch.device) else pick_device(device)
-    return result_to_weights(train_model(_resolve(train), config, chosen, report, stop, test, max_samples=max_samples))
+        torch.set_num_threads(torch_threads)
+    try:
+        result = train_model(_resolve(train), config, chosen, report, stop, test, max_samples=max_samples)
+    finally:
+        torch.set_num_threads(before)  # a worker's next task (the scaling experiment, say) starts as the first did
+    return result_to_weights(result)
 
 
 class TrainingJob(BackgroundJob):
