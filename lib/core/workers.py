@@ -151,7 +151,7 @@ def _run_one(number: int, task_pickle: bytes, stop: threading.Event, channel: so
     try:
         task: WorkerTask = pickle.loads(task_pickle)  # here, so a function this worker cannot import is the job's error
         send_message(channel, ("done", number, task.run_here(report, stop)))
-    except (BrokenPipeError, ConnectionError):
+    except ConnectionError:  # the server has gone: serve() ends this process
         raise
     except Exception as error:  # the work failed, or what it returned cannot be pickled: the page says why
         traceback.print_exc()  # the server's log keeps the traceback; the page gets the message
