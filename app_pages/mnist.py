@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.device import available_devices, describe_device, pick_device
-from lib.core.jobs import BackgroundJob, Report, app_slots
+from lib.core.jobs import BackgroundJob, WorkerTask, app_slots
 from lib.core.palette import BLUE
 from lib.core.urlcodec import by_key
 from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, MAX_TRAIN_SECONDS, PRESETS, bound_config
@@ -37,7 +37,7 @@ from ui.room import in_room, post_to_room, room_code, share_button_ui, shared_me
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
 
 if TYPE_CHECKING:
-    from lib.mnist.train import EvalResult, TrainingJob, TrainResult
+    from lib.mnist.train import EvalResult, KeptSplit, TrainingJob, TrainResult
 
 SETTING = by_key(SETTINGS)
 OWN_FILES_UNREADABLE = "they could not be read as MNIST CSV files"
@@ -82,6 +82,17 @@ def current_data() -> MnistData:
     """The visitor's own CSV files where they gave some, else the data every visitor shares."""
     own = st.session_state.get(OWN_DATA_KEY)
     return own[1] if own is not None else shared_data()
+
+
+def training_split() -> MnistSplit | KeptSplit:
+    """What a run trains on: the visitor's own digits as they are, or the shared ones by folder (a worker keeps them)."""
+    from lib.mnist.train import KeptSplit
+
+    own = st.session_state.get(OWN_DATA_KEY)
+    if own is not None:
+        return own[1].train
+    folder = cache_dir()
+    return KeptSplit(str(folder), cache_signature(folder), shared_data().train)
 
 
 def apply_preset() -> None:
@@ -159,18 +170,6 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.LayerChart:
     labels = base.mark_text(fontSize=10).encode(
         text="images:Q", color=alt.condition("datum.images > 200", alt.value("white"), alt.value("black")))
     return (heat + labels).properties(height=360)
-
-
-def scaling_work(train: MnistSplit, devices: list, samples: int):
-    """The experiment as a background job's work: each device in turn, every hidden size, one report a timing."""
-    from lib.mnist.train import time_hidden_sizes
-
-    def work(report: Report, stop) -> None:
-        for device in devices:
-            name = describe_device(device).name
-            time_hidden_sizes(train, SCALING_HIDDEN, device, samples, stop=stop,
-                              progress=lambda hidden, seconds, name=name: report((name, hidden, seconds)))
-    return work
 
 
 def data_source_ui() -> None:
@@ -383,8 +382,9 @@ def train_tab_ui() -> None:
     for note in limit_notes:
         st.warning(note)
     if st.button("Train", key="mnist.train", type="primary", disabled=job_running(JOB_KEY)):
-        device = pick_device() if not fast_path_applies(config) else pick_device("cpu")
-        if queue_job(JOB_KEY, lambda owner_alive: TrainingJob(data.train, config, device, max_samples=samples,
+        prefer = "cpu" if fast_path_applies(config) else None
+        device = pick_device(prefer)  # for the label: the worker picks the same device itself
+        if queue_job(JOB_KEY, lambda owner_alive: TrainingJob(training_split(), config, prefer, max_samples=samples,
                                                               owner_alive=owner_alive)):
             for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY, ROOM_MESSAGE_KEY):
                 st.session_state.pop(stale, None)
@@ -488,9 +488,8 @@ def give_digit_ui(drawn: np.ndarray) -> None:
 
 
 def scaling_tab_ui() -> None:
-    from lib.mnist.train import warm_up_torch
+    from lib.mnist.train import scaling_task, warm_up_torch
 
-    data = current_data()
     st.subheader("Does a GPU help? Time against hidden-layer size")
     st.markdown("The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to "
                 "5000 nodes: the CPU slows down as the layer grows, the GPU barely notices. Here each point "
@@ -501,8 +500,8 @@ def scaling_tab_ui() -> None:
     samples = int(slider(SETTING["mnist.scaling_samples"], "Images per timing", step=50))
     if st.button("Run the experiment", key="mnist.scale", disabled=job_running(SCALING_KEY)):
         warm_up_torch()
-        submit_job(SCALING_KEY, lambda owner_alive: BackgroundJob(
-            scaling_work(data.train, devices, samples), name="mnist-scaling", owner_alive=owner_alive))
+        task = WorkerTask(scaling_task, {"train": training_split(), "hidden_sizes": SCALING_HIDDEN, "samples": samples})
+        submit_job(SCALING_KEY, lambda owner_alive: BackgroundJob(task, name="mnist-scaling", owner_alive=owner_alive))
     job_poller_ui(SCALING_KEY, partial(scaling_status_ui, devices=devices), stop_key="mnist.scale_stop")
 
 

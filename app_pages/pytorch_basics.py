@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib.core.device import available_devices, describe_device, pick_device
-from lib.core.jobs import BackgroundJob
+from lib.core.device import describe_device, pick_device
+from lib.core.jobs import BackgroundJob, WorkerTask
 from lib.core.palette import BLUE, VERMILLION
 from lib.core.urlcodec import by_key
 from lib.pytorch_basics.kmmiles import (
@@ -297,7 +297,7 @@ def keep_matmul_results(job: BackgroundJob) -> None:
 
 
 def gpu_tab_ui() -> None:
-    from lib.pytorch_basics.matmul import time_matmul_sweep
+    from lib.pytorch_basics.matmul import matmul_sweep_task
 
     device = pick_device()
     st.markdown(
@@ -311,10 +311,8 @@ def gpu_tab_ui() -> None:
     largest = select_slider(SETTING["pytorch_basics.matmul_max"], "Largest matrix to time")
     sizes = [size for size in MATMUL_SIZES if size <= largest]
     if st.button("Time the matrix products ⏱", key="pytorch_basics.matmul_run", disabled=job_running(MATMUL_JOB_KEY)):
-        devices = available_devices()
-        submit_job(MATMUL_JOB_KEY, lambda owner_alive: BackgroundJob(
-            lambda report, stop: time_matmul_sweep(sizes, devices, lambda fraction, what: report((fraction, what)), stop),
-            name="matmul-timing", owner_alive=owner_alive))
+        submit_job(MATMUL_JOB_KEY, lambda owner_alive: BackgroundJob(  # in a worker process: it finds the devices
+            WorkerTask(matmul_sweep_task, {"sizes": sizes}), name="matmul-timing", owner_alive=owner_alive))
     job_poller_ui(MATMUL_JOB_KEY, matmul_progress_ui, on_done=keep_matmul_results, stop_key="pytorch_basics.matmul_stop",
                   every_s=0.5)
     timings = st.session_state.get(MATMUL_RESULTS_KEY)

@@ -5,6 +5,7 @@ A page submits its job with `submit_job` (one app-wide slot limit: it starts now
 wait and Cancel); either way the job is tied to this browser session, so it stops (or leaves the
 queue) when the session ends. `job_poller_ui` draws it: a fragment that reruns every `every_s`
 seconds while the job waits or runs, so sliders and other tabs stay live meanwhile.
+A job whose work is a `WorkerTask` runs in a worker process (lib/core/workers.py); the poller reads it the same way.
 """
 from __future__ import annotations
 
