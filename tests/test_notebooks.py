@@ -118,19 +118,28 @@ def first_cell_needed(notebook) -> dict[str, str]:
     return ast.literal_eval(line.removeprefix("NEEDED = "))
 
 
-def check_namespace(source: str, shell=None) -> dict[str, object]:
-    """Run a first cell's code as IPython would (get_ipython() gives `shell`), or as plain Python (None)."""
-    namespace: dict[str, object] = {} if shell is None else {"get_ipython": lambda: shell}
+def check_namespace(source: str) -> dict[str, object]:
+    """A first cell's code run as plain Python, keeping what it defined."""
+    namespace: dict[str, object] = {}
     exec(compile(source, "<first cell>", "exec"), namespace)  # noqa: S102 (the notebook's own fixed text)
     return namespace
 
 
-class RecordingShell:
-    def __init__(self) -> None:
-        self.magics: list[tuple[str, str]] = []
+# A real IPython shell whose %pip only records its line: the first cell finds get_ipython() as in Jupyter.
+IPYTHON_RUN = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
 
-    def run_line_magic(self, name: str, line: str) -> None:
-        self.magics.append((name, line))
+shell = InteractiveShell.instance()
+shell.register_magic_function(lambda line: print("%pip", line), magic_kind="line", magic_name="pip")
+result = shell.run_cell(sys.stdin.read())
+sys.exit(0 if result.success else 1)
+"""
+
+
+def run_first_cell(arguments: list[str], source: str, folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *arguments], input=source, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(folder)}, check=False)
 
 
 def fake_installed(folder: Path, package: str, release: str) -> Path:
@@ -150,32 +159,30 @@ def fake_installed(folder: Path, package: str, release: str) -> Path:
     ({"shapely": "2.0", "numpy": "2.0.2+local"}, ["shapely>=2.0.6"]),
 ])
 def test_the_version_check_asks_only_for_what_is_missing_or_below_the_minimum(installed, wanted):
-    namespace = check_namespace(check_source(["numpy", "shapely"]), RecordingShell())
+    namespace = check_namespace(check_source(["numpy", "shapely"]))
     needed = {"numpy": "2.0.2", "shapely": "2.0.6"}
     assert sorted(namespace["to_install"](needed, installed)) == sorted(wanted)
     assert namespace["to_install"]({"torch": "2.11"}, {"torch": "2.13.0+cpu"}) == []
 
 
-def test_below_a_minimum_ipython_upgrades_just_that_package(tmp_path, monkeypatch, capsys):
-    monkeypatch.syspath_prepend(str(fake_installed(tmp_path, "shapely", "2.0.1")))
-    shell = RecordingShell()
-    check_namespace(check_source(["numpy", "shapely", "matplotlib"]), shell)
-    assert shell.magics == [("pip", 'install -q "shapely>=2.0.6"')]
-    assert "Installed shapely>=2.0.6. If one was upgraded, restart the kernel" in capsys.readouterr().out
+def test_below_a_minimum_ipython_upgrades_just_that_package(tmp_path):
+    folder = fake_installed(tmp_path, "shapely", "2.0.1")
+    done = run_first_cell(["-c", IPYTHON_RUN], check_source(["numpy", "shapely", "matplotlib"]), folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == '%pip install -q "shapely>=2.0.6"'
+    assert lines[1].startswith("Installed shapely>=2.0.6. If one was upgraded, restart the kernel")
 
 
-def test_with_everything_new_enough_ipython_installs_nothing(capsys):
-    shell = RecordingShell()
-    check_namespace(check_source(["numpy", "shapely", "torch"]), shell)
-    assert shell.magics == [] and capsys.readouterr().out == "All packages present.\n"
+def test_with_everything_new_enough_ipython_installs_nothing(tmp_path):
+    done = run_first_cell(["-c", IPYTHON_RUN], check_source(["numpy", "shapely", "torch"]), tmp_path)
+    assert done.returncode == 0 and done.stdout == "All packages present.\n", done.stdout + done.stderr
 
 
 def test_below_a_minimum_plain_python_prints_the_one_line_to_run(tmp_path):
     folder = fake_installed(tmp_path, "shapely", "2.0.1")
     fake_installed(folder, "pyproj", "3.6.1")
-    source = build_notebook("move_country", {}).cells[1].source
-    done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(folder)}, check=False)
+    done = run_first_cell(["-"], build_notebook("move_country", {}).cells[1].source, folder)
     assert done.returncode == 0, done.stderr
     assert done.stdout == 'Please install first: pip install "pyproj>=3.7.0" "shapely>=2.0.6"\n'
 
