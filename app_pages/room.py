@@ -29,11 +29,14 @@ from lib.room.views import (
     loss_lines_frame,
     runs_frame,
 )
+from ui.follow import follow_controls_ui
 from ui.layout import presenter_mode
 from ui.page import Tab, chart_ui, page_ui
 from ui.room import (
     CODE_KEY,
     PRESENTER_KEY_KEY,
+    cached_room_info,
+    forget_cached_room,
     in_room,
     is_presenter,
     join_link,
@@ -239,7 +242,7 @@ def checklist_view_ui(entries: list[dict]) -> None:
 def _live_view_ui(kind: str) -> None:
     code = st.session_state.get(CODE_KEY)
     try:
-        info = room_store().room_info(code)
+        info = cached_room_info(code)
     except (RoomError, RoomStorageError) as error:
         st.warning(str(error))
         return
@@ -269,6 +272,7 @@ def _clear_kind(kind: str) -> None:
     except (RoomError, RoomStorageError) as error:
         st.session_state[PAGE_MESSAGE_KEY] = str(error)
         return
+    forget_cached_room(st.session_state[CODE_KEY])
     st.session_state[PAGE_MESSAGE_KEY] = f"Cleared {removed} entries ({KIND_LABELS[kind]})."
 
 
@@ -308,6 +312,7 @@ def room_header_ui() -> None:
         st.caption("Scan the QR code, open the link, or type the code in the sidebar's Meetup room box.")
     with qr:
         qr_code_ui(code, width=320 if presenter_mode() else 220)
+    follow_controls_ui()
 
 
 def view_tab(kind: str) -> Tab:

@@ -29,6 +29,7 @@ from lib.core.urlcodec import UrlParam
 from ui import widgets
 from ui.cache_keys import remember_function_keys
 from ui.charts import kept_spec, qualified_name, speed_up_altair, vega_lite_spec
+from ui.follow import apply_followed_view, tab_shown
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -64,6 +65,7 @@ def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[
     `views`: a UrlParam whose choices name the tabs in the same order; the page then shows a radio of
     views (part of its settings) instead of tabs. `above_tabs` draws what every tab shares, under the intro.
     """
+    apply_followed_view(page, settings, None if views is not None else [tab.label for tab in tabs])  # a room's follower
     restore_from_url(settings)
     st.title(title)
     if talk:
@@ -97,6 +99,7 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
         st.error(error_message)
     notebook_button_ui(page, tab, settings)
     share_link_ui(settings if tab.settings is None else tab.settings, tab_key)
+    tab_shown(page, tab_key, settings if tab.settings is None else tab.settings)  # the room follows its presenter
 
 
 _tab_fragment = st.fragment(_tab_body)
