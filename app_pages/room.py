@@ -35,7 +35,6 @@ from ui.page import Tab, chart_ui, page_ui
 from ui.room import (
     CODE_KEY,
     PRESENTER_KEY_KEY,
-    cached_room_info,
     forget_cached_room,
     in_room,
     is_presenter,
@@ -242,7 +241,7 @@ def checklist_view_ui(entries: list[dict]) -> None:
 def _live_view_ui(kind: str) -> None:
     code = st.session_state.get(CODE_KEY)
     try:
-        info = cached_room_info(code)
+        info = room_store().room_info(code)  # the presenter's screen: never a second behind
     except (RoomError, RoomStorageError) as error:
         st.warning(str(error))
         return

@@ -169,7 +169,7 @@ def seal_presenter_key(presenter_key: str, token: str) -> str:
 
 def unseal_presenter_key(sealed: str, token: str) -> str:
     raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
-    return bytes(a ^ b for a, b in zip(raw, _pad(token, len(raw)), strict=True)).decode("utf-8")
+    return bytes(a ^ b for a, b in zip(raw, _pad(token, len(raw)), strict=True)).decode("utf-8", errors="replace")
 
 
 def shareable_settings(settings: Mapping[str, str]) -> dict[str, str]:

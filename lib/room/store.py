@@ -649,12 +649,12 @@ class RoomStore:
     def _change_view(self, connection: Connection, room_code: str, now: float, **values: Any) -> int:
         """Apply `values` to the room's view row (made on first use), one version up; returns the new version."""
         view = views_table.c
-        changed = connection.execute(sa.update(views_table).where(view.room_code == room_code)
-                                     .values(version=view.version + 1, updated_at=now, **values)).rowcount
-        if changed == 0:
+        if connection.execute(sa.select(view.version).where(view.room_code == room_code)).first() is None:
             connection.execute(sa.insert(views_table).values(
-                room_code=room_code, version=1, updated_at=now,
-                **({"settings": "{}", "mode": FOLLOW, "gather": 0, "presenter_left": False} | values)))
+                room_code=room_code, version=0, settings="{}", mode=FOLLOW, gather=0, presenter_left=False,
+                updated_at=now))
+        connection.execute(sa.update(views_table).where(view.room_code == room_code)
+                           .values(version=view.version + 1, updated_at=now, **values))
         return connection.execute(sa.select(view.version).where(view.room_code == room_code)).scalar_one()
 
     def publish_view(self, code: str, presenter_key: str, page: str, tab: str | None,
