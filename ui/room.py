@@ -47,7 +47,7 @@ ROOM_PAGE = "app_pages/room.py"
 INVITE_KEY = "room.invite"  # the code a join link invited this visitor to: the main area shows a join card
 CARD_NAME_KEY, WELCOME_CODE_KEY, WELCOME_NAME_KEY = "room.card_name", "room.welcome_code", "room.welcome_name"
 TOKEN_KEY = "room.token"  # this device's member token (see the module's docstring)
-COOKIE_WRITE_KEY = "room.cookie_write"  # a token to put in the cookie on the next run, or "" to clear it
+COOKIE_WRITE_KEY = "room.cookie_write"  # "" after leaving: the cookie is cleared
 RESUME_TRIED_KEY = "room.resume_tried"
 MEMBER_COOKIE = "dsc_room_member"
 INFO_CACHE_SECONDS = 1.0
@@ -206,7 +206,7 @@ def _enter(code: str, member: str, name: str, presenter_key: str | None, token: 
             token = room_store().issue_token(code, member, presenter_key)
         except (RoomError, RoomStorageError):
             return  # not remembered on this device: everything else works
-        st.session_state[COOKIE_WRITE_KEY] = token
+    st.session_state.pop(COOKIE_WRITE_KEY, None)
     st.session_state[TOKEN_KEY] = token
 
 
@@ -229,8 +229,12 @@ def _resume_from_cookie(store: RoomStore) -> None:
 
 
 def member_cookie_ui() -> None:
-    """Write (or clear) the member cookie in the browser once after a join or a leave; drawn in the main area."""
-    token = st.session_state.pop(COOKIE_WRITE_KEY, None)
+    """Write the member cookie while in a room (or clear it after leaving); drawn in the main area on each run.
+
+    Drawn every run, not once: a page switch right after joining can replace a run before its script ran.
+    An unchanged element is left alone by the browser, so the script does not run again.
+    """
+    token = st.session_state.get(TOKEN_KEY) if in_room() else st.session_state.get(COOKIE_WRITE_KEY)
     if token is None or (token and not is_token(token)):
         return
     # The token is letters, digits, - and _ (is_token), so it cannot break out of the script's string.
