@@ -215,3 +215,29 @@ def test_follow_step_takes_each_version_once_and_gather_ends_exploring() -> None
     assert follow_step(exploring, RoomView(4, view.view, "follow", 0, None))[1] is False
     gathered, take = follow_step(exploring, RoomView(5, view.view, "follow", 1, None))
     assert take and not gathered.exploring and gathered.seen_gather == 1
+
+
+def test_methodology_views_follow_but_a_typed_project_name_stays(room_db) -> None:
+    presenter, code = _presenter_on_the_garden()
+    follower = _follower(code)
+    follower.switch_page("app_pages/methodology.py")
+    _run(follower)
+    _run(follower.text_input(key="methodology.project").set_value("Tin prices"))
+    _run(follower.button(key="follow.back").click())  # typing is their own work, yet it left the presenter's page
+    presenter.switch_page("app_pages/methodology.py")
+    _run(presenter)
+    _run(presenter.text_input(key="methodology.project").set_value("The presenter's secret project"))
+    _run(presenter.radio(key="methodology.view").set_value("roc"))
+
+    _run(follower)
+    assert follower.session_state["methodology.view"] == "roc"
+    assert follower.session_state["methodology.project"] == "Tin prices"
+    assert "The presenter's secret project" not in str(_store(room_db).room_view(code).view.settings)
+
+
+def test_the_welcome_page_box_joins_by_code(room_db) -> None:
+    _, code = _presenter_on_the_garden()
+    visitor = _visitor()
+    visitor.text_input(key="room.welcome_code").set_value(code.lower())
+    _run(visitor.button(key="room.welcome_join").click())
+    assert visitor.session_state["room.code"] == code

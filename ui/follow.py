@@ -28,6 +28,7 @@ from lib.room.follow import (
     PresenterView,
     RoomView,
     follow_step,
+    is_followed,
     settings_to_apply,
     shareable_settings,
     tab_to_apply,
@@ -180,7 +181,7 @@ def tab_shown(page: str, tab_key: str | None, settings: Sequence[UrlParam]) -> N
     if not in_room() or page in UNFOLLOWED_PAGES:
         return
     shown = {param.key: param.encode(st.session_state[param.key]) for param in settings
-             if st.session_state.get(param.key) is not None}
+             if is_followed(param) and st.session_state.get(param.key) is not None}
     tab = str(st.session_state[tab_key]) if tab_key and st.session_state.get(tab_key) is not None else None
     if is_presenter():
         _publish(page, tab, shareable_settings(shown))

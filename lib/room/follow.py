@@ -88,15 +88,21 @@ def check_view(page: object, tab: object, settings: object) -> PresenterView:
     return PresenterView(page, tab, dict(settings))
 
 
+def is_followed(param: UrlParam) -> bool:
+    """Whether a setting travels from the presenter to followers: free text (a project's name, a secret
+    message) is the visitor's own work, so it stays on each screen; sliders, choices and switches travel."""
+    return param.choices is not None or not isinstance(param.default, str)
+
+
 def settings_to_apply(view: PresenterView, params: Sequence[UrlParam]) -> tuple[dict[str, UrlValue], list[str]]:
     """The values a follower takes from `view` (parsed by the page's own params) and the keys it refuses.
 
-    Settings the page does not have are ignored; a value its param cannot hold is refused, and the
-    follower keeps their own value for it.
+    Settings the page does not have, and free-text ones, are ignored; a value its param cannot hold is
+    refused, and the follower keeps their own value for it.
     """
     values: dict[str, UrlValue] = {}
     refused: list[str] = []
-    for param in params:
+    for param in filter(is_followed, params):
         raw = view.settings.get(param.key)
         if raw is None:
             continue
