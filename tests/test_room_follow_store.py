@@ -6,10 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
+import sqlalchemy as sa
 
 from lib.room import IDLE_EXPIRY_S, RoomError
 from lib.room.follow import seal_presenter_key, token_hash, unseal_presenter_key
 from lib.room.read_cache import TtlCache
+from lib.room.store import views_table
 from tests.test_room_store import clock, postgres_server, room, room_url, store  # noqa: F401  (the fixtures)
 
 
@@ -136,3 +138,13 @@ def test_sessions_asking_at_once_share_one_read() -> None:
     for thread in threads:
         thread.join()
     assert results == ["view"] * 8 and len(reads) == 1
+
+
+def test_a_stored_view_that_fails_the_check_is_never_handed_to_followers(store, room, room_url) -> None:
+    code, key = room
+    store.publish_view(code, key, "kids", "🐞 Garden bug detective", {"kids.garden_k": "3"})
+    other_writer = sa.create_engine(room_url)  # as if something else had written the row
+    with other_writer.begin() as connection:
+        connection.execute(views_table.update().values(tab="<script>alert(1)</script>"))
+    other_writer.dispose()
+    assert store.room_view(code).view is None

@@ -48,24 +48,23 @@ from ui.room import (
 )
 
 LOG = logging.getLogger(__name__)
+# ui.room.FOLLOW_KEYS, which joining or leaving a room clears:
 STATE_KEY = "follow.state"  # this follower's FollowerState
 PENDING_KEY = "follow.pending"  # a PresenterView its page applies on its next run
 BASELINE_KEY = "follow.baseline"  # what the follower's screen showed right after taking a view
 PUBLISHED_KEY = "follow.published"  # the presenter's last published screen
-POLL_SECONDS = 1.0  # with the half-second cache, a follower moves within about 1.5 s of the presenter
-VIEW_CACHE_SECONDS = 0.5
-COUNTS_CACHE_SECONDS = 1.0
+POLL_SECONDS = 1.0  # with the view kept half a second (ui.room.READ_TTL_S), a follower moves within about 1.5 s
 UNFOLLOWED_PAGES = ("room",)  # the presenter's own control screen is not a view the room follows
 Page = Any  # what st.Page returns: a url_path, and st.switch_page takes it
 REFUSED = "The presenter's view had a value this page cannot use ({keys}); yours is kept."
 
 
 def cached_room_view(code: str) -> RoomView:
-    return cached_read("view", VIEW_CACHE_SECONDS, code, lambda: room_store().room_view(code))
+    return cached_read("view", code, lambda: room_store().room_view(code))
 
 
 def _cached_counts(code: str) -> FollowCounts:
-    return cached_read("counts", COUNTS_CACHE_SECONDS, code, lambda: room_store().follow_counts(code))
+    return cached_read("counts", code, lambda: room_store().follow_counts(code))
 
 
 def forget_room_reads(code: str) -> None:
@@ -77,17 +76,25 @@ def forget_room_reads(code: str) -> None:
 
 
 def _state() -> FollowerState:
-    return st.session_state.get(STATE_KEY) or FollowerState()
+    state = st.session_state.get(STATE_KEY)
+    if state is None:  # a new session (a reload, too) starts by following: the room's counts say so
+        state = st.session_state[STATE_KEY] = FollowerState()
+        _record_exploring(False)
+    return state
 
 
-def _set_exploring(exploring: bool) -> None:
-    state = _state()
-    st.session_state[STATE_KEY] = FollowerState(state.applied_version, exploring, state.seen_gather)
+def _record_exploring(exploring: bool) -> None:
     try:
         room_store().set_exploring(st.session_state[CODE_KEY], st.session_state[MEMBER_KEY], exploring)
     except (RoomError, RoomStorageError) as error:
         LOG.info("room %s: the follow state was not recorded: %s", st.session_state.get(CODE_KEY), error)
     forget_room_reads(st.session_state[CODE_KEY])
+
+
+def _set_exploring(exploring: bool) -> None:
+    state = _state()
+    st.session_state[STATE_KEY] = FollowerState(state.applied_version, exploring, state.seen_gather)
+    _record_exploring(exploring)
 
 
 def _follow_now(pages: Sequence[Page], here: str) -> bool:

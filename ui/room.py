@@ -50,7 +50,8 @@ TOKEN_KEY = "room.token"  # this device's member token (see the module's docstri
 COOKIE_WRITE_KEY = "room.cookie_write"  # "" after leaving: the cookie is cleared
 RESUME_TRIED_KEY = "room.resume_tried"
 MEMBER_COOKIE = "dsc_room_member"
-INFO_CACHE_SECONDS = 1.0
+# ui/follow.py's per-room state in this session: a member who leaves or joins another room starts afresh.
+FOLLOW_KEYS = ("follow.state", "follow.pending", "follow.baseline", "follow.published")
 
 
 T = TypeVar("T")
@@ -67,31 +68,32 @@ def room_store() -> RoomStore:
     return _store_for(room_db_url())
 
 
+# Seconds each kind of read that every session polls is kept per process: the Room box's room info, and
+# ui/follow.py's presenter view (followers poll it every second) and follow counts (the presenter's Room page).
+READ_TTL_S = {"info": 1.0, "view": 0.5, "counts": 1.0}
+
+
 @st.cache_resource(show_spinner=False)
-def room_read_cache(what: str, ttl_s: float) -> TtlCache:
-    """Per process, one cache per kind of read that every session polls ("info" here, ui/follow.py's own)."""
-    return TtlCache(ttl_s)
+def _read_cache(what: str) -> TtlCache:
+    return TtlCache(READ_TTL_S[what])
 
 
-_READ_CACHES: dict[str, float] = {}  # what -> ttl of every cache made through `cached_read`
-
-
-def cached_read(what: str, ttl_s: float, code: str, read: Callable[[], T]) -> T:
-    """`read()` for room `code`, kept `ttl_s` seconds per process; RoomError and RoomStorageError as it raises."""
-    _READ_CACHES[what] = ttl_s
-    return room_read_cache(what, ttl_s).get((room_db_url(), code), read, keep_errors=(RoomError, RoomStorageError))
+def cached_read(what: str, code: str, read: Callable[[], T]) -> T:
+    """`read()` for room `code`, kept READ_TTL_S[what] seconds per process; RoomError and RoomStorageError
+    as it raises them."""
+    return _read_cache(what).get((room_db_url(), code), read, keep_errors=(RoomError, RoomStorageError))
 
 
 def cached_room_info(code: str) -> RoomInfo:
     """`room_info`, read at most once a second per process per room."""
-    return cached_read("info", INFO_CACHE_SECONDS, code, lambda: room_store().room_info(code))
+    return cached_read("info", code, lambda: room_store().room_info(code))
 
 
 def forget_cached_room(code: str | None) -> None:
     """This process changed the room: its next reads of it, of every kind, go to the database."""
     if code:
-        for what, ttl_s in list(_READ_CACHES.items()):
-            room_read_cache(what, ttl_s).forget((room_db_url(), code))
+        for what in READ_TTL_S:
+            _read_cache(what).forget((room_db_url(), code))
 
 
 def in_room() -> bool:
@@ -186,7 +188,7 @@ def _leave_session_room() -> None:
         except RoomStorageError:
             pass  # the token dies with its member's room; the cookie is cleared either way
     forget_cached_room(st.session_state.get(CODE_KEY))
-    for key in (CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY, SHOW_PRESENTER_LINK_KEY, INVITE_KEY):
+    for key in (CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY, SHOW_PRESENTER_LINK_KEY, INVITE_KEY, *FOLLOW_KEYS):
         st.session_state.pop(key, None)
 
 
@@ -195,7 +197,8 @@ def _enter(code: str, member: str, name: str, presenter_key: str | None, token: 
     st.session_state[CODE_KEY] = code
     st.session_state[MEMBER_KEY] = member
     st.session_state[NAME_KEY] = name
-    st.session_state.pop(INVITE_KEY, None)
+    for key in (INVITE_KEY, *FOLLOW_KEYS):
+        st.session_state.pop(key, None)
     forget_cached_room(code)
     if presenter_key is None:
         st.session_state.pop(PRESENTER_KEY_KEY, None)
