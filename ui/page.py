@@ -92,6 +92,7 @@ def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[
 def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | None, error_message: str) -> None:
     # A fragment rerun forgets the widgets it skipped last time; bring back the visitor's values (cheap when kept).
     restore_from_url(settings)
+    tab_shown(page, tab_key, settings if tab.settings is None else tab.settings)  # before drawing: followers sooner
     try:
         tab.draw()
     except Exception:  # a visitor never meets a traceback; the log keeps it for whoever runs the app
@@ -99,7 +100,6 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
         st.error(error_message)
     notebook_button_ui(page, tab, settings)
     share_link_ui(settings if tab.settings is None else tab.settings, tab_key)
-    tab_shown(page, tab_key, settings if tab.settings is None else tab.settings)  # the room follows its presenter
 
 
 _tab_fragment = st.fragment(_tab_body)
