@@ -55,6 +55,13 @@ BASELINE_KEY = "follow.baseline"  # what the follower's screen showed right afte
 PUBLISHED_KEY = "follow.published"  # the presenter's last published screen
 POLL_SECONDS = 1.0  # with the view kept half a second (ui.room.READ_TTL_S), a follower moves within about 1.5 s
 UNFOLLOWED_PAGES = ("room",)  # the presenter's own control screen is not a view the room follows
+BANNER_KEY = "follow_banner"
+# Pinned to the foot of the screen: a follower who explores has usually scrolled down to a widget.
+BANNER_CSS = f"""<style>
+.st-key-{BANNER_KEY} {{ position: fixed; bottom: 0.75rem; left: 50%; transform: translateX(-50%); z-index: 999990;
+  background: #ffffff; color: #31333f; border: 1px solid #b0b3bb; border-radius: 0.75rem;
+  box-shadow: 0 2px 10px rgba(0, 0, 0, 0.18); padding: 0.35rem 0.75rem; gap: 0.75rem; max-width: calc(100vw - 1.5rem); }}
+</style>"""
 Page = Any  # what st.Page returns: a url_path, and st.switch_page takes it
 REFUSED = "The presenter's view had a value this page cannot use ({keys}); yours is kept."
 
@@ -141,7 +148,8 @@ def _poll_ui(pages: Sequence[Page], here: str) -> None:
     elif room.mode == EXPLORE:
         st.caption("🧭 The presenter lets everyone explore on their own.")
     elif _state().exploring:
-        with st.container(horizontal=True, vertical_alignment="center", key="follow.banner"):
+        st.html(BANNER_CSS)
+        with st.container(horizontal=True, vertical_alignment="center", key=BANNER_KEY, width="content"):
             st.markdown("🧭 **Exploring on your own**")
             st.button("Back to the presenter", key="follow.back", on_click=_back_to_presenter, icon="↩️")
     elif room.view is not None:
