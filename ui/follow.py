@@ -7,8 +7,9 @@ Three hooks, and the rest is lib/room/follow.py and the room database:
 - `apply_followed_view` (ui/page.py, before any widget): the pending view's settings, parsed by the
   page's own `UrlParam`s, and its tab, when the page has that tab, go into session state. Nothing
   else in session state is touched: the hands typed, a trained model, the checklist answers stay.
-- `tab_shown` (ui/page.py, after the open tab): the presenter's screen is published when it changed;
-  a follower whose screen moved off the view they were given is exploring on their own.
+- `tab_shown` (ui/page.py, as the open tab starts, before its charts): the presenter's screen is
+  published when it changed; a follower whose screen moved off the view they were given is exploring
+  on their own.
 """
 from __future__ import annotations
 
@@ -188,11 +189,12 @@ def apply_followed_view(page: str, settings: Sequence[UrlParam], tab_labels: Seq
         st.toast(REFUSED.format(keys=", ".join(refused)))
 
 
-# ---------------------------------------------------------------- after the open tab: publish, or notice exploring
+# ---------------------------------------------------------------- as the open tab starts: publish, or notice exploring
 
 
 def tab_shown(page: str, tab_key: str | None, settings: Sequence[UrlParam]) -> None:
-    """ui/page.py's hook after the open tab: `settings` are the ones its share link carries."""
+    """ui/page.py's hook as the open tab starts (its widgets' values are known): `settings` are the ones
+    its share link carries."""
     if not in_room() or page in UNFOLLOWED_PAGES:
         return
     shown = {param.key: param.encode(st.session_state[param.key]) for param in settings
