@@ -241,3 +241,17 @@ def test_the_welcome_page_box_joins_by_code(room_db) -> None:
     visitor.text_input(key="room.welcome_code").set_value(code.lower())
     _run(visitor.button(key="room.welcome_join").click())
     assert visitor.session_state["room.code"] == code
+
+
+@pytest.mark.parametrize("page", ["kids", "maps", "mnist", "pytorch_basics"])
+def test_every_tab_and_every_default_setting_of_a_page_can_travel(page: str) -> None:
+    """A label or a value that check_view refused would leave followers behind on that tab, silently."""
+    import importlib
+
+    from lib.room.follow import check_view, is_followed, shareable_settings
+
+    module = importlib.import_module(f"app_pages.{page}")
+    settings = {param.key: param.encode(param.default) for param in module.SETTINGS if is_followed(param)}
+    assert shareable_settings(settings) == settings
+    for label in module.TABS:
+        assert check_view(page, label, settings).tab == label
