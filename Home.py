@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib.core.gc_pauses import freeze_survivors, keep_full_collections_short
 from lib.core.memory import limit_malloc_arenas
+from ui.follow import follow_ui
 from ui.layout import sidebar_ui
 from ui.room import room_box_ui
 
@@ -25,4 +26,5 @@ PAGES = [
 navigation = st.navigation(PAGES)
 sidebar_ui()
 room_box_ui()
+follow_ui(PAGES, navigation)  # the join card, and a room's screens following the presenter
 navigation.run()

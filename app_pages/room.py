@@ -30,6 +30,7 @@ from lib.room.views import (
     runs_frame,
 )
 from ui.errors import visitor_message
+from ui.follow import follow_controls_ui
 from ui.layout import presenter_mode
 from ui.page import Tab, chart_ui, page_ui
 from ui.room import (
@@ -37,6 +38,7 @@ from ui.room import (
     PRESENTER_KEY_KEY,
     ROOM_DATABASE,
     ROOMS_UNAVAILABLE,
+    forget_cached_room,
     in_room,
     is_presenter,
     join_link,
@@ -242,7 +244,7 @@ def checklist_view_ui(entries: list[dict]) -> None:
 def _live_view_ui(kind: str) -> None:
     code = st.session_state.get(CODE_KEY)
     try:
-        info = room_store().room_info(code)
+        info = room_store().room_info(code)  # the presenter's screen: never a second behind
     except (RoomError, RoomStorageError) as error:
         st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
         return
@@ -272,6 +274,7 @@ def _clear_kind(kind: str) -> None:
     except (RoomError, RoomStorageError) as error:
         st.session_state[PAGE_MESSAGE_KEY] = visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE)
         return
+    forget_cached_room(st.session_state[CODE_KEY])
     st.session_state[PAGE_MESSAGE_KEY] = f"Cleared {removed} entries ({KIND_LABELS[kind]})."
 
 
@@ -311,6 +314,7 @@ def room_header_ui() -> None:
         st.caption("Scan the QR code, open the link, or type the code in the sidebar's Meetup room box.")
     with qr:
         qr_code_ui(code, width=320 if presenter_mode() else 220)
+    follow_controls_ui()
 
 
 def view_tab(kind: str) -> Tab:

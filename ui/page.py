@@ -31,6 +31,7 @@ from ui import widgets
 from ui.cache_keys import remember_function_keys
 from ui.charts import kept_spec, qualified_name, speed_up_altair, vega_lite_spec
 from ui.errors import visitor_message
+from ui.follow import apply_followed_view, tab_shown
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -66,6 +67,7 @@ def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[
     `views`: a UrlParam whose choices name the tabs in the same order; the page then shows a radio of
     views (part of its settings) instead of tabs. `above_tabs` draws what every tab shares, under the intro.
     """
+    apply_followed_view(page, settings, None if views is not None else [tab.label for tab in tabs])  # a room's follower
     restore_from_url(settings)
     st.title(title)
     if talk:
@@ -91,6 +93,7 @@ def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[
 def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | None, error_message: str) -> None:
     # A fragment rerun forgets the widgets it skipped last time; bring back the visitor's values (cheap when kept).
     restore_from_url(settings)
+    tab_shown(page, tab_key, settings if tab.settings is None else tab.settings)  # before drawing: followers sooner
     try:
         tab.draw()
     except Exception:  # a visitor never meets a traceback; the log keeps it for whoever runs the app
