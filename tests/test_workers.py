@@ -17,7 +17,16 @@ import pytest
 import torch
 
 from lib.core.jobs import BackgroundJob, WorkerTask, app_workers
-from lib.core.workers import WORKERS_ENV_VAR, WorkerCrashed, WorkerError, WorkerPool, worker_mode
+from lib.core.workers import (
+    DEFAULT_NICENESS,
+    NICENESS_ENV_VAR,
+    WORKERS_ENV_VAR,
+    WorkerCrashed,
+    WorkerError,
+    WorkerPool,
+    worker_mode,
+    worker_niceness,
+)
 from lib.mnist.data import load_sample
 from lib.mnist.train import PRESETS, KeptSplit, TrainingJob
 from tests.helpers import ROOT
@@ -100,6 +109,18 @@ def test_a_job_runs_in_another_process_and_its_items_arrive_here(pool: WorkerPoo
     assert job.error is None
     assert job.result != os.getpid() and job.items() == [job.result]
     assert job.result in pool.pids()  # kept idle for the next job
+
+
+def test_a_worker_runs_nicer_than_the_server_so_reruns_come_first(pool: WorkerPool) -> None:
+    job = run_job(BackgroundJob(WorkerTask(report_pid), workers=pool))
+    assert os.getpriority(os.PRIO_PROCESS, job.result) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + DEFAULT_NICENESS)
+
+
+def test_the_niceness_setting_is_read_within_its_range() -> None:
+    assert worker_niceness({}) == DEFAULT_NICENESS
+    assert worker_niceness({NICENESS_ENV_VAR: "0"}) == 0
+    assert worker_niceness({NICENESS_ENV_VAR: "99"}) == 19
+    assert worker_niceness({NICENESS_ENV_VAR: "loud"}) == DEFAULT_NICENESS
 
 
 def test_a_talk_run_in_a_worker_equals_a_thread_run_on_the_same_seed(pool: WorkerPool) -> None:

@@ -44,6 +44,10 @@ from typing import Any
 WORKERS_ENV_VAR = "DSC_TRAINING_WORKERS"
 THREADS = "threads"
 PROCESSES = "processes"
+NICENESS_ENV_VAR = "DSC_WORKER_NICENESS"
+# Long runs yield the CPU to visitors' reruns: on a busy core Linux gives a nice-10 process about a tenth
+# of a nice-0 one's share, and an idle core still runs it at full speed.
+DEFAULT_NICENESS = 10
 IDLE_S = 600.0  # an idle worker (and the data it holds) is kept this long: a meetup trains in bursts
 STOP_GRACE_S = 20.0  # a worker still busy this long after Stop is ended
 PARENT_CHECK_S = 1.0  # how often a worker checks that the server that started it is still there
@@ -178,8 +182,18 @@ def ping(report: Report, stop: threading.Event) -> int:
     return os.getpid()
 
 
+def worker_niceness(environ: dict[str, str] | None = None) -> int:
+    """How much nicer than the server a worker runs (DSC_WORKER_NICENESS, 0 to 19; 10 by default)."""
+    raw = (os.environ if environ is None else environ).get(NICENESS_ENV_VAR, "").strip()
+    try:
+        return min(19, max(0, int(raw))) if raw else DEFAULT_NICENESS
+    except ValueError:
+        return DEFAULT_NICENESS
+
+
 def serve_descriptor(descriptor: int, parent: int) -> None:
     """The worker's entry point (`python -c`): serve over the inherited socket `descriptor`."""
+    os.nice(worker_niceness())
     serve(socket.socket(fileno=descriptor), parent)
 
 
