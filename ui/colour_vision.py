@@ -63,11 +63,14 @@ def colour_vision_ui() -> None:
                              format_func=CHOICE_NAMES.__getitem__,
                              help="Simulates a colour vision deficiency over the whole page, every chart, "
                                   "map and image included (Machado, Oliveira and Fernandes, 2009).")
+    if kind == TYPICAL:  # no severity to choose (a disabled slider's faded value would fail WCAG contrast)
+        _mirror_to_url(kind, 0)
+        return
     percent = int(widgets.select_slider(SETTING[SEVERITY_KEY], "Severity", container=st.sidebar,
-                                        format_func=lambda value: f"{value}%", disabled=kind == TYPICAL,
+                                        format_func=lambda value: f"{value}%",
                                         help="100% is the full deficiency (protanopia, say); 0% is typical vision."))
     _mirror_to_url(kind, percent)
-    if kind == TYPICAL or percent == 0:
+    if percent == 0:
         return
     st.sidebar.caption(f"The main area shows what a reader with {vision_label(kind, percent)} sees.")
     # st.html drops SVG elements (Streamlit 1.67 sanitises them away); Markdown with HTML keeps the filter.
