@@ -5,21 +5,22 @@ lib's copy of the table fails here.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from app_pages.maps import COLOUR
-from lib.core.colour_vision import (
-    CVD_KINDS,
-    MACHADO_2009_TABLE,
+from lib.core.colour_vision import CVD_KINDS, MACHADO_2009_TABLE, svg_colour_matrix, vision_label
+from lib.maps.colour import (
+    MACHADO_2009,
     machado_matrix,
+    simulate_colour_blindness,
     simulate_colours,
     simulate_srgb,
-    svg_colour_matrix,
-    vision_label,
 )
-from lib.maps.colour import MACHADO_2009, simulate_colour_blindness
-from tests.helpers import open_app, open_page, open_tab
+from tests.helpers import ROOT, open_app, open_page, open_tab
 
 PUBLISHED_FULL_SEVERITY = {
     "protanomaly": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
@@ -187,3 +188,10 @@ def test_the_colour_tab_checks_a_palette_at_the_chosen_severity() -> None:
     at.select_slider(key="maps.severity").set_value(50).run()
     assert "maps.severity=50" in at.code[-1].value
     assert any("severity 50%" in caption.value for caption in at.caption)
+
+
+def test_the_sidebar_control_loads_no_numpy() -> None:
+    # every page's sidebar draws it, and the welcome page is drawn sooner without numpy (see tests/test_speed.py)
+    code = "import sys, ui.colour_vision; print('numpy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -4,13 +4,12 @@
 and the table of matrices published with it: for each of protanomaly, deuteranomaly and tritanomaly, one
 3x3 matrix per severity 0.0, 0.1, ..., 1.0 (0.0 is typical vision, 1.0 the dichromacy: protanopia,
 deuteranopia, tritanopia). As in the paper, a matrix acts on linear-light RGB: sRGB values are decoded to
-linear light, multiplied, clipped to 0..1 and encoded back. An SVG `feColorMatrix` with
-`color-interpolation-filters="linearRGB"` does the same steps in a browser, so the page-wide filter
-(ui/colour_vision.py) and the Colour tab's palette check agree.
+linear light, multiplied, clipped to 0..1 and encoded back (`lib.maps.colour.simulate_srgb`). An SVG
+`feColorMatrix` with `color-interpolation-filters="linearRGB"` does the same steps in a browser, so the
+page-wide filter (ui/colour_vision.py) and the Colour tab's palette check agree. Plain Python, no numpy:
+every page's sidebar reads this module, and the first page loads no numpy.
 """
 from __future__ import annotations
-
-import numpy as np
 
 from lib.core.urlcodec import UrlParam
 
@@ -87,55 +86,17 @@ def severity_step(severity: float) -> int:
     return step
 
 
-def machado_matrix(kind: str, severity: float) -> np.ndarray:
-    """The 3x3 matrix that turns linear RGB into linear RGB as seen with `kind` at `severity` (a fresh array)."""
+def machado_rows(kind: str, severity: float) -> Matrix:
+    """The 3x3 matrix (rows) that turns linear RGB into linear RGB as seen with `kind` at `severity`."""
     if kind not in MACHADO_2009_TABLE:
         raise ValueError(f"Unknown colour vision {kind!r}; choose from {', '.join(CVD_KINDS)}.")
-    return np.array(MACHADO_2009_TABLE[kind][severity_step(severity)], dtype=float)
-
-
-def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
-    """sRGB values in 0..1 to linear light (IEC 61966-2-1)."""
-    rgb = np.asarray(rgb, dtype=float)
-    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
-    """Linear light, clipped to 0..1 (what a screen can show), to sRGB values in 0..1."""
-    linear = np.clip(np.asarray(linear, dtype=float), 0.0, 1.0)
-    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
-
-
-def simulate_srgb(rgb: np.ndarray, kind: str, severity: float) -> np.ndarray:
-    """sRGB values in 0..1, shape (..., 3), as seen with `kind` at `severity`: decode to linear light, apply
-    Machado's matrix, clip, encode. The same steps as the page filter (feColorMatrix in linearRGB)."""
-    if kind == TYPICAL:
-        return np.asarray(rgb, dtype=float)
-    return linear_to_srgb(srgb_to_linear(rgb) @ machado_matrix(kind, severity).T)
-
-
-def hex_to_rgb(colour: str) -> np.ndarray:
-    """'#rrggbb' -> array of three floats in 0..1."""
-    text = colour.lstrip("#")
-    if len(text) != 6:
-        raise ValueError(f"{colour!r} is not a #rrggbb colour.")
-    return np.array([int(text[i:i + 2], 16) for i in (0, 2, 4)], dtype=float) / 255.0
-
-
-def rgb_to_hex(rgb: np.ndarray) -> str:
-    values = np.clip(np.round(np.asarray(rgb) * 255.0), 0, 255).astype(int)
-    return "#" + "".join(f"{value:02x}" for value in values)
-
-
-def simulate_colours(colours: list[str], kind: str, severity: float) -> list[str]:
-    """Each '#rrggbb' colour as a person with `kind` at `severity` sees it."""
-    return [rgb_to_hex(simulate_srgb(hex_to_rgb(colour), kind, severity)) for colour in colours]
+    return MACHADO_2009_TABLE[kind][severity_step(severity)]
 
 
 def svg_colour_matrix(kind: str, severity: float) -> str:
     """The `values` of an SVG feColorMatrix (type "matrix": 4 rows of 5, alpha kept) applying Machado's
     matrix; use it with color-interpolation-filters="linearRGB", so it acts on linear light as the paper does."""
-    rows = [[*row, 0.0, 0.0] for row in machado_matrix(kind, severity).tolist()] + [[0.0, 0.0, 0.0, 1.0, 0.0]]
+    rows = [[*row, 0.0, 0.0] for row in machado_rows(kind, severity)] + [[0.0, 0.0, 0.0, 1.0, 0.0]]
     return " ".join(f"{value:.6f}" for row in rows for value in row)
 
 

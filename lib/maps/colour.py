@@ -1,7 +1,7 @@
 """Colour for maps: palettes by number of classes, colour-blindness simulation, and pairs that merge.
 
 Simulation uses Machado, Oliveira and Fernandes (2009), "A Physiologically-based Model for
-Simulation of Color Vision Deficiency", IEEE TVCG 15(6): its published matrices (lib/core/colour_vision.py,
+Simulation of Color Vision Deficiency", IEEE TVCG 15(6): its published table (lib/core/colour_vision.py:
 severity 1.0 for protanopia, deuteranopia, tritanopia, less for the milder anomalies), applied to
 linear-light sRGB. Differences are CIE 1976 delta E in CIELAB (D65 white), which is enough to say "these two
 now look almost the same".
@@ -13,17 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from branca.utilities import color_brewer
 
-from lib.core.colour_vision import (
-    DICHROMACY,
-    hex_to_rgb,
-    machado_matrix,
-    rgb_to_hex,
-    simulate_srgb,
-    srgb_to_linear,
-)
-from lib.core.colour_vision import (
-    linear_to_srgb as linear_to_srgb,  # where the tests and notebooks met it first
-)
+from lib.core.colour_vision import DICHROMACY, TYPICAL, machado_rows
 from lib.core.palette import OKABE_ITO
 
 # Past this many colours a key stops being readable at a glance (the talk's advice).
@@ -31,6 +21,14 @@ MAX_KEY_COLOURS = 7
 
 # The Colour tab names each kind by its full form; the matrices come from the one table in lib/core.
 KIND_OF_DEFICIENCY = {dichromacy: kind for kind, dichromacy in DICHROMACY.items()}
+
+
+def machado_matrix(kind: str, severity: float) -> np.ndarray:
+    """The 3x3 matrix that turns linear RGB into linear RGB as seen with `kind` (protanomaly, deuteranomaly,
+    tritanomaly) at `severity` (0.0..1.0 in steps of 0.1), from Machado's table; a fresh array."""
+    return np.array(machado_rows(kind, severity), dtype=float)
+
+
 MACHADO_2009: dict[str, np.ndarray] = {name: machado_matrix(kind, 1.0) for name, kind in KIND_OF_DEFICIENCY.items()}
 DEFICIENCIES = tuple(MACHADO_2009)
 
@@ -71,6 +69,45 @@ def key_warning(classes: int) -> str | None:
         return (f"{classes} colours in one key is more than the {MAX_KEY_COLOURS} most readers can hold in mind: "
                 "merge classes, or label the features directly.")
     return None
+
+
+def hex_to_rgb(colour: str) -> np.ndarray:
+    """'#rrggbb' -> array of three floats in 0..1."""
+    text = colour.lstrip("#")
+    if len(text) != 6:
+        raise ValueError(f"{colour!r} is not a #rrggbb colour.")
+    return np.array([int(text[i:i + 2], 16) for i in (0, 2, 4)], dtype=float) / 255.0
+
+
+def rgb_to_hex(rgb: np.ndarray) -> str:
+    values = np.clip(np.round(np.asarray(rgb) * 255.0), 0, 255).astype(int)
+    return "#" + "".join(f"{value:02x}" for value in values)
+
+
+def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    """sRGB values in 0..1 to linear light (IEC 61966-2-1)."""
+    rgb = np.asarray(rgb, dtype=float)
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
+    """Linear light, clipped to 0..1 (what a screen can show), to sRGB values in 0..1."""
+    linear = np.clip(np.asarray(linear, dtype=float), 0.0, 1.0)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+
+
+def simulate_srgb(rgb: np.ndarray, kind: str, severity: float) -> np.ndarray:
+    """sRGB values in 0..1, shape (..., 3), as seen with `kind` at `severity`: decode to linear light, apply
+    Machado's matrix, clip, encode. The same steps as the page-wide filter (an SVG feColorMatrix with
+    color-interpolation-filters="linearRGB"), so a browser test can predict a pixel with it."""
+    if kind == TYPICAL:
+        return np.asarray(rgb, dtype=float)
+    return linear_to_srgb(srgb_to_linear(rgb) @ machado_matrix(kind, severity).T)
+
+
+def simulate_colours(colours: list[str], kind: str, severity: float) -> list[str]:
+    """Each '#rrggbb' colour as a person with `kind` at `severity` sees it."""
+    return [rgb_to_hex(simulate_srgb(hex_to_rgb(colour), kind, severity)) for colour in colours]
 
 
 def simulate_rgb(rgb: np.ndarray, deficiency: str, severity: float = 1.0) -> np.ndarray:

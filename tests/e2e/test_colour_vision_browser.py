@@ -2,7 +2,7 @@
 is, the campus map's iframe is filtered too, and axe still finds nothing serious.
 
 A chart's known colour is read back from a screenshot and compared, within 3 of 255 per channel, with
-`lib.core.colour_vision.simulate_srgb`: the same steps as the page's feColorMatrix in linearRGB (decode to
+`lib.maps.colour.simulate_srgb`: the same steps as the page's feColorMatrix in linearRGB (decode to
 linear light, Machado's matrix, clip, encode).
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app_pages.maps import CAMPUS, COLOUR
-from lib.core.colour_vision import hex_to_rgb, simulate_srgb, svg_colour_matrix
+from lib.core.colour_vision import svg_colour_matrix
+from lib.maps.colour import hex_to_rgb, simulate_srgb
 from tests.e2e.conftest import PAGE_LIMIT_MS, open_app_page, wait_until_idle
 from tests.e2e.test_accessibility import _axe_violations, _blocking, _open_expanders, _settle
 
