@@ -28,6 +28,8 @@ SIDEBAR_BACKGROUND = "#eef4f7"  # the theme's secondaryBackgroundColor
 CHANNEL_TOLERANCE = 3  # of 255: the browser's 8-bit linearRGB tables round a little
 COLOUR_TAB = {"maps.tab": COLOUR, "maps.scheme": "Set1", "maps.classes": "3"}
 CAMPUS_FEATURES = 17  # the campus map's Leaflet paths (tests/e2e/test_maps_browser.py)
+CAMPUS_MAP = 'iframe[title="streamlit_folium.st_folium"]'
+SETTLE_FRAMES = 200  # a few seconds of frames: the map settles in well under that
 
 
 def _maps_path(**query: str) -> str:
@@ -105,21 +107,34 @@ def test_a_shared_link_opens_with_the_simulation(page, app_url, kind: str, perce
     assert np.abs(_sidebar_pixel(page) - hex_to_rgb(SIDEBAR_BACKGROUND) * 255).max() <= 1
 
 
+def _settled_pixels(page, locator) -> tuple[dict, np.ndarray]:
+    """The element's box and pixels once two frames in a row show the same (the map resizes and pans after
+    it first draws its features)."""
+    box, pixels = None, None
+    for _ in range(SETTLE_FRAMES):
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        now_box = locator.bounding_box()
+        now = _pixels(page, now_box)
+        if now_box == box and np.array_equal(now, pixels):
+            return box, now
+        box, pixels = now_box, now
+    raise AssertionError(f"the element was still changing after {SETTLE_FRAMES} frames")
+
+
 def test_the_campus_maps_iframe_is_filtered_too(page, app_url) -> None:
     open_app_page(page, app_url, _maps_path(**{"maps.tab": CAMPUS}), TITLE)
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame = page.frame_locator(CAMPUS_MAP)
     expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES)
-    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
-    box = iframe.bounding_box()
-    before = _pixels(page, box)
+    iframe = page.locator(CAMPUS_MAP)
+    box, before = _settled_pixels(page, iframe)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stSelectbox").filter(has_text="See this app as").click()
     page.get_by_role("option", name="Protanomaly (red-weak)").click()
     _filter_drawn(page, "protanomaly", 100)
     wait_until_idle(page)
     expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES)
-    assert iframe.bounding_box() == box, "the map moved; its pixels cannot be compared"
-    after = _pixels(page, box)
+    box_after, after = _settled_pixels(page, iframe)
+    assert box_after == box, "the map moved; its pixels cannot be compared"
     expected = simulate_srgb(before / 255, "protanomaly", 1.0) * 255
     # the map's coloured pixels (buildings, trees, the fence): those the simulation visibly changes
     coloured = np.abs(expected - before).max(axis=-1) > 10
