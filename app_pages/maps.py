@@ -13,10 +13,12 @@ import shapely
 import streamlit as st
 
 from app_pages.maps_campus import campus_ui
+from lib.core.colour_vision import vision_label
 from lib.core.palette import BLUE, GREY, VERMILLION
 from lib.core.urlcodec import by_key
 from lib.maps.colour import (
     DEFICIENCIES,
+    KIND_OF_DEFICIENCY,
     SCHEMES,
     confusable_pairs,
     key_warning,
@@ -29,7 +31,7 @@ from lib.maps.settings import SETTINGS, VISIONS
 from ui.charts import prepare_kept_specs
 from ui.errors import visitor_message
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
-from ui.widgets import selectbox, slider, toggle
+from ui.widgets import select_slider, selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
 PALETTE_TOO_SHORT = "This palette has fewer colours than that."
@@ -312,10 +314,14 @@ def colour_ui() -> None:
     st.markdown("About 1 in 12 men and 1 in 200 women see colour differently, most often confusing red with green. "
                 "Pick a scheme for the kind of data (sequential for amounts, diverging for above/below a midpoint, "
                 "qualitative for categories), keep a key to at most seven colours, and check it as others see it.")
-    controls = st.columns(2)
+    controls = st.columns(3)
     selectbox(SETTING["maps.scheme"], "Scheme", container=controls[0],
               format_func=lambda name: f"{name} ({next(k for k, v in SCHEMES.items() if name in v)})")
     slider(SETTING["maps.classes"], "Number of classes", container=controls[1])
+    percent = int(select_slider(SETTING["maps.severity"], "Severity of the simulated deficiencies",
+                                container=controls[2], format_func=lambda value: f"{value}%",
+                                help="100% is the full deficiency (protanopia); less is the milder anomaly "
+                                     "(protanomaly), which is far more common."))
     scheme, classes = st.session_state["maps.scheme"], int(st.session_state["maps.classes"])
     try:
         colours = palette(scheme, classes)
@@ -326,23 +332,33 @@ def colour_ui() -> None:
         colours = palette(scheme, classes)
     if warning := key_warning(classes):
         st.warning(warning)
-    seen = {vision: simulate_colour_blindness(colours, vision) for vision in VISIONS}
-    swatches = pd.DataFrame([{"vision": vision, "class": index + 1, "colour": colour}
+    names = {vision: "normal" if vision == "normal" else vision_label(KIND_OF_DEFICIENCY[vision], percent)
+             for vision in VISIONS}
+    seen = {vision: simulate_colour_blindness(colours, vision, percent / 100) for vision in VISIONS}
+    swatches = pd.DataFrame([{"vision": names[vision], "class": index + 1, "colour": colour}
                              for vision in VISIONS for index, colour in enumerate(seen[vision])])
     swatch_chart = alt.Chart(swatches).mark_rect(stroke="#fff").encode(
-        x=alt.X("class:O", title="class"), y=alt.Y("vision:N", sort=list(VISIONS), title=None),
+        x=alt.X("class:O", title="class"), y=alt.Y("vision:N", sort=list(names.values()), title=None),
         color=alt.Color("colour:N", scale=None), tooltip=["vision", "class", "colour"],
     ).properties(width=min(60 * classes, 560), height=160)
     chart_ui(swatch_chart, f"The {classes} colours of {scheme} as each kind of colour vision sees them.", swatches,
              width="content", key="maps.swatches")
-    flagged = [{"seen with": vision, "classes": f"{pair.first + 1} and {pair.second + 1}",
+    flagged = [{"seen with": names[vision], "classes": f"{pair.first + 1} and {pair.second + 1}",
                 "ΔE normal": round(pair.delta_e_normal, 1), "ΔE seen": round(pair.delta_e_seen, 1)}
-               for vision in DEFICIENCIES for pair in confusable_pairs(colours, vision)]
+               for vision in DEFICIENCIES for pair in confusable_pairs(colours, vision, severity=percent / 100)]
     if flagged:
         st.warning(f"{len(flagged)} pair(s) become hard to tell apart (CIE ΔE under 12 after simulation):")
         st.dataframe(pd.DataFrame(flagged), hide_index=True, key="maps.flagged")
     else:
-        st.success("No pair falls under ΔE 12 for any of the three simulated deficiencies.")
+        st.success(f"No pair falls under ΔE 12 for any of the three simulated deficiencies at {percent}%.")
+    density_maps_ui(colours, seen, names)
+    st.caption(f"Simulation: Machado, Oliveira and Fernandes (2009), severity {percent}% (100% is complete "
+               "dichromacy), in linear sRGB. Population density classes by quantile, Natural Earth population "
+               "estimates.")
+
+
+def density_maps_ui(colours: list[str], seen: dict[str, list[str]], names: dict[str, str]) -> None:
+    """The population-density choropleth in `colours`, once per vision as `seen` by it."""
     breaks = density_breaks(len(colours))
     bounds = [f"{value:,.0f}" for value in breaks]
     ranges = [f"under {bounds[0]}", *(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False)),
@@ -351,14 +367,13 @@ def colour_ui() -> None:
     for vision in VISIONS:
         classes_seen = pd.DataFrame({"class": range(1, len(ranges) + 1), "people per km²": ranges,
                                      "colour seen": seen[vision][:len(ranges)]})
-        views.append((choropleth_chart, (vision,),
-                      f"Population density in {len(ranges)} classes, as seen with {vision} vision.", classes_seen))
+        views.append((choropleth_chart, (names[vision],),
+                      f"Population density in {len(ranges)} classes, as seen: {names[vision]}.",
+                      classes_seen))
         rows.append({CLASSES_DATASET: country_classes(tuple(breaks), tuple(seen[vision][:len(breaks) + 1]))})
     st.markdown(f"**Population density, people per km²**, classes 1 to {len(ranges)}: " + ", ".join(ranges)
                 + " (quantiles, so each class holds about as many countries).")
     charts_grid_ui(views, "maps.choropleth", rows)
-    st.caption("Simulation: Machado, Oliveira and Fernandes (2009), severity 1 (complete dichromacy), in linear "
-               "sRGB. Population density classes by quantile, Natural Earth population estimates.")
 
 
 def type_ui() -> None:

@@ -1,9 +1,11 @@
-"""The sidebar every page shares, and presenter mode (bigger text and charts for a projector)."""
+"""The sidebar every page shares: presenter mode (bigger text and charts for a projector) and "See this app as"."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import streamlit as st
+
+from ui.colour_vision import colour_vision_ui
 
 if TYPE_CHECKING:
     import altair as alt
@@ -63,6 +65,7 @@ def sidebar_ui() -> None:
             key=PRESENTER_KEY,
             help="Larger text and charts, for a projector at the back of a room.",
         )
+    colour_vision_ui()
     st.html(_ACCESSIBLE_CSS)
     if presenter_mode():
         st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)

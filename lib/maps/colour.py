@@ -1,9 +1,10 @@
 """Colour for maps: palettes by number of classes, colour-blindness simulation, and pairs that merge.
 
 Simulation uses Machado, Oliveira and Fernandes (2009), "A Physiologically-based Model for
-Simulation of Color Vision Deficiency", IEEE TVCG 15(6): the severity-1.0 matrices of its Table 1
-(protanopia, deuteranopia, tritanopia), applied to linear-light sRGB. Differences are CIE 1976
-delta E in CIELAB (D65 white), which is enough to say "these two now look almost the same".
+Simulation of Color Vision Deficiency", IEEE TVCG 15(6): its published table (lib/core/colour_vision.py:
+severity 1.0 for protanopia, deuteranopia, tritanopia, less for the milder anomalies), applied to
+linear-light sRGB. Differences are CIE 1976 delta E in CIELAB (D65 white), which is enough to say "these two
+now look almost the same".
 """
 from __future__ import annotations
 
@@ -12,22 +13,23 @@ from dataclasses import dataclass
 import numpy as np
 from branca.utilities import color_brewer
 
+from lib.core.colour_vision import DICHROMACY, TYPICAL, machado_rows
 from lib.core.palette import OKABE_ITO
 
 # Past this many colours a key stops being readable at a glance (the talk's advice).
 MAX_KEY_COLOURS = 7
 
-MACHADO_2009: dict[str, np.ndarray] = {
-    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
-                            [0.114503, 0.786281, 0.099216],
-                            [-0.003882, -0.048116, 1.051998]]),
-    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
-                              [0.280085, 0.672501, 0.047413],
-                              [-0.011820, 0.042940, 0.968881]]),
-    "tritanopia": np.array([[1.255528, -0.076749, -0.178779],
-                            [-0.078411, 0.930809, 0.147602],
-                            [0.004733, 0.691367, 0.303900]]),
-}
+# The Colour tab names each kind by its full form; the matrices come from the one table in lib/core.
+KIND_OF_DEFICIENCY = {dichromacy: kind for kind, dichromacy in DICHROMACY.items()}
+
+
+def machado_matrix(kind: str, severity: float) -> np.ndarray:
+    """The 3x3 matrix that turns linear RGB into linear RGB as seen with `kind` (protanomaly, deuteranomaly,
+    tritanomaly) at `severity` (0.0..1.0 in steps of 0.1), from Machado's table; a fresh array."""
+    return np.array(machado_rows(kind, severity), dtype=float)
+
+
+MACHADO_2009: dict[str, np.ndarray] = {name: machado_matrix(kind, 1.0) for name, kind in KIND_OF_DEFICIENCY.items()}
 DEFICIENCIES = tuple(MACHADO_2009)
 
 
@@ -83,28 +85,45 @@ def rgb_to_hex(rgb: np.ndarray) -> str:
 
 
 def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    """sRGB values in 0..1 to linear light (IEC 61966-2-1)."""
     rgb = np.asarray(rgb, dtype=float)
     return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
 
 
 def linear_to_srgb(linear: np.ndarray) -> np.ndarray:
+    """Linear light, clipped to 0..1 (what a screen can show), to sRGB values in 0..1."""
     linear = np.clip(np.asarray(linear, dtype=float), 0.0, 1.0)
     return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
 
 
-def simulate_rgb(rgb: np.ndarray, deficiency: str) -> np.ndarray:
-    """sRGB values in 0..1, shape (..., 3), as seen with a deficiency (Machado 2009, severity 1)."""
+def simulate_srgb(rgb: np.ndarray, kind: str, severity: float) -> np.ndarray:
+    """sRGB values in 0..1, shape (..., 3), as seen with `kind` at `severity`: decode to linear light, apply
+    Machado's matrix, clip, encode. The same steps as the page-wide filter (an SVG feColorMatrix with
+    color-interpolation-filters="linearRGB"), so a browser test can predict a pixel with it."""
+    if kind == TYPICAL:
+        return np.asarray(rgb, dtype=float)
+    return linear_to_srgb(srgb_to_linear(rgb) @ machado_matrix(kind, severity).T)
+
+
+def simulate_colours(colours: list[str], kind: str, severity: float) -> list[str]:
+    """Each '#rrggbb' colour as a person with `kind` at `severity` sees it."""
+    return [rgb_to_hex(simulate_srgb(hex_to_rgb(colour), kind, severity)) for colour in colours]
+
+
+def simulate_rgb(rgb: np.ndarray, deficiency: str, severity: float = 1.0) -> np.ndarray:
+    """sRGB values in 0..1, shape (..., 3), as seen with a deficiency (Machado 2009) at `severity` (0.0..1.0 in
+    steps of 0.1; 1.0 is the full deficiency, protanopia say, and 0.5 a protanomaly half as strong)."""
     if deficiency == "normal":
         return np.asarray(rgb, dtype=float)
     if deficiency not in MACHADO_2009:
         raise ValueError(f"Unknown deficiency {deficiency!r}; choose from {', '.join(DEFICIENCIES)}.")
-    linear = srgb_to_linear(rgb)
-    return linear_to_srgb(linear @ MACHADO_2009[deficiency].T)
+    return simulate_srgb(rgb, KIND_OF_DEFICIENCY[deficiency], severity)
 
 
-def simulate_colour_blindness(colours: list[str], deficiency: str) -> list[str]:
-    """Each '#rrggbb' colour as a person with protanopia, deuteranopia or tritanopia would see it."""
-    return [rgb_to_hex(simulate_rgb(hex_to_rgb(colour), deficiency)) for colour in colours]
+def simulate_colour_blindness(colours: list[str], deficiency: str, severity: float = 1.0) -> list[str]:
+    """Each '#rrggbb' colour as a person with protanopia, deuteranopia or tritanopia (or, below severity 1.0,
+    the milder protanomaly, deuteranomaly or tritanomaly) would see it."""
+    return [rgb_to_hex(simulate_rgb(hex_to_rgb(colour), deficiency, severity)) for colour in colours]
 
 
 def srgb_to_lab(colour: str) -> np.ndarray:
@@ -128,10 +147,10 @@ class ConfusablePair:
     delta_e_seen: float
 
 
-def confusable_pairs(colours: list[str], deficiency: str,
-                     threshold: float = CONFUSABLE_DELTA_E) -> list[ConfusablePair]:
+def confusable_pairs(colours: list[str], deficiency: str, threshold: float = CONFUSABLE_DELTA_E,
+                     severity: float = 1.0) -> list[ConfusablePair]:
     """Pairs of palette entries that are told apart with normal vision but fall under `threshold` with a deficiency."""
-    seen = simulate_colour_blindness(colours, deficiency)
+    seen = simulate_colour_blindness(colours, deficiency, severity)
     pairs = []
     for i in range(len(colours)):
         for j in range(i + 1, len(colours)):

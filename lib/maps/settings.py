@@ -5,6 +5,7 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 """
 from __future__ import annotations
 
+from lib.core.colour_vision import SEVERITY_PERCENTS
 from lib.core.urlcodec import UrlParam
 from lib.maps.colour import DEFICIENCIES, SCHEMES
 
@@ -20,5 +21,6 @@ SETTINGS = [
     UrlParam("maps.lat", 53.0, minimum=-75.0, maximum=75.0),
     UrlParam("maps.scheme", "YlGnBu", choices=ALL_SCHEMES),
     UrlParam("maps.classes", 5, minimum=3, maximum=11),
+    UrlParam("maps.severity", 100, choices=SEVERITY_PERCENTS),  # of the Colour tab's simulated deficiencies
     UrlParam("maps.type_size", 18, minimum=10, maximum=40),
 ]
