@@ -184,6 +184,9 @@ def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     return {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
 
 
+LOGGERS = {"LOG", "logger", "logging"}
+
+
 def _allowed_use(node: ast.AST, parents: dict[ast.AST, ast.AST], routers: set[str]) -> bool:
     """A use of an exception that shows the visitor nothing of it, or that goes through the helper."""
     child, parent = node, parents.get(node)
@@ -191,6 +194,8 @@ def _allowed_use(node: ast.AST, parents: dict[ast.AST, ast.AST], routers: set[st
         if isinstance(parent, ast.Call) and _call_name(parent) in {HELPER, *routers} and parent.args \
                 and parent.args[0] is child:
             return True
+        if isinstance(parent, ast.Call) and _root_name(parent.func) in LOGGERS:
+            return True  # the server's log is for the operator: the detail belongs there
         if isinstance(parent, ast.Compare):
             return True  # `error.name != ...`, `job.error is not None`
         if isinstance(parent, ast.IfExp) and parent.test is child:

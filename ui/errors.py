@@ -38,6 +38,8 @@ WRITTEN_FOR_PEOPLE = frozenset({
 NOT_FOR_PEOPLE = frozenset({
     "lib.room.errors.RoomStorageError",
     "lib.mnist.data.FetchError",
+    "lib.core.workers.WorkerCrashed",  # a worker process's end or its work's own exception text
+    "lib.core.workers.WorkerError",
 })
 LOG_HINT = "Whoever runs this app can find the reason in its log."
 REMEMBERED_FAILURES = 256  # enough to log each failure once while reruns keep showing it

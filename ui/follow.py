@@ -35,10 +35,13 @@ from lib.room.follow import (
     tab_to_apply,
     view_signature,
 )
+from ui.errors import visitor_message
 from ui.room import (
     CODE_KEY,
     MEMBER_KEY,
     PRESENTER_KEY_KEY,
+    ROOM_DATABASE,
+    ROOMS_UNAVAILABLE,
     cached_read,
     forget_cached_room,
     in_room,
@@ -243,7 +246,7 @@ def _set_mode(mode: str) -> None:
     try:
         room_store().set_follow_mode(code, st.session_state[PRESENTER_KEY_KEY], mode)
     except (RoomError, RoomStorageError) as error:
-        st.session_state["follow.message"] = str(error)
+        st.session_state["follow.message"] = visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE)
     forget_room_reads(code)
 
 
@@ -252,7 +255,7 @@ def _follow_controls_ui() -> None:
     try:
         counts, room = _cached_counts(code), cached_room_view(code)
     except (RoomError, RoomStorageError) as error:
-        st.caption(f"Following is unavailable just now: {error}")
+        st.caption(visitor_message(error, "Following is unavailable just now.", outage=ROOM_DATABASE))
         return
     following, exploring, buttons = st.columns([1, 1, 2], vertical_alignment="bottom")
     following.metric("Following you", counts.following)
