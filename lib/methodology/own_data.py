@@ -196,3 +196,8 @@ def suggested_columns(frame: pd.DataFrame) -> dict[str, str]:
         "baseline.target": columns[-1],
         "bias.group": group, "bias.target": next((column for column in two_valued if column != group), label),
     }
+
+
+def defused_text(text: str) -> str:
+    """One cell or column name as `to_safe_csv` writes it."""
+    return str(_defused_cell(text))
