@@ -185,16 +185,15 @@ def suggested_columns(frame: pd.DataFrame) -> dict[str, str]:
     """A sensible first choice for each demo's column roles (the visitor can change every one)."""
     columns, numeric = list(frame.columns), numeric_columns(frame)
     two_valued = [column for column in columns if frame[column].nunique(dropna=True) == 2]
-    groups = [column for column in label_columns(frame) if column not in two_valued] or label_columns(frame)
+    label = (two_valued or columns)[-1]  # a label usually comes last, after what it is predicted from
+    groups = [column for column in label_columns(frame) if column != label] or columns
     probabilities = [column for column in numeric if frame[column].between(0.0, 1.0).all()
                      and column not in two_valued] or numeric
-    label = (two_valued or columns)[0]
-    group = (groups or columns)[0]
     return {
         "fit.x": numeric[0], "fit.y": numeric[1] if len(numeric) > 1 else numeric[0],
         "roc.label": label, "roc.score": probabilities[-1],
         "baseline.target": columns[-1],
-        "bias.group": group, "bias.target": next((column for column in two_valued if column != group), label),
+        "bias.group": groups[0], "bias.target": label,
     }
 
 
