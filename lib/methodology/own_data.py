@@ -185,7 +185,9 @@ def suggested_columns(frame: pd.DataFrame) -> dict[str, str]:
     """A sensible first choice for each demo's column roles (the visitor can change every one)."""
     columns, numeric = list(frame.columns), numeric_columns(frame)
     two_valued = [column for column in columns if frame[column].nunique(dropna=True) == 2]
-    label = (two_valued or columns)[-1]  # a label usually comes last, after what it is predicted from
+    # A label's classes are rarely as lopsided as a note column's: the most balanced, the last among equals.
+    label = max(two_valued, key=lambda column: (_minority_share(frame[column]), columns.index(column)),
+                default=columns[-1])
     groups = [column for column in label_columns(frame) if column != label] or columns
     probabilities = [column for column in numeric if frame[column].between(0.0, 1.0).all()
                      and column not in two_valued] or numeric
@@ -195,6 +197,10 @@ def suggested_columns(frame: pd.DataFrame) -> dict[str, str]:
         "baseline.target": columns[-1],
         "bias.group": groups[0], "bias.target": label,
     }
+
+
+def _minority_share(values: pd.Series) -> float:
+    return round(float(values.value_counts(normalize=True).min()), 2)
 
 
 def defused_text(text: str) -> str:
