@@ -6,6 +6,7 @@ child's k, classify a new item). The table lives in the child's session; message
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -24,7 +25,7 @@ from lib.kids.garden import (
     slider_range,
 )
 from lib.kids.settings import SETTINGS
-from lib.methodology.own_data import OwnDataError, load_table
+from lib.methodology.own_data import OwnDataError, load_table, to_safe_csv
 from ui.page import chart_ui
 from ui.widgets import slider
 
@@ -119,6 +120,7 @@ def own_garden_chosen_ui() -> bool:
 
 def own_garden_ui() -> None:
     st.subheader("Step 1: your table")
+    st.session_state.pop(f"{KEY}.notebook", None)  # set again below once every step has run on the table
     own = own_table_ui()
     if own is None:
         return
@@ -149,6 +151,17 @@ def own_garden_ui() -> None:
     st.subheader("Step 5: you find something new")
     item = _new_item_ui(table, columns)
     group = guess_own_item(model, [item[column] for column in columns])
+    st.session_state[f"{KEY}.notebook"] = (table[columns], x, y, [item[column] for column in columns])
     st.success(f"🤖 Rolo says: your new thing is in **group {group + 1}**!")
     chart_ui(_scatter(grouped, x, y, "group", "Your new thing is the black cross", item),
              f"The new thing lands in group {group + 1}.", pd.DataFrame([item]))
+
+
+def own_garden_notebook_settings() -> Mapping[str, object]:
+    """The take-home notebook's extra settings: the child's table (defused) and choices, when they use one."""
+    kept = st.session_state.get(f"{KEY}.notebook")
+    if st.session_state.get(f"{KEY}.source") != OWN or kept is None:
+        return {}
+    table, across, up, new_item = kept
+    return {"kids.own_garden_table": {"csv": to_safe_csv(table), "columns": list(table.columns), "across": across,
+                                      "up": up, "new_item": new_item}}

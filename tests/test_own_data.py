@@ -257,3 +257,28 @@ def test_a_child_table_finds_its_groups_and_classifies_a_new_item() -> None:
     assert low < 0.9 and high > 10.5 and low < middle < high
     with pytest.raises(GardenTableError, match="only 6 things"):
         find_own_groups(complete, columns, 7)
+
+
+def test_the_garden_notebook_carries_the_childs_table_and_runs(tmp_path) -> None:
+    from lib.notebooks.execute import execute_notebook, text_outputs
+
+    table = pd.DataFrame({"width": [1.0, 1.2, 0.9, 10.0, 10.5, 9.8], "length": [2.0, 2.1, 1.9, 20, 21, 19]})
+    own = {"csv": to_safe_csv(table), "columns": ["width", "length"], "across": "width", "up": "length",
+           "new_item": [10.2, 20.5]}
+    notebook = build_notebook("garden", {"kids.own_garden_table": own, "kids.garden_k": 2})
+    assert "MY_TABLE_CSV = 'width,length\\n1.0,2.0" in notebook_text(notebook)
+    model = find_own_groups(table, ["width", "length"], 2)
+    expected = guess_own_item(model, [10.2, 20.5]) + 1
+    outputs = text_outputs(execute_notebook(notebook, tmp_path))
+    assert f"Rolo says: your new thing [10.2, 20.5] is in group {expected}!" in outputs
+
+
+def test_the_own_table_overfitting_notebook_finds_the_pages_best_degree(tmp_path) -> None:
+    from lib.notebooks.execute import execute_notebook, text_outputs
+
+    table = visitor_table()
+    own = {"csv": to_safe_csv(table), "name": "mine.csv", "columns": {"x": "x", "y": "y"}}
+    curve = demos.own_curve_sample(table, "x", "y", seed=0)
+    page_best = demos.best_degree(demos.cross_validated_errors(curve.sample, 15, 5, seed=0), "cv_mse")
+    outputs = text_outputs(execute_notebook(build_notebook("overfitting", {"methodology.own_table": own}), tmp_path))
+    assert f"Best degree by 5-fold cross-validation: {page_best}" in outputs

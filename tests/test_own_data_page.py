@@ -174,3 +174,9 @@ def test_the_garden_asks_for_two_number_columns_in_a_childs_words() -> None:
     assert at.warning[0].value == "Your table needs at least two columns of numbers, like width and length."
     at.file_uploader(key="kids.own_garden.upload").set_value(("photo.csv", PNG, "text/csv")).run()
     assert at.error[0].value.startswith("Rolo can't read that file.")
+
+
+def test_the_garden_on_a_typed_table_offers_its_notebook() -> None:
+    at = own_garden()
+    assert any(button.label == NOTEBOOK_LABEL for button in at.get("download_button"))
+    assert not any("No take-home notebook" in caption for caption in captions(at))
