@@ -26,6 +26,7 @@ from lib.kids.garden import (
 )
 from lib.kids.settings import SETTINGS
 from lib.methodology.own_data import OwnDataError, load_table, to_safe_csv
+from ui.errors import visitor_message
 from ui.page import chart_ui
 from ui.widgets import slider
 
@@ -33,6 +34,7 @@ SETTING = by_key(SETTINGS)
 KEY = "kids.own_garden"
 MOST_COLUMNS = 6  # number columns Rolo uses: each needs a slider for the new item
 ROLO, OWN = "Rolo's garden", "My own table"
+TABLE_PROBLEM = "Rolo can't use this table yet. Check every box has a number in it."
 CANNOT_READ = ("Rolo can't read that file. Save your table as a CSV file, with the column names on the first "
                "line, and try again.")
 
@@ -69,7 +71,7 @@ def own_table_ui() -> tuple[pd.DataFrame, list[str]] | None:
     try:
         table, columns = check_own_table(edited)
     except GardenTableError as problem:
-        st.warning(str(problem))
+        st.warning(visitor_message(problem, TABLE_PROBLEM))
         return None
     if len(columns) > MOST_COLUMNS:
         st.caption(f"Rolo uses your first {MOST_COLUMNS} columns of numbers.")
@@ -142,7 +144,7 @@ def own_garden_ui() -> None:
     try:
         model = find_own_groups(table, columns, groups)
     except GardenTableError as problem:
-        st.warning(str(problem))
+        st.warning(visitor_message(problem, TABLE_PROBLEM))
         return
     grouped = table.assign(group=[f"group {number + 1}" for number in model.labels_])
     chart_ui(_scatter(grouped, x, y, "group", f"The computer's {groups} group(s), one colour each"),

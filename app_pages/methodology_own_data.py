@@ -18,6 +18,7 @@ from lib.core.urlcodec import by_key
 from lib.methodology import demos
 from lib.methodology.own_data import OwnDataError, task_of
 from lib.methodology.settings import SETTINGS
+from ui.errors import visitor_message
 from ui.own_data import OwnTable, column_choice, current_table, own_table_ui, remembered, safe_download_ui
 from ui.page import chart_ui
 from ui.widgets import slider
@@ -28,6 +29,7 @@ EXAMPLE, OWN = "Example data", "My own table"
 OWN_DEMOS = ("overfitting", "roc", "baseline", "bias")
 SHARE_NOTE = ("🔗 A share link cannot carry your table: the link below opens this demo on the example data "
               "(with these settings).")
+COLUMNS_UNUSABLE = "These columns cannot run this demo: choose others."
 HINTS = {"overfitting": "Pick an x and a y column of numbers.",
          "roc": "It needs a true-label column (two values) and a score column (a model's probabilities, 0 to 1).",
          "baseline": "It needs a target column and numeric columns to predict it from.",
@@ -47,7 +49,7 @@ def own_data_chosen_ui(demo: str) -> bool:
         try:
             OWN_DRAW[demo](table)
         except OwnDataError as error:  # a column choice this demo cannot use: say why, keep everything
-            st.error(str(error))
+            st.error(visitor_message(error, COLUMNS_UNUSABLE))
         safe_download_ui(PREFIX, table)
     st.caption(SHARE_NOTE)
     return True

@@ -17,10 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from lib.methodology.own_data import OwnDataError, load_table, numeric_columns, suggested_columns, to_safe_csv
+from ui.errors import visitor_message
 
 EMBED_BYTES = 1_000_000  # under this, the take-home notebook carries the table itself
 REMEMBERED_RESULTS = 16  # results kept per visitor and table: every column choice and setting a demo revisits
 UPLOAD_TYPES = ["csv", "tsv", "txt"]
+UNREADABLE = "This table could not be read."
 Result = TypeVar("Result")
 
 
@@ -49,7 +51,7 @@ def _accept(prefix: str, data: bytes, name: str) -> None:
     try:
         frame = load_table(data)
     except OwnDataError as error:
-        st.session_state[_state_key(prefix, "refusal")] = f"{name}: {error}"
+        st.session_state[_state_key(prefix, "refusal")] = f"{name}: {visitor_message(error, UNREADABLE)}"
         return
     safe_csv = to_safe_csv(frame) if len(data) < EMBED_BYTES else None
     st.session_state[_state_key(prefix, "table")] = OwnTable(frame, name, token, len(data), safe_csv,
