@@ -1,7 +1,8 @@
 """A visitor's own table in Chromium: a CSV chosen in the real file picker runs the ROC demo and comes back
-defused as my_data.csv; a number typed into the garden's editable table reaches the new item's slider."""
+defused as my_data.csv and inside its notebook; a number typed into the garden's editable table reaches the new item's slider."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -36,6 +37,13 @@ def test_an_uploaded_table_runs_the_roc_demo_and_downloads_defused(page, app_url
     download_info.value.save_as(saved)
     assert saved.name == "my_data.csv"
     assert pd.read_csv(saved)["note"].iloc[0] == "'=cmd|' /C calc'!A0"  # a spreadsheet shows it as text
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download as notebook (.ipynb)").click()
+    notebook = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    assert "LABEL_COLUMN = 'truth'" in code and "SCORE_COLUMN = 'score'" in code
+    assert "MY_DATA_CSV = " in code and "'=cmd|" in code  # the table is inside, defused
 
 
 def test_a_number_typed_into_the_garden_table_reaches_the_new_items_slider(page, app_url) -> None:
