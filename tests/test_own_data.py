@@ -282,3 +282,11 @@ def test_the_own_table_overfitting_notebook_finds_the_pages_best_degree(tmp_path
     page_best = demos.best_degree(demos.cross_validated_errors(curve.sample, 15, 5, seed=0), "cv_mse")
     outputs = text_outputs(execute_notebook(build_notebook("overfitting", {"methodology.own_table": own}), tmp_path))
     assert f"Best degree by 5-fold cross-validation: {page_best}" in outputs
+
+
+def test_a_regression_baseline_prices_its_upkeep_like_the_classifiers() -> None:
+    results = pd.DataFrame({"model": ["dummy (mean)", "linear regression", "decision tree", "small neural network"],
+                            "score": [0.0, 0.5, 0.6, 0.7], "fit_seconds": [0.0, 0.1, 0.1, 1.0]})
+    value = demos.own_value_against_cost(results, 100.0, 1000.0).set_index("model")
+    assert value["cost"].tolist() == [0.0, 1000.0, 1000.0, 4000.0]
+    assert value.loc["small neural network", "net_value"] == pytest.approx(100.0 * 70.0 - 4000.0)

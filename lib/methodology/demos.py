@@ -718,7 +718,7 @@ def error_rates_by_share(shares: tuple[float, ...], n_train: int, label_noise: f
 OWN_FIT_ROWS = 5000  # rows the fits use at most: a degree move or a refit stays quick on a 50,000-row table
 OWN_BASELINE_ROWS = 2000  # four models times k folds, the small network among them: a few seconds at most
 OWN_TEST_SHARE = 0.3  # held out per group in the bias demo
-UPKEEP_UNITS.update({"dummy (mean)": 0.0, "linear regression": 1.0})  # the regression side of the same ladder
+OWN_UPKEEP_UNITS = {**UPKEEP_UNITS, "dummy (mean)": 0.0, "linear regression": 1.0}  # plus the regression ladder
 
 
 @dataclass(frozen=True)
@@ -852,7 +852,7 @@ def own_value_against_cost(results: pd.DataFrame, value_per_point: float, cost_p
     table = results[["model", "score", "fit_seconds"]].copy()
     table["points_over_baseline"] = 100.0 * (table["score"] - float(table["score"].iloc[0]))
     table["benefit"] = value_per_point * table["points_over_baseline"]
-    table["cost"] = table["model"].map(UPKEEP_UNITS) * cost_per_upkeep_unit
+    table["cost"] = table["model"].map(OWN_UPKEEP_UNITS) * cost_per_upkeep_unit
     table["net_value"] = table["benefit"] - table["cost"]
     return table
 
