@@ -78,7 +78,7 @@ def own_table_ui() -> tuple[pd.DataFrame, list[str]] | None:
     return table, columns[:MOST_COLUMNS]
 
 
-def _choice(role: str, label: str, columns: list[str], default: str, container: Any) -> str:
+def _choice_ui(role: str, label: str, columns: list[str], default: str, container: Any) -> str:
     key = f"{KEY}.{role}"
     if st.session_state.get(key) not in columns:
         st.session_state[key] = default
@@ -128,15 +128,15 @@ def own_garden_ui() -> None:
         return
     table, columns = own
     st.subheader("Step 2: histograms: how many things have each size?")
-    hist_column = _choice("hist", "Which column shall we count?", columns, columns[0], st)
+    hist_column = _choice_ui("hist", "Which column shall we count?", columns, columns[0], st)
     histogram = alt.Chart(table).mark_bar().encode(
         x=alt.X(f"{hist_column}:Q", bin=alt.Bin(maxbins=20), title=hist_column),
         y=alt.Y("count():Q", title="how many things")).properties(height=240)
     chart_ui(histogram, f"Tall bars are {hist_column} values many of your things share.", table[[hist_column]])
     st.subheader("Step 3: a scatter chart: two columns at once")
     left, right = st.columns(2)
-    x = _choice("x", "Across (x)", columns, columns[0], left)
-    y = _choice("y", "Up (y)", columns, columns[1], right)
+    x = _choice_ui("x", "Across (x)", columns, columns[0], left)
+    y = _choice_ui("y", "Up (y)", columns, columns[1], right)
     chart_ui(_scatter(table.assign(group="a thing"), x, y, "group", "Each dot is one of your things"),
              f"{len(table)} dots, one per thing: do they sit in clumps?", table[[x, y]])
     st.subheader("Step 4: machine learning! k-means finds the groups")

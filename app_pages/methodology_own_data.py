@@ -19,7 +19,7 @@ from lib.methodology import demos
 from lib.methodology.own_data import OwnDataError, task_of
 from lib.methodology.settings import SETTINGS
 from ui.errors import visitor_message
-from ui.own_data import OwnTable, column_choice, current_table, own_table_ui, remembered, safe_download_ui
+from ui.own_data import OwnTable, column_choice_ui, current_table, own_table_ui, remembered, safe_download_ui
 from ui.page import chart_ui
 from ui.widgets import slider
 
@@ -71,8 +71,8 @@ def _colour(field: str, domain: list[str]) -> alt.Color:
 def own_overfitting_ui(table: OwnTable) -> None:
     numeric, suggested = list(table.numeric), table.suggested
     left, right = st.columns(2)
-    x_column = column_choice(PREFIX, "fit.x", "x column (across)", numeric, default=suggested["fit.x"], container=left)
-    y_column = column_choice(PREFIX, "fit.y", "y column (to predict)", numeric, default=suggested["fit.y"], container=right)
+    x_column = column_choice_ui(PREFIX, "fit.x", "x column (across)", numeric, default=suggested["fit.x"], container=left)
+    y_column = column_choice_ui(PREFIX, "fit.y", "y column (to predict)", numeric, default=suggested["fit.y"], container=right)
     left, right = st.columns(2)
     degree = slider(SETTING["methodology.fit.degree"], "Polynomial degree", container=left)
     train_share = slider(SETTING["methodology.fit.train_share"], "Share of rows used for training", step=0.05,
@@ -128,8 +128,8 @@ def own_roc_ui(table: OwnTable) -> None:
     columns = list(table.frame.columns)
     numeric, suggested = list(table.numeric), table.suggested
     left, middle, right = st.columns(3)
-    label_column = column_choice(PREFIX, "roc.label", "True-label column (two values)", columns, default=suggested["roc.label"], container=left)
-    score_column = column_choice(PREFIX, "roc.score", "Score column (probabilities, 0 to 1)", numeric, default=suggested["roc.score"],
+    label_column = column_choice_ui(PREFIX, "roc.label", "True-label column (two values)", columns, default=suggested["roc.label"], container=left)
+    score_column = column_choice_ui(PREFIX, "roc.score", "Score column (probabilities, 0 to 1)", numeric, default=suggested["roc.score"],
                                  container=middle)
     threshold = slider(SETTING["methodology.roc.threshold"], "Threshold", step=0.01, container=right)
     sample, negative, positive, curve, auc, histogram = remembered(
@@ -177,7 +177,7 @@ def _own_roc(table: OwnTable, label_column: str, score_column: str) -> tuple:
 def own_baseline_ui(table: OwnTable) -> None:
     columns, suggested = list(table.frame.columns), table.suggested
     left, right = st.columns(2)
-    target = column_choice(PREFIX, "baseline.target", "Target column (what the models predict)", columns, default=suggested["baseline.target"],
+    target = column_choice_ui(PREFIX, "baseline.target", "Target column (what the models predict)", columns, default=suggested["baseline.target"],
                            container=left)
     folds = slider(SETTING["methodology.baseline.folds"], "Cross-validation folds", container=right)
     task = task_of(table.frame[target])
@@ -221,8 +221,8 @@ def own_baseline_ui(table: OwnTable) -> None:
 def own_bias_ui(table: OwnTable) -> None:
     columns, suggested = list(table.frame.columns), table.suggested
     left, middle, right = st.columns(3)
-    group = column_choice(PREFIX, "bias.group", "Group column", columns, default=suggested["bias.group"], container=left)
-    target = column_choice(PREFIX, "bias.target", "Target column (two values)", columns, default=suggested["bias.target"],
+    group = column_choice_ui(PREFIX, "bias.group", "Group column", columns, default=suggested["bias.group"], container=left)
+    target = column_choice_ui(PREFIX, "bias.target", "Target column (two values)", columns, default=suggested["bias.target"],
                            container=middle)
     seed = slider(SETTING["methodology.bias.seed"], "Random split and sample (seed)", container=right)
     rates = remembered(PREFIX, table, "bias", (group, target, seed),

@@ -88,7 +88,7 @@ def own_table_ui(prefix: str, hint: str) -> OwnTable | None:
     return table
 
 
-def column_choice(prefix: str, role: str, label: str, choices: Sequence[str], *, default: str | None = None,
+def column_choice_ui(prefix: str, role: str, label: str, choices: Sequence[str], *, default: str | None = None,
                   container: Any = st) -> str | None:
     """A select box of the table's columns whose choice survives a new table while it is still a column."""
     key = _state_key(prefix, role)
