@@ -137,12 +137,12 @@ def own_roc_ui(table: OwnTable) -> None:
     metrics = demos.threshold_metrics(sample, threshold)
     st.caption(f"'{positive}' counts as positive and '{negative}' as negative; a score at or above the threshold "
                "means positive.")
-    columns_ = st.columns(5)
-    columns_[0].metric("Accuracy", f"{metrics.accuracy:.3f}")
-    columns_[1].metric("Precision", f"{metrics.precision:.3f}")
-    columns_[2].metric("Recall", f"{metrics.recall:.3f}")
-    columns_[3].metric("False positive rate", f"{metrics.false_positive_rate:.3f}")
-    columns_[4].metric("AUC", f"{auc:.3f}")
+    tiles = st.columns(5)
+    tiles[0].metric("Accuracy", f"{metrics.accuracy:.3f}")
+    tiles[1].metric("Precision", f"{metrics.precision:.3f}")
+    tiles[2].metric("Recall", f"{metrics.recall:.3f}")
+    tiles[3].metric("False positive rate", f"{metrics.false_positive_rate:.3f}")
+    tiles[4].metric("AUC", f"{auc:.3f}")
     scores = alt.layer(
         alt.Chart(histogram).mark_bar(opacity=0.6, binSpacing=0).encode(
             x=alt.X("bin_start:Q", title="score", bin="binned"), x2="bin_end:Q",
