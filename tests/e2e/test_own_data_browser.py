@@ -17,6 +17,17 @@ SCORES = [0.9, 0.2, 0.7, 0.4, 0.3, 0.1, 0.8, 0.6, 0.95, 0.05]
 TRUTH = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0]
 
 
+def serious_violations(page) -> list[str]:
+    """axe-core's serious or critical WCAG 2.2 AA findings on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+               "resultTypes": ["violations"]}
+    violations = Axe().run(page, options=options).response["violations"]
+    return [f"{violation['id']} at {node['target']}" for violation in violations
+            if violation["impact"] in {"serious", "critical"} for node in violation["nodes"]]
+
+
 def test_an_uploaded_table_runs_the_roc_demo_and_downloads_defused(page, app_url, tmp_path: Path) -> None:
     upload = tmp_path / "scores.csv"
     notes = ["=cmd|' /C calc'!A0"] + ["ok"] * 9
@@ -30,6 +41,7 @@ def test_an_uploaded_table_runs_the_roc_demo_and_downloads_defused(page, app_url
     auc = page.get_by_test_id("stMetric").filter(has_text="AUC")
     expect(auc).to_contain_text(f"{roc_auc_score(TRUTH, SCORES):.3f}")
     expect(page.get_by_text("A share link cannot carry your table")).to_be_visible()
+    assert not serious_violations(page), serious_violations(page)  # the uploader, pickers and charts
 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download your table as my_data.csv").click()
@@ -64,3 +76,4 @@ def test_a_number_typed_into_the_garden_table_reaches_the_new_items_slider(page,
     wait_until_idle(page)
     expect(width).to_have_attribute("max", re.compile(r"^35\.6[34]"), timeout=PAGE_LIMIT_MS)  # 30 + 20% of 30 - 1.8
     expect(page.get_by_text("Rolo says: your new thing is in")).to_be_visible()
+    assert not serious_violations(page), serious_violations(page)
