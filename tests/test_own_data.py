@@ -59,6 +59,12 @@ def test_a_semicolon_table_with_commas_inside_text_is_sniffed() -> None:
     assert table["name"].tolist() == ["Smith, J", "Jones, K"]
 
 
+def test_a_european_csv_reads_its_decimal_commas() -> None:
+    table = load_table("Größe;Gewicht\n1,62;58,5\n1,75;71\n".encode("latin-1"))
+    assert list(table.columns) == ["Größe", "Gewicht"]
+    assert table["Größe"].tolist() == [1.62, 1.75] and table["Gewicht"].tolist() == [58.5, 71.0]
+
+
 def test_a_latin_1_file_loads() -> None:
     table = load_table("place,visitors\nCamborne Café,12\nSão Paulo,30\n".encode("latin-1"))
     assert table["place"].tolist() == ["Camborne Café", "São Paulo"]

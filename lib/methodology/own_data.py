@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,9 @@ def load_table(data: bytes) -> pd.DataFrame:
     encoding = _encoding(data)
     head = data[:SNIFF_CHARACTERS].decode(encoding, errors="replace")
     delimiter = _delimiter(head)
-    frame = _parse(data, encoding, delimiter)
+    # Semicolons with commas between digits: a European spreadsheet's CSV, whose decimal mark is the comma.
+    decimal = "," if delimiter == ";" and re.search(r"\d,\d", head) else "."
+    frame = _parse(data, encoding, delimiter, decimal)
     if frame.shape[1] > MAX_COLUMNS:
         raise OwnDataError(f"The table has {frame.shape[1]} columns; the limit is {MAX_COLUMNS}.")
     if len(frame) > MAX_ROWS:
@@ -78,9 +81,9 @@ def _delimiter(head: str) -> str:
         return max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
 
 
-def _parse(data: bytes, encoding: str, delimiter: str) -> pd.DataFrame:
+def _parse(data: bytes, encoding: str, delimiter: str, decimal: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, encoding=encoding, nrows=MAX_ROWS + 1,
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, decimal=decimal, encoding=encoding, nrows=MAX_ROWS + 1,
                             skipinitialspace=True, on_bad_lines="error", low_memory=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
         first_line = str(error).splitlines()[0][:120] if str(error) else "it could not be read"
