@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.kids_garden import garden_story_ui
+from app_pages.kids_garden_own import own_garden_notebook_settings
 from app_pages.kids_hands import hands_story_ui
 from app_pages.kids_spy import spy_story_ui
 from app_pages.kids_xrays import xray_story_ui
@@ -34,5 +35,6 @@ def kids_css_ui() -> None:
 
 if __name__ == "__main__":  # each open project is a fragment: moving its sliders reruns that project only
     page_ui("kids", "🐞 Kids' projects", SETTINGS, [Tab(HANDS, hands_story_ui, "hands"),
-            Tab(GARDEN, garden_story_ui, "garden"), Tab(SPY, spy_story_ui, "spy"), Tab(XRAYS, xray_story_ui, "xrays")],
+            Tab(GARDEN, garden_story_ui, "garden", own_garden_notebook_settings), Tab(SPY, spy_story_ui, "spy"),
+            Tab(XRAYS, xray_story_ui, "xrays")],
             talk=TALK, intro=INTRO, above_tabs=kids_css_ui, error_message=OOPS)

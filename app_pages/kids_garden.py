@@ -5,6 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.kids_garden_own import own_garden_chosen_ui
 from app_pages.kids_shared import DATA, category_scale, code_ui, try_this_ui
 from lib.core.palette import BLACK
 from lib.core.urlcodec import by_key
@@ -134,6 +135,8 @@ def garden_scatter_ui(view: str, x: str, y: str, groups: int, title: str, takeaw
 
 def garden_story_ui() -> None:
     st.header("🐞 Garden bug detective")
+    if own_garden_chosen_ui():  # the child's own measurements instead of Rolo's
+        return
     st.markdown(
         "Robot **Rolo** went into the garden and picked up 120 things. Rolo can't see what they are! "
         "Rolo can only measure each one: how **wide**, how **long** and how **heavy** it is. "

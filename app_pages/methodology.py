@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.methodology_checklist import checklist_notebook_settings, checklist_ui
+from app_pages.methodology_own_data import own_data_chosen_ui, own_notebook_settings
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
 from lib.core.urlcodec import UrlParam, by_key
 from lib.methodology import demos
@@ -130,6 +131,8 @@ def why_ui(text: str) -> None:
 def overfitting_ui() -> None:
     why_ui("A model is only useful on data it has not seen: training error always falls as a model grows, "
            "but validation error turns up once the model starts memorising noise.")
+    if own_data_chosen_ui("overfitting"):  # the visitor's own table instead of the example data
+        return
     left, right = st.columns(2)
     with left:
         degree = slider(SETTING["methodology.fit.degree"], "Polynomial degree")
@@ -251,6 +254,8 @@ def accuracy_ui() -> None:
 def roc_ui() -> None:
     why_ui("A classifier gives a score; the threshold turns it into decisions. Moving it trades false alarms "
            "against misses, and with rare positives a high accuracy can mean nothing at all.")
+    if own_data_chosen_ui("roc"):  # the visitor's own table instead of the example data
+        return
     columns = st.columns(4)
     threshold = slider(SETTING["methodology.roc.threshold"], "Threshold", step=0.01, container=columns[0])
     positive_share = slider(SETTING["methodology.roc.positive_share"], "Share of positives (class balance)", step=0.01, container=columns[1])
@@ -416,6 +421,8 @@ def hypothesis_ui() -> None:
 def baseline_ui() -> None:
     why_ui("Before anything clever, measure something trivial. A model is only worth what it adds over the "
            "baseline, set against everything it costs, and the best solution is not always the complex one.")
+    if own_data_chosen_ui("baseline"):  # the visitor's own table instead of the example data
+        return
     columns = st.columns(4)
     dataset = selectbox(SETTING["methodology.baseline.dataset"], "Data set (bundled with scikit-learn)", container=columns[0])
     folds = slider(SETTING["methodology.baseline.folds"], "Cross-validation folds", container=columns[1])
@@ -469,6 +476,8 @@ def baseline_ui() -> None:
 def bias_ui() -> None:
     why_ui("A model learns most from the rows it sees most. When one group is rare in the training data, "
            "its errors are usually the worst, even though nobody intended it.")
+    if own_data_chosen_ui("bias"):  # the visitor's own table instead of the example data
+        return
     columns = st.columns(4)
     share = slider(SETTING["methodology.bias.minority_share"], "Group B's share of the training rows", step=0.01, container=columns[0])
     train_rows = slider(SETTING["methodology.bias.train_rows"], "Training rows", step=100, container=columns[1])
@@ -504,5 +513,6 @@ def view_contents() -> dict[str, tuple[Callable[[], None], list[UrlParam]]]:
 
 if __name__ == "__main__":
     page_ui("methodology", "🧭 Methodology", SETTINGS, [
-        Tab(VIEWS[view], draw, view, checklist_notebook_settings if view == "checklist" else None, [VIEW, *params])
+        Tab(VIEWS[view], draw, view,
+            checklist_notebook_settings if view == "checklist" else own_notebook_settings(view), [VIEW, *params])
         for view, (draw, params) in view_contents().items()], talk=TALK, intro=INTRO, views=VIEW)

@@ -33,6 +33,8 @@ WRITTEN_FOR_PEOPLE = frozenset({
     "lib.maps.spatial_io.SpatialFileError",
     "lib.core.job_queue.QueueRefused",
     "lib.pytorch_basics.autograd.ExpressionError",
+    "lib.methodology.own_data.OwnDataError",
+    "lib.kids.garden.GardenTableError",
 })
 # The app's errors whose messages are for whoever runs the app: a database address, mirror hosts.
 NOT_FOR_PEOPLE = frozenset({

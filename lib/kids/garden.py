@@ -85,3 +85,58 @@ def guess_item(found: GardenClusters, width_mm: float, length_mm: float, weight_
     """Which cluster a new item falls in, and what that cluster mostly holds."""
     cluster = int(found.model.predict(np.array([[width_mm, length_mm, weight_g]], dtype=float))[0])
     return cluster, found.cluster_names[cluster]
+
+
+# ---------------------------------------------------------------- a child's own measurements
+
+OWN_MAX_ROWS = 2000  # a child's table is small; a bigger file would make every k-means move slow
+STARTER_TABLE = {  # what the editable table starts with: a child types over it, adds rows or uploads their own
+    "thing": ["leaf", "leaf", "leaf", "pebble", "pebble", "pebble"],
+    "width": [3.0, 3.5, 2.8, 2.0, 2.4, 1.8],
+    "length": [7.0, 8.0, 6.5, 2.5, 3.0, 2.2],
+}
+
+
+class GardenTableError(ValueError):
+    """A child's table Rolo cannot use; the message is in a child's words."""
+
+
+def number_columns(table: pd.DataFrame) -> list[str]:
+    return [column for column in table.columns
+            if pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(table[column])
+            and table[column].notna().any()]
+
+
+def check_own_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows with every number filled in, and the number columns; GardenTableError when Rolo can't use it."""
+    columns = number_columns(table)
+    if len(columns) < 2:
+        raise GardenTableError("Your table needs at least two columns of numbers, like width and length.")
+    if len(table) > OWN_MAX_ROWS:
+        raise GardenTableError(f"Your table is very big! Rolo can look at {OWN_MAX_ROWS:,} rows at most.")
+    complete = table.dropna(subset=columns).reset_index(drop=True)
+    if len(complete) < 2:
+        raise GardenTableError("Type the numbers for at least two things, so Rolo has something to compare.")
+    return complete, columns
+
+
+def find_own_groups(table: pd.DataFrame, columns: list[str], groups: int, seed: int = 0) -> KMeans:
+    """k-means on the child's own number columns (as `find_groups` does on Rolo's three)."""
+    from sklearn.cluster import KMeans
+
+    if groups > len(table):
+        raise GardenTableError(f"You asked for {groups} groups but your table has only {len(table)} things. "
+                               "Add more rows or pick a smaller k.")
+    return KMeans(n_clusters=groups, n_init=10, random_state=seed).fit(table[columns].to_numpy(dtype=float))
+
+
+def guess_own_item(model: KMeans, values: list[float]) -> int:
+    """The group (0 .. k-1) a new item with these numbers falls in."""
+    return int(model.predict(np.array([values], dtype=float))[0])
+
+
+def slider_range(values: pd.Series) -> tuple[float, float, float]:
+    """(lowest, highest, middle) for a new item's slider: the column's own range, a little wider."""
+    low, high = float(values.min()), float(values.max())
+    margin = (high - low) * 0.2 or max(abs(high), 1.0) * 0.5
+    return low - margin, high + margin, (low + high) / 2.0

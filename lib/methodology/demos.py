@@ -15,6 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lib.methodology.own_data import (
+    OwnDataError,
+    check_labels,
+    check_probabilities,
+    check_rows,
+    check_two_classes,
+    numeric_columns,
+    sample_rows,
+    task_of,
+)
+
 # ---------------------------------------------------------------- 1. over- and under-fitting
 
 
@@ -698,3 +709,186 @@ def group_error_rates(minority_share: float, n_train: int, label_noise: float, s
 def error_rates_by_share(shares: tuple[float, ...], n_train: int, label_noise: float, seed: int) -> pd.DataFrame:
     frames = [group_error_rates(share, n_train, label_noise, seed).assign(minority_share=share) for share in shares]
     return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------- the demos on a visitor's own table
+# Each takes the table (lib.methodology.own_data.load_table's frame) and the chosen columns, checks them with
+# a one-line OwnDataError, and hands arrays to the functions above. Big tables are sampled (seeded) for the fits.
+
+OWN_FIT_ROWS = 5000  # rows the fits use at most: a degree move or a refit stays quick on a 50,000-row table
+OWN_BASELINE_ROWS = 2000  # four models times k folds, the small network among them: a few seconds at most
+OWN_TEST_SHARE = 0.3  # held out per group in the bias demo
+OWN_UPKEEP_UNITS = {**UPKEEP_UNITS, "dummy (mean)": 0.0, "linear regression": 1.0}  # plus the regression ladder
+
+
+@dataclass(frozen=True)
+class OwnCurve:
+    sample: CurveSample  # x rescaled to [0, 1] (the polynomials' design assumes it), y as given
+    x_low: float  # the visitor's x that maps to 0
+    x_high: float  # ... and to 1
+    rows_complete: int  # rows with both values, before sampling
+
+
+def own_curve_sample(frame: pd.DataFrame, x_column: str, y_column: str, seed: int,
+                     max_rows: int = OWN_FIT_ROWS) -> OwnCurve:
+    """The visitor's x and y as a CurveSample (rows missing either dropped; at most `max_rows`, seeded)."""
+    for column in (x_column, y_column):
+        if column not in numeric_columns(frame):
+            raise OwnDataError(f"The column '{column}' must hold numbers for this demo.")
+    pairs = frame[[x_column, y_column]].astype(float).replace([np.inf, -np.inf], np.nan).dropna()
+    check_rows(len(pairs))
+    used = sample_rows(pairs, max_rows, seed).sort_values(x_column, kind="stable")
+    x, y = used[x_column].to_numpy(), used[y_column].to_numpy()
+    low, high = float(x.min()), float(x.max())
+    if high == low:
+        raise OwnDataError(f"The x column '{x_column}' has the same value in every row: nothing to fit against.")
+    return OwnCurve(CurveSample(x=(x - low) / (high - low), y=y), low, high, len(pairs))
+
+
+def own_fitted_curve(curve: OwnCurve, degree: int, train_fraction: float, seed: int,
+                     grid_points: int = 200) -> pd.DataFrame:
+    """The chosen degree's fit over the visitor's x range (clipped a little beyond the data's y range)."""
+    train, _ = split_indices(len(curve.sample.x), train_fraction, seed)
+    coefficients = fit_polynomial(curve.sample.x[train], curve.sample.y[train], degree)
+    grid = np.linspace(0.0, 1.0, grid_points)
+    low, high = float(curve.sample.y.min()), float(curve.sample.y.max())
+    margin = 0.5 * (high - low) or 1.0
+    return pd.DataFrame({"x": curve.x_low + grid * (curve.x_high - curve.x_low),
+                         "y": np.clip(predict_polynomial(coefficients, grid), low - margin, high + margin),
+                         "curve": "fitted polynomial"})
+
+
+def own_sample_points(curve: OwnCurve, train_fraction: float, seed: int) -> pd.DataFrame:
+    """`sample_points` in the visitor's own x units."""
+    points = sample_points(curve.sample, train_fraction, seed)
+    return points.assign(x=curve.x_low + points["x"] * (curve.x_high - curve.x_low))
+
+
+def own_scored_sample(frame: pd.DataFrame, label_column: str, score_column: str) -> tuple[ScoredSample, str, str]:
+    """(sample, negative label, positive label): the label's second value (sorted) counts as positive."""
+    if label_column == score_column:
+        raise OwnDataError("Choose two different columns: one for the true label, one for the score.")
+    negative, positive = check_two_classes(frame, label_column)
+    scores = check_probabilities(frame, score_column)
+    keep = frame[label_column].notna().to_numpy() & np.isfinite(scores)
+    check_rows(int(keep.sum()))
+    y_true = (frame[label_column].to_numpy()[keep] == positive).astype(int)
+    if y_true.min() == y_true.max():
+        raise OwnDataError(f"The true-label column '{label_column}' has one class only among rows with a score.")
+    return ScoredSample(y_true=y_true, score=scores[keep]), str(negative), str(positive)
+
+
+@dataclass(frozen=True)
+class OwnBaselineData:
+    features: np.ndarray  # (rows, features) the numeric columns other than the target
+    target: np.ndarray  # (rows,)
+    task: str  # "classification" or "regression"
+    feature_names: tuple[str, ...]
+    rows_complete: int  # rows with every value, before sampling
+
+
+def own_baseline_data(frame: pd.DataFrame, target_column: str, seed: int,
+                      max_rows: int = OWN_BASELINE_ROWS) -> OwnBaselineData:
+    names = tuple(column for column in numeric_columns(frame) if column != target_column)
+    if not names:
+        raise OwnDataError("The models need at least one numeric column besides the target to learn from.")
+    complete = frame[[*names, target_column]].replace([np.inf, -np.inf], np.nan).dropna()
+    check_rows(len(complete))
+    task = task_of(complete[target_column])
+    if task == "classification":
+        check_labels(complete, target_column, what="target")
+    used = sample_rows(complete, max_rows, seed)
+    target = used[target_column].to_numpy()
+    return OwnBaselineData(used[list(names)].to_numpy(dtype=float),
+                           target.astype(str) if task == "classification" else target.astype(float),
+                           task, names, len(complete))
+
+
+def regression_models(seed: int) -> dict[str, object]:
+    """The baseline ladder for a numeric target: the mean, a line, a tree, a small network."""
+    from sklearn.dummy import DummyRegressor
+    from sklearn.linear_model import LinearRegression
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.tree import DecisionTreeRegressor
+
+    return {
+        "dummy (mean)": DummyRegressor(strategy="mean"),
+        "linear regression": make_pipeline(StandardScaler(), LinearRegression()),
+        "decision tree": DecisionTreeRegressor(random_state=seed),
+        "small neural network": make_pipeline(
+            StandardScaler(), MLPRegressor(hidden_layer_sizes=(32,), max_iter=400, random_state=seed)),
+    }
+
+
+def compare_own_baselines(data: OwnBaselineData, folds: int, seed: int) -> pd.DataFrame:
+    """Cross-validated score (accuracy, or R² for a numeric target) and fit time of each model on the table."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+
+    if data.task == "classification":
+        smallest = int(pd.Series(data.target).value_counts().min())
+        if smallest < folds:
+            raise OwnDataError(f"The rarest class of the target has {smallest} row(s): {folds}-fold "
+                               "cross-validation needs at least one per fold. Lower the folds.")
+        splitter, models, scoring = StratifiedKFold(folds, shuffle=True, random_state=seed), baseline_models(seed), "accuracy"
+    else:
+        splitter, models, scoring = KFold(folds, shuffle=True, random_state=seed), regression_models(seed), "r2"
+    rows = []
+    for name, model in models.items():
+        started = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # a cheap network is the point, as above
+            scores = cross_validate(model, data.features, data.target, cv=splitter, scoring=scoring)
+        rows.append({"model": name, "score": float(scores["test_score"].mean()),
+                     "score_std": float(scores["test_score"].std()), "fit_seconds": float(scores["fit_time"].mean()),
+                     "total_seconds": time.perf_counter() - started})
+    return pd.DataFrame(rows)
+
+
+def own_value_against_cost(results: pd.DataFrame, value_per_point: float, cost_per_upkeep_unit: float) -> pd.DataFrame:
+    """`value_against_cost` for `compare_own_baselines`' table: score points over its first (dummy) model."""
+    table = results[["model", "score", "fit_seconds"]].copy()
+    table["points_over_baseline"] = 100.0 * (table["score"] - float(table["score"].iloc[0]))
+    table["benefit"] = value_per_point * table["points_over_baseline"]
+    table["cost"] = table["model"].map(OWN_UPKEEP_UNITS) * cost_per_upkeep_unit
+    table["net_value"] = table["benefit"] - table["cost"]
+    return table
+
+
+def own_group_error_rates(frame: pd.DataFrame, group_column: str, target_column: str, seed: int,
+                          max_rows: int = OWN_FIT_ROWS) -> pd.DataFrame:
+    """One logistic model on the other numeric columns (standardised), tested per group on held-out rows."""
+    if group_column == target_column:
+        raise OwnDataError("Choose two different columns: one for the group, one for the target.")
+    groups = check_labels(frame, group_column, what="group")
+    negative, positive = check_labels(frame, target_column, most=2, what="target")
+    names = [column for column in numeric_columns(frame) if column not in (group_column, target_column)]
+    if not names:
+        raise OwnDataError("The model needs at least one numeric column besides the group and the target.")
+    complete = sample_rows(frame[[*names, group_column, target_column]].replace([np.inf, -np.inf], np.nan).dropna(),
+                           max_rows, seed)
+    check_rows(len(complete))
+    features = complete[names].to_numpy(dtype=float)
+    features = (features - features.mean(axis=0)) / np.where(features.std(axis=0) > 0, features.std(axis=0), 1.0)
+    labels = (complete[target_column].to_numpy() == positive).astype(int)
+    train, test = split_indices(len(complete), 1.0 - OWN_TEST_SHARE, seed)
+    weights = fit_logistic(features[train], labels[train])
+    predicted = (features @ weights[:-1] + weights[-1] > 0.0).astype(int)
+    group_of = complete[group_column].to_numpy()
+    rows = []
+    for group in groups:
+        members = group_of == group
+        in_test = np.zeros(len(complete), dtype=bool)
+        in_test[test] = True
+        mine = members & in_test
+        truth, guess = labels[mine], predicted[mine]
+        negatives, positives = int(np.sum(truth == 0)), int(np.sum(truth == 1))
+        rows.append({
+            "group": str(group), "training_rows": int(np.sum(members[train])), "test_rows": int(mine.sum()),
+            "error_rate": float(np.mean(truth != guess)) if mine.any() else float("nan"),
+            "false_positive_rate": float(np.sum((truth == 0) & (guess == 1)) / negatives) if negatives else 0.0,
+            "false_negative_rate": float(np.sum((truth == 1) & (guess == 0)) / positives) if positives else 0.0,
+        })
+    return pd.DataFrame(rows)

@@ -16,7 +16,7 @@ from lib.kids.hands import example_hands
 from lib.kids.settings import SPY_COPIES
 from lib.kids.spy import GLYPH_HEIGHT, GLYPH_WIDTH, render_message, tidy_message, wrap_words
 from lib.kids.xrays import MODELLED_FILE
-from lib.notebooks.core import FOOTER, code, install_cell, markdown, settings_cell
+from lib.notebooks.core import FOOTER, NotebookSettingsError, code, install_cell, markdown, settings_cell
 
 TALK = "the *Python Data Science for Kids* taster workshops (Data Science Cornwall, 2019)"
 DATA = Path(__file__).resolve().parents[2] / "data" / "kids"
@@ -80,6 +80,9 @@ elif MY_GUESS in ("Left", "Right", "About the same"):
 
 
 def garden(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+    own = own_garden_table(extra)
+    if own is not None:
+        return own_garden(values, own)
     return [
         markdown(f"""
 # 🐞 Garden bug detective
@@ -337,5 +340,67 @@ right.scatter((days * 24 / best_hours) % 1.0, clean.RATE / trend, s=6, color="#0
 right.set(xlabel=f"where in the {best_hours:.2f}-hour cycle", ylabel="brightness (1 = usual for that day)",
           title="Every cycle stacked on top of each other")
 plt.show()"""),
+        markdown(FOOTER),
+    ]
+
+
+# ---------------------------------------------------------------- the garden on a child's own table
+# The page passes {"kids.own_garden_table": {"csv": ..., "columns": [...], "across": ..., "up": ...,
+# "new_item": [...]}} beside the settings when a child uses their own table; it is small, so it goes inline.
+
+OWN_GARDEN_KEY = "kids.own_garden_table"
+OWN_GARDEN_LIMIT = 500_000  # characters: a child's table is a few rows; a big upload would swell the notebook
+
+
+def own_garden_table(extra: Mapping[str, object]) -> Mapping[str, object] | None:
+    """The child's table from the extra settings, checked; None when the notebook is on Rolo's garden."""
+    raw = extra.get(OWN_GARDEN_KEY)
+    if not raw:
+        return None
+    columns = raw.get("columns") if isinstance(raw, Mapping) else None
+    if (not isinstance(raw.get("csv"), str) or not isinstance(columns, list | tuple) or len(columns) < 2
+            or not all(isinstance(column, str) for column in columns)
+            or raw.get("across") not in columns or raw.get("up") not in columns):
+        raise NotebookSettingsError(f"{OWN_GARDEN_KEY} must hold csv text, two or more columns, across and up")
+    if len(raw["csv"]) > OWN_GARDEN_LIMIT:
+        raise NotebookSettingsError("this table is too big to go inside a notebook")
+    item = raw.get("new_item")
+    if not isinstance(item, list | tuple) or len(item) != len(columns) or not all(
+            isinstance(value, int | float) and not isinstance(value, bool) for value in item):
+        raise NotebookSettingsError(f"{OWN_GARDEN_KEY}: new_item must hold one number per column")
+    return raw
+
+
+def own_garden(values: dict[str, UrlValue], own: Mapping[str, object]) -> list[NotebookNode]:
+    return [
+        markdown(f"# 🐞 Garden bug detective, on your own table\n\nFrom {TALK}. These are **your** measurements, "
+                 "just as you typed them: the same steps as Rolo's garden."),
+        install_cell(["pandas", "sklearn", "matplotlib"]),
+        settings_cell({"COLUMNS": list(own["columns"]), "ACROSS": own["across"], "UP": own["up"],
+                       "GROUPS": values["garden_k"], "NEW_ITEM": [float(value) for value in own["new_item"]],
+                       "MY_TABLE_CSV": own["csv"]}),
+        code("""
+import io
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from sklearn.cluster import KMeans
+
+table = pd.read_csv(io.StringIO(MY_TABLE_CSV)).dropna(subset=COLUMNS)  # rows with every number typed in
+table.head(8)"""),
+        markdown("## Histogram and scatter chart"),
+        code("""
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.5))
+table[COLUMNS[0]].plot.hist(bins=20, ax=left, title=f"How many things have each {COLUMNS[0]}?")
+table.plot.scatter(x=ACROSS, y=UP, s=40, ax=right, title="Each dot is one of your things")
+plt.show()"""),
+        markdown("## k-means finds the groups, and a new thing joins one"),
+        code("""
+model = KMeans(n_clusters=GROUPS, n_init=10, random_state=0).fit(table[COLUMNS].to_numpy(dtype=float))
+table.plot.scatter(x=ACROSS, y=UP, c=model.labels_, cmap="tab10", s=40, colorbar=False,
+                   title=f"The computer's {GROUPS} group(s), one colour each")
+plt.show()
+new_group = int(model.predict([NEW_ITEM])[0])
+print(f"Rolo says: your new thing {NEW_ITEM} is in group {new_group + 1}!")"""),
         markdown(FOOTER),
     ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
 from lib.core.urlcodec import UrlValue
+from lib.methodology import demos
 from lib.methodology.checklist import (
     AnswersError,
     Checklist,
@@ -18,8 +20,10 @@ from lib.methodology.checklist import (
     load_checklist,
     section_progress,
 )
+from lib.methodology.own_data import defused_text
 from lib.notebooks.core import (
     FOOTER,
+    MAX_NOTEBOOK_BYTES,
     NotebookSettingsError,
     code,
     escape_markdown,
@@ -113,6 +117,9 @@ answers as they were saved from the app, and under *How well* a code cell for ea
 
 
 def overfitting(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+    own = own_table(extra, ("x", "y"))
+    if own is not None:
+        return own_overfitting(values, own)
     return [
         markdown(f"""
 # Over- and under-fitting: train/validation splits and cross-validation
@@ -255,6 +262,9 @@ plt.show()"""),
 
 
 def roc(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+    own = own_table(extra, ("label", "score"))
+    if own is not None:
+        return own_roc(values, own)
     return [
         markdown(f"""
 # Thresholds and ROC analysis
@@ -438,6 +448,9 @@ plt.show()"""),
 
 
 def baseline(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+    own = own_table(extra, ("target",))
+    if own is not None:
+        return own_baseline(values, own)
     return [
         markdown(f"""
 # Baseline first, and value against cost
@@ -496,6 +509,9 @@ plt.show()"""),
 
 
 def bias(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+    own = own_table(extra, ("group", "target"))
+    if own is not None:
+        return own_bias(values, own)
     return [
         markdown(f"""
 # Bias in data
@@ -547,3 +563,213 @@ plt.axvline(MINORITY_SHARE, linestyle="--", color="grey")
 plt.show()"""),
         markdown(FOOTER),
     ]
+
+
+# ---------------------------------------------------------------- the four demos on the visitor's own table
+# The page passes {"methodology.own_table": {"csv": defused CSV text or None, "name": ..., "columns": {role:
+# column}}} beside the usual settings; without it every builder above makes its example-data notebook.
+
+OWN_TABLE_KEY = "methodology.own_table"
+EMBED_BYTES = 1_000_000  # a table under this goes inside the notebook; a bigger one is read from my_data.csv
+NOTEBOOK_ROOM = 60_000  # bytes the rest of a notebook and the JSON escaping of the table's lines may take
+MAX_COLUMN_NAME = 200
+
+
+@dataclass(frozen=True)
+class OwnNotebookTable:
+    csv: str | None  # the defused table, or None: the notebook reads my_data.csv
+    name: str
+    columns: dict[str, str]  # role ("x", "label", ...) -> the column's name as the CSV writes it
+
+
+def own_table(extra: Mapping[str, object], roles: tuple[str, ...]) -> OwnNotebookTable | None:
+    """The visitor's table from the extra settings, checked; None when the notebook is on the example data."""
+    raw = extra.get(OWN_TABLE_KEY)
+    if not raw:
+        return None
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("columns"), Mapping):
+        raise NotebookSettingsError(f"{OWN_TABLE_KEY} must be a mapping with csv, name and columns")
+    columns = {}
+    for role in roles:
+        column = raw["columns"].get(role)
+        if not isinstance(column, str) or not column or len(column) > MAX_COLUMN_NAME:
+            raise NotebookSettingsError(f"{OWN_TABLE_KEY}: the {role} column must be a column name")
+        columns[role] = defused_text(column)
+    csv = raw.get("csv")
+    if csv is not None and not isinstance(csv, str):
+        raise NotebookSettingsError(f"{OWN_TABLE_KEY}: csv must be text")
+    if csv is not None and len(csv.encode("utf-8")) + 3 * csv.count("\n") + NOTEBOOK_ROOM > MAX_NOTEBOOK_BYTES:
+        csv = None  # over 1 MB once in the notebook: my_data.csv instead
+    name = raw.get("name") if isinstance(raw.get("name"), str) else "your table"
+    return OwnNotebookTable(csv, name[:MAX_COLUMN_NAME], columns)
+
+
+def _own_cells(title: str, own: OwnNotebookTable, constants: Mapping[str, UrlValue]) -> list[NotebookNode]:
+    """Title, install, the settings (columns included), and the cell that loads the table."""
+    cells = [markdown(f"# {title}, on your own table\n\nFrom {TALK}, run on *{escape_markdown(own.name)}*."),
+             install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
+             settings_cell({**{f"{role.upper()}_COLUMN": column for role, column in own.columns.items()}, **constants})]
+    if own.csv is not None:
+        cells.append(code(f"""
+import io
+
+import pandas as pd
+
+# Your table, as the app read it (cells a spreadsheet would run as formulas start with ').
+MY_DATA_CSV = {own.csv!r}
+table = pd.read_csv(io.StringIO(MY_DATA_CSV))
+table.head()"""))
+    else:
+        cells.append(markdown(f"Your table is over {EMBED_BYTES // 1_000_000} MB, too big to go inside this notebook: "
+                              "download it from the page (**Download your table as my_data.csv**) and put "
+                              "`my_data.csv` beside this notebook."))
+        cells.append(code('import pandas as pd\n\ntable = pd.read_csv("my_data.csv")\ntable.head()'))
+    return cells
+
+
+def own_overfitting(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[NotebookNode]:
+    return [*_own_cells("Over- and under-fitting", own, {
+        "DEGREE": values["fit.degree"], "TRAIN_SHARE": values["fit.train_share"], "FOLDS": values["fit.folds"],
+        "SEED": values["fit.seed"], "MAX_ROWS": demos.OWN_FIT_ROWS}), code("""
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.metrics import mean_squared_error
+from sklearn.model_selection import KFold, ShuffleSplit
+
+pairs = table[[X_COLUMN, Y_COLUMN]].astype(float).replace([np.inf, -np.inf], np.nan).dropna()
+if len(pairs) > MAX_ROWS:  # the page fits a seeded sample of a big table
+    pairs = pairs.sample(n=MAX_ROWS, random_state=SEED).sort_index()
+pairs = pairs.sort_values(X_COLUMN, kind="stable")
+x_raw, y = pairs[X_COLUMN].to_numpy(), pairs[Y_COLUMN].to_numpy()
+x = (x_raw - x_raw.min()) / (x_raw.max() - x_raw.min())  # rescaled to [0, 1]: high powers stay well conditioned
+
+
+def design(x, degree):
+    return np.vander(2.0 * x - 1.0, degree + 1, increasing=True)
+
+
+def fit(x, y, degree):
+    coefficients, *_ = np.linalg.lstsq(design(x, degree), y, rcond=None)
+    return coefficients
+
+
+def errors(train, validation, degree):
+    coefficients = fit(x[train], y[train], degree)
+    return (mean_squared_error(y[train], design(x[train], degree) @ coefficients),
+            mean_squared_error(y[validation], design(x[validation], degree) @ coefficients))
+
+
+train, validation = next(ShuffleSplit(n_splits=1, train_size=TRAIN_SHARE, random_state=SEED).split(x))
+folds = list(KFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(x))
+results = pd.DataFrame([{"degree": d, "train_mse": errors(train, validation, d)[0],
+                         "validation_mse": errors(train, validation, d)[1],
+                         "cv_mse": np.mean([errors(t, v, d)[1] for t, v in folds])} for d in range(1, 16)])
+print("Best degree on one split:", int(results.loc[results.validation_mse.idxmin(), "degree"]))
+print(f"Best degree by {FOLDS}-fold cross-validation:", int(results.loc[results.cv_mse.idxmin(), "degree"]))
+grid = np.linspace(0, 1, 200)
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+left.scatter(x_raw, y, s=8, alpha=0.5)
+left.plot(x_raw.min() + grid * (x_raw.max() - x_raw.min()), design(grid, DEGREE) @ fit(x[train], y[train], DEGREE))
+left.set(xlabel=X_COLUMN, ylabel=Y_COLUMN, title=f"Degree {DEGREE} fitted to the training rows")
+for column in ("train_mse", "validation_mse", "cv_mse"):
+    right.plot(results.degree, results[column], marker="o", label=column)
+right.set(yscale="log", xlabel="polynomial degree", title="Error against model complexity")
+right.legend()
+plt.show()
+results.round(4)"""), markdown(FOOTER)]
+
+
+def own_roc(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[NotebookNode]:
+    return [*_own_cells("Thresholds and ROC", own, {"THRESHOLD": values["roc.threshold"]}), code("""
+import matplotlib.pyplot as plt
+from sklearn.metrics import roc_auc_score, roc_curve
+
+rows = table[[LABEL_COLUMN, SCORE_COLUMN]].dropna()
+negative, positive = sorted(rows[LABEL_COLUMN].unique(), key=str)  # the second value counts as positive
+y_true = (rows[LABEL_COLUMN] == positive).astype(int).to_numpy()
+score = rows[SCORE_COLUMN].to_numpy(dtype=float)
+predicted = score >= THRESHOLD
+print(f"AUC: {roc_auc_score(y_true, score):.3f}")
+print(pd.DataFrame({"predicted negative": [sum(~predicted & (y_true == 0)), sum(~predicted & (y_true == 1))],
+                    "predicted positive": [sum(predicted & (y_true == 0)), sum(predicted & (y_true == 1))]},
+                   index=[f"actually {negative}", f"actually {positive}"]))
+fpr, tpr, _ = roc_curve(y_true, score)
+plt.plot(fpr, tpr)
+plt.plot([0, 1], [0, 1], "--", color="grey")
+plt.gca().set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve")
+plt.show()"""), markdown(FOOTER)]
+
+
+def own_baseline(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[NotebookNode]:
+    return [*_own_cells("Baseline first", own, {
+        "FOLDS": values["baseline.folds"], "VALUE_PER_POINT": values["baseline.value_per_point"],
+        "UPKEEP_COST": values["baseline.upkeep_cost"], "MAX_ROWS": demos.OWN_BASELINE_ROWS}), code("""
+import warnings
+
+import numpy as np
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+features = [c for c in table.columns if c != TARGET_COLUMN and pd.api.types.is_numeric_dtype(table[c])
+            and not pd.api.types.is_bool_dtype(table[c])]
+rows = table[features + [TARGET_COLUMN]].replace([np.inf, -np.inf], np.nan).dropna()
+target = rows[TARGET_COLUMN]
+whole = pd.api.types.is_numeric_dtype(target) and bool(np.all(np.mod(target.astype(float), 1.0) == 0.0))
+numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
+classification = not numeric or (whole and target.nunique() <= min(30, max(2, len(target) // 5)))
+if len(rows) > MAX_ROWS:  # the page compares the models on a seeded sample of a big table
+    rows = rows.sample(n=MAX_ROWS, random_state=0).sort_index()
+X, y = rows[features].to_numpy(dtype=float), rows[TARGET_COLUMN]
+if classification:
+    y = y.astype(str)
+    models = {"dummy (most frequent)": DummyClassifier(strategy="most_frequent"),
+              "logistic regression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+              "decision tree": DecisionTreeClassifier(random_state=0),
+              "small neural network": make_pipeline(StandardScaler(), MLPClassifier((32,), max_iter=400, random_state=0))}
+    splitter, scoring = StratifiedKFold(FOLDS, shuffle=True, random_state=0), "accuracy"
+else:
+    models = {"dummy (mean)": DummyRegressor(), "linear regression": make_pipeline(StandardScaler(), LinearRegression()),
+              "decision tree": DecisionTreeRegressor(random_state=0),
+              "small neural network": make_pipeline(StandardScaler(), MLPRegressor((32,), max_iter=400, random_state=0))}
+    splitter, scoring = KFold(FOLDS, shuffle=True, random_state=0), "r2"
+upkeep = {"dummy (most frequent)": 0, "dummy (mean)": 0, "logistic regression": 1, "linear regression": 1,
+          "decision tree": 1, "small neural network": 4}
+results = []
+for name, model in models.items():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        scores = cross_validate(model, X, y, cv=splitter, scoring=scoring)
+    results.append({"model": name, scoring: scores["test_score"].mean(), "fit_seconds": scores["fit_time"].mean()})
+results = pd.DataFrame(results)
+results["points_over_baseline"] = 100 * (results[scoring] - results[scoring].iloc[0])
+results["net_value"] = VALUE_PER_POINT * results["points_over_baseline"] - results["model"].map(upkeep) * UPKEEP_COST
+print("classification (accuracy)" if classification else "regression (R²)")
+results.round(4)"""), markdown(FOOTER)]
+
+
+def own_bias(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[NotebookNode]:
+    return [*_own_cells("Bias in data", own, {"SEED": values["bias.seed"], "MAX_ROWS": demos.OWN_FIT_ROWS,
+                                              "TEST_SHARE": demos.OWN_TEST_SHARE}), code("""
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import ShuffleSplit
+
+features = [c for c in table.columns if c not in (GROUP_COLUMN, TARGET_COLUMN)
+            and pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])]
+rows = table[features + [GROUP_COLUMN, TARGET_COLUMN]].replace([np.inf, -np.inf], np.nan).dropna()
+if len(rows) > MAX_ROWS:  # the page fits a seeded sample of a big table
+    rows = rows.sample(n=MAX_ROWS, random_state=SEED).sort_index()
+X = rows[features].to_numpy(dtype=float)
+X = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+positive = sorted(table[TARGET_COLUMN].dropna().unique(), key=str)[1]
+y = (rows[TARGET_COLUMN] == positive).astype(int).to_numpy()
+train, test = next(ShuffleSplit(n_splits=1, train_size=1 - TEST_SHARE, random_state=SEED).split(X))
+model = LogisticRegression(C=1.0).fit(X[train], y[train])
+held_out = rows.iloc[test].assign(wrong=model.predict(X[test]) != y[test])
+held_out.groupby(GROUP_COLUMN)["wrong"].agg(error_rate="mean", test_rows="size").round(3)"""), markdown(FOOTER)]
