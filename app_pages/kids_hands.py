@@ -59,10 +59,10 @@ def hands_chart(table: pd.DataFrame, long: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X(f"{FINGER_COLUMN}:N", sort=list(table[FINGER_COLUMN]), title=None,
                     axis=alt.Axis(labelAngle=0, labelFontSize=16)),
-            xOffset="Hand:N",
+            xOffset=alt.XOffset("Hand:N"),
             y=alt.Y("Length (cm):Q"),
             color=alt.Color("Hand:N", scale=alt.Scale(domain=list(HAND_COLOURS), range=list(HAND_COLOURS.values()))),
-            tooltip=[FINGER_COLUMN, "Hand", "Length (cm)"],
+            tooltip=[alt.Tooltip(FINGER_COLUMN), alt.Tooltip("Hand"), alt.Tooltip("Length (cm)")],
         )
         .properties(height=320, title="My fingers: left hand against right hand")
     )

@@ -93,9 +93,9 @@ def spy_story_ui() -> None:
         long = curve.melt(id_vars="copies added", var_name="line", value_name="noise left in the average")
         chart = (
             alt.Chart(long).mark_line(point=True)
-            .encode(x="copies added:Q", y="noise left in the average:Q",
+            .encode(x=alt.X("copies added:Q"), y=alt.Y("noise left in the average:Q"),
                     color=alt.Color("line:N", scale=category_scale(list(curve.columns[1:]))),
-                    strokeDash="line:N")
+                    strokeDash=alt.StrokeDash("line:N"))
             .properties(height=280, title="The noise shrinks as we add more copies")
         )
         chart_ui(chart, f"The noise left after adding all {SPY_COPIES} copies is {left_over[-1]:.2f} (it started at "
