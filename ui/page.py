@@ -164,7 +164,7 @@ def chart_ui(chart: alt.TopLevelMixin, takeaway: str, numbers: pd.DataFrame, *, 
 
     `options` go to st.vega_lite_chart (key, on_select...); returns what it returns (a selection, say).
     Built and converted on every rerun, without Altair's schema check (half of the conversion): tests check
-    every chart each page draws (tests/test_public_apis.py). A chart drawn often is better kept (`kept_chart_ui`).
+    every chart each page draws (tests/test_speed.py). A chart drawn often is better kept (`kept_chart_ui`).
     """
     return _chart_and_words_ui(vega_lite_spec(styled_chart(chart), validate=False), takeaway, numbers, container, width, options)
 
