@@ -132,10 +132,13 @@ def overfitting_ui() -> None:
 # ------------------------------------------------------------------ 2. precision and accuracy
 
 
-def target_chart_ui(frame: pd.DataFrame, low: float, high: float, title: str) -> alt.LayerChart:
+TARGET_ROWS = "target_rows"  # a target chart's rings, shots, centre and labels (demos.target_frame), read by name
+
+
+def target_chart(low: float, high: float, title: str) -> alt.LayerChart:
     size = 320  # a fixed square keeps targets round; presenter mode scales it, keeping the shape
     # "pad": the plot is exactly size x size and the title sits outside it (Streamlit's default "fit" squashes it)
-    return alt.layer(target_layers(low, high), data=frame).properties(
+    return alt.layer(target_layers(low, high), data=alt.NamedData(TARGET_ROWS)).properties(
         title=title, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
@@ -154,17 +157,44 @@ def accuracy_ui() -> None:
         st.metric("Offset of the centre (accuracy)", f"{summary.offset:.2f}")
         st.metric("Spread around their centre (precision)", f"{summary.spread:.2f}")
         st.markdown(f"These shots are **{summary.verdict}**.")
-    own_target = target_chart_ui(demos.target_frame(shots), -3.5, 3.5, "Your shots (✚ marks their centre)")
-    chart_ui(own_target, f"These shots are {summary.verdict}: their centre is {summary.offset:.2f} off the middle "
-             f"and they spread {summary.spread:.2f} around it.", shots, container=right, width="content")
+    kept_chart_ui(target_chart, (-3.5, 3.5, "Your shots (✚ marks their centre)"), f"These shots are "
+                  f"{summary.verdict}: their centre is {summary.offset:.2f} off the middle and they spread "
+                  f"{summary.spread:.2f} around it.", shots, container=right, width="content",
+                  datasets={TARGET_ROWS: demos.target_frame(shots)})
     extent = demos.PANEL_SPACING + 3.5
-    classic = target_chart_ui(classic_targets(seed), -3.5, extent, "The four classic cases")
     cases = classic_targets(seed)
-    chart_ui(classic, "Accurate and precise, accurate but not precise, precise but not accurate, and neither.",
-             cases.loc[cases["kind"] == "shot"], width="content")
+    kept_chart_ui(target_chart, (-3.5, extent, "The four classic cases"), "Accurate and precise, accurate but not "
+                  "precise, precise but not accurate, and neither.", cases.loc[cases["kind"] == "shot"],
+                  width="content", datasets={TARGET_ROWS: cases})
 
 
 # ------------------------------------------------------------------ 3. thresholds and ROC
+
+
+HISTOGRAM, THRESHOLD, CURVE, OPERATING_POINT = "roc_histogram", "roc_threshold", "roc_curve", "roc_operating_point"
+
+
+def scores_chart() -> alt.LayerChart:
+    """The score histogram by class (rows named HISTOGRAM) and the threshold's rule (THRESHOLD)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(HISTOGRAM)).mark_bar(opacity=0.6, binSpacing=0).encode(
+            x=alt.X("bin_start:Q", title="model score", bin="binned"), x2=alt.X2("bin_end:Q"),
+            y=alt.Y("count:Q", stack=None, title="examples"), color=colour("class", ["negative", "positive"])),
+        alt.Chart(alt.NamedData(THRESHOLD)).mark_rule(strokeWidth=3).encode(x=alt.X("threshold:Q")),
+    ).properties(title="Scores by class (right of the line: positive)", height=300)
+
+
+def roc_chart() -> alt.LayerChart:
+    """The ROC curve (rows named CURVE), the diagonal of guessing, and this threshold's point (OPERATING_POINT)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(CURVE)).mark_line(color=PALETTE[0]).encode(
+            x=alt.X("false_positive_rate:Q", title="false positive rate"),
+            y=alt.Y("true_positive_rate:Q", title="true positive rate (recall)")),
+        alt.Chart(pd.DataFrame({"a": [0, 1], "b": [0, 1]})).mark_line(strokeDash=[4, 4], color="#999999").encode(
+            x=alt.X("a:Q"), y=alt.Y("b:Q")),
+        alt.Chart(alt.NamedData(OPERATING_POINT)).mark_point(size=200, filled=True, color=PALETTE[5]).encode(
+            x=alt.X("fpr:Q"), y=alt.Y("tpr:Q")),
+    ).properties(title="ROC curve", height=300)
 
 
 def roc_ui() -> None:
@@ -187,26 +217,14 @@ def roc_ui() -> None:
     columns[4].metric("False positive rate", f"{metrics.false_positive_rate:.3f}")
     columns[5].metric("AUC", f"{auc:.3f}")
 
-    scores = alt.layer(
-        alt.Chart(histogram).mark_bar(opacity=0.6, binSpacing=0).encode(
-            x=alt.X("bin_start:Q", title="model score", bin="binned"), x2=alt.X2("bin_end:Q"),
-            y=alt.Y("count:Q", stack=None, title="examples"), color=colour("class", ["negative", "positive"])),
-        alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(strokeWidth=3).encode(x=alt.X("threshold:Q")),
-    ).properties(title="Scores by class (right of the line: positive)", height=300)
-    roc = alt.layer(
-        alt.Chart(curve).mark_line(color=PALETTE[0]).encode(
-            x=alt.X("false_positive_rate:Q", title="false positive rate"),
-            y=alt.Y("true_positive_rate:Q", title="true positive rate (recall)")),
-        alt.Chart(pd.DataFrame({"a": [0, 1], "b": [0, 1]})).mark_line(strokeDash=[4, 4], color="#999999").encode(
-            x=alt.X("a:Q"), y=alt.Y("b:Q")),
-        alt.Chart(pd.DataFrame({"fpr": [metrics.false_positive_rate], "tpr": [metrics.recall]})).mark_point(
-            size=200, filled=True, color=PALETTE[5]).encode(x=alt.X("fpr:Q"), y=alt.Y("tpr:Q")),
-    ).properties(title=f"ROC curve, AUC {auc:.3f} (dot: this threshold)", height=300)
     left, right = st.columns(2)
-    chart_ui(scores, f"At threshold {threshold:.2f} the model finds {metrics.recall:.1%} of the positives, with "
-             f"{metrics.false_positive_rate:.1%} of the negatives as false alarms.", histogram, container=left)
-    chart_ui(roc, f"The area under the ROC curve is {auc:.3f} (0.5 is guessing, 1 is perfect).", curve,
-             container=right)
+    kept_chart_ui(scores_chart, (), f"At threshold {threshold:.2f} the model finds {metrics.recall:.1%} of the "
+                  f"positives, with {metrics.false_positive_rate:.1%} of the negatives as false alarms.", histogram,
+                  container=left, datasets={HISTOGRAM: histogram, THRESHOLD: pd.DataFrame({"threshold": [threshold]})})
+    kept_chart_ui(roc_chart, (), f"The area under the ROC curve is {auc:.3f} (0.5 is guessing, 1 is perfect).", curve,
+                  container=right, title=f"ROC curve, AUC {auc:.3f} (dot: this threshold)", datasets={
+                      CURVE: curve, OPERATING_POINT: pd.DataFrame({"fpr": [metrics.false_positive_rate],
+                                                                   "tpr": [metrics.recall]})})
 
     left, right = st.columns(2)
     with left:
