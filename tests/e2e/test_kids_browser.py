@@ -68,3 +68,28 @@ def test_a_shared_link_opens_the_same_project_with_its_settings(page, app_url) -
     expect(page.get_by_role("tab", name="🕵️ Secret spy messages")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_label("Or send your own secret message")).to_have_value("SPY")
     expect(page.get_by_text("copy 20", exact=True)).to_be_visible()
+
+
+GARDEN_VISITORS = 6  # arriving together: the shared chart specs are made while several sessions ask for them
+
+
+def test_the_gardens_first_chart_draws_its_lines_for_visitors_arriving_together(browser_context, app_url) -> None:
+    """The kept spec of "Every measurement, item by item" was once kept half-made, and drew an empty frame."""
+    warnings: list[str] = []
+    query = urlencode({"kids.tab": "🐞 Garden bug detective"})
+    pages = [browser_context.new_page() for _ in range(GARDEN_VISITORS)]
+    try:
+        for visitor in pages:
+            visitor.on("console", lambda message: warnings.append(message.text))
+            visitor.goto(f"{app_url}/kids?{query}", wait_until="commit")
+        for visitor in pages:
+            first_chart = visitor.locator('[data-testid="stVegaLiteChart"]').first
+            expect(first_chart).to_be_visible(timeout=60_000)
+            wait_until_idle(visitor)
+            lines = first_chart.locator("g.mark-line path")
+            expect(lines).to_have_count(3)  # width, length and weight, one line each
+            assert all(len(path.get_attribute("d") or "") > 100 for path in lines.all())
+    finally:
+        for visitor in pages:
+            visitor.close()
+    assert not [text for text in warnings if "Infinite extent" in text]
