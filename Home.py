@@ -2,6 +2,7 @@
 import streamlit as st
 
 from lib.core.gc_pauses import freeze_after_full_collections
+from ui.follow import follow_ui
 from ui.layout import sidebar_ui
 from ui.room import room_box_ui
 
@@ -22,4 +23,5 @@ PAGES = [
 navigation = st.navigation(PAGES)
 sidebar_ui()
 room_box_ui()
+follow_ui(PAGES, navigation)  # the join card, and a room's screens following the presenter
 navigation.run()

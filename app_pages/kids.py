@@ -35,4 +35,4 @@ def kids_css_ui() -> None:
 if __name__ == "__main__":  # each open project is a fragment: moving its sliders reruns that project only
     page_ui("kids", "🐞 Kids' projects", SETTINGS, [Tab(HANDS, hands_story_ui, "hands"),
             Tab(GARDEN, garden_story_ui, "garden"), Tab(SPY, spy_story_ui, "spy"), Tab(XRAYS, xray_story_ui, "xrays")],
-            talk=TALK, intro=INTRO, above_tabs=kids_css_ui, fragments=True, error_message=OOPS)
+            talk=TALK, intro=INTRO, above_tabs=kids_css_ui, error_message=OOPS)

@@ -24,11 +24,13 @@ from lib.kids.hands import (
 from lib.kids.settings import SETTINGS
 from lib.room import RoomError
 from lib.room.share import hands_payload
+from ui.errors import visitor_message
 from ui.page import kept_chart_ui
 from ui.room import in_room, share_button_ui
 from ui.widgets import radio
 
 SETTING = by_key(SETTINGS)
+HANDS_NOT_SHAREABLE = "These hands cannot be shared yet."
 HAND_COLOURS = {"Left": BLUE, "Right": ORANGE}
 # The table editor has no persist_state: the page keeps its table (and the edits in it) in session state.
 
@@ -88,7 +90,7 @@ def class_table_ui(table: pd.DataFrame) -> None:
     try:
         payload, why_not = (hands_payload(table), None) if not check_hands(table) else (None, None)
     except RoomError as error:
-        payload, why_not = None, str(error)
+        payload, why_not = None, visitor_message(error, HANDS_NOT_SHAREABLE)
     share_button_ui("🏫 Add my hands to the class table", "kids.hands_share", "hands", payload,
                     why_not=why_not or "Fix the table first: every finger on both hands needs a real length.")
 

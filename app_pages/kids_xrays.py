@@ -29,10 +29,13 @@ from lib.kids.xrays import (
     slow_trend,
     typical_step_hours,
 )
+from ui.errors import visitor_message
 from ui.page import chart_ui, kept_chart_ui
 from ui.widgets import checkbox, number_input, radio, slider
 
 SETTING = by_key(SETTINGS)
+TOO_COARSE = "These measurements are too far apart to find the beat."
+UNREADABLE_FILE = "it is not a light curve I can read."
 XRAY_FILE = MODELLED_FILE  # in the published Swift/BAT orbit layout, so the child's code works on the real file
 # The uploader has no persist_state: the page keeps a copy of the file while the tab is closed.
 KEPT_UPLOAD = "kids.xray_upload_kept"
@@ -129,7 +132,8 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         try:
             periodogram = light_curve_period(clean)
         except TooCoarseForBeat as too_coarse:
-            st.warning(f"⏱️ {too_coarse}")  # daily points: no periodogram, so no meaningless peak
+            # daily points: no periodogram, so no meaningless peak
+            st.warning(f"⏱️ {visitor_message(too_coarse, TOO_COARSE)}")
             return
         if step > ORBITAL_PERIOD_HOURS / 2:
             st.warning(f"⏱️ These measurements are about {step:.0f} hours apart. To catch a beat you need at least two "
@@ -209,7 +213,8 @@ def xray_story_ui() -> None:
             light_curve = load_light_curve(raw)
             source = name
         except LightCurveError as problem:
-            st.error(f"😕 I couldn't read **{name}**: {problem} So we'll keep exploring the modelled data.")
+            st.error(f"😕 I couldn't read **{name}**: {visitor_message(problem, UNREADABLE_FILE)} "
+                     "So we'll keep exploring the modelled data.")
     table = light_curve.table
     st.markdown(light_curve.description)
     for note in light_curve.notes:

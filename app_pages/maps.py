@@ -29,10 +29,12 @@ from ui.cached_maps import (
     moved_shapes_text,
     tissot_text,
 )
+from ui.errors import visitor_message
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
+PALETTE_TOO_SHORT = "This palette has fewer colours than that."
 CAMPUS, PROJECTIONS_TAB, MOVE, COLOUR, TYPE = TABS = (
     "📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
 PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
@@ -255,7 +257,7 @@ def colour_ui() -> None:
     try:
         colours = palette(scheme, classes)
     except ValueError as error:
-        st.warning(f"{error} Showing the most it has.")
+        st.warning(f"{visitor_message(error, PALETTE_TOO_SHORT)} Showing the most it has.")
         kind = next(k for k, v in SCHEMES.items() if scheme in v)
         classes = SCHEMES[kind][scheme]
         colours = palette(scheme, classes)
@@ -325,4 +327,4 @@ def type_ui() -> None:
 if __name__ == "__main__":  # each open tab is a fragment: moving its widgets reruns that tab only
     page_ui("maps", "🗺️ Maps and projections", SETTINGS, [Tab(CAMPUS, campus_ui, "campus_map"),
             Tab(PROJECTIONS_TAB, projections_ui, "projections"), Tab(MOVE, move_ui, "move_country"),
-            Tab(COLOUR, colour_ui, "colour"), Tab(TYPE, type_ui, "type")], talk=TALK, intro=INTRO, fragments=True)
+            Tab(COLOUR, colour_ui, "colour"), Tab(TYPE, type_ui, "type")], talk=TALK, intro=INTRO)

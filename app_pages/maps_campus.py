@@ -24,6 +24,7 @@ from lib.maps.spatial_io import (
     read_spatial_upload,
 )
 from lib.maps.webmap import TREE_COLOUR, campus_map, visitor_layer
+from ui.errors import visitor_message
 from ui.folium_map import web_map_ui
 from ui.widgets import selectbox
 
@@ -184,6 +185,7 @@ def export_ui(records_json: str) -> None:
 
 
 IMPORT_OUTCOME = "maps.import_outcome"  # (kind, message): "imported", "crs_needed" or "refused"
+IMPORT_FAILED = "it could not be read as a shapefile, GeoPackage or GeoJSON."
 
 
 def import_upload(assume_crs: str | None = None) -> None:
@@ -195,10 +197,10 @@ def import_upload(assume_crs: str | None = None) -> None:
     try:
         result = read_spatial_upload(upload.name, upload.getvalue(), assume_crs=assume_crs)
     except CrsNeeded as error:
-        st.session_state[IMPORT_OUTCOME] = ("crs_needed", str(error))
+        st.session_state[IMPORT_OUTCOME] = ("crs_needed", visitor_message(error, IMPORT_FAILED))
         return
     except SpatialFileError as error:
-        st.session_state[IMPORT_OUTCOME] = ("refused", f"Not imported: {error}")
+        st.session_state[IMPORT_OUTCOME] = ("refused", f"Not imported: {visitor_message(error, IMPORT_FAILED)}")
         return
     st.session_state["maps.imported"] = result.features
     st.session_state[IMPORT_OUTCOME] = (

@@ -29,12 +29,15 @@ from lib.methodology.checklist import (
 )
 from lib.methodology.settings import PROJECT, VIEW, VIEWS
 from lib.room.share import checklist_payload
+from ui.errors import LOG_HINT, visitor_message
 from ui.room import share_button_ui
 from ui.widgets import text_input
 
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
 ANSWERS_KEY = "methodology.answers"  # the team's answers: a plain key, so it survives page changes
 LOAD_MESSAGE_KEY = "methodology.load_message"
+ANSWERS_UNREADABLE = "The file could not be read."
+CHECKLIST_UNREADABLE = f"it is missing or unreadable. {LOG_HINT}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,7 +61,8 @@ def load_answers_callback() -> None:
     try:
         project, answers = answers_from_json(checklist_content(), upload.getvalue())
     except (AnswersError, ChecklistError, OSError) as error:
-        st.session_state[LOAD_MESSAGE_KEY] = ("error", f"Those answers were not loaded: {error} Nothing changed.")
+        st.session_state[LOAD_MESSAGE_KEY] = (
+            "error", f"Those answers were not loaded: {visitor_message(error, ANSWERS_UNREADABLE)} Nothing changed.")
         return
     st.session_state[ANSWERS_KEY] = answers
     for item_id, answer in answers.items():
@@ -99,7 +103,8 @@ def checklist_ui() -> None:
     try:
         checklist = checklist_content()
     except (ChecklistError, OSError) as error:
-        st.error(f"The checklist file could not be read, so the checklist is unavailable: {error}")
+        st.error("The checklist file could not be read, so the checklist is unavailable: "
+                 f"{visitor_message(error, CHECKLIST_UNREADABLE)}")
         return
     answers = answers_state(checklist)
     st.markdown(

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.device import available_devices, describe_device, pick_device
-from lib.core.jobs import BackgroundJob, Report, app_slots
+from lib.core.jobs import BackgroundJob, WorkerTask, app_slots
 from lib.core.palette import BLUE
 from lib.core.urlcodec import by_key
 from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, MAX_TRAIN_SECONDS, PRESETS, bound_config
@@ -30,15 +30,21 @@ from lib.mnist.digit import preprocess_drawing
 from lib.mnist.settings import PRESET_NAMES, SETTINGS, config_from_settings, preset_settings
 from lib.room.share import digit_payload, mnist_run_payload
 from ui.cached_mnist import mnist_data
+from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.room import in_room, post_to_room, room_code, share_button_ui, shared_message
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
 
 if TYPE_CHECKING:
-    from lib.mnist.train import EvalResult, TrainingJob, TrainResult
+    from lib.mnist.train import EvalResult, KeptSplit, TrainingJob, TrainResult
 
 SETTING = by_key(SETTINGS)
+OWN_FILES_UNREADABLE = "they could not be read as MNIST CSV files"
+FETCH_FAILED = f"Full MNIST could not be fetched from any mirror, so the page keeps using the sample. {LOG_HINT}"
+MODEL_FILE_UNREADABLE = "it is not a model file this page can load"
+TRAINING_FAILED = f"Training stopped with an error. {LOG_HINT}"
+SCALING_FAILED = f"The experiment stopped with an error. {LOG_HINT}"
 EXPLORE, TRAIN, EVALUATE, SCALING = TABS = ("Explore", "Train", "Evaluate", "CPU vs GPU")
 SCALING_HIDDEN = [200, 1000, 2000, 3000, 4000, 5000]
 LIVE_CHART_POINTS, FINAL_CHART_POINTS = 300, 1500
@@ -67,6 +73,17 @@ def current_data() -> MnistData:
     """The visitor's own CSV files where they gave some, else the data every visitor shares."""
     own = st.session_state.get(OWN_DATA_KEY)
     return own[1] if own is not None else shared_data()
+
+
+def training_split() -> MnistSplit | KeptSplit:
+    """What a run trains on: the visitor's own digits as they are, or the shared ones by folder (a worker keeps them)."""
+    from lib.mnist.train import KeptSplit
+
+    own = st.session_state.get(OWN_DATA_KEY)
+    if own is not None:
+        return own[1].train
+    folder = cache_dir()
+    return KeptSplit(str(folder), cache_signature(folder), shared_data().train)
 
 
 def apply_preset() -> None:
@@ -145,18 +162,6 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.LayerChart:
     return (heat + labels).properties(height=360)
 
 
-def scaling_work(train: MnistSplit, devices: list, samples: int):
-    """The experiment as a background job's work: each device in turn, every hidden size, one report a timing."""
-    from lib.mnist.train import time_hidden_sizes
-
-    def work(report: Report, stop) -> None:
-        for device in devices:
-            name = describe_device(device).name
-            time_hidden_sizes(train, SCALING_HIDDEN, device, samples, stop=stop,
-                              progress=lambda hidden, seconds, name=name: report((name, hidden, seconds)))
-    return work
-
-
 def data_source_ui() -> None:
     """Which digits every tab uses: the shared sample or full MNIST, or the visitor's own CSV files."""
     shared = shared_data()
@@ -176,7 +181,7 @@ def data_source_ui() -> None:
                 own = read_csv_pair(own_train, own_test, source=f"your CSV files ({own_train.name}, {own_test.name})")
             except MnistFormatError as error:
                 st.session_state.pop(OWN_DATA_KEY, None)
-                st.error(f"Those files were not used: {error}.")
+                st.error(f"Those files were not used: {visitor_message(error, OWN_FILES_UNREADABLE)}.")
             else:
                 st.session_state[OWN_DATA_KEY] = ((own_train.file_id, own_test.file_id), own)
     data = current_data()
@@ -207,8 +212,7 @@ def fetch_ui() -> None:
     try:
         fetch_mnist(progress=show_fetch)
     except FetchError as error:
-        st.error("Full MNIST could not be fetched from any mirror, so the page keeps using the sample.\n\n"
-                 f"```\n{error}\n```")
+        st.error(visitor_message(error, FETCH_FAILED))
     else:
         st.rerun()
 
@@ -229,7 +233,7 @@ def training_status_ui(job: TrainingJob | None) -> None:
         loss_chart_ui(losses, LIVE_CHART_POINTS)
         return
     if job.error is not None:
-        st.error(f"Training failed: {job.describe_error()}")
+        st.error(visitor_message(job.error, TRAINING_FAILED))
         return
     result = job.result
     if result is not None and st.session_state.get(RESULT_KEY) is result:
@@ -287,7 +291,7 @@ def scaling_status_ui(job: BackgroundJob | None, devices: list) -> None:
     if job.running:
         st.progress(len(timings) / (len(SCALING_HIDDEN) * len(devices)), text="Timing…")
     elif job.error is not None:
-        st.error(f"The experiment failed: {job.describe_error()}")
+        st.error(visitor_message(job.error, SCALING_FAILED))
     if timings:
         frame = pd.DataFrame(timings, columns=["device", "hidden nodes", "seconds"])
         chart = alt.Chart(frame).mark_line(point=True).encode(
@@ -368,8 +372,9 @@ def train_tab_ui() -> None:
     for note in limit_notes:
         st.warning(note)
     if st.button("Train", key="mnist.train", type="primary", disabled=job_running(JOB_KEY)):
-        device = pick_device() if not fast_path_applies(config) else pick_device("cpu")
-        if queue_job(JOB_KEY, lambda owner_alive: TrainingJob(data.train, config, device, max_samples=samples,
+        prefer = "cpu" if fast_path_applies(config) else None
+        device = pick_device(prefer)  # for the label: the worker picks the same device itself
+        if queue_job(JOB_KEY, lambda owner_alive: TrainingJob(training_split(), config, prefer, max_samples=samples,
                                                               owner_alive=owner_alive)):
             for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY, ROOM_MESSAGE_KEY):
                 st.session_state.pop(stale, None)
@@ -389,7 +394,7 @@ def evaluate_tab_ui() -> None:
         try:
             model, loaded_config = model_from_bytes(uploaded.getvalue())
         except ModelFileError as error:
-            st.error(f"That file was refused: {error}.")
+            st.error(f"That file was refused: {visitor_message(error, MODEL_FILE_UNREADABLE)}.")
         else:
             loaded = TrainResult(model, loaded_config, [], 0, 0.0, None)
             st.session_state[RESULT_KEY] = loaded
@@ -473,9 +478,8 @@ def give_digit_ui(drawn: np.ndarray) -> None:
 
 
 def scaling_tab_ui() -> None:
-    from lib.mnist.train import warm_up_torch
+    from lib.mnist.train import scaling_task, warm_up_torch
 
-    data = current_data()
     st.subheader("Does a GPU help? Time against hidden-layer size")
     st.markdown("The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to "
                 "5000 nodes: the CPU slows down as the layer grows, the GPU barely notices. Here each point "
@@ -486,8 +490,8 @@ def scaling_tab_ui() -> None:
     samples = int(slider(SETTING["mnist.scaling_samples"], "Images per timing", step=50))
     if st.button("Run the experiment", key="mnist.scale", disabled=job_running(SCALING_KEY)):
         warm_up_torch()
-        submit_job(SCALING_KEY, lambda owner_alive: BackgroundJob(
-            scaling_work(data.train, devices, samples), name="mnist-scaling", owner_alive=owner_alive))
+        task = WorkerTask(scaling_task, {"train": training_split(), "hidden_sizes": SCALING_HIDDEN, "samples": samples})
+        submit_job(SCALING_KEY, lambda owner_alive: BackgroundJob(task, name="mnist-scaling", owner_alive=owner_alive))
     job_poller_ui(SCALING_KEY, partial(scaling_status_ui, devices=devices), stop_key="mnist.scale_stop")
 
 

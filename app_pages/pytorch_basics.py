@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib.core.device import available_devices, describe_device, pick_device
-from lib.core.jobs import BackgroundJob
+from lib.core.device import describe_device, pick_device
+from lib.core.jobs import BackgroundJob, WorkerTask
 from lib.core.palette import BLUE, VERMILLION
 from lib.core.urlcodec import by_key
 from lib.pytorch_basics.kmmiles import (
@@ -21,6 +21,7 @@ from lib.pytorch_basics.kmmiles import (
 )
 from lib.pytorch_basics.settings import EXAMPLES, PLOT_HALF_WIDTH, SETTINGS
 from ui.cached_pytorch_basics import km_examples
+from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, submit_job
 from ui.page import Tab, chart_ui, page_ui
 from ui.widgets import radio, select_slider, slider, text_input
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from lib.pytorch_basics.matmul import MatmulTiming
 
 SETTING = by_key(SETTINGS)
+EXPRESSION_FAILED = "it is not a formula in x that I can read."
+TIMING_FAILED = f"The timing run stopped with an error. {LOG_HINT}"
 KM, AUTOGRAD, GPU = TABS = ("1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed")
 STEPS_KEY, MATMUL_JOB_KEY, MATMUL_RESULTS_KEY = (
     "pytorch_basics.km_steps", "pytorch_basics.matmul_job", "pytorch_basics.matmul_results")
@@ -164,6 +167,13 @@ def km_auto_run_ui() -> None:
     km_machine_ui()
 
 
+KM_AUTO_SWITCHED_KEY = "pytorch_basics.km_auto_switched"
+
+
+def _km_auto_switched() -> None:
+    st.session_state[KM_AUTO_SWITCHED_KEY] = True
+
+
 def km_tab_ui() -> None:
     st.markdown(
         "A machine that converts kilometres to miles by multiplying by one number, **c**. We pretend we do not "
@@ -176,7 +186,9 @@ def km_tab_ui() -> None:
                   help="1 fixes each example exactly; above 2 every step overshoots more than the last.")
     slider(SETTING["pytorch_basics.examples"], "How many known-good examples", container=right,
            on_change=lambda: _km_steps().clear())
-    auto = st.toggle("Auto-run, one example every half second", key="pytorch_basics.km_auto")
+    auto = st.toggle("Auto-run, one example every half second", key="pytorch_basics.km_auto", on_change=_km_auto_switched)
+    if st.session_state.pop(KM_AUTO_SWITCHED_KEY, False) and not auto:
+        st.rerun(scope="app")  # only a full run stops the browser's timer: a tab rerun would leave it ticking
     st.fragment(run_every=0.5 if auto and not _km_finished() else None)(km_auto_run_ui)()
 
 
@@ -198,7 +210,7 @@ def own_formula_ui() -> None:
     try:
         result = analyse_expression(expression, x)
     except ExpressionError as error:
-        st.error(f"I can't evaluate that: {error}")
+        st.error(f"I can't evaluate that: {visitor_message(error, EXPRESSION_FAILED)}")
         return
     cols = st.columns(3)
     cols[0].metric("x", f"{x:g}")
@@ -271,7 +283,7 @@ def matmul_progress_ui(job: BackgroundJob | None) -> None:
         fraction, message = job.latest() or (0.0, "starting")
         st.progress(fraction, text=f"Timing {message}…")
     elif job.error is not None:
-        st.error(f"The timing run failed: {job.describe_error()}")
+        st.error(visitor_message(job.error, TIMING_FAILED))
 
 
 def keep_matmul_results(job: BackgroundJob) -> None:
@@ -280,7 +292,7 @@ def keep_matmul_results(job: BackgroundJob) -> None:
 
 
 def gpu_tab_ui() -> None:
-    from lib.pytorch_basics.matmul import time_matmul_sweep
+    from lib.pytorch_basics.matmul import matmul_sweep_task
 
     device = pick_device()
     st.markdown(
@@ -294,10 +306,8 @@ def gpu_tab_ui() -> None:
     largest = select_slider(SETTING["pytorch_basics.matmul_max"], "Largest matrix to time")
     sizes = [size for size in MATMUL_SIZES if size <= largest]
     if st.button("Time the matrix products ⏱", key="pytorch_basics.matmul_run", disabled=job_running(MATMUL_JOB_KEY)):
-        devices = available_devices()
-        submit_job(MATMUL_JOB_KEY, lambda owner_alive: BackgroundJob(
-            lambda report, stop: time_matmul_sweep(sizes, devices, lambda fraction, what: report((fraction, what)), stop),
-            name="matmul-timing", owner_alive=owner_alive))
+        submit_job(MATMUL_JOB_KEY, lambda owner_alive: BackgroundJob(  # in a worker process: it finds the devices
+            WorkerTask(matmul_sweep_task, {"sizes": sizes}), name="matmul-timing", owner_alive=owner_alive))
     job_poller_ui(MATMUL_JOB_KEY, matmul_progress_ui, on_done=keep_matmul_results, stop_key="pytorch_basics.matmul_stop",
                   every_s=0.5)
     timings = st.session_state.get(MATMUL_RESULTS_KEY)

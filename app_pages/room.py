@@ -24,11 +24,16 @@ from lib.room.views import (
     longest_middle_fingers,
 )
 from ui.cached_room import checklist_questions, digit_sheet, mnist_frames, room_entries
+from ui.errors import visitor_message
+from ui.follow import follow_controls_ui
 from ui.layout import presenter_mode
 from ui.page import Tab, chart_ui, page_ui
 from ui.room import (
     CODE_KEY,
     PRESENTER_KEY_KEY,
+    ROOM_DATABASE,
+    ROOMS_UNAVAILABLE,
+    forget_cached_room,
     in_room,
     is_presenter,
     join_link,
@@ -201,9 +206,9 @@ def checklist_view_ui(entries: list[dict]) -> None:
 def _live_view_ui(kind: str) -> None:
     code = st.session_state.get(CODE_KEY)
     try:
-        info = room_store().room_info(code)
+        info = room_store().room_info(code)  # the presenter's screen: never a second behind
     except (RoomError, RoomStorageError) as error:
-        st.warning(str(error))
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
         return
     first, second, third = st.columns(3)
     first.metric("Members", info.member_count)
@@ -222,15 +227,16 @@ def _live_view_ui(kind: str) -> None:
         else:
             checklist_view_ui(room_entries(url, code, "checklist", key))
     except (RoomError, RoomStorageError) as error:
-        st.warning(str(error))
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
 
 
 def _clear_kind(kind: str) -> None:
     try:
         removed = room_store().clear(st.session_state[CODE_KEY], st.session_state.get(PRESENTER_KEY_KEY), kind)
     except (RoomError, RoomStorageError) as error:
-        st.session_state[PAGE_MESSAGE_KEY] = str(error)
+        st.session_state[PAGE_MESSAGE_KEY] = visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE)
         return
+    forget_cached_room(st.session_state[CODE_KEY])
     st.session_state[PAGE_MESSAGE_KEY] = f"Cleared {removed} entries ({KIND_LABELS[kind]})."
 
 
@@ -270,6 +276,7 @@ def room_header_ui() -> None:
         st.caption("Scan the QR code, open the link, or type the code in the sidebar's Meetup room box.")
     with qr:
         qr_code_ui(code, width=320 if presenter_mode() else 220)
+    follow_controls_ui()
 
 
 def view_tab(kind: str) -> Tab:

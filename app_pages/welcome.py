@@ -1,12 +1,15 @@
 """Welcome: what each page teaches and which talk it comes from."""
 import streamlit as st
 
+from ui.room import room_code_box_ui
+
 st.title("Data Science Cornwall Lab")
 st.markdown(
     "Four Data Science Cornwall meetup talks (2019), turned into demos you can drive yourself. "
     "Presenters: switch on **presenter mode** in the sidebar for a projector, and use each page's "
     "**link to this demo** so the room can open exactly what you showed."
 )
+room_code_box_ui()
 
 TOUR = [
     ("app_pages/methodology.py", "🧭 Methodology", "Practical Steps for Building Intelligent Systems",

@@ -1,4 +1,4 @@
-"""What a person feels: cold start, one visitor alone, and a meetup room, timed in a real browser.
+"""What a person feels: cold start and one visitor alone, timed in a real browser.
 
 Starts its own `streamlit run Home.py` on a free 127.0.0.1 port (only loopback traffic) and drives
 Debian's Chromium through Playwright:
@@ -6,21 +6,19 @@ Debian's Chromium through Playwright:
 - cold start: seconds from starting the server process to the first page drawn, then, for the
   first visitor, from a click on each page's link in the sidebar to that page drawn and idle;
 - one visitor alone: per demo, from a key press on a slider (or a click on a choice) until the
-  app is idle and redrawn, as p50/p95 over `--repeats` presses;
-- a room: `--visitors` browser contexts in one browser; `--trainers` of them press Train (the
-  talk's preset, on full MNIST when it is present) while the rest move sliders for
-  `--room-seconds`; reports their p50/p95, the server's peak RSS (VmHWM) and every exception
-  shown on any page.
+  app is idle and redrawn, as p50/p95 over `--repeats` presses.
+
+A room is measured at the server, not here: `python -m benchmarks.room_load` (a browser per visitor
+on the same cores measures Chromium, not the app).
 
 "Idle" is read from the app's own websocket messages: the key press sends a rerun request, and
 the time stops once a script run that started after it has finished, no run is going, and the
 browser has painted two frames since. Every loop is bounded by a count and a deadline.
 
-    python -m benchmarks.browser [--parts cold,solo,room] [--repeats 10] [--visitors 30] [--trainers 5]
-                                 [--room-seconds 60] [--mnist-dir DIR] [--json]
+    python -m benchmarks.browser [--parts cold,solo] [--repeats 10] [--demo NAME] [--mnist-dir DIR] [--json]
 
-Short smoke run: `--repeats 3 --visitors 4 --trainers 1 --room-seconds 15`. The exit status is 1
-when an exception showed on a page or an interaction never came back to idle.
+Short smoke run: `--repeats 3`. The exit status is 1 when an exception showed on a page or an
+interaction never came back to idle.
 """
 from __future__ import annotations
 
@@ -28,35 +26,26 @@ import argparse
 import ast
 import asyncio
 import json
-import math
 import os
-import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks.latency import summary
+from benchmarks.serving import MNIST_ENV_VAR, SHARED_MNIST, Server, running_server, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-quic", "--no-first-run", "--disable-sync"]
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist"
-MNIST_ENV_VAR = "MNIST_CACHE_DIR"  # the folder lib/mnist/data.py reads full MNIST from
-SERVER_START_LIMIT_S = 120.0
 PAGE_LIMIT_S = 180.0  # the first visit to a torch page imports torch in the server
 ACTION_LIMIT_S = 60.0
 SKELETON_LIMIT_S = 10.0  # a widget's code loads on first use and shows a placeholder until then
 VIEWPORT = {"width": 1400, "height": 1000}
 SMALL_FRAME_BYTES = 1024  # run-state messages are tiny; page content (deltas) is never decoded
-TAB_FAILED = re.compile(r"page: the tab .* failed")  # what ui.page logs when its error boundary catches one
 
 
 @dataclass(frozen=True)
@@ -97,26 +86,11 @@ DEMOS: tuple[Demo, ...] = (
     Demo("kids: spy", "kids", "kids.spy_added", tab="[Ss]py"),
     Demo("kids: x-rays", "kids", "kids.xray_highest", tab="X-rays"),
 )
-TRAIN_DEMO = Demo("mnist: train", "mnist", "mnist.train", tab="Train")
-TRAIN_STOP_KEY = "mnist.stop"
 
 
 def key_class(key: str) -> str:
     """The CSS class Streamlit gives a keyed widget's container (its frontend's own rule)."""
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    """Nearest rank: with 10 samples the p95 is the slowest, as the person who waited longest felt it."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
-
-
-def summary(samples_s: list[float]) -> dict[str, object]:
-    if not samples_s:
-        return {"runs": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
-    return {"runs": len(samples_s), "p50_ms": round(statistics.median(samples_s) * 1e3),
-            "p95_ms": round(percentile(samples_s, 0.95) * 1e3), "max_ms": round(max(samples_s) * 1e3)}
 
 
 def pages_in_order() -> list[tuple[str, str]]:
@@ -130,129 +104,6 @@ def pages_in_order() -> list[tuple[str, str]]:
             default_path = Path(str(node.args[0].value)).with_suffix("").name
             pages.append((str(options.get("url_path", default_path)), str(options.get("title", default_path))))
     return pages
-
-
-# ---------------------------------------------------------------- the server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-            return reply.status == 200
-    except OSError:
-        return False
-
-
-def proc_status_kb(pid: int, field_name: str) -> int | None:
-    """A `VmHWM:`-style line of /proc/<pid>/status, in kB (None off Linux or once the process ended)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field_name + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        return None
-    return None
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User plus system CPU seconds of these processes (children that ended are not counted)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
-
-
-def descendants(root_pid: int, exclude: int | None = None) -> list[int]:
-    """Every live process under `root_pid` (the browser and Playwright's driver under this one)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, stack = [], [root_pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child != exclude:
-                found.append(child)
-                stack.append(child)
-    return found
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    url: str
-    started: float  # perf_counter when the process was started
-    log_path: str
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def peak_rss_mb(self) -> float | None:
-        peak = proc_status_kb(self.pid, "VmHWM")
-        return None if peak is None else round(peak / 1024, 1)
-
-    def errors_logged(self) -> list[str]:
-        """Lines of the server's log where a tab failed (the skeleton shows a friendly message, the log the error)."""
-        try:
-            lines = Path(self.log_path).read_text(errors="replace").splitlines()
-        except OSError:
-            return []
-        return [line.strip() for line in lines if TAB_FAILED.search(line) or line.startswith("Traceback")]
-
-    def rss_mb(self) -> float | None:
-        now = proc_status_kb(self.pid, "VmRSS")
-        return None if now is None else round(now / 1024, 1)
-
-
-@contextmanager
-def running_server(mnist_dir: Path | None, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """`streamlit run Home.py` on a free loopback port; stopped (and waited for) on the way out."""
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    if mnist_dir is not None:
-        env[MNIST_ENV_VAR] = str(mnist_dir)
-    log = tempfile.NamedTemporaryFile("w", prefix="benchmark-browser-", suffix=".log", delete=False)  # noqa: SIM115
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        yield Server(process, f"http://127.0.0.1:{port}", started, log.name)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
-        log.close()
-
-
-async def wait_healthy(server: Server) -> float:
-    """Seconds from the process start until /_stcore/health answers."""
-    deadline = time.perf_counter() + SERVER_START_LIMIT_S
-    while not await asyncio.to_thread(healthy, server.url):
-        if server.process.poll() is not None or time.perf_counter() > deadline:
-            raise RuntimeError(f"streamlit did not become healthy; its log is {server.log_path}")
-        await asyncio.sleep(0.05)  # poll interval of the health endpoint
-    return time.perf_counter() - server.started
 
 
 # ---------------------------------------------------------------- one visitor
@@ -322,18 +173,11 @@ class Visitor:
         except Exception:  # a placeholder that stays (an empty st.empty, say) must not stall the benchmark
             return
 
-    async def wait_idle(self, since: float, limit_s: float = ACTION_LIMIT_S, settle: bool = True) -> float:
-        """perf_counter once a run requested after `since` has finished, nothing runs, and the page is painted.
-
-        `settle=False` stops at the first finished run: for a page that keeps polling (a training run).
-        """
+    async def wait_idle(self, since: float, limit_s: float = ACTION_LIMIT_S) -> float:
+        """perf_counter once a run requested after `since` has finished, nothing runs, and the page is painted."""
         deadline = time.perf_counter() + limit_s
         while time.perf_counter() < deadline:
             requests = [t for t in self.rerun_requests if t >= since]
-            if requests and not settle and any(t >= requests[0] for t in self.runs_finished):
-                await self.painted()
-                self._note_script_time(requests[0])
-                return time.perf_counter()
             if requests and not self.running and any(t >= requests[-1] for t in self.runs_finished):
                 await self.painted()
                 if not self.running and not [t for t in self.rerun_requests if t > requests[-1]]:
@@ -378,7 +222,7 @@ class Visitor:
     async def exceptions(self) -> int:
         return await self.page.locator('[data-testid="stException"]').count()
 
-    async def act(self, key: str, settle: bool = True) -> float:
+    async def act(self, key: str) -> float:
         """Change the widget with this key the way a person would; seconds until the app is idle again."""
         container = self.page.locator(f".{key_class(key)}").first
         await container.locator("input, button").first.wait_for(timeout=ACTION_LIMIT_S * 1e3)
@@ -411,11 +255,11 @@ class Visitor:
             texts = [text.strip() for text in await options.all_inner_texts()]
             index = texts.index(current) if current in texts else -1
             choice = next(i % len(texts) for i in range(index + 1, index + 1 + len(texts)) if texts[i % len(texts)] != current)
-            return await self._timed_click(options.nth(choice), settle)
+            return await self._timed_click(options.nth(choice))
         toggle = container.locator('input[type="checkbox"]')
         if await toggle.count():
-            return await self._timed_click(container.locator("label").first, settle)
-        return await self._timed_click(container.locator("button").first, settle)
+            return await self._timed_click(container.locator("label").first)
+        return await self._timed_click(container.locator("button").first)
 
     async def _press_slider(self, key: str, thumb) -> float:
         now, low, high = await thumb.evaluate(
@@ -430,10 +274,10 @@ class Visitor:
         await thumb.press("ArrowRight" if direction > 0 else "ArrowLeft")
         return await self.wait_idle(started) - started
 
-    async def _timed_click(self, target, settle: bool = True) -> float:
+    async def _timed_click(self, target) -> float:
         started = time.perf_counter()
         await target.click(timeout=ACTION_LIMIT_S * 1e3)
-        return await self.wait_idle(started, settle=settle) - started
+        return await self.wait_idle(started) - started
 
 
 async def new_visitor(browser, base_url: str) -> Visitor:
@@ -489,98 +333,6 @@ async def solo(browser, server: Server, repeats: int, demos: tuple[Demo, ...]) -
     return rows
 
 
-@dataclass
-class RoomLog:
-    moves: list[float] = field(default_factory=list)
-    opens: list[float] = field(default_factory=list)
-    train_clicks: list[float] = field(default_factory=list)
-    training_refused: int = 0
-    errors: list[str] = field(default_factory=list)
-    exceptions: int = 0
-    rss_samples: list[float] = field(default_factory=list)
-
-
-async def room(browser, server: Server, visitors: int, trainers: int, seconds: float, seed: int,
-               demos: tuple[Demo, ...]) -> dict[str, object]:
-    """`visitors` at once: `trainers` press Train while the rest move sliders for `seconds`."""
-    log = RoomLog()
-    rng = random.Random(seed)
-    crowd = [await new_visitor(browser, server.url) for _ in range(visitors)]
-    roles = [TRAIN_DEMO if index < trainers else demos[index % len(demos)] for index in range(visitors)]
-    arrivals = asyncio.Semaphore(4)  # people arrive over a minute, not all in the same millisecond
-
-    async def arrive(visitor: Visitor, demo: Demo) -> bool:
-        async with arrivals:
-            try:
-                log.opens.append(await visitor.open(demo.path, demo.query, demo.tab))
-                return True
-            except Exception as error:
-                log.errors.append(f"{demo.name}: opening: {type(error).__name__}: {error}")
-                return False
-
-    arrived = await asyncio.gather(*(arrive(v, d) for v, d in zip(crowd, roles, strict=True)))
-    client_pids_before = descendants(os.getpid(), exclude=server.pid)
-    cpu_before = (cpu_seconds([server.pid]), cpu_seconds(client_pids_before), time.perf_counter())
-    end = time.perf_counter() + seconds
-
-    async def train(visitor: Visitor) -> None:
-        try:
-            log.train_clicks.append(await visitor.act(TRAIN_DEMO.key, settle=False))
-            refused = visitor.page.get_by_text(re.compile("training runs are already going|runs are already going"))
-            log.training_refused += int(await refused.count() > 0)
-        except Exception as error:
-            log.errors.append(f"{TRAIN_DEMO.name}: {type(error).__name__}: {error}")
-
-    async def move(visitor: Visitor, demo: Demo, pause: random.Random) -> None:
-        for _ in range(10_000):  # bounded; the deadline ends it long before
-            if time.perf_counter() > end:
-                return
-            try:
-                log.moves.append(await visitor.act(demo.key))
-            except Exception as error:
-                log.errors.append(f"{demo.name}: {type(error).__name__}: {error}")
-                return
-            await asyncio.sleep(pause.uniform(0.3, 1.2))  # a person looks at the chart before the next move
-
-    async def watch_memory() -> None:
-        while time.perf_counter() < end:
-            if (now := server.rss_mb()) is not None:
-                log.rss_samples.append(now)
-            await asyncio.sleep(0.5)
-
-    work = [watch_memory()]
-    for visitor, demo, present in zip(crowd, roles, arrived, strict=True):
-        if present:
-            work.append(train(visitor) if demo is TRAIN_DEMO else move(visitor, demo, random.Random(rng.random())))
-    await asyncio.gather(*work)
-    client_pids = descendants(os.getpid(), exclude=server.pid)
-    server_cpu = cpu_seconds([server.pid]) - cpu_before[0]
-    client_cpu = cpu_seconds(client_pids) - cpu_before[1]
-    wall = time.perf_counter() - cpu_before[2]
-    for visitor in crowd:
-        try:
-            log.exceptions += await visitor.exceptions()
-        except Exception as error:
-            log.errors.append(f"counting exceptions: {type(error).__name__}: {error}")
-    for visitor in crowd[:trainers]:
-        stop = visitor.page.locator(f".{key_class(TRAIN_STOP_KEY)} button")
-        if await stop.count():
-            await stop.first.click()  # leaves nothing training once the room is over
-    for visitor in crowd:
-        await visitor.page.context.close()
-    return {
-        "visitors": visitors, "trainers": trainers, "seconds": seconds,
-        "mnist": os.environ.get(MNIST_ENV_VAR) or "as the server finds it",
-        "open": summary(log.opens), "slider_moves": summary(log.moves), "train_clicks": summary(log.train_clicks),
-        "training_refused": log.training_refused, "exceptions": log.exceptions,
-        "peak_rss_mb": server.peak_rss_mb(), "rss_mb_max_sampled": max(log.rss_samples, default=None),
-        "cpu_cores": os.cpu_count(),
-        "server_cpu_share": round(server_cpu / wall, 2) if wall else None,
-        "client_cpu_share": round(client_cpu / wall, 2) if wall else None,
-        "errors": log.errors,
-    }
-
-
 # ---------------------------------------------------------------- printing
 
 
@@ -606,20 +358,6 @@ def print_tables(result: dict[str, object]) -> None:
                   + (f"  {entry['error']}" if entry.get("error") else "")
                   + (f"  {entry['exceptions']} exception(s)" if entry.get("exceptions") else ""))
         print()
-    if crowd := result.get("room"):
-        print(f"A room: {crowd['visitors']} visitors, {crowd['trainers']} pressing Train, {crowd['seconds']:.0f} s "
-              f"(MNIST: {crowd['mnist']})")
-        for label, name in (("opening a page", "open"), ("slider moves", "slider_moves"), ("Train clicks", "train_clicks")):
-            cells = crowd[name]
-            print(f"  {label:<16} runs {cells['runs']:>4}  p50 {cells['p50_ms'] or '-':>6} ms  "
-                  f"p95 {cells['p95_ms'] or '-':>6} ms  max {cells['max_ms'] or '-':>6} ms")
-        print(f"  training refused (app-wide slot limit): {crowd['training_refused']}")
-        print(f"  exceptions shown: {crowd['exceptions']}")
-        print(f"  server peak RSS (VmHWM): {crowd['peak_rss_mb']} MB")
-        print(f"  CPU use over the run, in cores of {crowd['cpu_cores']}: server {crowd['server_cpu_share']}, "
-              f"browser and driver {crowd['client_cpu_share']}")
-        for error in crowd["errors"][:20]:
-            print(f"  error: {error}")
     if logged := result.get("server_errors_logged"):
         print(f"\nErrors in the server's log ({len(logged)}):")
         for line in logged[:20]:
@@ -646,9 +384,6 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                     await wait_healthy(server)
                 if "solo" in parts:
                     result["solo"] = await solo(browser, server, args.repeats, demos)
-                if "room" in parts and args.visitors > 0:
-                    result["room"] = await room(browser, server, args.visitors, min(args.trainers, args.visitors),
-                                                args.room_seconds, args.seed, demos)
                 result["server_peak_rss_mb"] = server.peak_rss_mb()
                 result["server_errors_logged"] = server.errors_logged()
         finally:
@@ -658,21 +393,16 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
 
 def failed(result: dict[str, object]) -> bool:
     cold = result.get("cold_start") or {}
-    crowd = result.get("room") or {}
-    return bool(cold.get("exceptions") or crowd.get("exceptions") or crowd.get("errors")
+    return bool(cold.get("exceptions")
                 or result.get("server_errors_logged")
                 or any(row.get("error") or row.get("exceptions") for row in result.get("solo") or []))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.browser", description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default="cold,solo,room", help="which runs, comma-separated: cold, solo, room")
+    parser.add_argument("--parts", default="cold,solo", help="which runs, comma-separated: cold, solo")
     parser.add_argument("--repeats", type=int, default=10, help="presses per demo for one visitor alone")
-    parser.add_argument("--visitors", type=int, default=30, help="browser contexts in the room")
-    parser.add_argument("--trainers", type=int, default=5, help="visitors in the room who press Train")
-    parser.add_argument("--room-seconds", type=float, default=60.0, help="how long the room moves sliders")
     parser.add_argument("--demo", action="append", default=None, help="only demos whose name contains this")
-    parser.add_argument("--seed", type=int, default=0, help="seeds the room's pauses between moves")
     parser.add_argument("--mnist-dir", type=Path, default=SHARED_MNIST if SHARED_MNIST.is_dir() else None,
                         help=f"full MNIST for the server (default {SHARED_MNIST} when present)")
     parser.add_argument("--server-env", action="append", default=None, metavar="NAME=VALUE",

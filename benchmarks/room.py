@@ -26,17 +26,13 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+from benchmarks.latency import percentile
 from benchmarks.timing import median_ms
 from lib.room import RoomStore
 from lib.room.payloads import FINGERS, MAX_LOSS_POINTS
 
 HOME = str(Path(__file__).resolve().parents[1] / "Home.py")
 VIEW_LABELS = {"mnist_run": "📉 MNIST runs", "hands": "✋ Hands", "digit": "✍️ Digits", "checklist": "🧭 Checklist"}
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def member_posts(rng: random.Random, digits: int) -> list[tuple[str, dict]]:

@@ -53,3 +53,26 @@ def test_the_environment_can_raise_the_slot_limit_but_not_lower_it() -> None:
     assert slot_limit({SLOTS_ENV_VAR: "6"}) == 6
     assert slot_limit({SLOTS_ENV_VAR: "1"}) == DEFAULT_SLOTS
     assert slot_limit({SLOTS_ENV_VAR: "many"}) == DEFAULT_SLOTS
+
+
+def test_a_job_in_a_worker_process_holds_a_slot_until_it_ends_and_its_owner_leaving_stops_it() -> None:
+    from lib.core.jobs import WorkerTask
+    from lib.core.workers import WorkerPool
+    from tests.test_workers import JOB_TIMEOUT_S, count_until_stopped, wait_until
+
+    owner_here = threading.Event()
+    owner_here.set()
+    workers = WorkerPool(1)
+    try:
+        slots = JobSlots(limit=1, owner_check_s=0.05, owner_grace_s=0.0)
+        job = BackgroundJob(WorkerTask(count_until_stopped, {"limit": 100_000}), owner_alive=owner_here.is_set,
+                            workers=workers)
+        assert slots.submit(job)
+        assert wait_until(lambda: len(job.items()) >= 3, JOB_TIMEOUT_S)  # counted in the worker, seen here
+        assert slots.free == 0 and not slots.submit(BackgroundJob(wait_for_stop))
+        owner_here.clear()  # the visitor's browser session ends: the watch stops the job in its worker
+        job.join(JOB_TIMEOUT_S)
+        assert job.finished and job.error is None and job.result < 100_000
+        assert slots.free == 1 and len(workers.pids()) == 1  # the worker stays for the next run
+    finally:
+        workers.close()

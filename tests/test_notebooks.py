@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -24,6 +28,7 @@ from lib.notebooks import (
 from lib.notebooks.__main__ import main as notebooks_cli
 from lib.notebooks.core import assemble, code, markdown
 from lib.notebooks.expression import canonical_expression, torch_source
+from lib.notebooks.requirements import MINIMUM_VERSIONS, PIP_NAMES, TORCH_TESTED_OLDEST, check_source
 from tests.conftest import ROOT
 
 COMMON_IDS = {
@@ -92,10 +97,104 @@ def test_every_default_notebook_is_valid_standalone_and_small(demo_id, default_n
         assert not re.search(r"\blib\.", source) and "streamlit" not in source
 
 
-def test_the_install_cell_installs_only_missing_packages(default_notebooks):
-    source = default_notebooks["mnist_train"].cells[1].source
-    assert "find_spec" in source and "if missing:" in source
-    assert "'torch': 'torch'" in source
+def test_the_install_cell_asks_for_the_minimum_of_each_package_the_notebook_imports(default_notebooks):
+    for demo_id, notebook in default_notebooks.items():
+        imported = set()
+        for source in code_sources(notebook)[1:]:
+            for node in ast.walk(python_of(source)):
+                if isinstance(node, ast.Import):
+                    imported |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom):
+                    imported.add((node.module or "").split(".")[0])
+        needed = first_cell_needed(notebook)
+        assert {PIP_NAMES[module] for module in imported & set(PIP_NAMES)} <= set(needed), demo_id
+        assert needed == {package: MINIMUM_VERSIONS[package] for package in needed}, demo_id
+    assert first_cell_needed(default_notebooks["mnist_train"])["torch"] == MINIMUM_VERSIONS["torch"]
+    assert first_cell_needed(default_notebooks["move_country"])["shapely"] == "2.0.6"
+
+
+def first_cell_needed(notebook) -> dict[str, str]:
+    line = next(line for line in notebook.cells[1].source.splitlines() if line.startswith("NEEDED = "))
+    return ast.literal_eval(line.removeprefix("NEEDED = "))
+
+
+def check_namespace(source: str) -> dict[str, object]:
+    """A first cell's code run as plain Python, keeping what it defined."""
+    namespace: dict[str, object] = {}
+    exec(compile(source, "<first cell>", "exec"), namespace)  # noqa: S102 (the notebook's own fixed text)
+    return namespace
+
+
+# A real IPython shell whose %pip only records its line: the first cell finds get_ipython() as in Jupyter.
+IPYTHON_RUN = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance()
+shell.register_magic_function(lambda line: print("%pip", line), magic_kind="line", magic_name="pip")
+result = shell.run_cell(sys.stdin.read())
+sys.exit(0 if result.success else 1)
+"""
+
+
+def run_first_cell(arguments: list[str], source: str, folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *arguments], input=source, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(folder)}, check=False)
+
+
+def fake_installed(folder: Path, package: str, release: str) -> Path:
+    """A folder that, first on the path, makes importlib.metadata report `package` at `release`."""
+    info = folder / f"{package}-{release}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {package}\nVersion: {release}\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("installed", "wanted"), [
+    ({"shapely": "2.0.6", "numpy": "2.4.6"}, []),  # exactly the minimum is enough
+    ({"shapely": "2.0.1", "numpy": "2.4.6"}, ["shapely>=2.0.6"]),
+    ({"shapely": None, "numpy": "2.4.6"}, ["shapely>=2.0.6"]),  # missing
+    ({"shapely": "10.0", "numpy": "1.26.4"}, ["numpy>=2.0.2"]),  # numbers, not text: 10 > 2, 26 < 0 never
+    ({"shapely": "2.1.0rc1", "numpy": "2.0.2.post1"}, []),
+    ({"shapely": "2.0", "numpy": "2.0.2+local"}, ["shapely>=2.0.6"]),
+])
+def test_the_version_check_asks_only_for_what_is_missing_or_below_the_minimum(installed, wanted):
+    namespace = check_namespace(check_source(["numpy", "shapely"]))
+    needed = {"numpy": "2.0.2", "shapely": "2.0.6"}
+    assert sorted(namespace["to_install"](needed, installed)) == sorted(wanted)
+    assert namespace["to_install"]({"torch": "2.11"}, {"torch": "2.13.0+cpu"}) == []
+
+
+def test_below_a_minimum_ipython_upgrades_just_that_package(tmp_path):
+    folder = fake_installed(tmp_path, "shapely", "2.0.1")
+    done = run_first_cell(["-c", IPYTHON_RUN], check_source(["numpy", "shapely", "matplotlib"]), folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == '%pip install -q "shapely>=2.0.6"'
+    assert lines[1].startswith("Installed shapely>=2.0.6. If one was upgraded, restart the kernel")
+
+
+def test_with_everything_new_enough_ipython_installs_nothing(tmp_path):
+    done = run_first_cell(["-c", IPYTHON_RUN], check_source(["numpy", "shapely", "torch"]), tmp_path)
+    assert done.returncode == 0 and done.stdout == "All packages present.\n", done.stdout + done.stderr
+
+
+def test_below_a_minimum_plain_python_prints_the_one_line_to_run(tmp_path):
+    folder = fake_installed(tmp_path, "shapely", "2.0.1")
+    fake_installed(folder, "pyproj", "3.6.1")
+    done = run_first_cell(["-"], build_notebook("move_country", {}).cells[1].source, folder)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == 'Please install first: pip install "pyproj>=3.7.0" "shapely>=2.0.6"\n'
+
+
+def test_the_minimums_are_the_versions_ci_runs_the_notebooks_on():
+    pins = dict(line.split("==", 1) for line in
+                (ROOT / "requirements-notebooks-oldest.txt").read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#"))
+    assert set(MINIMUM_VERSIONS) == set(PIP_NAMES.values()) and set(MINIMUM_VERSIONS) <= set(pins)
+    assert {package: pins[package] for package in MINIMUM_VERSIONS if package != "torch"} == {
+        package: minimum for package, minimum in MINIMUM_VERSIONS.items() if package != "torch"}
+    assert pins["torch"] == TORCH_TESTED_OLDEST  # the oldest torch CI can run offline (requirements.py says why)
 
 
 def test_the_download_is_the_notebook_as_utf8_json():

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from lib.room import RoomStore
 from lib.room.payloads import FINGERS
 from tests.conftest import HOME, PAGE_TIMEOUT_S
+from ui.room import ROOMS_UNAVAILABLE
 
 HANDS = {"left_cm": {finger: 5.0 + i for i, finger in enumerate(FINGERS)},
          "right_cm": {finger: 5.2 + i for i, finger in enumerate(FINGERS)}}
@@ -141,7 +142,7 @@ def test_an_unusable_database_switches_rooms_off_and_nothing_else(tmp_path, monk
     (tmp_path / "a-file").write_text("a file where a folder should be")
     monkeypatch.setenv("DSC_ROOM_DB", url.format(tmp=tmp_path))
     visitor = _visitor()
-    assert any("Rooms are switched off" in warning.value for warning in visitor.sidebar.warning)
+    assert [warning.value for warning in visitor.sidebar.warning] == [ROOMS_UNAVAILABLE]
     assert visitor.title[0].value == "Data Science Cornwall Lab"
     visitor.switch_page("app_pages/room.py").run()
     assert not visitor.exception

@@ -7,6 +7,8 @@ import types
 
 from streamlit.testing.v1 import AppTest
 
+from lib.notebooks.core import NotebookSettingsError
+
 
 def skeleton_page() -> None:
     import streamlit as st
@@ -58,7 +60,7 @@ def test_the_notebook_button_appears_where_lib_notebooks_is_installed(monkeypatc
 
     def build_notebook(demo: str, settings: dict) -> bytes:
         if settings["demo.level"] == 9:
-            raise ValueError("level 9 has no notebook")
+            raise NotebookSettingsError("level 9 has no notebook")  # a refusal written for the visitor
         built.append((demo, settings))
         return b"{}"
 

@@ -5,6 +5,7 @@ A page submits its job with `submit_job` (one app-wide slot limit: it starts now
 wait and Cancel); either way the job is tied to this browser session, so it stops (or leaves the
 queue) when the session ends. `job_poller_ui` draws it: a fragment that reruns every `every_s`
 seconds while the job waits or runs, so sliders and other tabs stay live meanwhile.
+A job whose work is a `WorkerTask` runs in a worker process (lib/core/workers.py); the poller reads it the same way.
 """
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib.core.jobs import BackgroundJob, QueueRefused, Ticket, app_slots
+from ui.errors import visitor_message
 
+QUEUE_FAILED = "The queue cannot take this run now; try again in a minute."
+JOB_START_FAILED = "it could not start; the app's log says why"
 POLL_S = 1.0  # each poll redraws progress (and a live chart), which competes with the work for the CPU
 
 
@@ -74,7 +78,7 @@ def queue_job(job_key: str, make_job: Callable[[Callable[[], bool]], BackgroundJ
     try:
         ticket = app_slots().enqueue(job, owner=session_owner())
     except QueueRefused as error:
-        st.warning(str(error))
+        st.warning(visitor_message(error, QUEUE_FAILED))
         return False
     st.session_state[job_key] = job
     st.session_state[_ticket_key(job_key)] = ticket
@@ -131,7 +135,8 @@ def _poll_ui(job_key: str, draw: Callable[[BackgroundJob | None], None],
         return
     ticket: Ticket | None = st.session_state.get(_ticket_key(job_key))
     if job is not None and ticket is not None and ticket.state in ("dropped", "failed"):
-        reason = ticket.error or "its turn came while this page was away"
+        reason = (visitor_message(ticket.error, JOB_START_FAILED) if ticket.error
+                  else "its turn came while this page was away")
         st.warning(f"Your queued run did not start ({reason}). Press the button again to queue it anew.")
         return
     if job is not None and job.running and stop_key is not None:

@@ -3,8 +3,9 @@
 `page_ui` restores the settings from the link, draws the title, runs only the open tab (lazy tabs bound
 to the URL, or a radio of views bound to a `UrlParam`) inside an error boundary, then draws the tab's
 take-home notebook button and the one share link, which also writes the settings to the address bar.
-With `fragments=True` the open tab is a fragment: moving one of its widgets reruns that tab only, and
-the skeleton still writes the URL and the link at the fragment's end.
+The open tab is a fragment (docs/fragments.md): moving one of its widgets reruns that tab only, not the
+router, the sidebar or the Room box, and the tab still writes the URL, the link and the notebook at its
+end. Switching tab or view is a widget outside the fragment, so it reruns the whole app.
 
 `chart_ui` draws a chart with its text alternative: a one-line takeaway and the numbers behind it.
 """
@@ -28,6 +29,8 @@ from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from lib.core.urlcodec import UrlParam
 from ui import widgets
 from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
+from ui.errors import visitor_message
+from ui.follow import apply_followed_view, tab_shown
 from ui.layout import styled_chart
 from ui.urlstate import restore_from_url, share_link_ui
 
@@ -35,6 +38,7 @@ LOG = logging.getLogger(__name__)
 TAB_ERROR = ("Something went wrong in this tab. Change a setting or open another tab and come back; "
              "the details are in the app's log.")
 NOTEBOOK_LABEL = "📓 Download as notebook (.ipynb)"
+NO_NOTEBOOK = "it could not be built."
 NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
 
@@ -54,13 +58,13 @@ class Tab:
 
 def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[Tab], *,
             talk: str | None = None, intro: str | None = None, above_tabs: Callable[[], None] | None = None,
-            views: UrlParam | None = None, views_label: str = "Show", fragments: bool = False,
-            error_message: str = TAB_ERROR) -> None:
+            views: UrlParam | None = None, views_label: str = "Show", error_message: str = TAB_ERROR) -> None:
     """Draw a whole page: `page` is its name (URL path and widget-key prefix), `tabs` its tabs in order.
 
     `views`: a UrlParam whose choices name the tabs in the same order; the page then shows a radio of
     views (part of its settings) instead of tabs. `above_tabs` draws what every tab shares, under the intro.
     """
+    apply_followed_view(page, settings, None if views is not None else [tab.label for tab in tabs])  # a room's follower
     restore_from_url(settings)
     st.title(title)
     if talk:
@@ -69,24 +73,24 @@ def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[
         st.markdown(intro)
     if above_tabs is not None:
         above_tabs()
-    run = _tab_fragment if fragments else _tab_body
     if views is not None:
         by_choice = dict(zip(views.choices or (), tabs, strict=True))
         chosen = widgets.radio(views, views_label, format_func=lambda choice: by_choice[choice].label,
                                horizontal=True, label_visibility="collapsed")
-        run(page, by_choice[chosen], settings, None, error_message)
+        _tab_fragment(page, by_choice[chosen], settings, None, error_message)
         return
     tab_key = f"{page}.tab"
     containers = st.tabs([tab.label for tab in tabs], key=tab_key, on_change="rerun", bind="query-params")
     for container, tab in zip(containers, tabs, strict=True):
         if container.open:
             with container:
-                run(page, tab, settings, tab_key, error_message)
+                _tab_fragment(page, tab, settings, tab_key, error_message)
 
 
 def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | None, error_message: str) -> None:
     # A fragment rerun forgets the widgets it skipped last time; bring back the visitor's values (cheap when kept).
     restore_from_url(settings)
+    tab_shown(page, tab_key, settings if tab.settings is None else tab.settings)  # before drawing: followers sooner
     try:
         tab.draw()
     except Exception:  # a visitor never meets a traceback; the log keeps it for whoever runs the app
@@ -96,6 +100,8 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
     share_link_ui(settings if tab.settings is None else tab.settings, tab_key)
 
 
+# Nested fragments (the job poller, the Room page's live view) are parent-scoped in Streamlit 1.67: a tab
+# rerun draws them again, and one that is no longer drawn has its timer stopped by the server.
 _tab_fragment = st.fragment(_tab_body)
 
 
@@ -131,7 +137,7 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
     try:
         notebook = _notebooks().build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
     except ValueError as error:
-        st.caption(f"No take-home notebook for these settings: {error}")
+        st.caption(f"No take-home notebook for these settings: {visitor_message(error, NO_NOTEBOOK)}")
         return
     st.download_button(NOTEBOOK_LABEL, partial(_notebook_file, notebook), file_name=f"{tab.demo}.ipynb", mime="application/x-ipynb+json",
                        key=f"{page}.notebook", on_click="ignore",

@@ -4,9 +4,15 @@ Per-visitor room state lives in session state under `room.*` (the code, the memb
 presenter key); everything shared lives in the room database behind `lib.room`. A database that
 cannot be used only switches rooms off, with a plain message: every other feature keeps working.
 Visitors' names are shown with `st.text`, never as markdown or HTML.
+
+A member is remembered on their device by a random member token in a cookie (never in the URL, so
+never in a share link): a reload, or a phone waking from sleep, starts a new session that the token
+resumes as the same member, name and presenter role. The Room box's reads are kept a second per
+process (lib/room/read_cache.py), so a full room's boxes cost a few database reads a second.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -15,25 +21,46 @@ import segno
 import streamlit as st
 
 from lib.room import (
+    IDLE_EXPIRY_S,
     KIND_LABELS,
     MAX_NAME_CHARS,
     RoomError,
+    RoomInfo,
     RoomStorageError,
     RoomStore,
     friendly_name,
     normalise_code,
     room_db_url,
 )
+from lib.room.follow import is_token
+from lib.room.read_cache import TtlCache
+from ui.errors import LOG_HINT, Outage, visitor_message
 
 CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY = "room.code", "room.member", "room.presenter_key", "room.name"
 JOIN_CODE_KEY, JOIN_NAME_KEY = "room.join_code", "room.join_name"
 MESSAGE_KEY = "room.message"  # (kind, text) shown once by the box after a callback
+CARD_MESSAGE_KEY = "room.card_message"  # the same, for the join card or the welcome page's box
 SHOW_PRESENTER_LINK_KEY = "room.show_presenter_link"
-AVAILABLE_KEY = "room.available"  # None when the database works, else why not (checked once per session)
+AVAILABLE_KEY = "room.available"  # None when the database works, else the box's sentence (checked once per session)
 LINK_HANDLED_KEY = "room.link_handled"  # the ?room=/&presenter= of this session's first URL were read
 PRESENTER_NAME = "Presenter"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
 ROOM_PAGE = "app_pages/room.py"
+ROOMS_UNAVAILABLE = "Meetup rooms are unavailable right now; everything else works."
+START_FAILED = f"{ROOMS_UNAVAILABLE} {LOG_HINT}"  # a presenter may be the one who runs the app
+
+LOG = logging.getLogger(__name__)
+# One per process, so the log says once that the database went down and once that it is back,
+# however many visitors meet it meanwhile; the detail (address with the password hidden) is there only.
+ROOM_DATABASE = Outage("room database", LOG, address=room_db_url)
+INVITE_KEY = "room.invite"  # the code a join link invited this visitor to: the main area shows a join card
+CARD_NAME_KEY, WELCOME_CODE_KEY, WELCOME_NAME_KEY = "room.card_name", "room.welcome_code", "room.welcome_name"
+TOKEN_KEY = "room.token"  # this device's member token (see the module's docstring)
+COOKIE_WRITE_KEY = "room.cookie_write"  # "" after leaving: the cookie is cleared
+RESUME_TRIED_KEY = "room.resume_tried"
+MEMBER_COOKIE = "dsc_room_member"
+# ui/follow.py's per-room state in this session: a member who leaves or joins another room starts afresh.
+FOLLOW_KEYS = ("follow.state", "follow.pending", "follow.baseline", "follow.published")
 
 
 T = TypeVar("T")
@@ -48,6 +75,34 @@ def _store_for(url: str) -> RoomStore:
 def room_store() -> RoomStore:
     """The store for DSC_ROOM_DB (or the default SQLite file); RoomStorageError when the URL is unusable."""
     return _store_for(room_db_url())
+
+
+# Seconds each kind of read that every session polls is kept per process: the Room box's room info, and
+# ui/follow.py's presenter view (followers poll it every second) and follow counts (the presenter's Room page).
+READ_TTL_S = {"info": 1.0, "view": 0.5, "counts": 1.0}
+
+
+@st.cache_resource(show_spinner=False)
+def _read_cache(what: str) -> TtlCache:
+    return TtlCache(READ_TTL_S[what])
+
+
+def cached_read(what: str, code: str, read: Callable[[], T]) -> T:
+    """`read()` for room `code`, kept READ_TTL_S[what] seconds per process; RoomError and RoomStorageError
+    as it raises them."""
+    return _read_cache(what).get((room_db_url(), code), read, keep_errors=(RoomError, RoomStorageError))
+
+
+def cached_room_info(code: str) -> RoomInfo:
+    """`room_info`, read at most once a second per process per room."""
+    return cached_read("info", code, lambda: room_store().room_info(code))
+
+
+def forget_cached_room(code: str | None) -> None:
+    """This process changed the room: its next reads of it, of every kind, go to the database."""
+    if code:
+        for what in READ_TTL_S:
+            _read_cache(what).forget((room_db_url(), code))
 
 
 def in_room() -> bool:
@@ -69,9 +124,10 @@ def post_to_room(kind: str, payload: dict) -> str | None:
     try:
         room_store().post(st.session_state[CODE_KEY], st.session_state[MEMBER_KEY], kind, payload)
     except RoomError as error:
-        return str(error)
+        return visitor_message(error, ROOMS_UNAVAILABLE)
     except RoomStorageError as error:
-        return f"The room could not be reached: {error}"
+        return visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE)
+    ROOM_DATABASE.up()
     return None
 
 
@@ -134,40 +190,102 @@ def qr_code_ui(code: str, width: int = 200) -> None:
 
 
 def _leave_session_room() -> None:
-    for key in (CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY, SHOW_PRESENTER_LINK_KEY):
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        st.session_state[COOKIE_WRITE_KEY] = ""
+        try:
+            room_store().forget_token(token)
+        except RoomStorageError:
+            pass  # the token dies with its member's room; the cookie is cleared either way
+    forget_cached_room(st.session_state.get(CODE_KEY))
+    for key in (CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY, SHOW_PRESENTER_LINK_KEY, INVITE_KEY, *FOLLOW_KEYS):
         st.session_state.pop(key, None)
 
 
-def _enter(code: str, member: str, name: str, presenter_key: str | None) -> None:
+def _enter(code: str, member: str, name: str, presenter_key: str | None, token: str | None = None) -> None:
+    """Be this member in this session; remembered on this device by a new member token unless `token` resumes."""
     st.session_state[CODE_KEY] = code
     st.session_state[MEMBER_KEY] = member
     st.session_state[NAME_KEY] = name
+    for key in (INVITE_KEY, *FOLLOW_KEYS):
+        st.session_state.pop(key, None)
+    forget_cached_room(code)
     if presenter_key is None:
         st.session_state.pop(PRESENTER_KEY_KEY, None)
     else:
         st.session_state[PRESENTER_KEY_KEY] = presenter_key
+    if token is None:
+        try:
+            token = room_store().issue_token(code, member, presenter_key)
+        except (RoomError, RoomStorageError):
+            return  # not remembered on this device: everything else works
+    st.session_state.pop(COOKIE_WRITE_KEY, None)
+    st.session_state[TOKEN_KEY] = token
+
+
+def _resume_from_cookie(store: RoomStore) -> None:
+    """Once per session: a member token in this browser's cookie makes the visitor that member again."""
+    if st.session_state.get(RESUME_TRIED_KEY) or in_room():
+        return
+    st.session_state[RESUME_TRIED_KEY] = True
+    token = st.context.cookies.get(MEMBER_COOKIE)
+    if not is_token(token):
+        return
+    try:
+        resumed = store.resume(token)
+    except RoomStorageError:
+        return
+    if resumed is None:
+        st.session_state[COOKIE_WRITE_KEY] = ""  # a token of a room that has gone: clear it
+        return
+    _enter(resumed.code, resumed.member_id, resumed.name, resumed.presenter_key, token=token)
+
+
+def member_cookie_ui() -> None:
+    """Write the member cookie while in a room (or clear it after leaving); drawn in the main area on each run.
+
+    Drawn every run, not once: a page switch right after joining can replace a run before its script ran.
+    An unchanged element is left alone by the browser, so the script does not run again.
+    """
+    token = st.session_state.get(TOKEN_KEY) if in_room() else st.session_state.get(COOKIE_WRITE_KEY)
+    if token is None or (token and not is_token(token)):
+        return
+    # The token is letters, digits, - and _ (is_token), so it cannot break out of the script's string.
+    st.html(f"<script>document.cookie = '{MEMBER_COOKIE}={token}; path=/; max-age={IDLE_EXPIRY_S if token else 0}; "
+            "samesite=strict' + (location.protocol === 'https:' ? '; secure' : '');</script>",
+            unsafe_allow_javascript=True)
 
 
 def _say(kind: str, text: str) -> None:
     st.session_state[MESSAGE_KEY] = (kind, text)
+    st.session_state[CARD_MESSAGE_KEY] = (kind, text)  # the main area's join boxes say it too (phones)
 
 
-def _storage_problem(error: RoomStorageError) -> None:
-    st.session_state[AVAILABLE_KEY] = str(error)
+def _storage_problem(error: RoomStorageError, message: str = ROOMS_UNAVAILABLE) -> None:
+    """Rooms off for this session, with `message` in the box; the reason goes to the server log."""
+    st.session_state[AVAILABLE_KEY] = visitor_message(error, message, outage=ROOM_DATABASE)
+
+
+def _storage_works() -> None:
+    st.session_state[AVAILABLE_KEY] = None
+    ROOM_DATABASE.up()
 
 
 # ---------------------------------------------------------------- callbacks (run before the script redraws)
 
 
-def _attempt(action: Callable[[], T]) -> T | None:
+def _attempt(action: Callable[[], T], storage_message: str = ROOMS_UNAVAILABLE) -> T | None:
     """The action's result, or None after saying why it failed: a refusal in the Room box, a database
-    problem by turning rooms off for this session (the box then offers to try again)."""
+    problem by turning rooms off for this session with `storage_message` (the box offers to try again)."""
     try:
-        return action()
+        result = action()
     except RoomStorageError as error:
-        _storage_problem(error)
+        _storage_problem(error, storage_message)
     except RoomError as error:
-        _say("error", str(error))
+        _say("error", visitor_message(error, ROOMS_UNAVAILABLE))
+    else:
+        _storage_works()
+        return result
     return None
 
 
@@ -177,7 +295,7 @@ def _start_room() -> None:
         code, presenter_key = store.create_room()
         return code, presenter_key, store.join(code, PRESENTER_NAME, presenter_key=presenter_key)
 
-    opened = _attempt(open_room)
+    opened = _attempt(open_room, storage_message=START_FAILED)
     if opened is None:
         return
     code, presenter_key, member = opened
@@ -186,13 +304,14 @@ def _start_room() -> None:
     _say("success", f"Room {code} is open. Show the QR code or the code; the Room page pools what people share.")
 
 
-def _join_room() -> None:
-    raw_code = st.session_state.get(JOIN_CODE_KEY, "")
+def _join_room(code_key: str = JOIN_CODE_KEY, name_key: str = JOIN_NAME_KEY) -> None:
+    """Join with the code and name typed in the box whose keys these are (the sidebar's, a card's)."""
+    raw_code = st.session_state.get(code_key, "")
     code = normalise_code(raw_code)
     if code is None:
         _say("error", "That is not a room code: a code is 6 letters and digits, such as 7KQ2XM.")
         return
-    name = str(st.session_state.get(JOIN_NAME_KEY) or "").strip() or friendly_name()
+    name = str(st.session_state.get(name_key) or "").strip() or friendly_name()
     member = _attempt(lambda: room_store().join(code, name))
     if member is None:
         return
@@ -211,6 +330,7 @@ def _leave_room() -> None:
         except (RoomError, RoomStorageError):
             pass  # the visitor has left either way; the room forgets idle members when it expires
     _say("info", f"You left room {code}.")
+    forget_cached_room(code)
 
 
 def _close_room() -> None:
@@ -218,8 +338,9 @@ def _close_room() -> None:
     try:
         room_store().close(code, presenter_key)
     except (RoomError, RoomStorageError) as error:
-        _say("error", str(error))
+        _say("error", visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
         return
+    forget_cached_room(code)
     _say("info", f"Room {code} is closed: nobody can join or share any more. Its data stays until it expires.")
 
 
@@ -240,9 +361,9 @@ def _database_problem() -> str | None:
         try:
             room_store().check_available()
         except RoomStorageError as error:
-            st.session_state[AVAILABLE_KEY] = str(error)
+            _storage_problem(error)
         else:
-            st.session_state[AVAILABLE_KEY] = None
+            _storage_works()
     return st.session_state[AVAILABLE_KEY]
 
 
@@ -272,6 +393,7 @@ def _read_link() -> None:
         return
     if not in_room():
         st.session_state[JOIN_CODE_KEY] = code
+        st.session_state[INVITE_KEY] = code  # the main area's join card: a phone keeps the sidebar closed
         _say("info", f"This link invites you to room {code}: choose a name and press Join.")
 
 
@@ -284,13 +406,13 @@ def _message_ui() -> None:
 def _joined_ui(store: RoomStore) -> None:
     code = st.session_state[CODE_KEY]
     try:
-        info = store.room_info(code)
+        info = cached_room_info(code)
     except RoomError as error:
-        st.warning(str(error))
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE))
         st.button("Leave", key="room.leave", on_click=_leave_room)
         return
     except RoomStorageError as error:
-        st.warning(f"The room cannot be reached just now: {error}")
+        st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
         st.button("Leave", key="room.leave", on_click=_leave_room)
         return
     st.markdown(f"In room **{code}** · {info.member_count} member{'s' if info.member_count != 1 else ''}")
@@ -331,6 +453,14 @@ def _join_form_ui() -> None:
               help="For the presenter: a code, a link and a QR code the audience uses to join.")
 
 
+def _rooms_off_ui(problem: str) -> None:
+    """The box while the database cannot be used: one plain sentence; a presenter may still try to start."""
+    st.warning(problem)
+    st.button("Try again", key="room.retry", on_click=_retry_database)
+    st.button("Start a room", key="room.start", on_click=_start_room,
+              help="For the presenter: tries the room database again and opens a room if it works.")
+
+
 def room_box_ui() -> None:
     """The Room box, drawn in the sidebar of every page by Home.py."""
     with st.sidebar, st.container(border=True):
@@ -338,16 +468,63 @@ def room_box_ui() -> None:
         try:
             store = room_store()
         except RoomStorageError as error:
-            st.session_state[AVAILABLE_KEY] = str(error)
+            if not st.session_state.get(AVAILABLE_KEY):  # keep a failed start's hint
+                _storage_problem(error)
             store = None
+        if store is not None:
+            _resume_from_cookie(store)
         _read_link()
         problem = _database_problem() if store is not None else st.session_state[AVAILABLE_KEY]
         if problem is not None:
-            st.warning(f"Rooms are switched off: {problem} Everything else in the app works as usual.")
-            st.button("Try again", key="room.retry", on_click=_retry_database)
+            _rooms_off_ui(problem)
             return
         _message_ui()
         if in_room():
             _joined_ui(store)
         else:
             _join_form_ui()
+
+
+# ---------------------------------------------------------------- joining from the main area (phones keep the sidebar shut)
+
+
+def _seed_name(key: str) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(JOIN_NAME_KEY) or friendly_name()
+
+
+def join_card_ui() -> None:
+    """After a join link or the QR code: "Join room 7KQ2XM as [Curious Otter] [Join]", at the top of any page."""
+    code = st.session_state.get(INVITE_KEY)
+    # Said by a callback before this run; the welcome page's box reads it later in the same run.
+    message = st.session_state.pop(CARD_MESSAGE_KEY, None)
+    st.session_state[f"{CARD_MESSAGE_KEY}.this_run"] = message
+    if not code or in_room() or st.session_state.get(AVAILABLE_KEY):
+        return
+    _seed_name(CARD_NAME_KEY)
+    st.session_state[f"{CARD_NAME_KEY}.code"] = code
+    with st.container(border=True, key="room.join_card"):
+        if message is not None and message[0] == "error":
+            st.error(message[1])
+        label, name, join = st.columns([2, 3, 1], vertical_alignment="bottom")
+        label.markdown(f"**🙋 Join room {code}** as")
+        name.text_input("Your name, as the room sees it", key=CARD_NAME_KEY, max_chars=MAX_NAME_CHARS)
+        join.button("Join", key="room.card_join", type="primary", on_click=_join_room,
+                    args=(f"{CARD_NAME_KEY}.code", CARD_NAME_KEY), width="stretch")
+
+
+def room_code_box_ui() -> None:
+    """The welcome page's "Got a room code?" box, for visitors who were told a code rather than sent a link."""
+    if in_room() or st.session_state.get(INVITE_KEY) or st.session_state.get(AVAILABLE_KEY):
+        return
+    _seed_name(WELCOME_NAME_KEY)
+    message = st.session_state.pop(f"{CARD_MESSAGE_KEY}.this_run", None)
+    with st.container(border=True, key="room.code_box"):
+        st.markdown("**🙋 Got a room code?** Join the presenter's room and follow the demo on your screen.")
+        if message is not None and message[0] == "error":
+            st.error(message[1])
+        code, name, join = st.columns([2, 3, 1], vertical_alignment="bottom")
+        code.text_input("Room code", key=WELCOME_CODE_KEY, max_chars=12, placeholder="e.g. 7KQ2XM")
+        name.text_input("Your name, as the room sees it", key=WELCOME_NAME_KEY, max_chars=MAX_NAME_CHARS)
+        join.button("Join", key="room.welcome_join", type="primary", on_click=_join_room,
+                    args=(WELCOME_CODE_KEY, WELCOME_NAME_KEY), width="stretch")

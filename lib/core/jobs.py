@@ -1,8 +1,11 @@
 """Long work off the script thread: the app's one background-job mechanism and its one slot limit.
 
 Training an MNIST network, timing matrix products and the CPU-vs-GPU experiment all run as a
-`BackgroundJob`: `work(report, stop)` runs in a daemon thread, calls `report(item)` as it goes (every
-item is kept, so a page can draw them as they arrive) and checks `stop.is_set()` to end early.
+`BackgroundJob`: `work(report, stop)` calls `report(item)` as it goes (every item is kept, so a page can
+draw them as they arrive) and checks `stop.is_set()` to end early. A job's thread in the server runs the
+work itself, or, where the work is a `WorkerTask` (lib/core/workers.py), hands it to a worker process and
+relays its items, its Stop and its result: the server's interpreter lock stays free for the visitors.
+`DSC_TRAINING_WORKERS=threads` runs those in the job's thread too.
 
 `JobSlots` is the app-wide limit on jobs running at once (default 2; the environment variable
 `DSC_TRAINING_SLOTS` raises it on a bigger machine), so a room sharing one small container stays usable.
@@ -22,9 +25,13 @@ from collections.abc import Callable
 from typing import Any
 
 from lib.core.job_queue import QueueRefused, SlotQueue, Ticket
+from lib.core.shared_queue import SharedSlotQueue, app_queue
+from lib.core.workers import THREADS, WorkerPool, WorkerTask, worker_mode
+from lib.room.store import room_db_url
 
 Report = Callable[[Any], None]
 Work = Callable[[Report, threading.Event], Any]
+APP_WORKERS = "app"  # a job's `workers`: the app's pool, or threads where DSC_TRAINING_WORKERS says so
 
 DEFAULT_SLOTS = 2
 SLOTS_ENV_VAR = "DSC_TRAINING_SLOTS"
@@ -34,14 +41,18 @@ MAX_WAITING = 100  # jobs queued for a slot in the whole app; a room of 100 can 
 
 
 class BackgroundJob:
-    def __init__(self, work: Work, *, name: str = "background-job",
+    """`work` is a function run in this job's thread, or a `WorkerTask` run in `workers` (a pool; None:
+    this job's thread; APP_WORKERS: the app's pool unless DSC_TRAINING_WORKERS is "threads")."""
+
+    def __init__(self, work: Work | WorkerTask, *, name: str = "background-job",
                  on_finish: Callable[[], None] | None = None,
-                 owner_alive: Callable[[], bool] | None = None) -> None:
+                 owner_alive: Callable[[], bool] | None = None,
+                 workers: WorkerPool | str | None = APP_WORKERS) -> None:
         self.name = name
         self.stop_event = threading.Event()
         self.result: Any = None
         self.error: BaseException | None = None
-        self._work, self._owner_alive = work, owner_alive
+        self._work, self._owner_alive, self._workers = work, owner_alive, workers
         self._on_finish = [] if on_finish is None else [on_finish]
         self._lock = threading.Lock()
         self._items: list[Any] = []
@@ -56,9 +67,20 @@ class BackgroundJob:
         with self._lock:
             self._items.append(item)
 
+    def _pool(self) -> WorkerPool | None:
+        return app_workers() if self._workers == APP_WORKERS else self._workers  # type: ignore[return-value]
+
+    def _do_work(self) -> Any:
+        if not isinstance(self._work, WorkerTask):
+            return self._work(self._report, self.stop_event)
+        pool = self._pool()
+        if pool is None:
+            return self._work.finish(self._work.run_here(self._report, self.stop_event))
+        return self._work.finish(pool.run(self._work, self._report, self.stop_event))
+
     def _run(self) -> None:
         try:
-            self.result = self._work(self._report, self.stop_event)
+            self.result = self._do_work()
         except Exception as error:  # handed to the page to explain, rather than lost with the thread
             self.error = error
         finally:
@@ -114,10 +136,12 @@ class JobSlots:
     """
 
     def __init__(self, limit: int = DEFAULT_SLOTS, owner_check_s: float = OWNER_CHECK_S,
-                 owner_grace_s: float = OWNER_GRACE_S, max_waiting: int = MAX_WAITING) -> None:
+                 owner_grace_s: float = OWNER_GRACE_S, max_waiting: int = MAX_WAITING,
+                 queue: SlotQueue | SharedSlotQueue | None = None) -> None:
+        """`queue`: where tickets wait for a slot (its limit is `limit`); by default one in this process."""
         self.limit = limit
         self.owner_check_s, self.owner_grace_s = owner_check_s, owner_grace_s
-        self.queue = SlotQueue(limit, max_waiting=max_waiting, owner_grace_s=owner_grace_s)
+        self.queue = queue if queue is not None else SlotQueue(limit, max_waiting=max_waiting, owner_grace_s=owner_grace_s)
         self._lock = threading.Lock()
         self._watcher: threading.Thread | None = None
         self._wake = threading.Event()
@@ -187,9 +211,21 @@ def slot_limit(environ: dict[str, str] | None = None) -> int:
 
 @functools.cache
 def app_slots() -> JobSlots:
-    """The one slot limit of this server process, shared by every visitor and every kind of job."""
-    return JobSlots(slot_limit())
+    """The one slot limit, shared by every visitor, every kind of job and every app process on the room
+    database (lib/core/shared_queue.py; in this process alone where that database cannot be used)."""
+    limit = slot_limit()
+    return JobSlots(limit, queue=app_queue(room_db_url(), limit, MAX_WAITING, OWNER_GRACE_S))
 
 
-__all__ = ["DEFAULT_SLOTS", "MAX_WAITING", "SLOTS_ENV_VAR", "BackgroundJob", "JobSlots", "QueueRefused", "Report",
-           "Ticket", "Work", "app_slots", "slot_limit"]
+@functools.cache
+def _app_pool() -> WorkerPool:
+    return WorkerPool(slot_limit())  # one worker kept per slot: the slots never run more jobs at once
+
+
+def app_workers() -> WorkerPool | None:
+    """The worker processes of this server (started on demand), or None where DSC_TRAINING_WORKERS is "threads"."""
+    return None if worker_mode() == THREADS else _app_pool()
+
+
+__all__ = ["APP_WORKERS", "DEFAULT_SLOTS", "MAX_WAITING", "SLOTS_ENV_VAR", "BackgroundJob", "JobSlots", "QueueRefused", "Report",
+           "Ticket", "Work", "WorkerTask", "app_slots", "app_workers", "slot_limit"]

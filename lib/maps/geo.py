@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "maps"
 COUNTRIES_FILE = DATA_DIR / "naturalearth_lowres.shp"
@@ -111,22 +112,34 @@ def _to_lon_lat(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def spherical_centroid(geometry: BaseGeometry) -> tuple[float, float]:
-    """(lon, lat) of a geometry's centre of area on the sphere: area-weighted mean of its triangles' centres.
+    """(lon, lat) of a geometry's centre of area on the sphere, edges taken as great-circle arcs.
 
-    Unlike the centroid of lon/lat numbers, this centre moves with the shape when the sphere turns.
+    Unlike the centroid of lon/lat numbers, this centre moves with the shape when the sphere turns. The
+    integral of the position over a region of the unit sphere is half the sum, over its boundary's arcs,
+    of each arc's angle times the unit normal of its great circle (Stokes: the vector area is half the
+    loop integral of r x dr), so no triangulation is needed and shapely 2.0 is enough.
     """
-    triangles = shapely.get_parts(shapely.constrained_delaunay_triangles(geometry))
-    if len(triangles) == 0:
+    total = np.zeros(3)
+    for polygon in shapely.get_parts(geometry):
+        polygon = orient(polygon, 1.0)  # outer rings counter-clockwise, holes clockwise: holes subtract
+        for ring in (polygon.exterior, *polygon.interiors):
+            total += _arc_moment(np.asarray(ring.coords))
+    if not np.linalg.norm(total) > 0:
         point = geometry.representative_point()
         return float(point.x), float(point.y)
-    # Each triangle's ring is 4 points (the first repeated); (triangles, 3 corners, lon/lat)
-    lon_lat = shapely.get_coordinates(shapely.get_exterior_ring(triangles)).reshape(len(triangles), 4, 2)[:, :3]
-    corners = _to_vectors(lon_lat[..., 0].ravel(), lon_lat[..., 1].ravel()).reshape(len(triangles), 3, 3)
-    # area of the flat triangle between the three points on the unit sphere
-    weights = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
-    total = (weights[:, None] * corners.sum(axis=1)).sum(axis=0)
     lon_c, lat_c = _to_lon_lat((total / np.linalg.norm(total))[None, :])
     return float(lon_c[0]), float(lat_c[0])
+
+
+def _arc_moment(ring_lon_lat: np.ndarray) -> np.ndarray:
+    """Half the sum of angle x unit normal over a closed ring's great-circle arcs (its share of the centre)."""
+    corners = _to_vectors(ring_lon_lat[:, 0], ring_lon_lat[:, 1])
+    starts, ends = corners[:-1], corners[1:]
+    normals = np.cross(starts, ends)
+    lengths = np.linalg.norm(normals, axis=1)
+    arcs = lengths > 0  # repeated points have no arc
+    angles = np.arctan2(lengths[arcs], (starts[arcs] * ends[arcs]).sum(axis=1))
+    return 0.5 * (normals[arcs] / lengths[arcs, None] * angles[:, None]).sum(axis=0)
 
 
 def _rotation_about_z(angle_deg: float) -> np.ndarray:

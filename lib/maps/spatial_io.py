@@ -123,8 +123,10 @@ def drawn_geometry_problem(geometry: dict) -> str | None:
     try:
         geometry_kind(str(geometry.get("type")))
         shape = shapely.geometry.shape(geometry)
-    except (SpatialFileError, ValueError, TypeError, AttributeError, KeyError) as error:
-        return str(error) or "This drawing is not a geometry."
+    except SpatialFileError as error:
+        return str(error)
+    except (ValueError, TypeError, AttributeError, KeyError):  # shapely's words about a malformed drawing
+        return "This drawing is not a geometry."
     if shape.is_empty:
         return "This drawing is empty."
     if not shape.is_valid:
@@ -343,7 +345,9 @@ def _read_layer(path: Path, filename: str, layer: str | None = None) -> gpd.GeoD
     try:
         return pyogrio.read_dataframe(path, layer=layer)
     except _READ_ERRORS as error:
-        raise SpatialFileError(f"{filename} could not be read: {error}") from None
+        # GDAL names the server's temporary copy; the visitor knows the file by its own name
+        reason = str(error).replace(str(path), filename).replace(f"{path.parent}/", "")
+        raise SpatialFileError(f"{filename} could not be read: {reason}") from error
 
 
 def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = None,

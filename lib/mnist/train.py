@@ -14,13 +14,15 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from lib.core.jobs import BackgroundJob
+from lib.core.jobs import APP_WORKERS, BackgroundJob, WorkerTask
+from lib.core.workers import WorkerPool
 
 # MAX_BATCH, MAX_EPOCHS and bound_config are re-exported: callers have always found them here.
 from lib.mnist.config import (  # noqa: F401
@@ -39,7 +41,7 @@ from lib.mnist.config import (  # noqa: F401
     TrainConfig,
     bound_config,
 )
-from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistSplit
+from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistData, MnistSplit, load_best_available
 
 MAX_MODEL_BYTES = 50 * 2**20
 MODEL_FORMAT = "dscl-mnist-model/1"
@@ -396,27 +398,91 @@ def warm_up_torch() -> None:
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
+@dataclass(frozen=True, eq=False)
+class KeptSplit:
+    """The shared training split, sent to a worker process as its folder only: each worker reads it once
+    and keeps it (`kept_data`), so a run does not copy 47 MB of digits through a pipe.
+
+    `split` is the copy this process already holds (a page's cache); it is used here and never sent.
+    """
+
+    folder: str
+    signature: tuple  # the cache folder's file sizes and times: a fetch or an import reads it anew
+    split: MnistSplit | None = None
+
+    def __reduce__(self) -> tuple:
+        return KeptSplit, (self.folder, self.signature)
+
+    def resolve(self) -> MnistSplit:
+        return self.split if self.split is not None else kept_data(self.folder, self.signature).train
+
+
+@functools.lru_cache(maxsize=1)
+def kept_data(folder: str, signature: tuple) -> MnistData:
+    """MNIST as a worker process keeps it between runs (one folder at a time); `signature` is only the key."""
+    return load_best_available(folder)
+
+
+TrainData = MnistSplit | KeptSplit
+
+
+def _resolve(train: TrainData) -> MnistSplit:
+    return train.resolve() if isinstance(train, KeptSplit) else train
+
+
+def result_to_weights(result: TrainResult) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    """A TrainResult that can cross between processes: the weights on the CPU, and every other field."""
+    weights = {name: tensor.detach().cpu() for name, tensor in result.model.state_dict().items()}
+    return weights, {item.name: getattr(result, item.name) for item in fields(result) if item.name != "model"}
+
+
+def result_from_weights(portable: tuple[dict[str, torch.Tensor], dict[str, Any]]) -> TrainResult:
+    """The TrainResult again, its model rebuilt on the CPU from the weights (in the server, for the session)."""
+    weights, values = portable
+    model = build_model(values["config"])
+    model.load_state_dict(weights)
+    model.eval()
+    return TrainResult(model=model, **values)
+
+
+def train_task(report: Callable[[TrainProgress], None], stop: threading.Event, *, train: TrainData,
+               config: TrainConfig, device: torch.device | str | None, test: MnistSplit | None,
+               max_samples: int | None, torch_threads: int | None) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    """One training run as a worker's task; `device` "cpu" or None is chosen here, where the work runs."""
+    from lib.core.device import pick_device
+
+    warm_up_torch()
+    chosen = device if isinstance(device, torch.device) else pick_device(device)
+    before = torch.get_num_threads()
+    # One CPU thread per run by default: on a shared, busy CPU PyTorch's two threads measured six times
+    # slower than one (benchmarks/mnist.py --threads), and two runs may share a two-core container.
+    if torch_threads is not None:
+        torch.set_num_threads(torch_threads)
+    try:
+        result = train_model(_resolve(train), config, chosen, report, stop, test, max_samples=max_samples)
+    finally:
+        torch.set_num_threads(before)  # a worker's next task (the scaling experiment, say) starts as the first did
+    return result_to_weights(result)
+
+
 class TrainingJob(BackgroundJob):
     """One visitor's training run on the app's background-job mechanism; the page polls `snapshot()`.
 
-    Each reported item is a `TrainProgress`; the losses recorded so far are theirs, in order.
+    Each reported item is a `TrainProgress`; the losses recorded so far are theirs, in order. It runs in a
+    worker process (lib/core/workers.py) unless `workers` says otherwise; its result's model is rebuilt here.
     """
 
-    def __init__(self, train: MnistSplit, config: TrainConfig, device: torch.device,
+    def __init__(self, train: TrainData, config: TrainConfig, device: torch.device | str | None = None,
                  test: MnistSplit | None = None, max_samples: int | None = None,
                  on_finish: Callable[[], None] | None = None, torch_threads: int | None = 1,
-                 owner_alive: Callable[[], bool] | None = None) -> None:
+                 owner_alive: Callable[[], bool] | None = None,
+                 workers: WorkerPool | str | None = APP_WORKERS) -> None:
         warm_up_torch()
         self.config = config
-
-        def work(report: Callable[[TrainProgress], None], stop: threading.Event) -> TrainResult:
-            # One CPU thread per run by default: on a shared, busy CPU PyTorch's two threads measured six times
-            # slower than one (benchmarks/mnist.py --threads), and two runs may share a two-core container.
-            if torch_threads is not None:
-                torch.set_num_threads(torch_threads)  # OpenMP's setting is per thread: the app's is unchanged
-            return train_model(train, config, device, report, stop, test, max_samples=max_samples)
-
-        super().__init__(work, name="mnist-training", on_finish=on_finish, owner_alive=owner_alive)
+        task = WorkerTask(train_task, {"train": train, "config": config, "device": device, "test": test,
+                                       "max_samples": max_samples, "torch_threads": torch_threads},
+                          rebuild=result_from_weights)
+        super().__init__(task, name="mnist-training", on_finish=on_finish, owner_alive=owner_alive, workers=workers)
 
     def snapshot(self) -> tuple[TrainProgress | None, list[tuple[int, float]]]:
         progress = self.items()
@@ -476,6 +542,18 @@ def time_hidden_sizes(
     return timings
 
 
+def scaling_task(report: Callable[[tuple[str, int, float]], None], stop: threading.Event, *, train: TrainData,
+                 hidden_sizes: list[int], samples: int) -> None:
+    """The experiment as a worker's task: every device this process finds, each hidden size, one report a timing."""
+    from lib.core.device import available_devices, describe_device
+
+    split = _resolve(train)
+    for device in available_devices():
+        name = describe_device(device).name
+        time_hidden_sizes(split, hidden_sizes, device, samples, stop=stop,
+                          progress=lambda hidden, seconds, name=name: report((name, hidden, seconds)))
+
+
 # ---------------------------------------------------------------- saving and loading a trained model
 
 
@@ -521,8 +599,8 @@ def model_from_bytes(blob: bytes) -> tuple[nn.Module, TrainConfig]:
     try:
         payload = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
     except Exception as error:  # UnpicklingError, RuntimeError, EOFError...: all mean "not a safe model file"
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ModelFileError(f"not a model file this page can load safely ({first_line[:200]})") from error
+        # torch's own words (pickle opcodes, zip internals) stay with the cause, for the log
+        raise ModelFileError("not a model file this page can load safely") from error
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise ModelFileError("not a model saved by this page (its format tag is missing)")
     config = _config_from_plain(payload.get("config"))

@@ -14,13 +14,9 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from lib.core.urlcodec import MAX_RAW_LENGTH, UrlParam, UrlValue
+from lib.notebooks.requirements import check_source
 
 MAX_NOTEBOOK_BYTES = 1_000_000
-# import name -> pip name, for the first cell's "install what is missing"
-PIP_NAMES = {
-    "numpy": "numpy", "pandas": "pandas", "matplotlib": "matplotlib", "scipy": "scipy", "sklearn": "scikit-learn",
-    "torch": "torch", "geopandas": "geopandas", "shapely": "shapely", "pyproj": "pyproj", "pyogrio": "pyogrio",
-}
 
 
 class NotebookSettingsError(ValueError):
@@ -109,18 +105,8 @@ def code(source: str) -> NotebookNode:
 
 
 def install_cell(modules: Sequence[str]) -> NotebookNode:
-    """Colab and a laptop: pip-install only the packages that cannot be imported; offline with all present, nothing."""
-    needed = {module: PIP_NAMES[module] for module in modules}
-    return code(f"""
-# Install only what is missing (Colab has all of these already), so this cell does nothing offline.
-import importlib.util
-
-NEEDED = {needed!r}
-missing = [package for module, package in NEEDED.items() if importlib.util.find_spec(module) is None]
-if missing:
-    %pip install -q {{" ".join(missing)}}
-print("All packages present." if not missing else f"Installed: {{', '.join(missing)}}")
-""")
+    """Colab and a laptop: install only what is missing or below MINIMUM_VERSIONS; offline with all there, nothing."""
+    return code(check_source(modules))
 
 
 def settings_cell(constants: Mapping[str, UrlValue | list | tuple], note: str = "") -> NotebookNode:

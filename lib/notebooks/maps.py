@@ -248,11 +248,19 @@ def turn(axis, angle):
 
 
 def centre_of(geometry):
-    \"\"\"The centre of area on the sphere (so it moves with the shape when the sphere turns).\"\"\"
+    \"\"\"The centre of area on the sphere (so it moves with the shape when the sphere turns): over the unit
+    sphere, the sum of the position over a region is half the sum, along its edges (great-circle arcs), of
+    each arc's angle times the unit normal of its great circle.\"\"\"
     total = np.zeros(3)
-    for triangle in shapely.get_parts(shapely.constrained_delaunay_triangles(geometry)):
-        corners = to_vectors(*np.asarray(triangle.exterior.coords)[:3].T)
-        total += 0.5 * np.linalg.norm(np.cross(corners[1] - corners[0], corners[2] - corners[0])) * corners.sum(axis=0)
+    for polygon in shapely.get_parts(geometry):
+        polygon = orient(polygon, 1.0)  # outer rings counter-clockwise, holes clockwise: holes subtract
+        for ring in (polygon.exterior, *polygon.interiors):
+            corners = to_vectors(*np.asarray(ring.coords).T)
+            normals = np.cross(corners[:-1], corners[1:])
+            lengths = np.linalg.norm(normals, axis=1)
+            arcs = lengths > 0  # a repeated point has no arc
+            angles = np.arctan2(lengths[arcs], (corners[:-1][arcs] * corners[1:][arcs]).sum(axis=1))
+            total += 0.5 * (normals[arcs] / lengths[arcs, None] * angles[:, None]).sum(axis=0)
     lon, lat = to_lon_lat((total / np.linalg.norm(total))[None, :])
     return float(lon[0]), float(lat[0])
 
@@ -292,6 +300,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import shapely
 from pyproj import Geod
+from shapely.geometry.polygon import orient
 
 COUNTRIES_GEOJSON = {compact_geojson(tuple(names))!r}
 countries = gpd.read_file(io.StringIO(COUNTRIES_GEOJSON)).set_crs("EPSG:4326", allow_override=True).set_index("name")

@@ -1,4 +1,4 @@
-"""What the room store raises: a refusal a visitor can act on, or a database that cannot be used."""
+"""What the room store raises: a refusal a visitor can act on, or a database that cannot be used (for the log)."""
 from __future__ import annotations
 
 
@@ -10,4 +10,8 @@ class RoomError(ValueError):
 
 
 class RoomStorageError(RuntimeError):
-    """The room database cannot be opened or written (a read-only disk, a bad URL, a server down)."""
+    """The room database cannot be opened or written (a read-only disk, a bad URL, a server down).
+
+    The message is for whoever runs the app: the database's address (password hidden) and the driver's
+    reason, the driver's own error as the cause. Pages show a plain sentence instead (ui/errors.py).
+    """

@@ -32,6 +32,21 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
 from lib.room.errors import RoomError, RoomStorageError
+from lib.room.follow import (
+    EXPLORE,
+    FOLLOW,
+    MODES,
+    FollowCounts,
+    PresenterView,
+    Resumed,
+    RoomView,
+    check_view,
+    is_token,
+    new_member_token,
+    seal_presenter_key,
+    token_hash,
+    unseal_presenter_key,
+)
 from lib.room.names import name_problem, new_code, normalise_code
 from lib.room.payloads import check_kind, encode_payload
 
@@ -79,6 +94,32 @@ entries_table = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Index("room_entries_by_kind", "room_code", "kind", "entry_id"),
+)
+# Following the presenter: tables of their own, so databases made before following get them on first use.
+tokens_table = sa.Table(
+    "room_member_tokens", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # the browser keeps the token, in a cookie
+    sa.Column("member_id", sa.String(32), sa.ForeignKey("room_members.member_id"), nullable=False, index=True),
+    sa.Column("room_code", sa.String(6), sa.ForeignKey("room_rooms.code"), nullable=False, index=True),
+    sa.Column("sealed_presenter_key", sa.Text, nullable=True),  # only the token unseals it
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+views_table = sa.Table(
+    "room_views", metadata,
+    sa.Column("room_code", sa.String(6), sa.ForeignKey("room_rooms.code"), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, default=0),
+    sa.Column("page", sa.String(40), nullable=True),
+    sa.Column("tab", sa.Text, nullable=True),
+    sa.Column("settings", sa.Text, nullable=False, default="{}"),
+    sa.Column("mode", sa.String(8), nullable=False, default=FOLLOW),
+    sa.Column("gather", sa.Integer, nullable=False, default=0),
+    sa.Column("presenter_left", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+exploring_table = sa.Table(
+    "room_exploring", metadata,  # a row per member who explores on their own: the presenter's counts
+    sa.Column("member_id", sa.String(32), sa.ForeignKey("room_members.member_id"), primary_key=True),
+    sa.Column("room_code", sa.String(6), sa.ForeignKey("room_rooms.code"), nullable=False, index=True),
 )
 
 
@@ -372,6 +413,8 @@ class RoomStore:
         if not codes:
             return
         connection.execute(sa.delete(entries_table).where(entries_table.c.room_code.in_(codes)))
+        for table in (tokens_table, exploring_table, views_table):
+            connection.execute(sa.delete(table).where(table.c.room_code.in_(codes)))
         connection.execute(sa.delete(members_table).where(members_table.c.room_code.in_(codes)))
         connection.execute(sa.update(rooms_table).where(room.code.in_(codes))
                            .values(purged=True, member_count=0, entry_count=0))
@@ -413,6 +456,7 @@ class RoomStore:
             if left.rowcount == 1:
                 connection.execute(sa.update(rooms_table).where(rooms_table.c.code == room_code)
                                    .values(member_count=rooms_table.c.member_count - 1))
+                self._forget_member(connection, room_code, member_id)
 
         self._write(_leave)
 
@@ -527,3 +571,190 @@ class RoomStore:
 
 
 
+
+    # ------------------------------------------------------------ following the presenter (see lib/room/follow.py)
+
+    def issue_token(self, code: str, member_id: str, presenter_key: str | None = None) -> str:
+        """A new member token: the browser keeps it, and a reload presents it to be this member again.
+
+        With the room's presenter key (checked, and only for a presenter member) it also restores presenter
+        rights after a reload; the key is stored sealed under the token, never in the clear.
+        """
+        room_code = self._code(code)
+        token = new_member_token()
+
+        def _issue(connection: Connection) -> None:
+            room = self._room_row(connection, room_code)
+            member = connection.execute(sa.select(members_table.c.presenter, members_table.c.left_at).where(
+                members_table.c.member_id == member_id, members_table.c.room_code == room_code)).one_or_none()
+            if member is None or member.left_at is not None:
+                raise RoomError(f"Only members of room {room_code} can be remembered on this device.")
+            sealed = None
+            if presenter_key is not None:
+                self._check_key(room, presenter_key)
+                if not member.presenter:
+                    raise RoomError(f"Only the presenter of room {room_code} is remembered as its presenter.")
+                sealed = seal_presenter_key(presenter_key, token)
+            connection.execute(sa.insert(tokens_table).values(
+                token_hash=token_hash(token), member_id=member_id, room_code=room_code,
+                sealed_presenter_key=sealed, created_at=self._clock()))
+
+        self._write(_issue)
+        return token
+
+    def resume(self, token: object) -> Resumed | None:
+        """Who `token` stands for while its member is still in a live room; None for anything else."""
+        if not is_token(token):
+            return None
+        member, held = members_table.c, tokens_table.c
+
+        def _resume(connection: Connection) -> Resumed | None:
+            row = connection.execute(
+                sa.select(held.room_code, held.member_id, held.sealed_presenter_key, member.name, member.left_at,
+                          member.presenter)
+                .join_from(tokens_table, members_table, held.member_id == member.member_id)
+                .where(held.token_hash == token_hash(token))).one_or_none()
+            if row is None or row.left_at is not None:
+                return None
+            try:
+                self._room_row(connection, row.room_code)
+            except RoomError:
+                return None
+            key = (unseal_presenter_key(row.sealed_presenter_key, token)
+                   if row.sealed_presenter_key is not None and row.presenter else None)
+            return Resumed(row.room_code, row.member_id, row.name, key)
+
+        return self._read(_resume)
+
+    def forget_token(self, token: object) -> None:
+        """The token resumes nobody from now on (the visitor left on this device); unknown tokens are ignored."""
+        if is_token(token):
+            self._write(lambda connection: connection.execute(
+                sa.delete(tokens_table).where(tokens_table.c.token_hash == token_hash(token))))
+
+    @staticmethod
+    def _forget_member(connection: Connection, room_code: str, member_id: str) -> None:
+        """A member who left: their tokens resume nobody; the last presenter to leave releases the followers."""
+        for table in (tokens_table, exploring_table):
+            connection.execute(sa.delete(table).where(table.c.member_id == member_id))
+        member = members_table.c
+        was_presenter = connection.execute(
+            sa.select(member.presenter).where(member.member_id == member_id)).scalar_one_or_none()
+        presenters_left = connection.execute(sa.select(sa.func.count()).where(
+            member.room_code == room_code, member.presenter.is_(True), member.left_at.is_(None))).scalar_one()
+        if was_presenter and presenters_left == 0:
+            connection.execute(sa.update(views_table).where(views_table.c.room_code == room_code)
+                               .values(presenter_left=True, version=views_table.c.version + 1))
+
+    def _change_view(self, connection: Connection, room_code: str, now: float, **values: Any) -> int:
+        """Apply `values` to the room's view row (made on first use), one version up; returns the new version."""
+        view = views_table.c
+        if connection.execute(sa.select(view.version).where(view.room_code == room_code)).first() is None:
+            connection.execute(sa.insert(views_table).values(
+                room_code=room_code, version=0, settings="{}", mode=FOLLOW, gather=0, presenter_left=False,
+                updated_at=now))
+        connection.execute(sa.update(views_table).where(view.room_code == room_code)
+                           .values(version=view.version + 1, updated_at=now, **values))
+        return connection.execute(sa.select(view.version).where(view.room_code == room_code)).scalar_one()
+
+    def publish_view(self, code: str, presenter_key: str, page: str, tab: str | None,
+                     settings: dict[str, str]) -> int:
+        """Set the room's presenter view (presenter only; checked by `check_view`); returns its version."""
+        room_code = self._code(code)
+        view = check_view(page, tab, settings)
+        text = json.dumps(dict(view.settings), sort_keys=True, separators=(",", ":"))
+
+        def _publish(connection: Connection) -> int:
+            now = self._clock()
+            self._check_key(self._open_room_row(connection, room_code), presenter_key)
+            self._bump_room(connection, room_code, now)  # first: it serialises the room's view writers
+            return self._change_view(connection, room_code, now, page=view.page, tab=view.tab, settings=text,
+                                     presenter_left=False)
+
+        return self._write(_publish)
+
+    def set_follow_mode(self, code: str, presenter_key: str, mode: str) -> int:
+        """FOLLOW brings everyone back to the presenter's view; EXPLORE lets everyone explore. Presenter only."""
+        room_code = self._code(code)
+        if mode not in MODES:
+            raise RoomError(f"A room's follow mode is one of {', '.join(MODES)}.")
+
+        def _set(connection: Connection) -> int:
+            now = self._clock()
+            self._check_key(self._open_room_row(connection, room_code), presenter_key)
+            self._bump_room(connection, room_code, now)
+            if mode == EXPLORE:
+                return self._change_view(connection, room_code, now, mode=EXPLORE)
+            connection.execute(sa.delete(exploring_table).where(exploring_table.c.room_code == room_code))
+            return self._change_view(connection, room_code, now, mode=FOLLOW, gather=views_table.c.gather + 1)
+
+        return self._write(_set)
+
+    def set_exploring(self, code: str, member_id: str, exploring: bool) -> None:
+        """Record whether this member explores on their own (for the presenter's counts); members only."""
+        room_code = self._code(code)
+
+        def _set(connection: Connection) -> None:
+            left_at = connection.execute(_MEMBER_LEFT_AT, {"b_member": member_id, "b_code": room_code}).one_or_none()
+            if left_at is None or left_at[0] is not None:
+                raise RoomError(f"Only members of room {room_code} can follow its presenter.")
+            connection.execute(sa.delete(exploring_table).where(exploring_table.c.member_id == member_id))
+            if exploring:
+                connection.execute(sa.insert(exploring_table).values(member_id=member_id, room_code=room_code))
+
+        self._write(_set)
+
+    def room_view(self, code: str) -> RoomView:
+        """What followers poll, in one query: the presenter's view, its version, the mode, and whether it is over."""
+        room_code = self._code(code)
+        room, view = rooms_table.c, views_table.c
+
+        def _view(connection: Connection) -> RoomView:
+            row = connection.execute(
+                sa.select(room.closed_at, room.purged, room.last_active_at, view.version, view.page, view.tab,
+                          view.settings, view.mode, view.gather, view.presenter_left)
+                .select_from(rooms_table.outerjoin(views_table, view.room_code == room.code))
+                .where(room.code == room_code)).one_or_none()
+            if row is None:
+                raise RoomError(f"There is no room {room_code}. Check the code with the presenter.")
+            if row.purged or self._clock() - row.last_active_at > IDLE_EXPIRY_S:
+                raise RoomError(f"Room {room_code} has expired after {IDLE_EXPIRY_S // 3600} idle hours.")
+            return _room_view_from_row(room_code, row)
+
+        return self._read(_view)
+
+    def follow_counts(self, code: str) -> FollowCounts:
+        """How many members (the presenter aside) follow the presenter and how many explore on their own."""
+        room_code = self._code(code)
+        member = members_table.c
+
+        def _counts(connection: Connection) -> FollowCounts:
+            present = (member.room_code == room_code, member.left_at.is_(None), member.presenter.is_(False))
+            members = connection.execute(sa.select(sa.func.count()).where(*present)).scalar_one()
+            mode = connection.execute(sa.select(views_table.c.mode).where(
+                views_table.c.room_code == room_code)).scalar_one_or_none()
+            if mode == EXPLORE:
+                return FollowCounts(following=0, exploring=members)
+            exploring = connection.execute(
+                sa.select(sa.func.count()).select_from(exploring_table)
+                .join(members_table, member.member_id == exploring_table.c.member_id).where(*present)).scalar_one()
+            return FollowCounts(following=members - exploring, exploring=exploring)
+
+        return self._read(_counts)
+
+
+def _room_view_from_row(room_code: str, row: sa.Row) -> RoomView:
+    """A RoomView from the joined row; a stored view that no longer passes `check_view` is not handed on."""
+    released = None
+    if row.closed_at is not None:
+        released = f"Room {room_code} is closed: you are exploring on your own now."
+    elif row.presenter_left:
+        released = f"The presenter has left room {room_code}: you are exploring on your own now."
+    presenter_view: PresenterView | None = None
+    if row.page is not None:
+        try:
+            presenter_view = check_view(row.page, row.tab, json.loads(row.settings))
+        except (RoomError, ValueError):
+            presenter_view = None
+    return RoomView(version=row.version or 0, view=presenter_view, mode=row.mode or FOLLOW, gather=row.gather or 0,
+                    released=released)

@@ -116,6 +116,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 @pytest.fixture
 def page(browser_context, request: pytest.FixtureRequest) -> Iterator[object]:
+    browser_context.clear_cookies()  # each test a new visitor: a room's member cookie would make it the last one
     tab = browser_context.new_page()
     yield tab
     if getattr(request.node, "call_failed", False):

@@ -1,0 +1,201 @@
+"""Every chart on every page, tab and Methodology view draws its data, in Chromium.
+
+A chart whose rows never arrived still draws its frame and axes, so a screenshot looks almost right.
+Two signals catch it: Vega logs "Infinite extent for field ..." in the console, and the chart's SVG has
+no mark items (Streamlit renders Vega-Lite with the SVG renderer, the canvas one only for very large
+charts: those are reported, not counted). Each walk runs on a server of its own: once fresh, and once
+right after a room of protocol-level visitors (tests/protocol_session.py) first drew the same pages and
+tabs at the same moment, the QR-code moment that once left a shared chart cache half-made.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from lib.methodology.settings import VIEW, VIEWS
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PAGE_LIMIT_MS,
+    VIEWPORT,
+    open_app_page,
+    running_app,
+    wait_until_idle,
+)
+from tests.protocol_session import Visitor, visitor
+
+# Every routed page (url path, title). The Room page without a room draws no chart, but it is a page.
+PAGES = [("", "Data Science Cornwall Lab"), ("methodology", "🧭 Methodology"), ("pytorch_basics", "🔥 PyTorch basics"),
+         ("mnist", "✍️ MNIST trainer"), ("maps", "🗺️ Maps and projections"), ("kids", "🐞 Kids' projects"),
+         ("room", "🙋 Room")]
+PAGES_WITH_CHARTS = {"methodology", "pytorch_basics", "mnist", "maps", "kids"}  # charts drawn without a click
+ROOM_SIZE = 30  # visitors arriving at once, as when a room scans the QR code
+DRAW_LIMIT_MS = 15_000  # after the run ends, Vega parses and draws; a busy machine needs a few seconds
+FAILURE_TEXT = ("Something went wrong", "Oops!")  # ui/page.py's tab error messages
+
+CHARTS_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(chart => ({
+    name: (chart.getAttribute('aria-label') || '').split('. ')[0],
+    renderer: chart.querySelector('svg.marks') ? 'svg' : (chart.querySelector('canvas') ? 'canvas' : ''),
+    items: chart.querySelectorAll('svg.marks g.role-mark > *').length}))"""
+# A chart is drawn when Vega has put its SVG (or canvas) in place and, for SVG, at least one mark item in it.
+ALL_DRAWN_JS = f"""() => ({CHARTS_JS})().every(chart => chart.renderer === 'canvas' ||
+    (chart.renderer === 'svg' && chart.items > 0))"""
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright_driver) -> Iterator[object]:
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+class ChartWatch:
+    """One browser tab that walks the app and keeps every problem a visitor would see, by where it was."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.where = ""
+        self.problems: list[str] = []
+        self.charts_by_view: dict[str, int] = {}
+        page.on("console", self._console)
+
+    def _console(self, message: object) -> None:
+        if "Infinite extent" in message.text:
+            self.problems.append(f"{self.where}: Vega warned {message.text!r}")
+
+    def check_charts(self, where: str) -> None:
+        """After a run: wait until every chart is drawn (or the limit passes), then note the empty ones."""
+        self.where = where
+        try:
+            self.page.wait_for_function(ALL_DRAWN_JS, timeout=DRAW_LIMIT_MS)
+        except Exception:  # noqa: BLE001 - the empty charts are named below
+            pass
+        charts = self.page.evaluate(CHARTS_JS)
+        self.charts_by_view[where] = len(charts)
+        for chart in charts:
+            if chart["renderer"] != "canvas" and chart["items"] == 0:  # a canvas has no items to count
+                self.problems.append(f"{where}: the chart {chart['name']!r} drew no marks "
+                                     f"({chart['renderer'] or 'nothing'} rendered)")
+        if self.page.get_by_test_id("stException").count():
+            self.problems.append(f"{where}: a traceback is on the page")
+        for text in FAILURE_TEXT:
+            if self.page.get_by_text(text).count():
+                self.problems.append(f"{where}: the tab says {text!r}")
+
+
+def open_tab(page: Page, label: str) -> None:
+    """Click a page's tab and wait until the run it starts has drawn the tab (lazy tabs are empty before)."""
+    tab = page.locator('[data-testid="stTabs"]').first.get_by_role("tab", name=label, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    panel = page.locator('[data-testid="stTabs"]').first.locator('[role="tabpanel"]:not([hidden])')
+    expect(panel.locator('[data-testid="stElementContainer"]').first).to_be_attached(timeout=PAGE_LIMIT_MS)
+    wait_until_idle(page)
+
+
+def open_view(page: Page, choice: str) -> None:
+    """Pick a Methodology view in its radio; the view's run writes it to the address bar."""
+    page.get_by_role("radiogroup").first.get_by_text(VIEWS[choice], exact=True).click()
+    expect(page).to_have_url(re.compile(rf"methodology\.view={choice}(&|$)"), timeout=PAGE_LIMIT_MS)
+    wait_until_idle(page)
+
+
+def walk_every_chart(chromium, url: str) -> ChartWatch:
+    """Open every page, each of its tabs (or Methodology's views) in turn, and check every chart drawn."""
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(PAGE_LIMIT_MS)
+    watch = ChartWatch(context.new_page())
+    page = watch.page
+    try:
+        for path, title in PAGES:
+            watch.where = path or "welcome"
+            open_app_page(page, url, path, title)
+            if path == "methodology":
+                for choice in VIEW.choices:
+                    watch.where = f"methodology / {VIEWS[choice]}"
+                    open_view(page, str(choice))
+                    watch.check_charts(f"methodology / {VIEWS[choice]}")
+                continue
+            labels = page.locator('[data-testid="stTabs"]').first.get_by_role("tab").all_inner_texts()
+            if not labels:
+                watch.check_charts(watch.where)
+            for label in labels:
+                watch.where = f"{path} / {label}"
+                open_tab(page, label)
+                watch.check_charts(f"{path} / {label}")
+    finally:
+        context.close()
+    return watch
+
+
+def room_stops() -> list[tuple[str, dict[str, str]]]:
+    """Every page, tab and Methodology view as a link opens it: (url path, query)."""
+    from app_pages.kids import TABS as KIDS_TABS  # here, not at the top: the pages import torch and geopandas
+    from app_pages.maps import TABS as MAPS_TABS
+    from app_pages.mnist import TABS as MNIST_TABS
+    from app_pages.pytorch_basics import TABS as PYTORCH_TABS
+
+    tabs = {"pytorch_basics": PYTORCH_TABS, "mnist": MNIST_TABS, "maps": MAPS_TABS, "kids": KIDS_TABS}
+    stops: list[tuple[str, dict[str, str]]] = []
+    for path, _title in PAGES:
+        if path == "methodology":
+            stops += [(path, {VIEW.key: str(choice)}) for choice in VIEW.choices]
+        elif path in tabs:
+            stops += [(path, {f"{path}.tab": label}) for label in tabs[path]]
+        else:
+            stops.append((path, {}))
+    return stops
+
+
+def visit_every_stop(room_member: Visitor, first: int, stops: list[tuple[str, dict[str, str]]],
+                     everyone_ready: threading.Barrier) -> list[str]:
+    """One room member opens every stop, starting at `first`, each step at the same moment as the others;
+    returns the errors drawn on any of them."""
+    errors: list[str] = []
+    for step in range(len(stops)):
+        path, query = stops[(first + step) % len(stops)]
+        everyone_ready.wait()
+        run = room_member.open_page(path, urlencode(query))
+        assert run.navigation_sent and run.finished is not None
+        errors.extend(f"{path} {query}: {element.proto.message}" for element in run.elements if element.kind == "exception")
+    return errors
+
+
+def arrive_at_once(url: str, visitors: int = ROOM_SIZE) -> list[str]:
+    """`visitors` sessions arrive together, each on another page or tab (a mix, as a room's links are), then
+    walk every other one in lockstep, so every stop is first drawn while the others are; the errors drawn."""
+    stops = room_stops()
+    everyone_ready = threading.Barrier(visitors, timeout=PAGE_LIMIT_MS / 1000 * 4)
+
+    def one_visitor(number: int) -> list[str]:
+        with visitor(url) as room_member:
+            return visit_every_stop(room_member, number % len(stops), stops, everyone_ready)
+
+    with ThreadPoolExecutor(max_workers=visitors) as pool:
+        return [error for errors in pool.map(one_visitor, range(visitors)) for error in errors]
+
+
+def assert_every_chart_drawn(watch: ChartWatch) -> None:
+    checked = {where.split(" / ")[0] for where, charts in watch.charts_by_view.items() if charts}
+    assert checked >= PAGES_WITH_CHARTS, f"the walk found no chart on {sorted(PAGES_WITH_CHARTS - checked)}"
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+def test_every_chart_draws_its_data_on_a_fresh_server(chromium) -> None:
+    with running_app() as url:
+        watch = walk_every_chart(chromium, url)
+    assert_every_chart_drawn(watch)
+
+
+def test_every_chart_draws_its_data_after_a_room_first_drew_the_pages_at_once(chromium) -> None:
+    with running_app() as url:
+        room_errors = arrive_at_once(url)
+        watch = walk_every_chart(chromium, url)
+    assert not room_errors, "\n".join(room_errors)
+    assert_every_chart_drawn(watch)
