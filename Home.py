@@ -1,16 +1,13 @@
 """Data Science Cornwall Lab: the router. Every page, its title, icon and order are listed here."""
 import streamlit as st
 
-from lib.core.gc_pauses import freeze_survivors, keep_full_collections_short
-from lib.core.memory import limit_malloc_arenas
+from lib.core.gc_pauses import freeze_after_full_collections
 from ui.follow import follow_ui
 from ui.layout import sidebar_ui
 from ui.room import room_box_ui
 
 st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", layout="wide")
-keep_full_collections_short()  # a full garbage collection otherwise stalls a rerun now and then (40-120 ms)
-limit_malloc_arenas()  # a thread per visitor would otherwise give the allocator up to 16 arenas on 2 cores
-freeze_survivors()
+freeze_after_full_collections()  # once per process: a full garbage collection otherwise stalls a rerun (benchmarked)
 
 PAGES = [
     # The default page lives at "/" (a url_path on it would only be a dead "/welcome").

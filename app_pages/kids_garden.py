@@ -11,7 +11,6 @@ from lib.core.palette import BLACK
 from lib.core.urlcodec import by_key
 from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, GardenClusters, find_groups, guess_item
 from lib.kids.settings import SETTINGS
-from ui.charts import prepare_kept_specs
 from ui.page import kept_chart_ui
 from ui.widgets import selectbox, slider, toggle
 
@@ -31,28 +30,30 @@ def garden_groups(groups: int, seed: int = 0) -> GardenClusters:
     return find_groups(load_garden(), groups, seed=seed)
 
 
-def garden_scatter_chart(table: pd.DataFrame, x: str, y: str, colour: str, title: str,
-                         new_item: dict[str, float] | None = None, order: list[str] | None = None) -> alt.LayerChart:
-    domain = order or sorted(table[colour].unique(), key=str)
+POINTS, NEW_ITEM = "garden_points", "garden_new_item"  # the rows a scatter chart reads by name
+
+
+def garden_scatter_chart(x: str, y: str, colour: str, domain: tuple[str, ...], with_new_item: bool) -> alt.LayerChart:
+    """Items from the rows named POINTS, coloured by `colour` (its values in `domain`'s order); with the new item
+    from the rows named NEW_ITEM as a black cross. Kept per these settings while the rows (k's groups) change."""
     points = (
-        alt.Chart(table)
+        alt.Chart(alt.NamedData(POINTS))
         .mark_point(size=90, filled=True, opacity=0.85)
         .encode(
             x=alt.X(f"{x}:Q", title=MEASUREMENT_NAMES[x]),
             y=alt.Y(f"{y}:Q", title=MEASUREMENT_NAMES[y]),
-            color=alt.Color(f"{colour}:N", scale=category_scale(domain), title=None),
+            color=alt.Color(f"{colour}:N", scale=category_scale(list(domain)), title=None),
             shape=alt.Shape(f"{colour}:N", title=None),
-            tooltip=["item", *MEASUREMENTS],
+            tooltip=[alt.Tooltip("item:Q"), *[alt.Tooltip(f"{name}:Q") for name in MEASUREMENTS]],
         )
     )
     layers = [points]
-    if new_item is not None:
-        marker = pd.DataFrame([{**new_item, "label": "your new item"}])
+    if with_new_item:
         layers.append(
-            alt.Chart(marker).mark_point(shape="cross", size=500, filled=True, color=BLACK)
-            .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=["label"])
+            alt.Chart(alt.NamedData(NEW_ITEM)).mark_point(shape="cross", size=500, filled=True, color=BLACK)
+            .encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"), tooltip=[alt.Tooltip("label:N")])
         )
-    return alt.layer(*layers).properties(height=380, title=title)
+    return alt.layer(*layers).properties(height=380, title="")
 
 
 @st.cache_data(show_spinner=False)
@@ -103,22 +104,11 @@ def scatter_table(view: str, groups: int) -> pd.DataFrame:
     return measured.assign(group=[f"group {number + 1}" for number in garden_groups(groups).clusters])
 
 
-def scatter_chart(view: str, x: str, y: str, groups: int, title: str, new_item: tuple[float, float, float] | None,
-                  order: tuple[str, ...] | None) -> alt.LayerChart:
-    item = None if new_item is None else dict(zip(MEASUREMENTS, new_item, strict=True))
-    return garden_scatter_chart(scatter_table(view, groups), x, y, scatter_colour(view), title, item,
-                                None if order is None else list(order))
-
-
 NEW_ITEM_TITLE = "Your new item is the black cross"
 
 
 def groups_title(groups: int) -> str:
     return f"The computer's {groups} group(s), one colour each"
-
-
-def scatter_numbers(view: str, x: str, y: str, groups: int, *_: object) -> pd.DataFrame:
-    return scatter_table(view, groups)[["item", x, y, scatter_colour(view)]]
 
 
 def scatter_colour(view: str) -> str:
@@ -127,10 +117,15 @@ def scatter_colour(view: str) -> str:
 
 def garden_scatter_ui(view: str, x: str, y: str, groups: int, title: str, takeaway: str,
                       new_item: dict[str, float] | None = None, order: list[str] | None = None) -> None:
-    """A scatter chart kept per its settings: moving another step's widget draws it again at no cost."""
-    item = None if new_item is None else tuple(float(new_item[name]) for name in MEASUREMENTS)
-    kept_chart_ui(scatter_chart, (view, x, y, groups, title, item, None if order is None else tuple(order)),
-                  takeaway, scatter_numbers)
+    """A scatter chart whose spec is kept per its settings; the items (and k's groups) are handed over as rows."""
+    table = scatter_table(view, groups)
+    colour = scatter_colour(view)
+    domain = tuple(order or sorted(table[colour].unique(), key=str))
+    datasets = {POINTS: table}
+    if new_item is not None:
+        datasets[NEW_ITEM] = pd.DataFrame([{**new_item, "label": "your new item"}])
+    kept_chart_ui(garden_scatter_chart, (x, y, colour, domain, new_item is not None), takeaway,
+                  table[["item", x, y, colour]], datasets=datasets, title=title)
 
 
 def garden_story_ui() -> None:
@@ -188,10 +183,6 @@ def garden_story_ui() -> None:
     st.success(f"🤖 Rolo says: it's in **group {cluster + 1}**, so I think it is a **{kind}** {KIND_EMOJI.get(kind, '')}!")
     garden_scatter_ui("groups", x, y, groups, NEW_ITEM_TITLE,
                       f"The new item lands in group {cluster + 1}, so Rolo calls it a {kind}.", new_item=new_item)
-    every_k = range(int(SETTING["kids.garden_k"].minimum), int(SETTING["kids.garden_k"].maximum) + 1)
-    # k is what a child moves next: every k's groups and chart are made while they look at this one (not the
-    # new item's chart: each move of its sliders would start that work again, beside the child's own rerun)
-    prepare_kept_specs(scatter_chart, [("groups", x, y, k, groups_title(k), None, None) for k in every_k])
     try_this_ui("make a long, thin, light item (like 4 mm wide, 100 mm long, 1 g). What does Rolo say?")
 
     st.subheader("Step 6: the big reveal")

@@ -25,7 +25,7 @@ from lib.kids.settings import SETTINGS
 from lib.room import RoomError
 from lib.room.share import hands_payload
 from ui.errors import visitor_message
-from ui.page import chart_ui
+from ui.page import kept_chart_ui
 from ui.room import in_room, share_button_ui
 from ui.widgets import radio
 
@@ -54,17 +54,20 @@ def keep_hands_edits() -> None:
     st.session_state["kids.hands_table"] = table
 
 
-def hands_chart(table: pd.DataFrame, long: pd.DataFrame) -> alt.Chart:
+LENGTHS = "finger_lengths"  # the rows the chart reads by name (hands_long_format): its spec is kept while they change
+
+
+def hands_chart(fingers: tuple[str, ...]) -> alt.Chart:
     return (
-        alt.Chart(long)
+        alt.Chart(alt.NamedData(LENGTHS))
         .mark_bar()
         .encode(
-            x=alt.X(f"{FINGER_COLUMN}:N", sort=list(table[FINGER_COLUMN]), title=None,
+            x=alt.X(f"{FINGER_COLUMN}:N", sort=list(fingers), title=None,
                     axis=alt.Axis(labelAngle=0, labelFontSize=16)),
-            xOffset="Hand:N",
+            xOffset=alt.XOffset("Hand:N"),
             y=alt.Y("Length (cm):Q"),
             color=alt.Color("Hand:N", scale=alt.Scale(domain=list(HAND_COLOURS), range=list(HAND_COLOURS.values()))),
-            tooltip=[FINGER_COLUMN, "Hand", "Length (cm)"],
+            tooltip=[alt.Tooltip(f"{FINGER_COLUMN}:N"), alt.Tooltip("Hand:N"), alt.Tooltip("Length (cm):Q")],
         )
         .properties(height=320, title="My fingers: left hand against right hand")
     )
@@ -76,8 +79,8 @@ def hands_chart_ui(table: pd.DataFrame) -> None:
         st.write("Type some lengths in the table and your chart will appear here.")
         return
     longest = long.loc[long["Length (cm)"].idxmax()]
-    chart_ui(hands_chart(table, long), f"The longest finger is the {longest[FINGER_COLUMN]} on the "
-             f"{longest['Hand'].lower()} hand: {longest['Length (cm)']:g} cm.", long)
+    kept_chart_ui(hands_chart, (tuple(table[FINGER_COLUMN]),), f"The longest finger is the {longest[FINGER_COLUMN]} "
+                  f"on the {longest['Hand'].lower()} hand: {longest['Length (cm)']:g} cm.", long, datasets={LENGTHS: long})
 
 
 def class_table_ui(table: pd.DataFrame) -> None:

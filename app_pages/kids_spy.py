@@ -20,7 +20,7 @@ from lib.kids.spy import (
     subtract_copies,
     tidy_message,
 )
-from ui.page import chart_ui
+from ui.page import kept_chart_ui
 from ui.widgets import slider, text_input, toggle
 
 SETTING = by_key(SETTINGS)
@@ -32,6 +32,18 @@ READABLE_RATIO = 2.0  # letters this many times above the noise are readable: th
 def spy_copies(message: str, noise: float, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
     picture = render_message(message)
     return picture, noisy_copies(picture, SPY_COPIES, noise, seed=seed)
+
+
+NOISE_LEFT = "noise_left"  # the rows the noise chart reads by name: its spec is kept while they change
+
+
+def noise_chart(lines: tuple[str, ...]) -> alt.Chart:
+    return (
+        alt.Chart(alt.NamedData(NOISE_LEFT)).mark_line(point=True)
+        .encode(x=alt.X("copies added:Q"), y=alt.Y("noise left in the average:Q"),
+                color=alt.Color("line:N", scale=category_scale(list(lines))), strokeDash=alt.StrokeDash("line:N"))
+        .properties(height=280, title="The noise shrinks as we add more copies")
+    )
 
 
 def picture_alt(label: str, ratio: float, message: str) -> str:
@@ -91,15 +103,9 @@ def spy_story_ui() -> None:
         curve = pd.DataFrame({"copies added": np.arange(1, SPY_COPIES + 1), "noise we measured": left_over,
                               "noise ÷ √copies (the maths)": noise / np.sqrt(np.arange(1, SPY_COPIES + 1))})
         long = curve.melt(id_vars="copies added", var_name="line", value_name="noise left in the average")
-        chart = (
-            alt.Chart(long).mark_line(point=True)
-            .encode(x="copies added:Q", y="noise left in the average:Q",
-                    color=alt.Color("line:N", scale=category_scale(list(curve.columns[1:]))),
-                    strokeDash="line:N")
-            .properties(height=280, title="The noise shrinks as we add more copies")
-        )
-        chart_ui(chart, f"The noise left after adding all {SPY_COPIES} copies is {left_over[-1]:.2f} (it started at "
-                 f"{left_over[0]:.2f}), just as 1 ÷ √copies says.", curve)
+        kept_chart_ui(noise_chart, (tuple(curve.columns[1:]),), f"The noise left after adding all {SPY_COPIES} copies "
+                      f"is {left_over[-1]:.2f} (it started at {left_over[0]:.2f}), just as 1 ÷ √copies says.", curve,
+                      datasets={NOISE_LEFT: long})
         st.caption("4 copies halve the noise, 16 copies make it a quarter: the noise shrinks like 1 ÷ √(copies).")
     else:
         st.markdown("No noise at all: the baddie is asleep, so every copy is already clear!")

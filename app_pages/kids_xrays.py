@@ -62,14 +62,14 @@ def light_curve_chart(title: str, marked: bool, average: bool) -> alt.LayerChart
     vermillion diamonds; `average`: an orange line through the rows named AVERAGE (TIME, average)."""
     x = alt.X("TIME:Q", title="time (MJD, days)", scale=alt.Scale(zero=False), axis=alt.Axis(format="d"))
     y = alt.Y("RATE:Q", title="X-rays (counts/cm²/s)")
-    tooltip = [f"{column}:Q" for column in LIGHT_CURVE_COLUMNS]
+    tooltip = [alt.Tooltip(f"{column}:Q") for column in LIGHT_CURVE_COLUMNS]
     rows = alt.Chart(alt.NamedData(LIGHT_CURVE))
     if not marked:
         layers = [rows.mark_point(filled=True, size=18, color=BLUE).encode(x=x, y=y, tooltip=tooltip)]
     else:
         layers = [
             rows.mark_point(filled=True).encode(
-                x=x, y=y, tooltip=[*tooltip, "looks:N"],
+                x=x, y=y, tooltip=[*tooltip, alt.Tooltip("looks:N")],
                 color=alt.Color("looks:N", scale=alt.Scale(domain=LOOKS, range=[BLUE, VERMILLION]), title=None),
                 shape=alt.Shape("looks:N", scale=alt.Scale(domain=LOOKS, range=["circle", "diamond"]), title=None),
                 size=alt.Size("looks:N", scale=alt.Scale(domain=LOOKS, range=[18, 120]), legend=None),
@@ -77,20 +77,20 @@ def light_curve_chart(title: str, marked: bool, average: bool) -> alt.LayerChart
         ]
     if average:
         layers.append(alt.Chart(alt.NamedData(AVERAGE)).mark_line(color=ORANGE, strokeWidth=3).encode(
-            x="TIME:Q", y="average:Q"))
+            x=alt.X("TIME:Q"), y=alt.Y("average:Q")))
     return alt.layer(*layers).properties(height=300, title=title)
 
 
 def light_curve_chart_ui(table: pd.DataFrame, title: str, takeaway: str, marked: pd.Series | None = None,
                          average: pd.Series | None = None) -> None:
-    """The chart's spec is kept per title and kind, and the rows handed over with each drawing: a rule or a
+    """The chart's spec is kept per kind, and the rows and title handed over with each drawing: a rule or a
     slider that changes the rows costs no chart building."""
     rows = table[LIGHT_CURVE_COLUMNS]
     datasets = {LIGHT_CURVE: rows if marked is None else rows.assign(looks=np.where(marked, "bad data", "good data"))}
     if average is not None:
         datasets[AVERAGE] = pd.DataFrame({"TIME": table["TIME"], "average": average})
-    kept_chart_ui(light_curve_chart, (title, marked is not None, average is not None), takeaway,
-                  table[["TIME", "RATE", "ERROR"]], datasets=datasets)
+    kept_chart_ui(light_curve_chart, ("", marked is not None, average is not None), takeaway,
+                  table[["TIME", "RATE", "ERROR"]], datasets=datasets, title=title)
 
 
 def histogram_chart(bins: int) -> alt.Chart:
@@ -147,9 +147,9 @@ def xray_tools_ui(clean: pd.DataFrame) -> None:
         line = alt.Chart(spectrum).mark_line(color=BLUE).encode(
             x=alt.X("period (hours):Q", scale=alt.Scale(type="log", domain=[1, 12], nice=False),
                     axis=alt.Axis(values=[1, 2, 3, 4, 5, 6, 8, 10, 12])),
-            y="strength:Q")
+            y=alt.Y("strength:Q"))
         marker = alt.Chart(pd.DataFrame({"period (hours)": [best]})).mark_rule(
-            color=VERMILLION, strokeDash=[6, 4], size=2).encode(x="period (hours):Q")
+            color=VERMILLION, strokeDash=[6, 4], size=2).encode(x=alt.X("period (hours):Q"))
         chart = alt.layer(line, marker).properties(
             height=280, title="How strongly the X-rays repeat, for every possible beat")
         chart_ui(chart, f"The tallest peak is at {best:.2f} hours.", spectrum.iloc[::40])

@@ -1,15 +1,11 @@
 """Maps and projections: spatial data as QGIS shows it, projections you can feel, colour and type for maps."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 
 import altair as alt
-import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 import streamlit as st
 
 from app_pages.maps_campus import campus_ui
@@ -23,12 +19,18 @@ from lib.maps.colour import (
     confusable_pairs,
     key_warning,
     palette,
-    quantile_breaks,
     simulate_colour_blindness,
 )
-from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
 from lib.maps.settings import SETTINGS, VISIONS
-from ui.charts import prepare_kept_specs
+from ui.cached_maps import (
+    countries_data,
+    country_classes,
+    density_breaks,
+    move_shape_names,
+    moved_country,
+    moved_shapes_text,
+    tissot_text,
+)
 from ui.errors import visitor_message
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import select_slider, selectbox, slider, toggle
@@ -66,41 +68,10 @@ INTRO = ("Spatial data is ordinary data with a **where** attached: points, lines
          "the map quietly lies about size.")
 
 
-@st.cache_data(show_spinner=False)
-def countries_data() -> gpd.GeoDataFrame:
-    return load_countries()
-
-
-
-@st.cache_data(show_spinner=False)
-def tissot_data() -> gpd.GeoDataFrame:
-    return tissot_circles()
-
-
-def geojson_text(features: gpd.GeoDataFrame) -> str:
-    return features.to_json(drop_id=True)
-
-
-@st.cache_data(show_spinner=False)
-def tissot_text() -> str:
-    return geojson_text(tissot_data()[["geometry"]])
-
-
 def geo_data(text: str) -> alt.Data:
     """GeoJSON handed to Vega as text, which Vega parses (a GeoDataFrame would be flattened to a table on the way,
     and Altair checks every coordinate of a dict against its schema: 1.7 s a rerun for the Tissot circles)."""
     return alt.Data(values=text, format=alt.DataFormat(property="features", type="json"))
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def moved_country(name: str, to_lon: float, to_lat: float):
-    return move_country(countries_data(), name, to_lon, to_lat)
-
-
-@st.cache_data(show_spinner=False)
-def density_breaks(classes: int) -> list[float]:
-    """Quantile breaks of population density; the browser's copy of the countries carries each density."""
-    return quantile_breaks(country_densities()[1].tolist(), classes)
 
 
 def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
@@ -139,21 +110,6 @@ def choropleth_chart(vision: str) -> alt.LayerChart:
         height=MAP_HEIGHT, title=map_title(f"as seen: {vision}"))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def country_classes(breaks: tuple[float, ...], colours: tuple[str, ...]) -> pd.DataFrame:
-    """Each country's density class (1 = the sparsest) and its colour, as a threshold scale on `breaks` would give."""
-    names, density = country_densities()
-    index = np.searchsorted(np.asarray(breaks), density.round(1), side="right")  # as the browser's copy has it
-    return pd.DataFrame({"name": names, "class": index + 1, "colour": np.asarray(colours, dtype=object)[index]})
-
-
-@st.cache_data(show_spinner=False)
-def country_densities() -> tuple[np.ndarray, np.ndarray]:
-    """Each country's name and people per km² (true areas on the ellipsoid: 80 ms, so once)."""
-    countries = countries_data()
-    return countries["name"].to_numpy(), population_density(countries).to_numpy()
-
-
 def map_title(text: str) -> alt.Title:
     # Anchored at the start, a title longer than a narrow map is cut at its end, never at its first letters.
     return alt.Title(text, anchor="start")
@@ -186,9 +142,6 @@ def projections_ui() -> None:
         charts.append((world_chart, (options, title, tissot), f"{title.split(' (')[0]} keeps {keeps}; it distorts "
                        f"{bends}.", facts))
     charts_grid_ui(charts, "maps.projection")
-    if not tissot:  # the toggle is the next thing most visitors try: its maps are made while they read
-        prepare_kept_specs(world_chart, [(projection_options(projection_type), title, True)
-                                         for projection_type, title in PROJECTIONS])
 
 
 def projection_options(projection_type: str) -> dict:
@@ -255,29 +208,13 @@ def move_ui() -> None:
                  key=chart_key, on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
 
 
-def move_shape_names(name: str) -> list[str]:
-    return [f"{name} at home", f"{name} moved", "UK"]
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def moved_shapes_text(name: str, lon: float, lat: float) -> str:
-    """GeoJSON of the country at home, moved to (lon, lat), and the UK (named by `move_shape_names`): made once
-    per move for both maps, with shapely's writer (GeoDataFrame.to_json took 4 ms for these three)."""
-    countries = countries_data()
-    geometries = [countries.loc[countries["name"] == name, "geometry"].iloc[0], moved_country(name, lon, lat)[0],
-                  countries.loc[countries["name"] == "United Kingdom", "geometry"].iloc[0]]
-    features = [{"type": "Feature", "properties": {"what": what}, "geometry": json.loads(geometry)}
-                for what, geometry in zip(move_shape_names(name), shapely.to_geojson(geometries), strict=True)]
-    return json.dumps({"type": "FeatureCollection", "features": features})
-
-
 def move_chart(shapes_text: str, what: list[str], projection_type: str, title: str, window: dict, lon: float,
                lat: float) -> alt.LayerChart:
     land = alt.Chart(WORLD).mark_geoshape(fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
     highlight = alt.Chart(geo_data(shapes_text)).mark_geoshape(clip=True, strokeWidth=1.5).encode(
         color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
             domain=what, range=[GREY, VERMILLION, BLUE])),
-        fillOpacity=alt.value(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
+        fillOpacity=alt.FillOpacityValue(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
     return alt.layer(land, highlight, click_grid_chart(lon, lat)).project(type=projection_type, fit=window).properties(
         height=MAP_HEIGHT + 60, title=map_title(title))
 
@@ -294,7 +231,7 @@ def click_grid_chart(lon: float, lat: float) -> alt.Chart:
     return alt.Chart(alt.sequence(centre_lon - 46, centre_lon + 47, step, as_="lon")).transform_calculate(
         lat=f"sequence({south}, {north + 1}, {step})").transform_filter("datum.lon >= -180 && datum.lon <= 180",
     ).transform_flatten(["lat"]).mark_point(opacity=0, size=1, clip=True).encode(
-        longitude="lon:Q", latitude="lat:Q").add_params(place)
+        longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q")).add_params(place)
 
 
 def _place_where_clicked(chart_key: str) -> None:
@@ -339,7 +276,7 @@ def colour_ui() -> None:
                              for vision in VISIONS for index, colour in enumerate(seen[vision])])
     swatch_chart = alt.Chart(swatches).mark_rect(stroke="#fff").encode(
         x=alt.X("class:O", title="class"), y=alt.Y("vision:N", sort=list(names.values()), title=None),
-        color=alt.Color("colour:N", scale=None), tooltip=["vision", "class", "colour"],
+        color=alt.Color("colour:N", scale=None), tooltip=[alt.Tooltip("vision"), alt.Tooltip("class"), alt.Tooltip("colour")],
     ).properties(width=min(60 * classes, 560), height=160)
     chart_ui(swatch_chart, f"The {classes} colours of {scheme} as each kind of colour vision sees them.", swatches,
              width="content", key="maps.swatches")

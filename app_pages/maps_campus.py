@@ -25,7 +25,7 @@ from lib.maps.spatial_io import (
 )
 from lib.maps.webmap import TREE_COLOUR, campus_map, visitor_layer
 from ui.errors import visitor_message
-from ui.folium_map import kept_folium_ui
+from ui.folium_map import web_map_ui
 from ui.widgets import selectbox
 
 SETTING = by_key(SETTINGS)
@@ -109,8 +109,8 @@ def campus_ui() -> None:
         st.caption("Penryn campus (features are hand-made approximations, not a survey). Offline, the background "
                    "tiles stay grey but every feature still draws: the map's code is served by this app.")
         imported_json = None if imported is None else imported.to_json(na="null")
-        returned = kept_folium_ui(campus_web_map, (scheme, vision, records_json, imported_json),
-                                  key="maps.campus_map", height=520, returned_objects=("all_drawings",))
+        web_map, layers = campus_web_map(scheme, vision, records_json, imported_json)
+        returned = web_map_ui(web_map, layers, key="maps.campus_map", height=520, returned_objects=("all_drawings",))
     with right:
         st.markdown("**Key**: " + " ".join(
             f'<span style="white-space:nowrap"><span style="background:{colour};padding:0 0.6em;'

@@ -26,94 +26,34 @@ from lib.methodology.settings import (
     VIEW,
     VIEWS,
 )
+from ui.cached_methodology import (
+    EXPERIMENTS,
+    baseline_results,
+    bias_curve,
+    bias_rates,
+    classic_targets,
+    fitting_errors,
+    fitting_for_degree,
+    logistic_fit,
+    loss_lines,
+    loss_shapes,
+    roc_results,
+    scored_sample,
+    simulated_p_values,
+    target_layers,
+)
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider
 
 SETTING = by_key(SETTINGS)
 SIDE_LEGEND = alt.Legend(orient="right", labelLimit=170)  # below a chart it would squeeze the plot
 BASELINE_RUNS_KEY = "methodology.baseline.runs"
-EXPERIMENTS = 2000  # simulated experiments per setting: enough for rates to about +-1%
 TALK = "From the talk “Practical Steps for Building Intelligent Systems” (Data Science Cornwall, 2019)"
 INTRO = ("Good machine learning starts with questions, not algorithms: **why** (the problem), **what** "
          "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.")
 
 
-# ------------------------------------------------------------------ cached lib calls
-
-
-@st.cache_data(show_spinner=False)
-def fitting_errors(points: int, noise: float, train_share: float, folds: int, seed: int
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Points and errors for every degree: independent of the degree slider, the one moved most."""
-    sample = demos.make_curve_sample(points, noise, seed)
-    return (demos.sample_points(sample, train_share, seed),
-            demos.train_validation_errors(sample, 15, train_share, seed),
-            demos.cross_validated_errors(sample, 15, folds, seed))
-
-
-@st.cache_data(show_spinner=False)
-def fitting_for_degree(points: int, noise: float, degree: int, train_share: float, seed: int
-                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sample = demos.make_curve_sample(points, noise, seed)
-    return (demos.fitted_curve(sample, degree, train_share, seed),
-            demos.split_spread(sample, degree, train_share, 40, seed))
-
-
-@st.cache_data(show_spinner=False)
-def classic_targets(seed: int) -> pd.DataFrame:
-    return demos.classic_cases(30, seed)
-
-
-@st.cache_data(show_spinner=False)
-def scored_sample(positive_share: float, separation: float, seed: int) -> demos.ScoredSample:
-    return demos.make_scored_sample(2000, positive_share, separation, seed)
-
-
-@st.cache_data(show_spinner=False)
-def roc_results(positive_share: float, separation: float, seed: int) -> tuple[pd.DataFrame, float, pd.DataFrame]:
-    sample = scored_sample(positive_share, separation, seed)
-    return demos.roc_points(sample), demos.roc_auc(sample), demos.score_histogram(sample)
-
-
-@st.cache_data(show_spinner=False)
-def loss_lines(outlier_y: float, huber_epsilon: float) -> tuple[demos.LineSample, pd.DataFrame, pd.DataFrame]:
-    sample = demos.make_line_sample(outlier_y, 20, seed=0)
-    lines = demos.fit_lines(sample, huber_epsilon)
-    return sample, lines, demos.line_metrics(sample, lines)
-
-
-@st.cache_data(show_spinner=False)
-def loss_shapes(huber_epsilon: float) -> pd.DataFrame:
-    """Apart from the lines: dragging the outlier does not redraw the losses' shapes."""
-    return demos.loss_shapes(huber_epsilon)
-
-
-@st.cache_data(show_spinner=False)
-def logistic_fit(mislabelled_x: float) -> demos.LogisticFit:
-    """Cached apart from the lines, so dragging the outlier does not refit the classifier."""
-    return demos.fit_logistic_with_mislabelled(mislabelled_x, seed=0)
-
-
-@st.cache_data(show_spinner=False)
-def simulated_p_values(effect: float, n_per_group: int, seed: int) -> demos.ExperimentResults:
-    """The p-values do not depend on alpha, so moving the alpha slider re-uses them."""
-    return demos.simulate_experiments(effect, n_per_group, 0.05, EXPERIMENTS, seed)
-
-
-@st.cache_data(show_spinner=False)
-def baseline_results(dataset: str, folds: int) -> pd.DataFrame:
-    return demos.compare_baselines(dataset, folds, seed=0)
-
-
-@st.cache_data(show_spinner=False)
-def bias_rates(minority_share: float, train_rows: int, noise: float, seed: int) -> pd.DataFrame:
-    return demos.group_error_rates(minority_share, train_rows, noise, seed)
-
-
-@st.cache_data(show_spinner=False)
-def bias_curve(train_rows: int, noise: float, seed: int) -> pd.DataFrame:
-    """Error rates over a grid of shares: independent of the share slider, so moving it costs nothing."""
-    return demos.error_rates_by_share((0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5), train_rows, noise, seed)
+# ------------------------------------------------------------------ shared helpers (cached lib calls: ui.cached_methodology)
 
 
 def colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:
@@ -152,11 +92,11 @@ def overfitting_ui() -> None:
     columns[3].metric(f"Best degree ({folds}-fold CV)", demos.best_degree(cv_errors, "cv_mse"))
 
     fit_chart = alt.layer(
-        alt.Chart(curve).mark_line().encode(x="x:Q", y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3])),
+        alt.Chart(curve).mark_line().encode(x=alt.X("x:Q"), y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3])),
                                            color=colour("curve", ["fitted polynomial", "truth"], "curve"),
                                            strokeDash=alt.StrokeDash("curve:N", legend=SIDE_LEGEND)),
         alt.Chart(sample).mark_point(filled=True, size=60).encode(
-            x="x:Q", y="y:Q", shape=alt.Shape("role:N", title="point", legend=SIDE_LEGEND)),
+            x=alt.X("x:Q"), y=alt.Y("y:Q"), shape=alt.Shape("role:N", title="point", legend=SIDE_LEGEND)),
     ).properties(title=f"Degree {degree} fitted to the training points", height=320)
     long_errors = pd.concat([
         errors.rename(columns={"train_mse": "MSE"})[["degree", "MSE"]].assign(kind="training"),
@@ -168,8 +108,8 @@ def overfitting_ui() -> None:
         alt.Chart(long_errors).mark_line(point=True).encode(
             x=alt.X("degree:Q", title="polynomial degree"),
             y=alt.Y("MSE:Q", scale=alt.Scale(type="log"), title="mean squared error (log scale)"),
-            color=colour("kind", kinds, "error on"), tooltip=["kind", "degree", alt.Tooltip("MSE:Q", format=".4f")]),
-        alt.Chart(pd.DataFrame({"degree": [degree]})).mark_rule(strokeDash=[4, 4]).encode(x="degree:Q"),
+            color=colour("kind", kinds, "error on"), tooltip=[alt.Tooltip("kind"), alt.Tooltip("degree"), alt.Tooltip("MSE:Q", format=".4f")]),
+        alt.Chart(pd.DataFrame({"degree": [degree]})).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("degree:Q")),
     ).properties(title="Error against model complexity", height=320)
     left, right = st.columns(2)
     chart_ui(fit_chart, f"Degree {degree} misses the training points by {chosen.train_mse:.4f} (MSE) and points it "
@@ -182,7 +122,7 @@ def overfitting_ui() -> None:
                 f"training, {len(spread)} different random splits of the same points:")
     spread_chart = alt.Chart(spread).mark_tick(thickness=2, size=30).encode(
         x=alt.X("validation_mse:Q", scale=alt.Scale(type="log"), title="validation MSE (log scale)"),
-        tooltip=["split", alt.Tooltip("validation_mse:Q", format=".4f")],
+        tooltip=[alt.Tooltip("split"), alt.Tooltip("validation_mse:Q", format=".4f")],
     ).properties(height=80)
     chart_ui(spread_chart, f"The same model scores from {spread.validation_mse.min():.4f} to "
              f"{spread.validation_mse.max():.4f} depending only on the split.", spread)
@@ -195,31 +135,13 @@ def overfitting_ui() -> None:
 # ------------------------------------------------------------------ 2. precision and accuracy
 
 
-@st.cache_resource(show_spinner=False)
-def target_layers(low: float, high: float) -> alt.LayerChart:
-    """Rings, shots, their centre and labels from a `demos.target_frame`; the data comes from the caller.
-
-    Built once per extent and shared (read-only: callers wrap it in a new chart), since building costs ~25 ms.
-    Equal x and y extents in a square chart keep the rings round.
-    """
-    scale = alt.Scale(domain=[low, high], clamp=True)
-    x, y = alt.X("x:Q", scale=scale, axis=None), alt.Y("y:Q", scale=scale, axis=None)
-    rings = alt.Chart().mark_line(color="#999999").encode(
-        x=x, y=y, detail=[alt.Detail("target:N"), alt.Detail("ring:N")], order="order:Q"
-    ).transform_filter("datum.kind == 'ring'")
-    hits = alt.Chart().mark_circle(size=50, color=PALETTE[0], opacity=0.8).encode(
-        x=x, y=y).transform_filter("datum.kind == 'shot'")
-    centre = alt.Chart().mark_point(shape="cross", size=300, color=PALETTE[5], strokeWidth=3).encode(
-        x=x, y=y).transform_filter("datum.kind == 'centre'")
-    labels = alt.Chart().mark_text(fontSize=14, baseline="bottom").encode(
-        x=x, y=y, text="label:N").transform_filter("datum.kind == 'label'")
-    return alt.layer(rings, hits, centre, labels)
+TARGET_ROWS = "target_rows"  # a target chart's rings, shots, centre and labels (demos.target_frame), read by name
 
 
-def target_chart_ui(frame: pd.DataFrame, low: float, high: float, title: str) -> alt.LayerChart:
+def target_chart(low: float, high: float, title: str) -> alt.LayerChart:
     size = 320  # a fixed square keeps targets round; presenter mode scales it, keeping the shape
     # "pad": the plot is exactly size x size and the title sits outside it (Streamlit's default "fit" squashes it)
-    return alt.layer(target_layers(low, high), data=frame).properties(
+    return alt.layer(target_layers(low, high), data=alt.NamedData(TARGET_ROWS)).properties(
         title=title, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
@@ -238,17 +160,44 @@ def accuracy_ui() -> None:
         st.metric("Offset of the centre (accuracy)", f"{summary.offset:.2f}")
         st.metric("Spread around their centre (precision)", f"{summary.spread:.2f}")
         st.markdown(f"These shots are **{summary.verdict}**.")
-    own_target = target_chart_ui(demos.target_frame(shots), -3.5, 3.5, "Your shots (✚ marks their centre)")
-    chart_ui(own_target, f"These shots are {summary.verdict}: their centre is {summary.offset:.2f} off the middle "
-             f"and they spread {summary.spread:.2f} around it.", shots, container=right, width="content")
+    kept_chart_ui(target_chart, (-3.5, 3.5, "Your shots (✚ marks their centre)"), f"These shots are "
+                  f"{summary.verdict}: their centre is {summary.offset:.2f} off the middle and they spread "
+                  f"{summary.spread:.2f} around it.", shots, container=right, width="content",
+                  datasets={TARGET_ROWS: demos.target_frame(shots)})
     extent = demos.PANEL_SPACING + 3.5
-    classic = target_chart_ui(classic_targets(seed), -3.5, extent, "The four classic cases")
     cases = classic_targets(seed)
-    chart_ui(classic, "Accurate and precise, accurate but not precise, precise but not accurate, and neither.",
-             cases.loc[cases["kind"] == "shot"], width="content")
+    kept_chart_ui(target_chart, (-3.5, extent, "The four classic cases"), "Accurate and precise, accurate but not "
+                  "precise, precise but not accurate, and neither.", cases.loc[cases["kind"] == "shot"],
+                  width="content", datasets={TARGET_ROWS: cases})
 
 
 # ------------------------------------------------------------------ 3. thresholds and ROC
+
+
+HISTOGRAM, THRESHOLD, CURVE, OPERATING_POINT = "roc_histogram", "roc_threshold", "roc_curve", "roc_operating_point"
+
+
+def scores_chart() -> alt.LayerChart:
+    """The score histogram by class (rows named HISTOGRAM) and the threshold's rule (THRESHOLD)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(HISTOGRAM)).mark_bar(opacity=0.6, binSpacing=0).encode(
+            x=alt.X("bin_start:Q", title="model score", bin="binned"), x2=alt.X2("bin_end:Q"),
+            y=alt.Y("count:Q", stack=None, title="examples"), color=colour("class", ["negative", "positive"])),
+        alt.Chart(alt.NamedData(THRESHOLD)).mark_rule(strokeWidth=3).encode(x=alt.X("threshold:Q")),
+    ).properties(title="Scores by class (right of the line: positive)", height=300)
+
+
+def roc_chart() -> alt.LayerChart:
+    """The ROC curve (rows named CURVE), the diagonal of guessing, and this threshold's point (OPERATING_POINT)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(CURVE)).mark_line(color=PALETTE[0]).encode(
+            x=alt.X("false_positive_rate:Q", title="false positive rate"),
+            y=alt.Y("true_positive_rate:Q", title="true positive rate (recall)")),
+        alt.Chart(pd.DataFrame({"a": [0, 1], "b": [0, 1]})).mark_line(strokeDash=[4, 4], color="#999999").encode(
+            x=alt.X("a:Q"), y=alt.Y("b:Q")),
+        alt.Chart(alt.NamedData(OPERATING_POINT)).mark_point(size=200, filled=True, color=PALETTE[5]).encode(
+            x=alt.X("fpr:Q"), y=alt.Y("tpr:Q")),
+    ).properties(title="ROC curve", height=300)
 
 
 def roc_ui() -> None:
@@ -273,26 +222,14 @@ def roc_ui() -> None:
     columns[4].metric("False positive rate", f"{metrics.false_positive_rate:.3f}")
     columns[5].metric("AUC", f"{auc:.3f}")
 
-    scores = alt.layer(
-        alt.Chart(histogram).mark_bar(opacity=0.6, binSpacing=0).encode(
-            x=alt.X("bin_start:Q", title="model score", bin="binned"), x2="bin_end:Q",
-            y=alt.Y("count:Q", stack=None, title="examples"), color=colour("class", ["negative", "positive"])),
-        alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(strokeWidth=3).encode(x="threshold:Q"),
-    ).properties(title="Scores by class (right of the line: positive)", height=300)
-    roc = alt.layer(
-        alt.Chart(curve).mark_line(color=PALETTE[0]).encode(
-            x=alt.X("false_positive_rate:Q", title="false positive rate"),
-            y=alt.Y("true_positive_rate:Q", title="true positive rate (recall)")),
-        alt.Chart(pd.DataFrame({"a": [0, 1], "b": [0, 1]})).mark_line(strokeDash=[4, 4], color="#999999").encode(
-            x="a:Q", y="b:Q"),
-        alt.Chart(pd.DataFrame({"fpr": [metrics.false_positive_rate], "tpr": [metrics.recall]})).mark_point(
-            size=200, filled=True, color=PALETTE[5]).encode(x="fpr:Q", y="tpr:Q"),
-    ).properties(title=f"ROC curve, AUC {auc:.3f} (dot: this threshold)", height=300)
     left, right = st.columns(2)
-    chart_ui(scores, f"At threshold {threshold:.2f} the model finds {metrics.recall:.1%} of the positives, with "
-             f"{metrics.false_positive_rate:.1%} of the negatives as false alarms.", histogram, container=left)
-    chart_ui(roc, f"The area under the ROC curve is {auc:.3f} (0.5 is guessing, 1 is perfect).", curve,
-             container=right)
+    kept_chart_ui(scores_chart, (), f"At threshold {threshold:.2f} the model finds {metrics.recall:.1%} of the "
+                  f"positives, with {metrics.false_positive_rate:.1%} of the negatives as false alarms.", histogram,
+                  container=left, datasets={HISTOGRAM: histogram, THRESHOLD: pd.DataFrame({"threshold": [threshold]})})
+    kept_chart_ui(roc_chart, (), f"The area under the ROC curve is {auc:.3f} (0.5 is guessing, 1 is perfect).", curve,
+                  container=right, title=f"ROC curve, AUC {auc:.3f} (dot: this threshold)", datasets={
+                      CURVE: curve, OPERATING_POINT: pd.DataFrame({"fpr": [metrics.false_positive_rate],
+                                                                   "tpr": [metrics.recall]})})
 
     left, right = st.columns(2)
     with left:
@@ -327,9 +264,9 @@ def losses_ui() -> None:
     ends["y"] = ends["intercept"] + ends["slope"] * ends["x"]
     fit_chart = alt.layer(
         alt.Chart(points).mark_point(filled=True, size=70).encode(
-            x="x:Q", y="y:Q", shape=alt.Shape("point:N", legend=SIDE_LEGEND), color=alt.value("#444444")),
+            x=alt.X("x:Q"), y=alt.Y("y:Q"), shape=alt.Shape("point:N", legend=SIDE_LEGEND), color=alt.ColorValue("#444444")),
         alt.Chart(ends).mark_line(strokeWidth=3).encode(
-            x="x:Q", y="y:Q", color=colour("loss", list(demos.LOSS_NAMES), "line fitted with")),
+            x=alt.X("x:Q"), y=alt.Y("y:Q"), color=colour("loss", list(demos.LOSS_NAMES), "line fitted with")),
     ).properties(title="One outlier, three fitted lines", height=320)
     left, right = st.columns(2)
     slopes = lines.set_index("loss")["slope"]
@@ -359,10 +296,10 @@ def log_loss_chart(mislabelled_x: float) -> alt.LayerChart:
     logistic = logistic_fit(mislabelled_x)
     return alt.layer(
         alt.Chart(logistic.curve).mark_line(strokeWidth=3, color=PALETTE[0]).encode(
-            x="x:Q", y=alt.Y("probability:Q", title="predicted probability of class 1")),
+            x=alt.X("x:Q"), y=alt.Y("probability:Q", title="predicted probability of class 1")),
         alt.Chart(logistic.points).mark_point(filled=True, size=70).encode(
-            x="x:Q", y="label:Q", color=colour("kind", ["clean", "mislabelled"], "point")),
-        alt.Chart(pd.DataFrame({"x": [logistic.boundary]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q"),
+            x=alt.X("x:Q"), y=alt.Y("label:Q"), color=colour("kind", ["clean", "mislabelled"], "point")),
+        alt.Chart(pd.DataFrame({"x": [logistic.boundary]})).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("x:Q")),
     ).properties(height=260)
 
 
@@ -392,10 +329,10 @@ def hypothesis_ui() -> None:
     histogram = demos.p_value_histogram(results)
     p_chart = alt.layer(
         alt.Chart(histogram).mark_bar(opacity=0.6, binSpacing=0).encode(
-            x=alt.X("bin_start:Q", bin="binned", title="p-value"), x2="bin_end:Q",
+            x=alt.X("bin_start:Q", bin="binned", title="p-value"), x2=alt.X2("bin_end:Q"),
             y=alt.Y("count:Q", stack=None, title="experiments"),
             color=colour("truth", ["no real difference", "real difference"], "truth")),
-        alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(strokeWidth=3).encode(x="alpha:Q"),
+        alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(strokeWidth=3).encode(x=alt.X("alpha:Q")),
     ).properties(title="p-values (left of the line: significant)", height=300)
     sizes = (5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200)
     power = demos.power_curve(effect, alpha, sizes)
@@ -404,7 +341,7 @@ def hypothesis_ui() -> None:
             x=alt.X("n_per_group:Q", title="sample size per group"),
             y=alt.Y("power:Q", scale=alt.Scale(domain=[0, 1]))),
         alt.Chart(pd.DataFrame({"n": [n_per_group], "power": [results.power]})).mark_point(
-            size=200, filled=True, color=PALETTE[5]).encode(x="n:Q", y="power:Q"),
+            size=200, filled=True, color=PALETTE[5]).encode(x=alt.X("n:Q"), y=alt.Y("power:Q")),
     ).properties(title="Power against sample size (dot: simulated)", height=300)
     left, right = st.columns(2)
     chart_ui(p_chart, f"{results.type_one_rate:.1%} of experiments with no real difference still come out "
@@ -448,15 +385,15 @@ def baseline_ui() -> None:
     points = alt.Chart(results).encode(
         x=alt.X("fit_seconds:Q", scale=alt.Scale(type="log"), title="mean fit time per fold (s, log scale)"),
         y=alt.Y("accuracy:Q", scale=alt.Scale(zero=False), title="cross-validated accuracy"),
-        color=model_colour, tooltip=["model", alt.Tooltip("accuracy:Q", format=".3f")])
+        color=model_colour, tooltip=[alt.Tooltip("model"), alt.Tooltip("accuracy:Q", format=".3f")])
     accuracy_chart = alt.layer(
         points.mark_point(filled=True, size=200),
-        points.mark_text(align="left", dx=10, dy=-10).encode(text="model:N"),
+        points.mark_text(align="left", dx=10, dy=-10).encode(text=alt.Text("model:N")),
     ).properties(title="Accuracy against compute", height=300)
     value_chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("net_value:Q", title="benefit minus upkeep (£/year)"),
         y=alt.Y("model:N", sort=models, title=None, axis=alt.Axis(labelLimit=220)),
-        color=model_colour, tooltip=["model", alt.Tooltip("net_value:Q", format=",.0f")],
+        color=model_colour, tooltip=[alt.Tooltip("model"), alt.Tooltip("net_value:Q", format=",.0f")],
     ).properties(title="Value against cost", height=300)
     left, right = st.columns(2)
     best = table.loc[table["net_value"].idxmax()]
@@ -492,7 +429,7 @@ def bias_ui() -> None:
         y=alt.Y("error_rate:Q", title="error rate on each group's own test set"),
         color=colour("group", ["A", "B"]),
     )
-    marker = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(strokeDash=[4, 4]).encode(x="share:Q")
+    marker = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("share:Q"))
     st.markdown("**One model, two groups:** error rates as group B becomes better represented "
                 "(the dashed line is your setting)")
     chart_ui(alt.layer(rates_chart, marker).properties(height=320), "Group B's error falls as it makes up more of "

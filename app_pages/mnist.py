@@ -24,12 +24,12 @@ from lib.mnist.data import (
     cache_dir,
     cache_signature,
     fetch_mnist,
-    load_best_available,
     read_csv_pair,
 )
 from lib.mnist.digit import preprocess_drawing
 from lib.mnist.settings import PRESET_NAMES, SETTINGS, config_from_settings, preset_settings
 from lib.room.share import digit_payload, mnist_run_payload
+from ui.cached_mnist import mnist_data
 from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
@@ -64,18 +64,9 @@ INTRO = ("A network learns to read handwritten digits from examples. The talk's 
 # ---------------------------------------------------------------- data and settings
 
 
-@st.cache_resource(show_spinner="Reading MNIST…", max_entries=2)
-def _mnist_data(folder: str, files: tuple) -> MnistData:
-    """Read-only digits shared by every visitor (uint8: 55 MB for full MNIST).
-
-    `files` is only part of the cache key: once a fetch or an import-csv changes them, the next run reads them.
-    """
-    return load_best_available(folder)
-
-
 def shared_data() -> MnistData:
     folder = cache_dir()
-    return _mnist_data(str(folder), cache_signature(folder))
+    return mnist_data(str(folder), cache_signature(folder))
 
 
 def current_data() -> MnistData:
@@ -112,7 +103,7 @@ def digit_chart(image: np.ndarray, title: str, size: int = 280) -> alt.Chart:
     return alt.Chart(frame, title=title).mark_rect().encode(
         x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None),
         color=alt.Color("pixel:Q", scale=alt.Scale(scheme="blues", domain=[0, 255]), legend=None),
-        tooltip=["row", "col", "pixel"],
+        tooltip=[alt.Tooltip("row"), alt.Tooltip("col"), alt.Tooltip("pixel")],
     ).properties(width=size, height=size)
 
 
@@ -121,7 +112,7 @@ def outputs_chart(outputs: np.ndarray, title: str) -> alt.Chart:
     return alt.Chart(frame, title=title).mark_bar(color=BLUE).encode(
         x=alt.X("digit:N", sort=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("output:Q", scale=alt.Scale(domain=[0, 1]), title="network output"),
-        tooltip=["digit", alt.Tooltip("output:Q", format=".3f")],
+        tooltip=[alt.Tooltip("digit"), alt.Tooltip("output:Q", format=".3f")],
     ).properties(height=260)
 
 
@@ -141,11 +132,10 @@ def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART
         st.caption(f"Showing every {stride}th recorded loss ({len(losses):,} recorded in all).")
 
 
-
 def counts_chart(counts: pd.DataFrame) -> alt.Chart:
     return alt.Chart(counts, title="How many of each digit").mark_bar().encode(
-        x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)), xOffset="set:N", y="records:Q",
-        color=alt.Color("set:N", scale=alt.Scale(scheme=DIGIT_COLOURS)), tooltip=["set", "digit", "records"],
+        x=alt.X("digit:N", axis=alt.Axis(labelAngle=0)), xOffset=alt.XOffset("set:N"), y=alt.Y("records:Q"),
+        color=alt.Color("set:N", scale=alt.Scale(scheme=DIGIT_COLOURS)), tooltip=[alt.Tooltip("set"), alt.Tooltip("digit"), alt.Tooltip("records")],
     ).properties(height=320)
 
 
@@ -166,9 +156,9 @@ def confusion_chart(confusion: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("predicted:O"), y=alt.Y("true:O"))
     heat = base.mark_rect().encode(
         color=alt.Color("images:Q", scale=alt.Scale(scheme="blues", type="symlog"), legend=None),
-        tooltip=["true", "predicted", "images"])
+        tooltip=[alt.Tooltip("true"), alt.Tooltip("predicted"), alt.Tooltip("images")])
     labels = base.mark_text(fontSize=10).encode(
-        text="images:Q", color=alt.condition("datum.images > 200", alt.value("white"), alt.value("black")))
+        text=alt.Text("images:Q"), color=alt.ColorValue("black", condition={"test": "datum.images > 200", "value": "white"}))
     return (heat + labels).properties(height=360)
 
 
@@ -305,8 +295,8 @@ def scaling_status_ui(job: BackgroundJob | None, devices: list) -> None:
     if timings:
         frame = pd.DataFrame(timings, columns=["device", "hidden nodes", "seconds"])
         chart = alt.Chart(frame).mark_line(point=True).encode(
-            x="hidden nodes:Q", y="seconds:Q", color=alt.Color("device:N", scale=alt.Scale(scheme=DIGIT_COLOURS)),
-            tooltip=["device", "hidden nodes", alt.Tooltip("seconds:Q", format=".2f")])
+            x=alt.X("hidden nodes:Q"), y=alt.Y("seconds:Q"), color=alt.Color("device:N", scale=alt.Scale(scheme=DIGIT_COLOURS)),
+            tooltip=[alt.Tooltip("device"), alt.Tooltip("hidden nodes"), alt.Tooltip("seconds:Q", format=".2f")])
         slowest = frame.loc[frame["seconds"].idxmax()]
         chart_ui(chart.properties(height=320), f"The slowest run was {slowest['device']} with "
                  f"{int(slowest['hidden nodes']):,} hidden nodes: {slowest['seconds']:.2f} s.", frame)

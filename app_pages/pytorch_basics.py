@@ -17,10 +17,10 @@ from lib.pytorch_basics.kmmiles import (
     MILES_PER_KM,
     START_C,
     is_diverging,
-    known_good_examples,
     training_step,
 )
 from lib.pytorch_basics.settings import EXAMPLES, PLOT_HALF_WIDTH, SETTINGS
+from ui.cached_pytorch_basics import km_examples
 from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, submit_job
 from ui.page import Tab, chart_ui, page_ui
@@ -42,18 +42,13 @@ TALK = "From the talk “Hands-On Introduction to PyTorch” (first half)"
 # ---------------------------------------------------------------- helpers
 
 
-@st.cache_data(show_spinner=False)
-def _examples(count: int) -> list[tuple[float, float]]:
-    return known_good_examples(count, seed=0)
-
-
 def _km_steps() -> list:
     return st.session_state.setdefault(STEPS_KEY, [])
 
 
 def _advance_km_machine() -> None:
     steps = _km_steps()
-    examples = _examples(st.session_state["pytorch_basics.examples"])
+    examples = km_examples(st.session_state["pytorch_basics.examples"])
     if len(steps) >= len(examples):
         return
     c = steps[-1].c_after if steps else START_C
@@ -63,7 +58,7 @@ def _advance_km_machine() -> None:
 
 def _km_finished() -> bool:
     steps = _km_steps()
-    return len(steps) >= len(_examples(st.session_state["pytorch_basics.examples"])) or is_diverging(steps)
+    return len(steps) >= len(km_examples(st.session_state["pytorch_basics.examples"])) or is_diverging(steps)
 
 
 def _number(value: float) -> str:
@@ -81,7 +76,7 @@ def km_c_chart(frame: pd.DataFrame) -> alt.LayerChart:
     c_line = alt.Chart(frame).mark_line(point=True, color=BLUE).encode(
         x=alt.X("step:Q", title="example number"), y=alt.Y("c:Q", title="c after the step"))
     target = alt.Chart(pd.DataFrame({"c": [MILES_PER_KM]})).mark_rule(strokeDash=[6, 4], color=VERMILLION).encode(
-        y="c:Q")
+        y=alt.Y("c:Q"))
     return (c_line + target).properties(title="c heads for 0.621 (dashed)", height=260)
 
 
@@ -107,10 +102,10 @@ def tangent_chart(expression: str, x0: float, y0: float, slope: float) -> tuple[
     curve = curve[curve["y"].abs() < 1e6]
     span = 1.5
     tangent = pd.DataFrame({"x": [x0 - span, x0 + span], "y": [y0 - slope * span, y0 + slope * span]})
-    base = alt.Chart(curve).mark_line(color=BLUE).encode(x="x:Q", y=alt.Y("y:Q", title="y"))
-    tangent_line = alt.Chart(tangent).mark_line(color=VERMILLION, strokeWidth=3).encode(x="x:Q", y="y:Q")
+    base = alt.Chart(curve).mark_line(color=BLUE).encode(x=alt.X("x:Q"), y=alt.Y("y:Q", title="y"))
+    tangent_line = alt.Chart(tangent).mark_line(color=VERMILLION, strokeWidth=3).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     point = alt.Chart(pd.DataFrame({"x": [x0], "y": [y0]})).mark_point(size=120, filled=True, color=VERMILLION).encode(
-        x="x:Q", y="y:Q")
+        x=alt.X("x:Q"), y=alt.Y("y:Q"))
     chart = (base + tangent_line + point).properties(height=340, title=f"y = {expression} and its tangent at x = {x0:g}")
     return chart, curve.iloc[::20]
 
@@ -121,7 +116,7 @@ def matmul_chart(timings: list[MatmulTiming]) -> tuple[alt.Chart, pd.DataFrame]:
         x=alt.X("size:Q", scale=alt.Scale(type="log", base=2), title="matrix size (n × n)"),
         y=alt.Y("milliseconds:Q", scale=alt.Scale(type="log"), title="time for one product (ms, log scale)"),
         color=alt.Color("engine:N", scale=alt.Scale(scheme="tableau10")),
-        tooltip=["engine", "size", alt.Tooltip("milliseconds:Q", format=".4g")],
+        tooltip=[alt.Tooltip("engine"), alt.Tooltip("size"), alt.Tooltip("milliseconds:Q", format=".4g")],
     ).properties(height=360)
     return chart, frame
 
@@ -131,7 +126,7 @@ def matmul_chart(timings: list[MatmulTiming]) -> tuple[alt.Chart, pd.DataFrame]:
 
 def km_machine_ui() -> None:
     steps = _km_steps()
-    examples = _examples(st.session_state["pytorch_basics.examples"])
+    examples = km_examples(st.session_state["pytorch_basics.examples"])
     buttons = st.columns(3)
     if buttons[0].button("Ask the next example ▶", key="pytorch_basics.km_next", disabled=len(steps) >= len(examples)):
         _advance_km_machine()

@@ -7,28 +7,23 @@ session holds.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lib.core.palette import BLUE, BLUISH_GREEN, GREY, ORANGE, VERMILLION
-from lib.methodology.checklist import STATUSES, ChecklistError, load_checklist
+from lib.methodology.checklist import STATUSES
 from lib.room import KIND_LABELS, RoomError, RoomStorageError, room_db_url
 from lib.room.views import (
-    digit_images,
-    digit_montage,
     finger_summary,
     hand_totals,
     hands_frame,
     hands_long,
     latest_checklist,
     longest_middle_fingers,
-    loss_lines_frame,
-    runs_frame,
 )
+from ui.cached_room import checklist_questions, digit_sheet, mnist_frames, room_entries
 from ui.errors import visitor_message
 from ui.follow import follow_controls_ui
 from ui.layout import presenter_mode
@@ -49,46 +44,13 @@ from ui.room import (
 REFRESH_SECONDS = 1.5  # the issue asks for 1-2 s: quick enough to feel live, slow enough for 100 phones
 VIEWS = {"mnist_run": "📉 MNIST runs", "hands": "✋ Hands", "digit": "✍️ Digits", "checklist": "🧭 Checklist"}
 NOT_IN_ROOM = "Start or join a room"
-CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
 FAINT, HIGHLIGHT = GREY, VERMILLION
 HAND_COLOURS = alt.Scale(domain=["Left", "Right"], range=[BLUE, ORANGE])
 MNIST_RESULT_KEY, MNIST_EVAL_KEY = "mnist.result", "mnist.eval"  # the MNIST page's model in this session
-LINE_POINTS_PER_RUN = 150  # a faint line needs no more, and 100 members' curves stay light to redraw
 DIGIT_SCORE_KEY, PAGE_MESSAGE_KEY = "room.digit_score", "room.page_message"
 INTRO = ("A room pools what everyone does during a workshop onto the presenter's screen: every member's MNIST "
          "loss curve and accuracy, the class's finger lengths, the digits people drew, and one checklist "
          "filled in from several laptops.")
-
-
-# ---------------------------------------------------------------- cached reads (keyed by the kind's version)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _entries(url: str, code: str, kind: str, version: tuple[int, int]) -> list[dict]:
-    """A kind's entries; `version` (count, last id) changes whenever the kind does, so stale data is never served."""
-    return room_store().entries(code, kind)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _mnist_frames(url: str, code: str, version: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    entries = _entries(url, code, "mnist_run", version)
-    return loss_lines_frame(entries, max_points_per_run=LINE_POINTS_PER_RUN), runs_frame(entries)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _digit_sheet(url: str, code: str, version: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    entries = _entries(url, code, "digit", version)
-    images, labels = digit_images(entries)
-    return images, labels, digit_montage(images), [entry["name"] for entry in entries]
-
-
-@st.cache_resource(show_spinner=False)
-def _checklist_questions() -> dict[str, str]:
-    try:
-        checklist = load_checklist(CHECKLIST_FILE)
-    except (ChecklistError, OSError):
-        return {}
-    return {item.item_id: item.question for section in checklist.sections for item in section.items}
 
 
 # ---------------------------------------------------------------- one view per kind
@@ -224,7 +186,7 @@ def checklist_view_ui(entries: list[dict]) -> None:
         st.info("No answers yet. On the Methodology page's checklist, teams share an item into the room.")
         return
     latest = latest_checklist(entries)
-    questions = _checklist_questions()
+    questions = checklist_questions()
     latest.insert(1, "question", [questions.get(item, "") for item in latest["item"]])
     counts = latest["status"].value_counts().reindex(list(STATUSES), fill_value=0)
     status_counts = pd.DataFrame({"status": counts.index, "items": counts.to_numpy()})
@@ -257,13 +219,13 @@ def _live_view_ui(kind: str) -> None:
     url = room_db_url()
     try:
         if kind == "mnist_run":
-            mnist_view_ui(*_mnist_frames(url, code, key))
+            mnist_view_ui(*mnist_frames(url, code, key))
         elif kind == "hands":
-            hands_view_ui(_entries(url, code, "hands", key))
+            hands_view_ui(room_entries(url, code, "hands", key))
         elif kind == "digit":
-            digits_view_ui(*_digit_sheet(url, code, key))
+            digits_view_ui(*digit_sheet(url, code, key))
         else:
-            checklist_view_ui(_entries(url, code, "checklist", key))
+            checklist_view_ui(room_entries(url, code, "checklist", key))
     except (RoomError, RoomStorageError) as error:
         st.warning(visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE))
 

@@ -12,7 +12,8 @@ are left out; the training benchmarks measure those.
 
 `--json` prints a list of {"page", "tab", "action", "widget", "runs", "median_ms", "p95_ms",
 "cpu_median_ms", "cpu_p95_ms"} rows: wall time, and the process's CPU time, which other work on a
-shared machine disturbs less.
+shared machine disturbs less. It also prints (on stderr) how many full garbage collections ran while
+measuring, their longest pause, and the process's peak RSS.
 Widgets that cannot be measured here (uploads, downloads, table editors, long work) are listed on
 stderr. The exit status is 1 when any rerun raised an exception on the page.
 """
@@ -20,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gc
 import json
 import logging
 import math
+import resource
 import statistics
 import sys
 import time
@@ -423,6 +426,26 @@ def measure(repeats: int, pages: list[str] | None = None, quick: bool = False,
     return report
 
 
+@dataclass
+class FullCollections:
+    """The garbage collector's full (generation 2) collections while measuring: each one stalls the rerun it lands in."""
+    pauses_ms: list[float] = field(default_factory=list)
+    started: float = 0.0
+
+    def watch(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.pauses_ms.append((time.perf_counter() - self.started) * 1000)
+
+    def summary(self) -> str:
+        longest = max(self.pauses_ms, default=0.0)
+        return (f"full garbage collections: {len(self.pauses_ms)}, {sum(self.pauses_ms):.0f} ms in all, the longest "
+                f"{longest:.0f} ms; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.pages", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10, help="reruns per widget (default 10)")
@@ -435,7 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="name each widget on stderr as it is measured")
     args = parser.parse_args(argv)
     progress = (lambda text: print(text, file=sys.stderr, flush=True)) if args.verbose else None
+    pauses = FullCollections()
+    gc.callbacks.append(pauses.watch)
     report = measure(max(1, args.repeats), args.page, args.one_per_kind, progress, args.widget)
+    gc.callbacks.remove(pauses.watch)
     if args.json:
         print(json.dumps(report.rows, indent=1, ensure_ascii=False))
     else:
@@ -445,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{entry['page']:<15} {str(entry['tab'])[:26]:<26} {str(entry['action'])[:72]:<72} "
                   f"{entry['runs']:>4} {entry['median_ms']:>10.1f} {entry['p95_ms']:>8.1f} "
                   f"{entry['cpu_median_ms']:>10.1f} {entry['cpu_p95_ms']:>8.1f}")
+    print(pauses.summary(), file=sys.stderr)
     for line in report.skipped:
         print(f"not measured: {line}", file=sys.stderr)
     for line in report.failures:

@@ -1,5 +1,5 @@
-"""Full garbage collections stay short: what survives one is frozen, and now and then, while the app is
-idle, everything is collected in full so that cycles among frozen objects are freed."""
+"""Full garbage collections stay short: what survives one is frozen right after it, and every
+FULL_WALK_EVERY-th one walks the frozen objects too, so cycles among them are freed."""
 from __future__ import annotations
 
 import gc
@@ -12,42 +12,36 @@ from lib.core import gc_pauses
 
 @pytest.fixture
 def watched():
-    gc_pauses.keep_full_collections_short()
-    gc_pauses.keep_full_collections_short()  # idempotent: one callback and one thread however often it runs
+    gc_pauses.freeze_after_full_collections()
+    gc_pauses.freeze_after_full_collections()  # idempotent: one callback however often it runs
     yield
-    gc_pauses._hand_back_due.clear()
+    gc.callbacks.remove(gc_pauses._on_collection)
     gc.unfreeze()
 
 
-def test_survivors_of_a_full_collection_are_frozen_and_nothing_happens_without_one(watched) -> None:
-    assert gc.callbacks.count(gc_pauses._after_collection) == 1
+def test_survivors_of_a_full_collection_are_frozen_right_after_it(watched) -> None:
+    assert gc.callbacks.count(gc_pauses._on_collection) == 1
     gc.unfreeze()
-    gc_pauses._full_collection_done.clear()
-    assert gc_pauses.freeze_survivors() is None
+    gc.collect(1)  # a younger collection freezes nothing
     assert gc.get_freeze_count() == 0
+    gc_pauses._full_collections = 0
     gc.collect()
-    gc_pauses._freezes = 0
-    assert gc_pauses.freeze_survivors() == "frozen"
     assert gc.get_freeze_count() > 1000
-    assert gc_pauses.freeze_survivors() is None  # once per full collection
 
 
-def test_cycles_among_frozen_objects_are_freed_by_a_hand_back_once_the_app_is_idle(watched) -> None:
-    class Node:
-        pass
+class Node:
+    partner: Node | None = None
 
-    cycle = Node()
-    cycle.itself = cycle
-    alive = weakref.ref(cycle)
-    gc_pauses._freezes = gc_pauses.UNFREEZE_EVERY - 1
-    gc.collect()
-    assert gc_pauses.freeze_survivors() == "frozen"  # the cycle, still in use, is frozen with the rest
-    del cycle
-    gc.collect()
-    assert alive() is not None  # garbage now, but a frozen cycle is not looked at
-    assert not gc_pauses.hand_back_if_idle(idle_s=60.0)  # a script run just started: not now
-    assert alive() is not None
-    assert gc_pauses.hand_back_if_idle(idle_s=0.0)
+
+def test_a_cycle_among_frozen_objects_is_freed_by_the_next_full_walk(watched) -> None:
+    first, second = Node(), Node()
+    first.partner, second.partner = second, first
+    alive = weakref.ref(first)
+    gc_pauses._full_collections = 0
+    gc.collect()  # the pair survives (still referenced) and is frozen
+    del first, second
+    for _ in range(gc_pauses.FULL_WALK_EVERY - 2):
+        gc.collect()
+        assert alive() is not None  # frozen: short collections leave the cycle alone
+    gc.collect()  # the FULL_WALK_EVERY-th: everything is walked
     assert alive() is None
-    assert gc.get_freeze_count() > 0  # the survivors are frozen again
-    assert not gc_pauses.hand_back_if_idle(idle_s=0.0)  # done until the next one is due

@@ -180,22 +180,6 @@ def test_garden_kmeans_and_new_item(kids: AppTest) -> None:
     assert "match the real answer for **120 of 120** items" in texts(kids.markdown)
 
 
-def test_garden_prepares_every_k_while_the_child_looks(kids: AppTest) -> None:
-    import threading
-
-    from app_pages.kids_garden import groups_title, scatter_chart
-    from ui.charts import _prepared, qualified_name
-
-    open_tab(kids, GARDEN)
-    for thread in threading.enumerate():
-        if thread.name == "prepare-kept-specs":
-            thread.join(timeout=120)
-    x, y = kids.selectbox(key="kids.garden_x").value, kids.selectbox(key="kids.garden_y").value
-    name = qualified_name(scatter_chart)
-    for k in range(1, 7):  # the groups chart, for every k the slider offers
-        assert f"{name}:{('groups', x, y, k, groups_title(k), None, None)!r}" in _prepared
-
-
 def test_garden_histogram_columns_can_be_changed(kids: AppTest) -> None:
     open_tab(kids, GARDEN)
     kids.multiselect(key="kids.garden_hist").set_value([])

@@ -241,17 +241,10 @@ def test_a_saved_feature_is_on_the_map_in_the_table_and_in_the_export(at) -> Non
 
 
 
-def test_the_projections_tab_prepares_its_tissot_maps_while_the_visitor_reads(at) -> None:
+def test_the_tissot_toggle_adds_the_circles_to_every_projection(at) -> None:
     import json
-    import threading
 
     go_to(at, PROJECTIONS)
-    for thread in threading.enumerate():
-        if thread.name == "prepare-kept-specs":
-            thread.join(timeout=120)
-    from ui.charts import _prepared
-
-    assert sum("maps.py:world_chart:(" in key and key.endswith(", True)") for key in _prepared) == 4
     before = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
     assert len(before) == 4 and all(len(spec["layer"]) == 3 for spec in before)
     at.toggle(key="maps.tissot").set_value(True).run()
@@ -259,23 +252,3 @@ def test_the_projections_tab_prepares_its_tissot_maps_while_the_visitor_reads(at
     assert len(after) == 4 and all(len(spec["layer"]) == 4 for spec in after)  # the circles on every projection
     assert [spec["projection"] for spec in after] == [spec["projection"] for spec in before]
     at.toggle(key="maps.tissot").set_value(False).run()
-
-
-def test_preparing_a_chart_runs_once_and_a_failing_one_is_only_logged(caplog) -> None:
-    import threading
-
-    from ui.charts import prepare_kept_specs
-
-    calls = []
-
-    def broken(size: int):
-        calls.append(size)
-        raise ValueError("no chart for this size")
-
-    prepare_kept_specs(broken, [(1,), (2,)])
-    prepare_kept_specs(broken, [(1,), (2,)])  # already prepared: no second thread
-    for thread in threading.enumerate():
-        if thread.name == "prepare-kept-specs":
-            thread.join(timeout=60)
-    assert calls == [1, 2]
-    assert "preparing" in caplog.text and "no chart for this size" in caplog.text

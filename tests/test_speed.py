@@ -1,5 +1,6 @@
-"""What keeps the app quick: the welcome page imports no heavy library, Altair's class table is
-built once, and the speed benchmarks run. No timings are asserted: figures come from benchmarks/."""
+"""What keeps the app quick: the welcome page imports no heavy library, chart specs are kept per structure
+with their rows handed over by name (and those rows are the chart's), and the speed benchmarks run. No
+timings are asserted: figures come from benchmarks/."""
 from __future__ import annotations
 
 import json
@@ -67,37 +68,6 @@ def test_the_device_label_appears_once_pytorch_is_loaded() -> None:
     before, after = out.split("\n")[:2]
     assert before == "None"
     assert after.startswith(("CPU (", "CUDA: ", "Apple MPS"))
-
-
-def test_altair_builds_the_same_charts_with_its_class_table_kept() -> None:
-    out = run_python("""
-        import json
-        import altair as alt
-        import pandas as pd
-        from altair.utils import schemapi
-        from ui.charts import remember_altair_schema_classes
-
-        frame = pd.DataFrame({"x": [1, 2], "y": [3, 4], "kind": ["a", "b"]})
-        def chart():
-            return alt.Chart(frame).mark_point().encode(x="x:Q", y=alt.Y("y:Q"), color="kind:N",
-                                                        tooltip=["x", "y", alt.Tooltip("kind:N")])
-        before = chart().to_dict()
-        remember_altair_schema_classes()
-        remember_altair_schema_classes()
-        chart()
-        hashes = 0
-        original = schemapi._FromDict.hash_schema.__func__
-        def counting(cls, schema, use_json=True):
-            global hashes
-            hashes += 1
-            return original(cls, schema, use_json)
-        schemapi._FromDict.hash_schema = classmethod(counting)
-        after = chart().to_dict()
-        print(json.dumps({"same": before == after, "hashes": hashes}))
-    """)
-    result = json.loads(out)
-    assert result["same"]
-    assert result["hashes"] < 50  # one per channel looked up, not one per schema class (about 500)
 
 
 @pytest.mark.parametrize(("effect", "n_per_group", "seed"), [(0.0, 5, 3), (0.55, 30, 0), (1.5, 200, 9)])
@@ -185,20 +155,102 @@ def _chart_page() -> None:
     chart_ui(clickable(4), "a takeaway", numbers, key="through_chart_ui", on_select="rerun")
 
 
-def test_kept_and_converted_specs_draw_the_same_charts_as_altair_chart() -> None:
+def _drawn(chart: object) -> str:
+    """A drawn chart's spec as JSON, each named dataset in it replaced by the rows Streamlit sent for it."""
+    import pyarrow
+
+    rows = {dataset.name: pyarrow.ipc.open_stream(dataset.data.data).read_pandas().to_dict("records")
+            for dataset in chart.proto.datasets}
+    text = json.dumps(json.loads(chart.proto.spec), sort_keys=True)
+    for name, records in rows.items():
+        text = text.replace(json.dumps(name), json.dumps(records, sort_keys=True, default=str))
+    return text
+
+
+def test_kept_and_converted_specs_draw_the_same_charts_and_rows_as_altair_chart() -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_chart_page, default_timeout=60)
     at.run()
     assert not at.exception
     charts = at.get("vega_lite_chart")
-    specs = [json.loads(chart.proto.spec) for chart in charts]
-    datasets = [[(dataset.name, dataset.data.data) for dataset in chart.proto.datasets] for chart in charts]
-    assert len(specs) == 6
-    assert specs[0] == specs[1] == specs[2] and datasets[0] == datasets[1] == datasets[2]
-    assert datasets[3] != datasets[0]  # other arguments, another chart
-    assert specs[4] == specs[5] and datasets[4] == datasets[5]
+    assert len(charts) == 6
+    drawn = [_drawn(chart) for chart in charts]
+    assert drawn[0] == drawn[1] == drawn[2]  # altair_chart, and the kept spec drawn twice
+    assert drawn[3] != drawn[0] and '"y": 25' in drawn[3]  # other arguments: another chart, with its 6 rows
+    assert drawn[4] == drawn[5]
     assert charts[4].proto.selection_mode == charts[5].proto.selection_mode == ["place"]
+    for chart in charts:  # every chart's data arrived: a named dataset per data reference
+        assert chart.proto.datasets and all(len(dataset.data.data) > 0 for dataset in chart.proto.datasets)
+
+
+def _named_rows_page() -> None:
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    from ui.page import kept_chart_ui
+
+    def bars(colour: str) -> alt.Chart:
+        return alt.Chart(alt.NamedData("counts")).mark_bar(color=colour).encode(
+            x=alt.X("digit:O"), y=alt.Y("count:Q")).properties(title="")
+
+    for count in st.session_state.setdefault("counts", [[3, 5], [7, 1, 4]]):
+        rows = pd.DataFrame({"digit": range(len(count)), "count": count})
+        kept_chart_ui(bars, ("grey",), "a takeaway", rows, datasets={"counts": rows}, title=f"{len(count)} digits")
+
+
+def test_a_kept_spec_draws_the_rows_handed_to_each_drawing_and_stays_as_kept() -> None:
+    import pyarrow
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_named_rows_page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    first, second = at.get("vega_lite_chart")
+    for chart, counts, title in ((first, [3, 5], "2 digits"), (second, [7, 1, 4], "3 digits")):
+        spec = json.loads(chart.proto.spec)
+        assert spec["title"] == title and spec["description"].startswith(title)
+        (dataset,) = chart.proto.datasets
+        assert dataset.name == "counts"
+        assert pyarrow.ipc.open_stream(dataset.data.data).read_pandas()["count"].tolist() == counts
+    assert '"counts"' not in json.dumps(json.loads(first.proto.spec).get("datasets", {}))  # rows go as Arrow only
+
+
+def test_one_spec_made_by_many_visitors_at_once_is_made_whole_once() -> None:
+    """Thirty visitors arriving together ask for the Garden's first chart on a fresh server: each gets its 360 rows."""
+    import threading
+
+    import pandas as pd
+
+    from app_pages.kids_garden import garden_long, measurements_chart
+    from ui.charts import _kept_spec, qualified_name
+
+    _kept_spec.clear()
+    builds = []
+
+    def counted() -> object:
+        builds.append(1)
+        return measurements_chart()
+
+    start, specs = threading.Barrier(30), []
+
+    def visitor() -> None:
+        start.wait()
+        specs.append(_kept_spec(qualified_name(measurements_chart), counted, (), False))
+
+    visitors = [threading.Thread(target=visitor) for _ in range(30)]
+    for thread in visitors:
+        thread.start()
+    for thread in visitors:
+        thread.join(timeout=120)
+    assert len(specs) == 30 and len(builds) == 1
+    assert all(spec is specs[0] for spec in specs)
+    (rows,) = specs[0]["datasets"].values()
+    assert len(pd.DataFrame(rows)) == len(garden_long()) == 360
+    assert specs[0]["data"] == {"name": next(iter(specs[0]["datasets"]))}
+    with pytest.raises(TypeError):  # shared by every visitor: read-only
+        specs[0]["title"] = "changed"
 
 
 def test_a_chart_that_breaks_the_schema_is_still_refused() -> None:
@@ -213,144 +265,31 @@ def test_a_chart_that_breaks_the_schema_is_still_refused() -> None:
         vega_lite_spec(chart)
 
 
-def test_charts_copied_without_their_constructors_come_out_as_altairs_own() -> None:
-    out = run_python("""
-        import json
-        import altair as alt
-        import pandas as pd
-        from ui.charts import speed_up_altair
+def _pages_and_tabs() -> list[tuple[str, str, str]]:
+    """(page, widget key, choice) for every tab of every page with charts, and every Methodology view."""
+    from app_pages import kids, maps, mnist, pytorch_basics
+    from lib.methodology.settings import VIEWS
 
-        frame = pd.DataFrame({"x": [1, 2, 3], "y": [3, 4, 5], "kind": ["a", "b", "a"]})
-        def charts():
-            pick = alt.selection_point(fields=["kind"], name="pick")
-            zoom = alt.selection_interval(bind="scales", name="zoom")
-            points = alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q", color="kind:N").add_params(pick)
-            line = alt.Chart().mark_line().encode(x="x:Q", y="y:Q").transform_filter(pick)
-            inner = alt.layer(line, alt.Chart().mark_rule().encode(y="mean(y):Q"))
-            layered = alt.layer(points, inner, data=frame).properties(title="t", width=200, height=100)
-            nested = alt.layer(layered.properties(description="d"), data=frame).add_params(zoom)
-            both = alt.hconcat(layered, points.properties(title="p")).properties(title="both")
-            added = (points + line).interactive().properties(width=300)
-            faceted = alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").facet("kind:N").properties(title="f")
-            stacked = alt.vconcat(points, line, data=frame).add_params(zoom).properties(title="v")
-            other = frame.assign(y=frame.y * 2)
-            plain = alt.layer(alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q"),
-                              alt.Chart(other).mark_point().encode(x="x:Q", y="y:Q"))
-            shared = alt.layer(alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q"),
-                               alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q"))
-            plains = [plain.properties(title="plain", height=80), alt.layer(plain, shared).properties(title="n"),
-                      shared.properties(title="s").properties(description="d"),
-                      (plain + alt.Chart(other).mark_rule().encode(y="y:Q")).properties(title="a"),
-                      plain.interactive().properties(title="i")]
-            copies = [*plains, layered.copy(), layered.copy(deep=False), layered.copy(deep=["layer"]),
-                      nested.properties(title="again"), layered.properties(title="x").interactive(),
-                      layered.properties(height=50).add_params(alt.selection_point(name="later")),
-                      both.properties(title="again"), stacked.properties(title="w")]
-            return [chart.to_dict() for chart in (layered, nested, both, added, faceted, stacked, *copies,
-                                                  layered, both)]  # the originals unchanged by their copies
-        before = charts()
-        speed_up_altair()
-        speed_up_altair()
-        after = charts()
-        print(json.dumps({"same": before == after, "count": len(after)}))
-    """)
-    assert json.loads(out) == {"same": True, "count": 21}
+    opened = [("methodology", "methodology.view", view) for view in VIEWS]
+    for page, module in (("kids", kids), ("maps", maps), ("mnist", mnist), ("pytorch_basics", pytorch_basics)):
+        opened += [(page, f"{page}.tab", label) for label in module.TABS]
+    return opened
 
 
-def test_a_bad_property_is_refused_when_the_spec_is_made() -> None:
-    import altair as alt
-    import pandas as pd
+def test_every_chart_a_page_draws_fits_the_vega_lite_schema() -> None:
+    """Charts drawn on every rerun skip Altair's schema check (ui.page.chart_ui): it is made here instead."""
+    from altair.vegalite.v6.schema.core import Root
 
-    from ui.charts import speed_up_altair, vega_lite_spec
+    from tests.helpers import open_page
 
-    speed_up_altair()
-    chart = alt.layer(alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x="a:Q")).properties(
-        height={"not": "a height"}, title=alt.TitleParams("refused", subtitleFontStyle="italic"))
-    with pytest.raises(Exception, match="not|was expected|valid"):
-        vega_lite_spec(chart)
-
-
-def _spec_with_data_by_content(spec: dict) -> str:
-    """The spec as JSON with each dataset's name replaced by a digest of the rows it holds."""
-    import hashlib
-
-    from streamlit import dataframe_util
-
-    text = json.dumps({name: value for name, value in spec.items() if name != "datasets"}, sort_keys=True)
-    for name, data in spec.get("datasets", {}).items():
-        rows = data if isinstance(data, bytes) else dataframe_util.convert_anything_to_arrow_bytes(data)
-        text = text.replace(f'"{name}"', f'"rows-{hashlib.sha256(rows).hexdigest()[:16]}"')
-    return text
-
-
-def test_a_chart_drawn_again_with_other_rows_reuses_its_spec_with_the_new_rows() -> None:
-    import altair as alt
-    import pandas as pd
-
-    from ui.charts import _converted, _templates, vega_lite_spec
-
-    def build(points: pd.DataFrame, rule: pd.DataFrame, title: str) -> alt.LayerChart:
-        return alt.layer(alt.Chart(points).mark_line().encode(x="x", y="y:Q", tooltip=["x", "y"]),
-                         alt.Chart(rule).mark_rule().encode(y="level:Q")).properties(title=title)
-
-    first = (pd.DataFrame({"x": [1, 2, 3], "y": [1.0, 4.0, 9.0]}), pd.DataFrame({"level": [2.5]}))
-    second = (pd.DataFrame({"x": [4, 5], "y": [16.0, 25.0]}), pd.DataFrame({"level": [7.0]}))
-    vega_lite_spec(build(*first, "Squares"))
-    kept = len(_templates)
-    reused = vega_lite_spec(build(*second, "Squares"))
-    assert len(_templates) == kept  # the second drawing found the first one's template
-    converted, _ = _converted(build(*second, "Squares"), [])
-    assert _spec_with_data_by_content(reused) == _spec_with_data_by_content(converted)
-
-    # Another type of column changes the spec (x is inferred nominal), and another title is another chart.
-    as_text = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
-    nominal = vega_lite_spec(build(as_text, first[1], "Squares"))
-    assert nominal["layer"][0]["encoding"]["x"]["type"] == "nominal"
-    kept = len(_templates)
-    assert vega_lite_spec(build(*second, "Cubes"))["title"] == "Cubes"  # its title is put into the kept spec
-    titled = vega_lite_spec(build(*second, "Squares").properties(title=alt.Title("k = 3", anchor="start")))
-    assert titled["title"] == {"text": "k = 3", "anchor": "start"}
-    retitled = vega_lite_spec(build(*second, "Squares").properties(title=alt.Title("k = 4", anchor="start"),
-                                                                   description="four groups"))
-    assert retitled["title"] == {"text": "k = 4", "anchor": "start"} and retitled["description"] == "four groups"
-    assert len(_templates) == kept + 2  # a title given as alt.Title, and a description, change the chart's shape
-
-
-def test_cache_keys_kept_per_code_object_equal_streamlits_and_follow_source_changes(tmp_path) -> None:
-    script = tmp_path / "page.py"
-    keys = json.loads(run_python(f"""
-        import json
-        from pathlib import Path
-        from streamlit.runtime.caching import cache_utils
-        from streamlit.runtime.caching.cache_type import CacheType
-        from ui.cache_keys import remember_function_keys
-
-        original = cache_utils._make_function_key
-        remember_function_keys()
-        remember_function_keys()
-        kept = cache_utils._make_function_key
-        assert kept.original is original
-        script = Path({str(script)!r})
-
-        def reruns(source, times):
-            # as Streamlit reruns a page: its file compiled once, a new function on each run
-            script.write_text(source)
-            code = compile(source, str(script), "exec")
-            functions = []
-            for _ in range(times):
-                space = {{"__name__": "__main__"}}
-                exec(code, space)
-                functions.append(space["area"])
-            return functions
-
-        first = reruns("def area(side):\\n    return side * side\\n", 2)
-        kept_first = [kept(CacheType.DATA, f) for f in first]
-        streamlit_first = [original(CacheType.DATA, f) for f in first]
-        edited = reruns("def area(side):\\n    return side * side * 1.0\\n", 1)[0]
-        print(json.dumps({{"kept": kept_first, "streamlit": streamlit_first,
-                          "edited": kept(CacheType.DATA, edited),
-                          "edited_streamlit": original(CacheType.DATA, edited)}}))
-    """))
-    assert keys["kept"] == keys["streamlit"]
-    assert keys["kept"][0] == keys["kept"][1]
-    assert keys["edited"] == keys["edited_streamlit"] != keys["kept"][0]
+    checked, apps = 0, {}
+    for page, key, choice in _pages_and_tabs():
+        at = apps.get(page) or apps.setdefault(page, open_page(page))
+        at.session_state[key] = choice
+        at.query_params[key] = choice
+        at.run()
+        assert not at.exception, (page, choice, at.exception)
+        for chart in at.get("vega_lite_chart"):
+            Root.validate(json.loads(chart.proto.spec))
+            checked += 1
+    assert checked >= 30

@@ -1,9 +1,13 @@
 """Every chart's text alternative: its title and takeaway as the aria-label, decorative layers hidden."""
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import altair as alt
+
+# The encoding's channels, from its public constructor: a chart's properties are read by item (`chart["mark"]`).
+CHANNELS = tuple(name for name in inspect.signature(alt.Encoding).parameters if name != "kwds")
 
 
 def accessible_chart(chart: alt.TopLevelMixin, description: str | None = None) -> alt.TopLevelMixin:
@@ -20,7 +24,7 @@ def accessible_chart(chart: alt.TopLevelMixin, description: str | None = None) -
     title, takeaway = chart_title(chart), (description or "").strip()
     text = f"{title}{'' if title.endswith(('.', '?', '!', ':')) else '.'} {takeaway}" if title and takeaway \
         else title or takeaway
-    if text and accessible._get("description") is alt.Undefined:
+    if text and _property(accessible, "description") is alt.Undefined:
         accessible = accessible.properties(description=text)
     return accessible
 
@@ -43,16 +47,16 @@ _COMPOSITE_MARKS = {"boxplot", "errorbar", "errorband"}  # Vega-Lite macros: no 
 
 def _parts(chart: Any) -> list[Any]:
     for attribute in ("layer", "hconcat", "vconcat", "concat"):
-        parts = chart._get(attribute) if isinstance(chart, alt.SchemaBase) else alt.Undefined
+        parts = _property(chart, attribute)
         if isinstance(parts, list):
             return parts
-    inner = chart._get("spec") if isinstance(chart, alt.SchemaBase) else alt.Undefined  # facet and repeat
+    inner = _property(chart, "spec")  # facet and repeat
     return [inner] if isinstance(inner, alt.SchemaBase) else []
 
 
 def _hide_decorative_marks(chart: Any) -> Any:
     for attribute in ("layer", "hconcat", "vconcat", "concat", "spec"):
-        parts = chart._get(attribute)
+        parts = _property(chart, attribute)
         if isinstance(parts, alt.SchemaBase):
             changed = _hide_decorative_marks(parts)
         elif isinstance(parts, list):
@@ -66,15 +70,15 @@ def _hide_decorative_marks(chart: Any) -> Any:
         copy = chart.copy(deep=False)
         copy[attribute] = changed
         return copy
-    mark = chart._get("mark")
-    if mark is alt.Undefined or _encodes_data(chart._get("encoding")):
+    mark = _property(chart, "mark")
+    if mark is alt.Undefined or _encodes_data(_property(chart, "encoding")):
         return chart
     if isinstance(mark, str):
         if mark in _COMPOSITE_MARKS:
             return chart
         mark = alt.MarkDef(type=mark)
     elif not isinstance(mark, alt.MarkDef) or any(
-            mark._get(key) is not alt.Undefined for key in ("aria", "description")):
+            _property(mark, key) is not alt.Undefined for key in ("aria", "description")):
         return chart  # a composite mark, or the page already said how to read it
     mark = mark.copy(deep=False)
     mark["aria"] = False
@@ -87,8 +91,18 @@ def _encodes_data(encoding: Any) -> bool:
     """Whether Vega-Lite can describe the marks from their encoding: some channel reads a field or an aggregate."""
     if not isinstance(encoding, alt.SchemaBase):
         return False
-    channels = [channel for value in encoding._kwds.values()
+    channels = [channel for value in (_property(encoding, name) for name in CHANNELS)
                 for channel in (value if isinstance(value, list) else [value])]
     return any(isinstance(channel, alt.SchemaBase)
-               and any(channel._get(key) is not alt.Undefined for key in ("shorthand", "field", "aggregate"))
+               and any(_property(channel, key) is not alt.Undefined for key in ("shorthand", "field", "aggregate"))
                for channel in channels)
+
+
+def _property(chart: Any, name: str) -> Any:
+    """A property of an Altair object, alt.Undefined where it is unset or not one of its properties."""
+    if not isinstance(chart, alt.SchemaBase):
+        return alt.Undefined
+    try:
+        return chart[name]
+    except KeyError:
+        return alt.Undefined

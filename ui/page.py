@@ -28,8 +28,7 @@ import streamlit as st
 from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from lib.core.urlcodec import UrlParam
 from ui import widgets
-from ui.cache_keys import remember_function_keys
-from ui.charts import kept_spec, qualified_name, speed_up_altair, vega_lite_spec
+from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
 from ui.errors import visitor_message
 from ui.follow import apply_followed_view, tab_shown
 from ui.layout import styled_chart
@@ -43,8 +42,6 @@ NO_NOTEBOOK = "it could not be built."
 NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
 
-speed_up_altair()  # every page draws through here: building and checking charts is most of a rerun otherwise
-remember_function_keys()  # and decorates its cached functions again on every rerun
 # Here, not in Home.py: the welcome page loads neither numpy nor pyarrow, and the first page is drawn sooner.
 convert_frames_on_one_thread()  # pyarrow started and joined a thread pool for each chart's rows
 blas_on_one_thread()  # OpenBLAS's idle threads spun on the other core through each small fit
@@ -172,9 +169,10 @@ def chart_ui(chart: alt.TopLevelMixin, takeaway: str, numbers: pd.DataFrame, *, 
     """Draw `chart` (presenter-mode sized), its one-line takeaway and, collapsed, the numbers behind it.
 
     `options` go to st.vega_lite_chart (key, on_select...); returns what it returns (a selection, say).
-    The spec is what st.altair_chart would send, converted without repeating its schema check (ui.charts).
+    Built and converted on every rerun, without Altair's schema check (half of the conversion): tests check
+    every chart each page draws (tests/test_speed.py). A chart drawn often is better kept (`kept_chart_ui`).
     """
-    return _chart_and_words_ui(vega_lite_spec(styled_chart(chart)), takeaway, numbers, container, width, options)
+    return _chart_and_words_ui(vega_lite_spec(styled_chart(chart), validate=False), takeaway, numbers, container, width, options)
 
 
 def _with_takeaway(spec: dict, takeaway: str) -> dict:
@@ -189,18 +187,17 @@ def _with_takeaway(spec: dict, takeaway: str) -> dict:
 
 def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway: str,
                   numbers: pd.DataFrame | Callable[..., pd.DataFrame], *, container: Any = None, width: str = "stretch",
-                  datasets: Mapping[str, pd.DataFrame] | None = None, **options: Any) -> Any:
+                  datasets: Mapping[str, pd.DataFrame] | None = None, title: str | None = None, **options: Any) -> Any:
     """`chart_ui` for the chart `build(*args)`, whose spec is kept per arguments: drawing it again costs nothing.
 
     `build` must depend on its arguments alone (data frames and arrays are compared by content). `numbers` may
     be a function of the same arguments: its table is then made and written out once per arguments too.
     `datasets` are rows the chart reads by name (`alt.NamedData(name)`), handed over with each drawing: the
-    spec is kept while they change.
+    spec is kept while they change. `title`: the chart's title for this drawing, put into the kept spec (whose
+    `build` sets a title of the same form, a plain string or alt.Title), so a title with a value in it keeps one spec.
     """
     numbers_html = _kept_numbers_html(qualified_name(numbers), numbers, args) if callable(numbers) else None
-    spec = kept_spec(build, args)
-    if datasets:
-        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    spec = with_datasets(kept_spec(build, args), datasets, title)
     return _chart_and_words_ui(spec, takeaway, numbers, container, width, options, numbers_html)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_app_page, wait_until_idle
+from tests.e2e.conftest import open_app_page, running_app, wait_until_idle
 
 ROW_PX = 35  # st.data_editor's header and row height
 
@@ -68,3 +68,35 @@ def test_a_shared_link_opens_the_same_project_with_its_settings(page, app_url) -
     expect(page.get_by_role("tab", name="🕵️ Secret spy messages")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_label("Or send your own secret message")).to_have_value("SPY")
     expect(page.get_by_text("copy 20", exact=True)).to_be_visible()
+
+
+GARDEN_VISITORS = 6  # arriving together: the shared chart specs are made while several sessions ask for them
+FRESH_SERVER_LIMIT_MS = 180_000  # six first renders on a server that has just started, on a shared 2-core machine
+
+
+def test_the_gardens_first_chart_draws_its_lines_for_visitors_arriving_together(browser_context) -> None:
+    """On a fresh server: the kept spec of "Every measurement, item by item" was once kept half-made by visitors
+    arriving together, and every later visitor saw an empty frame."""
+    warnings: list[str] = []
+    query = urlencode({"kids.tab": "🐞 Garden bug detective"})
+    with running_app() as fresh_url:
+        _visit_together(browser_context, f"{fresh_url}/kids?{query}", warnings)
+    assert not [text for text in warnings if "Infinite extent" in text]
+
+
+def _visit_together(browser_context, url: str, warnings: list[str]) -> None:
+    pages = [browser_context.new_page() for _ in range(GARDEN_VISITORS)]
+    try:
+        for visitor in pages:
+            visitor.on("console", lambda message: warnings.append(message.text))
+            visitor.goto(url, wait_until="commit")
+        for visitor in pages:
+            first_chart = visitor.locator('[data-testid="stVegaLiteChart"]').first
+            expect(first_chart).to_be_visible(timeout=FRESH_SERVER_LIMIT_MS)
+            wait_until_idle(visitor)
+            lines = first_chart.locator("g.mark-line path")
+            expect(lines).to_have_count(3)  # width, length and weight, one line each
+            assert all(len(path.get_attribute("d") or "") > 100 for path in lines.all())
+    finally:
+        for visitor in pages:
+            visitor.close()
