@@ -613,11 +613,11 @@ async def join_follower(base_url: str, http, follow: FollowRun, gate: asyncio.Se
 
 
 async def present(presenter: Connection, follow: FollowRun, until: float, every_s: float, rng: random.Random) -> None:
-    """Every `every_s` seconds the presenter moves the Garden's k; the last move leaves `every_s` to follow it."""
+    """Every `every_s` seconds the presenter moves the Garden's k; the last move leaves at least half that to follow it."""
     timers = asyncio.create_task(answer_timers(presenter, until, follow.polls))
     try:
         next_at = time.perf_counter() + every_s
-        while next_at + every_s <= until + 1e-6 and presenter.closed_reason is None:
+        while next_at + every_s / 2 <= until and presenter.closed_reason is None:
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
             widget = presenter.view.widget(FOLLOW_SETTING)
             moved = moved_state(widget, rng)
@@ -656,7 +656,9 @@ def follow_tables(follow: FollowRun, followers: list[Connection], reads: dict[st
             "from_presenter_move": summary(from_move),
             "from_presenter_run_end": summary([max(0.0, s) for s in from_presenter_run]),
             "shown_before_presenter_run_ended": sum(1 for s in from_presenter_run if s < 0),
-            "missed": missed, "followers_showing_every_change": sum(
+            "missed": missed, "changes_shown_per_follower": [
+                sum(1 for i in range(len(follow.changes)) if (f.serial, i) in follow.shown) for f in followers],
+            "followers_showing_every_change": sum(
                 1 for f in followers if all((f.serial, i) in follow.shown for i in range(len(follow.changes)))),
             "presenter_runs": summary([c.finished - c.sent for c in follow.changes if c.finished is not None]),
             "joins": summary(follow.joins), "follow_polls": summary(follow.polls.auto_reruns),
