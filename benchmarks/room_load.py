@@ -3,6 +3,7 @@
     python -m benchmarks.room_load [--visitors 30] [--trainers 5] [--think 2] [--seconds 60] [--url URL]
                                    [--arrive-together] [--soak] [--server-pids PID,...] [--json]
                                    [--page PATH] [--demo TEXT] [--save-demos FILE | --demos FILE]
+                                   [--follow [--followers 100] [--presenter-every 5] [--room-db URL] [--db-read-log FILE]]
 
 One asyncio process speaks Streamlit's own websocket protocol (benchmarks/st_protocol.py) for every
 visitor and draws nothing, so the figures are the server's, not a browser's:
@@ -22,6 +23,13 @@ visitor and draws nothing, so the figures are the server's, not a browser's:
    children are sampled in /proc every 0.5 s (CPU cores used, peak RSS per process).
    `--soak`: 20 minutes (unless `--seconds`) of visitors who stay 1-4 minutes each and are replaced
    by new ones; prints the servers' RSS over time and its end against its value after 2 minutes.
+
+`--follow` (docs/benchmarks-room.md): a room made in the server's room database, a presenter on the
+Garden tab moving `kids.garden_k` every `--presenter-every` s, and `--followers` who open the join link,
+press the join card's button and answer the follow poll's timer. The visitors move sliders for
+`--seconds` without the followers, then for `--seconds` with them; it prints the time from each
+presenter move to each follower's run showing it, the SELECTs per second the server processes ran on
+the room database (from the DSC_DB_READ_LOG statement log), and the movers' p95 in both phases.
 
 Without `--url` it starts `streamlit run Home.py --server.headless true` on a free 127.0.0.1 port
 (full MNIST from --mnist-dir, by default ../shared/data/mnist when present) and stops it after.
@@ -620,6 +628,9 @@ async def present(presenter: Connection, follow: FollowRun, until: float, every_
         while next_at + every_s / 2 <= until and presenter.closed_reason is None:
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
             widget = presenter.view.widget(FOLLOW_SETTING)
+            if widget is None:
+                follow.failures.append(f"presenter: the screen lost its {FOLLOW_SETTING} slider")
+                return
             moved = moved_state(widget, rng)
             change = Change(moved.double_array_value.data[0], time.perf_counter())
             follow.changes.append(change)
@@ -677,7 +688,8 @@ async def follow_phases(args: argparse.Namespace, base_url: str, http, crowd: li
     follow = FollowRun(code)
     presenter = await open_presenter(base_url, http, store, code, key)
     alone_log, began = Log(), time.time()
-    result["room_without_followers"] = await room(base_url, http, crowd, args, watch, alone_log)
+    result["room_without_followers"] = await room(  # the presenter's screen is open: its browser answers its timers
+        base_url, http, crowd, args, watch, alone_log, alongside=lambda until: answer_timers(presenter, until, Log()))
     reads_before = statements_between(db[1], began, time.time())
     gate = asyncio.Semaphore(JOINING_AT_ONCE)
     joined = await asyncio.gather(*(join_follower(base_url, http, follow, gate) for _ in range(args.followers)))
@@ -696,6 +708,8 @@ async def follow_phases(args: argparse.Namespace, base_url: str, http, crowd: li
         follow.failures.append(f"follow counts: {error}")
         counts = None
     result["follow"] = follow_tables(follow, followers, reads, reads_before, counts)
+    # A browser's timer asks once a second per follower; fewer answered a second means the server fell behind.
+    result["follow"]["timer_reruns_per_s"] = round(len(follow.polls.auto_reruns) / result["room"]["window_s"], 1)
     result["follow"]["slider_moves_without_followers"] = summary(alone_log.all_moves())
     result["follow"]["slider_moves_with_followers"] = summary(crowd_log.all_moves())
     without, with_ = (result["follow"][f"slider_moves_{w}_followers"]["p95_ms"] for w in ("without", "with"))
@@ -770,7 +784,8 @@ def print_follow(result: dict[str, object], follow: dict[str, object]) -> None:
     print(f"  {'presenter run end -> follower run showing it':<44} {_cells(follow['from_presenter_run_end'])}")
     print(f"  {'presenter runs':<44} {_cells(follow['presenter_runs'])}")
     print(f"  {'followers joining (link + join card)':<44} {_cells(follow['joins'])}")
-    print(f"  {'follow polls (run_every fragments)':<44} {_cells(follow['follow_polls'])}")
+    print(f"  {'follow polls (run_every fragments)':<44} {_cells(follow['follow_polls'])}   "
+          f"{follow['timer_reruns_per_s']} a second (the presenter's and {follow['followers']} followers' timers)")
     print(f"  {'sliders, room without followers':<44} {_cells(follow['slider_moves_without_followers'])}")
     print(f"  {'sliders, room with followers':<44} {_cells(follow['slider_moves_with_followers'])}   "
           f"p95 with / without: {follow['slider_p95_with_over_without']}")
@@ -825,6 +840,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.trainers is None:
         args.trainers = 0 if args.follow else 5
+    if args.follow and args.soak:
+        parser.error("--follow and --soak are separate runs")
     if args.follow and args.url and not args.room_db:
         parser.error("--follow with --url needs --room-db (the servers' DSC_ROOM_DB)")
     if args.seconds is None:
