@@ -3,6 +3,7 @@
     python -m benchmarks.room_load [--visitors 30] [--trainers 5] [--think 2] [--seconds 60] [--url URL]
                                    [--arrive-together] [--soak] [--server-pids PID,...] [--json]
                                    [--page PATH] [--demo TEXT] [--save-demos FILE | --demos FILE]
+                                   [--follow [--followers 100] [--presenter-every 5] [--room-db URL] [--db-read-log FILE]]
 
 One asyncio process speaks Streamlit's own websocket protocol (benchmarks/st_protocol.py) for every
 visitor and draws nothing, so the figures are the server's, not a browser's:
@@ -23,6 +24,13 @@ visitor and draws nothing, so the figures are the server's, not a browser's:
    `--soak`: 20 minutes (unless `--seconds`) of visitors who stay 1-4 minutes each and are replaced
    by new ones; prints the servers' RSS over time and its end against its value after 2 minutes.
 
+`--follow` (docs/benchmarks-room.md): a room made in the server's room database, a presenter on the
+Garden tab moving `kids.garden_k` every `--presenter-every` s, and `--followers` who open the join link,
+press the join card's button and answer the follow poll's timer. The visitors move sliders for
+`--seconds` without the followers, then for `--seconds` with them; it prints the time from each
+presenter move to each follower's run showing it, the SELECTs per second the server processes ran on
+the room database (from the DSC_DB_READ_LOG statement log), and the movers' p95 in both phases.
+
 Without `--url` it starts `streamlit run Home.py --server.headless true` on a free 127.0.0.1 port
 (full MNIST from --mnist-dir, by default ../shared/data/mnist when present) and stops it after.
 With `--url` (a server or a proxy in front of several), cookies the proxy sets on the page's
@@ -40,6 +48,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
 from contextlib import ExitStack, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,7 +56,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from benchmarks.latency import summary
 from benchmarks.serving import SHARED_MNIST, ProcessWatch, running_server, servers_behind, wait_healthy
-from benchmarks.st_protocol import MAIN, Connection, RunTimeout, moved_state, query_with
+from benchmarks.st_protocol import EARLY, MAIN, Connection, RunTimeout, moved_state, query_with
 
 OPEN_LIMIT_S = 180.0  # the first visit to a torch page imports torch in the server
 RUN_LIMIT_S = 120.0
@@ -333,8 +342,9 @@ def cast(demos: list[Demo], train_demo: Demo | None, visitors: int, trainers: in
 
 
 async def room(base_url: str, http, crowd: list[Visitor], args: argparse.Namespace, watch: ProcessWatch | None,
-               log: Log) -> dict[str, object]:
-    """Everyone in the room for `args.seconds`: CPU, RSS and reruns counted over that window."""
+               log: Log, alongside: Callable[[float], Awaitable[None]] | None = None) -> dict[str, object]:
+    """Everyone in the room for `args.seconds`: CPU, RSS and reruns counted over that window; `alongside(until)`
+    runs with them (the follow mode's presenter and followers)."""
     gate = asyncio.Semaphore(STAGGERED_ARRIVALS)
     await asyncio.gather(*(arrive(base_url, http, v, log, gate) for v in crowd if v.connection is None))
     present = [v for v in crowd if v.connection is not None]
@@ -352,7 +362,8 @@ async def room(base_url: str, http, crowd: list[Visitor], args: argparse.Namespa
         warm_rss["mb"] = watch.rss_mb() if watch else math.nan
 
     warm = asyncio.create_task(note_warm_rss()) if args.soak else None
-    await asyncio.gather(*(stay(base_url, http, v, until, args.think, log, args.soak) for v in present))
+    await asyncio.gather(*(stay(base_url, http, v, until, args.think, log, args.soak) for v in present),
+                         *([alongside(until)] if alongside else []))
     wall = time.perf_counter() - began
     cpu = (watch.cpu_seconds() - cpu_before) if watch else None
     client_cpu = time.process_time() - client_before
@@ -460,8 +471,11 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     result: dict[str, object] = {"machine": {"cpu_cores": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]},
                                  "visitors": args.visitors, "trainers": args.trainers, "think_s": args.think,
                                  "seconds": args.seconds, "soak": args.soak}
-    scout_log, arrivals, crowd_log = Log(), None, Log()
+    if args.follow:
+        result.update(followers=args.followers, presenter_every_s=args.presenter_every)
+    scout_log, arrivals, crowd_log, follow = Log(), None, Log(), None
     with ExitStack() as stack:
+        db = follow_db(args, stack) if args.follow else None
         server, base_url, demos, train_demo = await scout(args, http, stack, scout_log, result)
         roots = args.server_pids or ([server.pid] if server else servers_behind(urlsplit(base_url).port or 80))
         result["server_pids"] = roots
@@ -470,7 +484,11 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             arrivals = Log()
             await asyncio.gather(*(arrive(base_url, http, v, arrivals, None) for v in crowd))
         lone = await lone_visitor(base_url, http, demos, args.solo_moves, args.seed)
-        result["room"] = await room(base_url, http, crowd, args, ProcessWatch(roots) if roots else None, crowd_log)
+        watch = ProcessWatch(roots) if roots else None
+        if args.follow:
+            follow = await follow_phases(args, base_url, http, crowd, watch, db, crowd_log, result)
+        else:
+            result["room"] = await room(base_url, http, crowd, args, watch, crowd_log)
         if args.url:
             await asyncio.gather(*(press_stop(v.connection) for v in crowd if v.training and v.connection))
         await asyncio.gather(*(v.connection.close() for v in crowd if v.connection))
@@ -480,13 +498,231 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     logs = [scout_log, lone, crowd_log] + ([arrivals] if arrivals else [])
     errors = sum((log.errors for log in logs), Counter())
     result["errors_drawn"] = [{"error": text, "visitors": count} for text, count in errors.most_common()]
-    result["failures"] = [failure for log in logs for failure in log.failures]
+    result["failures"] = [failure for log in logs for failure in log.failures] + (follow.failures if follow else [])
     return result
 
 
 def _load_demos(path: str) -> list[Demo]:
     return [Demo(d["page"], d["name"], d["query"], tuple(d["movable"]), tuple(d["buttons"]))
             for d in json.loads(Path(path).read_text())]
+
+
+# ---------------------------------------------------------------- follow mode: a presenter, followers, the movers
+
+
+FOLLOW_PAGE, FOLLOW_TAB, FOLLOW_SETTING = "kids", "Garden", "kids.garden_k"  # a setting the Garden's share link carries
+JOIN_BUTTON = "room.card_join"  # the join card's button (ui.room.join_card_ui)
+JOINING_AT_ONCE = 8  # followers arrive a few at a time, as people scanning a QR code do
+PRESENTER_PUBLISH_LIMIT_S = 30.0
+
+
+@dataclass
+class Change:
+    """One move of the presenter's slider: its new value, when it was sent and when the presenter's run ended."""
+
+    value: float
+    sent: float
+    finished: float | None = None
+
+
+@dataclass
+class FollowRun:
+    """What the presenter changed and when each follower's screen showed it."""
+
+    code: str
+    changes: list[Change] = field(default_factory=list)
+    shown: dict[tuple[int, int], float] = field(default_factory=dict)  # (follower serial, change index) -> seen
+    joins: list[float] = field(default_factory=list)
+    polls: Log = field(default_factory=Log)  # the followers' answers to the follow fragment's (and Room box's) timers
+    failures: list[str] = field(default_factory=list)
+    watching: bool = False  # changes are timed only during the measured phase
+
+    def saw(self, connection: Connection, message) -> None:
+        """On each of a follower's runs that ends: the presenter's latest value, first shown now?"""
+        if not self.watching or not self.changes or message.WhichOneof("type") != "script_finished":
+            return
+        if message.script_finished == EARLY:
+            return
+        index = len(self.changes) - 1
+        widget = connection.view.widget(FOLLOW_SETTING)
+        if (connection.serial, index) not in self.shown and widget is not None and widget.value == [self.changes[index].value]:
+            self.shown[(connection.serial, index)] = time.perf_counter()
+
+
+def follow_db(args: argparse.Namespace, stack: ExitStack) -> tuple[str, Path | None]:
+    """The room database (and the statement log) the server uses: chosen here for a server this starts."""
+    if args.url:
+        return args.room_db, (Path(args.db_read_log) if args.db_read_log else None)
+    import tempfile
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="room-follow-")))
+    url, log = f"sqlite:///{folder / 'rooms.sqlite'}", folder / "db-statements.log"
+    args.server_env = [*(args.server_env or []), f"DSC_ROOM_DB={url}", f"DSC_DB_READ_LOG={log}"]
+    return url, log
+
+
+def statements_between(log_path: Path | None, began: float, ended: float) -> dict[str, object] | None:
+    """SELECTs (and all statements) the server processes ran on the room database in [began, ended] (wall clock)."""
+    if log_path is None or not log_path.exists():
+        return None
+    selects, statements, by_process = 0, 0, Counter()
+    for line in log_path.read_text().splitlines():
+        moment, pid, verb = line.split(" ", 2)
+        if not began <= float(moment) <= ended or int(pid) == os.getpid():
+            continue
+        statements += 1
+        if verb == "SELECT":
+            selects += 1
+            by_process[pid] += 1
+    window = max(ended - began, 1e-9)
+    return {"selects": selects, "selects_per_s": round(selects / window, 2), "statements_per_s": round(statements / window, 2),
+            "selects_by_process": dict(by_process), "window_s": round(window, 1)}
+
+
+async def open_presenter(base_url: str, http, store, code: str, key: str) -> Connection:
+    """The presenter's screen on the Garden tab, opened from the presenter link; waits until it is published."""
+    kids = Connection(base_url, FOLLOW_PAGE)
+    await kids.open(http, OPEN_LIMIT_S)
+    bar = next(bar for bar in kids.view.tab_bars.values() if bar.path[:1] == (MAIN,))
+    await kids.close()
+    tab = next(label for label in bar.labels if FOLLOW_TAB in label)
+    presenter = Connection(base_url, FOLLOW_PAGE, query_with("", room=code, presenter=key, **{bar.query_param_key: tab}))
+    await presenter.open(http, OPEN_LIMIT_S)
+    deadline = time.perf_counter() + PRESENTER_PUBLISH_LIMIT_S
+    while (await asyncio.to_thread(store.room_view, code)).view is None:
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"the presenter's screen was not published within {PRESENTER_PUBLISH_LIMIT_S:.0f} s")
+        await presenter.rerun(limit_s=RUN_LIMIT_S)  # the presenter link is read in the Room box, after the page
+    return presenter
+
+
+async def join_follower(base_url: str, http, follow: FollowRun, gate: asyncio.Semaphore) -> Connection | None:
+    """A phone that scanned the QR code: the join link, then the join card's button; it lands on the presenter's page."""
+    connection = Connection(base_url, "", query_with("", room=follow.code),
+                            on_message=lambda message: follow.saw(connection, message))
+    async with gate:
+        try:
+            started = time.perf_counter()
+            await connection.open(http, OPEN_LIMIT_S)
+            button = connection.view.widget(JOIN_BUTTON)
+            if button is None:
+                raise RuntimeError("the join link drew no join card")
+            press = type(button.state)()
+            press.id, press.trigger_value = button.id, True
+            await connection.rerun(press, button.fragment_id, limit_s=RUN_LIMIT_S)
+            if connection.view.widget(FOLLOW_SETTING) is None:
+                raise RuntimeError(f"after joining, the follower's screen has no {FOLLOW_SETTING} slider")
+            follow.joins.append(time.perf_counter() - started)
+            return connection
+        except (RunTimeout, ConnectionError, OSError, RuntimeError) as error:
+            follow.failures.append(f"follower joining: {type(error).__name__}: {error}")
+            await connection.close()
+            return None
+
+
+async def present(presenter: Connection, follow: FollowRun, until: float, every_s: float, rng: random.Random) -> None:
+    """Every `every_s` seconds the presenter moves the Garden's k; the last move leaves at least half that to follow it."""
+    timers = asyncio.create_task(answer_timers(presenter, until, follow.polls))
+    try:
+        next_at = time.perf_counter() + every_s
+        while next_at + every_s / 2 <= until and presenter.closed_reason is None:
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+            widget = presenter.view.widget(FOLLOW_SETTING)
+            if widget is None:
+                follow.failures.append(f"presenter: the screen lost its {FOLLOW_SETTING} slider")
+                return
+            moved = moved_state(widget, rng)
+            change = Change(moved.double_array_value.data[0], time.perf_counter())
+            follow.changes.append(change)
+            change.finished = change.sent + await presenter.rerun(moved, widget.fragment_id, limit_s=RUN_LIMIT_S)
+            next_at += every_s
+    except (RunTimeout, ConnectionError, OSError) as error:
+        follow.failures.append(f"presenter: {type(error).__name__}: {error}")
+    finally:
+        await timers
+
+
+async def keep_following(connection: Connection, until: float, follow: FollowRun) -> None:
+    try:
+        await answer_timers(connection, until, follow.polls)
+    except (RunTimeout, ConnectionError, OSError) as error:
+        follow.failures.append(f"follower: {type(error).__name__}: {error}")
+
+
+def follow_tables(follow: FollowRun, followers: list[Connection], reads: dict[str, object] | None,
+                  reads_before: dict[str, object] | None, counts) -> dict[str, object]:
+    """Per follower and presenter change: seconds from the presenter's move (and from its run's end) to the follower's
+    screen showing it; changes a follower never showed before the next one; the database reads."""
+    from_move, from_presenter_run, missed = [], [], 0
+    for index, change in enumerate(follow.changes):
+        for follower in followers:
+            seen = follow.shown.get((follower.serial, index))
+            if seen is None:
+                missed += 1
+                continue
+            from_move.append(seen - change.sent)
+            if change.finished is not None:
+                from_presenter_run.append(seen - change.finished)
+    return {"room": follow.code, "followers": len(followers), "presenter_changes": len(follow.changes),
+            "from_presenter_move": summary(from_move),
+            "from_presenter_run_end": summary([max(0.0, s) for s in from_presenter_run]),
+            "shown_before_presenter_run_ended": sum(1 for s in from_presenter_run if s < 0),
+            "missed": missed, "changes_shown_per_follower": [
+                sum(1 for i in range(len(follow.changes)) if (f.serial, i) in follow.shown) for f in followers],
+            "followers_showing_every_change": sum(
+                1 for f in followers if all((f.serial, i) in follow.shown for i in range(len(follow.changes)))),
+            "presenter_runs": summary([c.finished - c.sent for c in follow.changes if c.finished is not None]),
+            "joins": summary(follow.joins), "follow_polls": summary(follow.polls.auto_reruns),
+            "db_reads": reads, "db_reads_without_followers": reads_before,
+            "counts_at_end": {"following": counts.following, "exploring": counts.exploring} if counts else None}
+
+
+async def follow_phases(args: argparse.Namespace, base_url: str, http, crowd: list[Visitor], watch, db: tuple[str, Path | None],
+                        crowd_log: Log, result: dict[str, object]) -> FollowRun:
+    """The movers alone for `--seconds`, then the same movers with the presenter and `--followers` for `--seconds`."""
+    from lib.room import RoomError, RoomStorageError
+    from lib.room.store import RoomStore
+
+    store = RoomStore(db[0])
+    code, key = await asyncio.to_thread(store.create_room)
+    follow = FollowRun(code)
+    presenter = await open_presenter(base_url, http, store, code, key)
+    alone_log, began = Log(), time.time()
+    result["room_without_followers"] = await room(  # the presenter's screen is open: its browser answers its timers
+        base_url, http, crowd, args, watch, alone_log, alongside=lambda until: answer_timers(presenter, until, Log()))
+    reads_before = statements_between(db[1], began, time.time())
+    gate = asyncio.Semaphore(JOINING_AT_ONCE)
+    joined = await asyncio.gather(*(join_follower(base_url, http, follow, gate) for _ in range(args.followers)))
+    followers = [connection for connection in joined if connection is not None]
+    follow.watching, began = True, time.time()
+
+    async def presenter_and_followers(until: float) -> None:
+        await asyncio.gather(present(presenter, follow, until, args.presenter_every, random.Random(args.seed)),
+                             *(keep_following(f, until, follow) for f in followers))
+
+    result["room"] = await room(base_url, http, crowd, args, watch, crowd_log, alongside=presenter_and_followers)
+    reads = statements_between(db[1], began, time.time())
+    try:
+        counts = await asyncio.to_thread(store.follow_counts, code)
+    except (RoomError, RoomStorageError) as error:  # the counts are a check on the run, not a figure of it
+        follow.failures.append(f"follow counts: {error}")
+        counts = None
+    result["follow"] = follow_tables(follow, followers, reads, reads_before, counts)
+    # A browser's timer asks once a second per follower; fewer answered a second means the server fell behind.
+    result["follow"]["timer_reruns_per_s"] = round(len(follow.polls.auto_reruns) / result["room"]["window_s"], 1)
+    result["follow"]["slider_moves_without_followers"] = summary(alone_log.all_moves())
+    result["follow"]["slider_moves_with_followers"] = summary(crowd_log.all_moves())
+    without, with_ = (result["follow"][f"slider_moves_{w}_followers"]["p95_ms"] for w in ("without", "with"))
+    result["follow"]["slider_p95_with_over_without"] = round(with_ / without, 2) if with_ and without else None
+    for connection in (presenter, *followers):
+        crowd_log.saw(Demo(FOLLOW_PAGE, "presenter" if connection is presenter else "follower", ""), connection)
+    await asyncio.gather(presenter.close(), *(f.close() for f in followers))
+    store.dispose()
+    for name, samples in alone_log.opens.items():
+        crowd_log.opens[name].extend(samples)  # the movers arrived in the first phase
+    follow.failures.extend(alone_log.failures)
+    crowd_log.errors.update(alone_log.errors)
+    return follow
 
 
 # ---------------------------------------------------------------- printing
@@ -526,6 +762,8 @@ def print_tables(result: dict[str, object]) -> None:
     if soak := room_.get("soak"):
         print(f"  soak RSS: {soak['rss_mb_after_2_min']} MB after 2 min, {soak['rss_mb_at_end']} MB at the end "
               f"(x{soak['end_over_2_min']}); by minute: {soak['rss_mb_by_minute']}")
+    if follow := result.get("follow"):
+        print_follow(result, follow)
     if result["nothing_to_move_on"]:
         print(f"  pages with nothing to move (left out): {', '.join(result['nothing_to_move_on'])}")
     print(f"\n  errors drawn: {len(result['errors_drawn'])}")
@@ -537,6 +775,32 @@ def print_tables(result: dict[str, object]) -> None:
         print(f"  server log: {line[:200]}")
 
 
+def print_follow(result: dict[str, object], follow: dict[str, object]) -> None:
+    without = result["room_without_followers"]
+    print(f"\n  Follow: {follow['followers']} followers in room {follow['room']}, the presenter moved the Garden's k "
+          f"{follow['presenter_changes']} times, every {result['presenter_every_s']} s")
+    print(f"  {'':<44} {'runs':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    print(f"  {'presenter move -> follower run showing it':<44} {_cells(follow['from_presenter_move'])}")
+    print(f"  {'presenter run end -> follower run showing it':<44} {_cells(follow['from_presenter_run_end'])}")
+    print(f"  {'presenter runs':<44} {_cells(follow['presenter_runs'])}")
+    print(f"  {'followers joining (link + join card)':<44} {_cells(follow['joins'])}")
+    print(f"  {'follow polls (run_every fragments)':<44} {_cells(follow['follow_polls'])}   "
+          f"{follow['timer_reruns_per_s']} a second (the presenter's and {follow['followers']} followers' timers)")
+    print(f"  {'sliders, room without followers':<44} {_cells(follow['slider_moves_without_followers'])}")
+    print(f"  {'sliders, room with followers':<44} {_cells(follow['slider_moves_with_followers'])}   "
+          f"p95 with / without: {follow['slider_p95_with_over_without']}")
+    print(f"  changes a follower never showed: {follow['missed']}; followers who showed every change: "
+          f"{follow['followers_showing_every_change']}; shown before the presenter's run ended: "
+          f"{follow['shown_before_presenter_run_ended']}; at the end: {follow['counts_at_end']}")
+    for label, reads in (("with followers", follow["db_reads"]), ("without followers", follow["db_reads_without_followers"])):
+        if reads is None:
+            print(f"  database reads {label}: not counted (no DSC_DB_READ_LOG)")
+        else:
+            print(f"  database reads {label}: {reads['selects_per_s']} SELECTs/s ({reads['selects']} in {reads['window_s']} s; "
+                  f"all statements {reads['statements_per_s']}/s; by process {reads['selects_by_process']})")
+    print(f"  server CPU without followers: {without['server_cpu_cores']} cores; with: {result['room']['server_cpu_cores']}")
+
+
 def failed(result: dict[str, object]) -> bool:
     return bool(result["errors_drawn"] or result["failures"] or result.get("server_log_errors"))
 
@@ -544,7 +808,7 @@ def failed(result: dict[str, object]) -> bool:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.room_load", description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, default=30, help="visitors in the room, trainers included")
-    parser.add_argument("--trainers", type=int, default=5, help="visitors who train the talk preset")
+    parser.add_argument("--trainers", type=int, default=None, help="visitors who train the talk preset (default 5; 0 with --follow)")
     parser.add_argument("--think", type=float, default=2.0, help="seconds between a visitor's moves (jittered +-50%%)")
     parser.add_argument("--seconds", type=float, default=None, help="how long the room is measured (default 60; 1200 with --soak)")
     parser.add_argument("--url", help="a running server or a proxy in front of several (default: start one)")
@@ -565,7 +829,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--server-env", action="append", default=None, metavar="NAME=VALUE",
                         help="an environment variable for a server this starts (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    parser.add_argument("--follow", action="store_true",
+                        help="a presenter and --followers in a room: the visitors move sliders without, then with them")
+    parser.add_argument("--followers", type=int, default=100, help="with --follow: room members who follow the presenter")
+    parser.add_argument("--presenter-every", type=float, default=5.0,
+                        help="with --follow: seconds between the presenter's changes of the Garden's k")
+    parser.add_argument("--room-db", help="with --follow and --url: the servers' DSC_ROOM_DB (the room is made there)")
+    parser.add_argument("--db-read-log", help="with --follow and --url: the DSC_DB_READ_LOG file the servers were "
+                                              "started with (without it, database reads are not counted)")
     args = parser.parse_args(argv)
+    if args.trainers is None:
+        args.trainers = 0 if args.follow else 5
+    if args.follow and args.soak:
+        parser.error("--follow and --soak are separate runs")
+    if args.follow and args.url and not args.room_db:
+        parser.error("--follow with --url needs --room-db (the servers' DSC_ROOM_DB)")
     if args.seconds is None:
         args.seconds = SOAK_SECONDS if args.soak else 60.0
     if args.trainers > args.visitors:

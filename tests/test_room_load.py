@@ -6,6 +6,7 @@ one-file app that draws an exception and an st.error, which the benchmark must r
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -286,3 +287,48 @@ def test_an_exception_drawn_on_a_page_is_reported_as_an_error(tmp_path: Path) ->
     [(_, seen_by)] = [(text, count) for text, count in by_text.items() if text.endswith("an st.error on purpose")]
     assert seen_by == 3  # the scout, the lone visitor, the room's one visitor: each once, however many reruns
     assert room_load.failed(result)
+
+
+def test_the_room_store_logs_each_statement_only_when_the_benchmark_asks(tmp_path: Path, monkeypatch) -> None:
+    from lib.room.store import STATEMENT_LOG_ENV_VAR, RoomStore
+
+    log = tmp_path / "statements.log"
+    quiet = RoomStore(f"sqlite:///{tmp_path / 'quiet.sqlite'}")
+    monkeypatch.setenv(STATEMENT_LOG_ENV_VAR, str(log))
+    quiet.create_room()  # its engine was made without the variable: nothing is logged
+    quiet.dispose()
+    assert not log.exists()
+    store = RoomStore(f"sqlite:///{tmp_path / 'rooms.sqlite'}")
+    code, _ = store.create_room()
+    before = len(log.read_text().splitlines())
+    store.room_view(code)
+    store.dispose()
+    lines = [line.split(" ") for line in log.read_text().splitlines()]
+    assert before > 0
+    assert [verb for _, _, verb in lines[before:]] == ["BEGIN", "SELECT"]  # room_view is one query
+    assert {pid for _, pid, _ in lines} == {str(os.getpid())}
+
+
+def test_statements_are_counted_in_the_window_and_not_the_benchmarks_own(tmp_path: Path) -> None:
+    log = tmp_path / "statements.log"
+    log.write_text(f"10.0 1 SELECT\n11.0 1 SELECT\n11.5 2 BEGIN\n12.0 2 SELECT\n12.5 {os.getpid()} SELECT\n30.0 1 SELECT\n")
+    counted = room_load.statements_between(log, 10.5, 12.5)
+    assert counted["selects"] == 2 and counted["selects_by_process"] == {"1": 1, "2": 1}
+    assert counted["selects_per_s"] == 1.0 and counted["statements_per_s"] == 1.5
+    assert room_load.statements_between(None, 0, 1) is None
+
+
+def test_a_short_follow_run_times_every_follower_and_counts_database_reads() -> None:
+    args = room_load.parse_args(["--follow", "--followers", "3", "--presenter-every", "3", "--seconds", "9",
+                                 "--page", "kids", "--demo", "Garden", "--visitors", "1", "--think", "1",
+                                 "--solo-moves", "1"])
+    result = asyncio.run(room_load.run(args))
+    follow = result["follow"]
+    assert result["failures"] == [] and result["errors_drawn"] == []
+    assert follow["followers"] == 3 and follow["presenter_changes"] == 2
+    assert len(follow["changes_shown_per_follower"]) == 3 and min(follow["changes_shown_per_follower"]) >= 1
+    assert follow["from_presenter_move"]["runs"] + follow["missed"] == 6
+    assert follow["from_presenter_move"]["p50_ms"] > 0
+    assert follow["counts_at_end"] == {"following": 3, "exploring": 0}  # taking a view is not exploring
+    assert follow["db_reads"]["selects"] > 0 and follow["db_reads"]["selects_per_s"] > 0
+    assert follow["slider_moves_without_followers"]["runs"] > 0 and follow["slider_moves_with_followers"]["runs"] > 0

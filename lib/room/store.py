@@ -53,6 +53,7 @@ from lib.room.payloads import check_kind, encode_payload
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = REPO_ROOT / ".cache" / "rooms.sqlite"
 DB_ENV_VAR = "DSC_ROOM_DB"
+STATEMENT_LOG_ENV_VAR = "DSC_DB_READ_LOG"  # set only by benchmarks.room_load: a line per statement run
 
 IDLE_EXPIRY_S = 12 * 3600
 MAX_MEMBERS = 200
@@ -224,6 +225,8 @@ class RoomStore:
                 f"The room database {self.url_for_display} cannot be used: {error}. "
                 "PostgreSQL URLs look like postgresql+psycopg://user:password@host/database."
             ) from error
+        if os.environ.get(STATEMENT_LOG_ENV_VAR):
+            self._log_statements(self._engine, os.environ[STATEMENT_LOG_ENV_VAR])
 
     # ------------------------------------------------------------ engine, schema and transactions
 
@@ -251,6 +254,16 @@ class RoomStore:
             # A writer takes the write lock up front, so it waits (busy timeout) instead of failing later.
             immediate = connection.get_execution_options().get("room_write", False)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @staticmethod
+    def _log_statements(engine: Engine, path: str) -> None:
+        # The follow benchmark counts the database reads of every server process: one appended line per statement.
+        log = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+        @sa.event.listens_for(engine, "before_cursor_execute")
+        def _on_execute(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "?"
+            os.write(log, f"{time.time():.3f} {os.getpid()} {verb}\n".encode())
 
     @staticmethod
     def _install_postgresql_hooks(engine: Engine) -> None:
