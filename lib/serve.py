@@ -94,13 +94,11 @@ def free_ports(count: int) -> list[int]:
 
 def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     """What every app process gets: this environment, one room database for all (the app's default file),
-    one cookie secret, so a session's signed cookies stay valid should the proxy move it to another process,
-    and glibc's malloc arenas limited to two unless set otherwise."""
+    one cookie secret, so a session's signed cookies stay valid should the proxy move it to another process."""
     env = dict(os.environ if environ is None else environ)
     if not env.get(DB_ENV_VAR, "").strip():
         env[DB_ENV_VAR] = room_db_url()
     env.setdefault(COOKIE_SECRET_ENV_VAR, secrets.token_hex(32))
-    env.setdefault("MALLOC_ARENA_MAX", "2")  # the README's advice for a server that runs a room
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 

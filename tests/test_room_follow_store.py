@@ -12,7 +12,7 @@ from lib.room import IDLE_EXPIRY_S, RoomError
 from lib.room.follow import seal_presenter_key, token_hash, unseal_presenter_key
 from lib.room.read_cache import TtlCache
 from lib.room.store import views_table
-from tests.test_room_store import clock, postgres_server, room, room_url, store  # noqa: F401  (the fixtures)
+from tests.test_room_store import clock, room, room_url, store  # noqa: F401  (the fixtures)
 
 
 def test_each_published_view_has_a_new_version_and_followers_read_it(store, room) -> None:

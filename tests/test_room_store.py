@@ -5,7 +5,6 @@ Every store test runs on both databases. The PostgreSQL half skips (with the rea
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,7 +22,7 @@ from lib.room import (
     room_db_url,
 )
 from lib.room.payloads import FINGERS
-from tests.room_pg import REQUIRE_ENV_VAR, fresh_database, missing_reason, throwaway_postgres
+from tests.room_pg import fresh_database
 
 HANDS = {"left_cm": {finger: 5.0 + i for i, finger in enumerate(FINGERS)},
          "right_cm": {finger: 5.5 + i for i, finger in enumerate(FINGERS)}}
@@ -40,17 +39,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    reason = missing_reason()
-    if reason is not None:
-        if os.environ.get(REQUIRE_ENV_VAR) == "1":
-            pytest.fail(f"{REQUIRE_ENV_VAR}=1 but {reason}")
-        pytest.skip(reason)
-    with throwaway_postgres() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

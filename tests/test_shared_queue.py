@@ -20,7 +20,7 @@ from lib.core.job_queue import QueueRefused, SlotQueue
 from lib.core.jobs import BackgroundJob, JobSlots
 from lib.core.shared_queue import SharedSlotQueue, app_queue
 from lib.serve import free_ports
-from tests.room_pg import REQUIRE_ENV_VAR, fresh_database, missing_reason, throwaway_postgres
+from tests.room_pg import fresh_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DEADLINE_S = 60  # how long a condition may take on a loaded CI machine before the test fails; polled, not slept
@@ -33,17 +33,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    reason = missing_reason()
-    if reason is not None:
-        if os.environ.get(REQUIRE_ENV_VAR) == "1":
-            pytest.fail(f"{REQUIRE_ENV_VAR}=1 but {reason}")
-        pytest.skip(reason)
-    with throwaway_postgres() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

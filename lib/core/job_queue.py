@@ -180,12 +180,17 @@ class SlotQueue:
     # ------------------------------------------------------------ outside the lock
 
     def _start_all(self, tickets: list[Ticket]) -> None:
-        for ticket in tickets:
-            try:
-                ticket.start(ticket)
-            except Exception as error:  # a job that cannot start gives its slot straight back
-                ticket.error, ticket.state = error, "failed"
-                self.release(ticket)
+        start_tickets(tickets, self.release)
+
+
+def start_tickets(tickets: list[Ticket], release: Callable[[Ticket], None]) -> None:
+    """Start each ticket given a slot; one that cannot start gives its slot straight back."""
+    for ticket in tickets:
+        try:
+            ticket.start(ticket)
+        except Exception as error:
+            ticket.error, ticket.state = error, "failed"
+            release(ticket)
 
 
 def _alive(ticket: Ticket) -> bool:

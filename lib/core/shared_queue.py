@@ -30,7 +30,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from lib.core.job_queue import DEFAULT_JOB_SECONDS, OWNER_GRACE_S, QueueRefused, SlotQueue, Ticket
+from lib.core.job_queue import (
+    DEFAULT_JOB_SECONDS,
+    OWNER_GRACE_S,
+    QueueRefused,
+    SlotQueue,
+    Ticket,
+    start_tickets,
+)
 
 LEASE_S = 20.0  # a ticket whose process has not renewed it for this long is taken to be dead
 HEARTBEAT_S = 4.0  # how often a process renews its tickets' leases: several renewals per lease
@@ -331,12 +338,7 @@ class SharedSlotQueue:
         return started
 
     def _start_all(self, tickets: list[Ticket]) -> None:
-        for ticket in tickets:
-            try:
-                ticket.start(ticket)
-            except Exception as error:  # a job that cannot start gives its slot straight back
-                ticket.error, ticket.state = error, "failed"
-                self.release(ticket)
+        start_tickets(tickets, self.release)
 
     def _write_quietly(self, work: Callable[[Connection], Any], failed: Any) -> Any:
         """A turn from a job's thread or the poller, which have nobody to tell: a failure is logged, not raised."""
