@@ -226,3 +226,82 @@ def test_a_hostile_object_inside_a_resumable_file_is_refused() -> None:
     with pytest.raises(ModelFileError, match="load safely"):
         read_model_file(blob)
     assert not os.path.exists("/tmp/mnist-resume-hostile")
+
+
+# ---------------------------------------------------------------- the page: Continue training
+
+
+def _chart_frames(at) -> list:
+    import pyarrow as pa
+
+    return [pa.ipc.open_stream(dataset.data.data).read_pandas()
+            for chart in at.get("vega_lite_chart") for dataset in chart.proto.datasets]
+
+
+@pytest.fixture
+def _no_full_mnist(monkeypatch, tmp_path) -> None:
+    from lib.mnist import data as mnist
+
+    monkeypatch.setenv(mnist.CACHE_ENV_VAR, str(tmp_path / "empty-cache"))
+
+
+def _uploaded(blob: bytes):
+    from app_pages.mnist import EVALUATE
+    from tests.helpers import open_page, open_tab
+
+    at = open_page("app_pages/mnist.py")
+    open_tab(at, "mnist", EVALUATE)
+    at.file_uploader(key="mnist.upload").upload("mnist-model.pt", blob).run()
+    assert not at.exception
+    return at
+
+
+def _continue(at, more_epochs: int) -> TrainingJob:
+    at.number_input(key="mnist.more_epochs").set_value(more_epochs).run()
+    at.button(key="mnist.continue").click().run()
+    assert not at.exception
+    job = at.session_state["mnist.job"]
+    job.join(timeout=120)  # the training thread, not a sleep: the page polls it in the browser
+    assert not job.running and job.error is None
+    at.run()
+    at.run()  # the first rerun keeps and scores the result, then asks for a full rerun
+    assert not at.exception
+    return job
+
+
+@pytest.mark.usefixtures("_no_full_mnist")
+def test_the_page_continues_an_uploaded_model_and_its_loss_curve() -> None:
+    from app_pages.mnist import TRAIN
+    from tests.helpers import open_tab
+
+    first = train_model(SAMPLE.train, replace(PRESETS["talk"], epochs=1), max_samples=100)
+    at = _uploaded(first.to_file())
+    assert any("It has trained 1 epochs (100 images)" in success.value for success in at.success)
+    at.number_input(key="mnist.more_epochs").set_value(2).run()
+    assert any("Continue trains 2 more, to 3 in all, on 100 images each" in caption.value for caption in at.caption)
+    job = _continue(at, 2)
+    new = [loss for item in job.items() for loss in item.new_losses]
+    assert [seen for seen, _ in new] == list(range(110, 301, 10))  # the job's losses start after the old history
+    kept = read_model_file(at.session_state["mnist.model_bytes"])  # what Download now hands out
+    assert (kept.epochs_done, kept.samples_done, len(kept.losses)) == (3, 300, 30)
+    assert at.metric[0].label == "Test accuracy"  # Evaluate scores the continued model
+    open_tab(at, "mnist", TRAIN)
+    curves = [frame for frame in _chart_frames(at) if "samples seen" in frame.columns]
+    assert len(curves) == 1
+    assert curves[0]["samples seen"].tolist() == list(range(10, 301, 10))  # the old curve, then the new points
+    np.testing.assert_allclose(curves[0]["loss"][:10], [loss for _, loss in first.losses])
+
+
+@pytest.mark.usefixtures("_no_full_mnist")
+def test_the_page_says_an_older_file_continues_with_a_fresh_optimiser() -> None:
+    config = replace(RECIPES["mlp without decay"], epochs=1)
+    trained = train_model(SAMPLE.train, config, max_samples=SAMPLES)
+    at = _uploaded(model_to_bytes(trained.model, config))
+    assert any("older format" in info.value and "fresh optimiser" in info.value for info in at.info)
+    assert at.metric[0].label == "Test accuracy"  # it still scores
+    at.session_state["mnist.samples"] = SAMPLES  # the Train tab's images per epoch: an older file does not say
+    at.run()
+    assert any("It has done 0 epochs (0 images). Continue trains 1 more, to 1 in all, on 300 images each"
+               in caption.value for caption in at.caption)
+    job = _continue(at, 1)
+    assert job.result.fresh_optimiser and job.result.epochs_done == 1 and job.result.samples_seen == SAMPLES
