@@ -1,0 +1,48 @@
+"""The Evaluate tab's confusion matrix in Chromium: clicking a cell opens its images and one image's outputs."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PAGE_LIMIT_MS, wait_until_idle
+from tests.e2e.test_mnist_browser import _open_mnist_page, _type_number
+
+CELL = re.compile(r"images: (\d+); true: (\d); predicted: (\d)$")
+
+
+def _fullest_cell(chart) -> tuple[int, int, int]:
+    """(images, true, predicted) of the cell holding the most images, read from the cells' aria-labels."""
+    labels = chart.locator("g.mark-rect path").evaluate_all("cells => cells.map(c => c.getAttribute('aria-label'))")
+    cells = [tuple(int(group) for group in CELL.search(label).groups()) for label in labels if CELL.search(label)]
+    assert len(cells) == 100
+    return max(cells)
+
+
+def test_clicking_a_confusion_cell_shows_its_images(page, app_url) -> None:
+    _open_mnist_page(page, app_url)
+    page.get_by_role("tab", name="Train").click()
+    _type_number(page, "Training images per epoch", 500)
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_text("Trained on 1,500 images")).to_be_visible(timeout=PAGE_LIMIT_MS)
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Evaluate").click()
+    expect(page.get_by_text("Choose both a true and a predicted digit")).to_be_visible()
+    wait_until_idle(page)
+    chart = page.get_by_test_id("stVegaLiteChart").filter(has=page.locator("g.mark-rect")).first
+    count, true_label, predicted_label = _fullest_cell(chart)
+    pictures = page.get_by_test_id("stImage").locator("img")
+    pictures_before = pictures.count()
+    cell = chart.locator(f"g.mark-rect path[aria-label$='; true: {true_label}; predicted: {predicted_label}']")
+    cell.click(position={"x": 4, "y": 4})  # the cell's corner: its count, written in the middle, is a layer above
+    verdict = "read right" if true_label == predicted_label else f"read as {predicted_label}"
+    expect(page.get_by_text(f"{count:,} test images are a {true_label} {verdict}")).to_be_visible()
+    wait_until_idle(page)
+    shown = min(count, 48)
+    # the cell's gallery, and the chosen one drawn large beside its outputs
+    expect(pictures).to_have_count(pictures_before + shown + 1)
+    expect(page.get_by_text(f"a {true_label}, the network says").first).to_be_visible()
+    expect(page.get_by_text("The largest of the ten outputs").first).to_be_visible()
+    # the click set the keyboard's two select boxes too
+    for label, value in (("True digit", true_label), ("Predicted digit", predicted_label)):
+        expect(page.get_by_role("combobox", name=label, exact=True)).to_have_value(str(value))
