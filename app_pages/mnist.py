@@ -247,6 +247,7 @@ def training_status_ui(job: TrainingJob | None) -> None:
     result = job.result
     if result is not None and st.session_state.get(RESULT_KEY) is result:
         note = f" ({result.stopped})" if result.stopped else ""
+        note += f"; it went on from {result.samples_before:,} images done before" if result.samples_before else ""
         st.success(f"Trained on {result.samples_seen:,} images in {result.seconds:.1f} s "
                    f"({result.samples_per_second:,.0f} images/s) on {st.session_state.get(DEVICE_KEY, 'CPU')}{note}. "
                    "See the Evaluate tab.")

@@ -286,6 +286,8 @@ def test_the_page_continues_an_uploaded_model_and_its_loss_curve() -> None:
     assert (kept.epochs_done, kept.samples_done, len(kept.losses)) == (3, 300, 30)
     assert at.metric[0].label == "Test accuracy"  # Evaluate scores the continued model
     open_tab(at, "mnist", TRAIN)
+    assert any("Trained on 200 images" in success.value and "went on from 100 images" in success.value
+               for success in at.success)
     curves = [frame for frame in _chart_frames(at) if "samples seen" in frame.columns]
     assert len(curves) == 1
     assert curves[0]["samples seen"].tolist() == list(range(10, 301, 10))  # the old curve, then the new points

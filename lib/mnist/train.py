@@ -261,21 +261,14 @@ def train_model(
     validate_config(config)
     run = _RunStart.fresh(config) if resume_from is None else _RunStart.resumed(resume_from, config)
     model = run.model.to(device)
-    if max_samples is None and run.samples_per_epoch:
-        max_samples = run.samples_per_epoch  # a resumed run keeps its epoch length unless told otherwise
-    count = len(train) if max_samples is None else min(len(train), max_samples)
-    position = run.position_in_epoch(count)
-    total = run.samples_done + count * (config.epochs - run.epochs_done) - position
-    reporter = _Reporter(max(total, run.samples_done), progress, start_done=run.samples_done)
+    count, position, total = run.plan(len(train), max_samples)
+    reporter = _Reporter(total, progress, start_done=run.samples_done)
     accuracies: list[float] = []
     done, stopped, epochs_done = run.samples_done, None, run.epochs_done
     scoring_seconds = 0.0  # time spent scoring the test set, left out of the training time
     use_fast = engine == "fast" and fast_path_applies(config) and device.type == "cpu"
     fast_state = _FastTalkState.from_model(model, config) if use_fast else None
-    loss_function = _loss_function(config)
-    optimiser = _optimiser(config, model)
-    if run.optimiser_state is not None:
-        optimiser.load_state_dict(run.optimiser_state)
+    loss_function, optimiser = _loss_function(config), run.optimiser_for(model)
     generator = run.shuffle_generator()
     shuffle_state = generator.bit_generator.state
     for epoch in range(run.epochs_done + 1, config.epochs + 1):
@@ -346,11 +339,27 @@ class _RunStart:
                    saved.samples_per_epoch, saved.optimiser_state, saved.shuffle_state, saved.torch_rng_state,
                    fresh_optimiser=saved.optimiser_state is None)
 
+    def plan(self, available: int, max_samples: int | None) -> tuple[int, int, int]:
+        """Images per epoch, images of the unfinished epoch already done, and images of the whole run."""
+        if max_samples is None and self.samples_per_epoch:
+            max_samples = self.samples_per_epoch  # a resumed run keeps its epoch length unless told otherwise
+        count = available if max_samples is None else min(available, max_samples)
+        position = self.position_in_epoch(count)
+        total = self.samples_done + count * (self.config.epochs - self.epochs_done) - position
+        return count, position, max(total, self.samples_done)
+
     def position_in_epoch(self, count: int) -> int:
         """Images of the unfinished epoch already done (a run stopped part-way), 0 for a fresh start."""
         if self.samples_per_epoch != count:
             return 0  # another epoch length: the next epoch starts from its beginning
         return min(max(self.samples_done - self.epochs_done * count, 0), count)
+
+    def optimiser_for(self, model: nn.Module) -> torch.optim.Optimizer:
+        """The config's optimiser for `model` (already on its device), with the saved state where there is one."""
+        optimiser = _optimiser(self.config, model)
+        if self.optimiser_state is not None:
+            optimiser.load_state_dict(self.optimiser_state)
+        return optimiser
 
     def shuffle_generator(self) -> np.random.Generator:
         if self.shuffle_state is None:
