@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from lib.mnist.digit import preprocess_drawing
 from lib.mnist.settings import PRESET_NAMES, SETTINGS, config_from_settings, preset_settings
 from lib.room.share import digit_payload, mnist_run_payload
 from ui.cached_mnist import mnist_data
+from ui.confusion import confusion_explorer_ui
 from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
@@ -53,6 +55,13 @@ JOB_KEY, RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY = "mnist.job", "mnist.result", "m
 DEVICE_KEY, SCALING_KEY, UPLOAD_SEEN_KEY = "mnist.device_used", "mnist.scaling_job", "mnist.upload_seen"
 OWN_DATA_KEY = "mnist.own_data"
 ROOM_SEEDED_KEY, ROOM_MESSAGE_KEY = "mnist.room_seeded", "mnist.room_message"
+CONTINUED_JOB_KEY = "mnist.continued_job"  # the run Continue training started, drawn live in the Evaluate tab
+OLDER_FILE_NOTE = ("This file is in the older format: it holds the weights and settings, but not the optimiser's "
+                   "state, the epochs done or the loss curve. Continuing it starts a fresh optimiser (Adam's "
+                   "running averages start again from zero) and counts epochs from 0.")
+DECAY_NOTE = ("Its learning rate falls linearly to 0 over the whole run, now {total} epochs: continuing sets it "
+              "to where a {total}-epoch run in one go would be at this point (so a run that had decayed to 0 "
+              "starts again higher) and brings it to 0 at the end.")
 TRAINED_PRESET_KEY = "mnist.trained_preset"  # the preset chosen when Train was pressed, as the room shows it
 MAX_SEED = 1_000_000  # the seed widget's own bound
 TALK = "From the talk “Hands-On Introduction to PyTorch” (second half), Data Science Cornwall, 2019"
@@ -151,15 +160,6 @@ def outputs_ui(outputs: np.ndarray, title: str) -> None:
              "that digit is the answer.", frame)
 
 
-def confusion_chart(confusion: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(confusion, title="Confusion matrix (rows: true digit)").encode(
-        x=alt.X("predicted:O"), y=alt.Y("true:O"))
-    heat = base.mark_rect().encode(
-        color=alt.Color("images:Q", scale=alt.Scale(scheme="blues", type="symlog"), legend=None),
-        tooltip=[alt.Tooltip("true"), alt.Tooltip("predicted"), alt.Tooltip("images")])
-    labels = base.mark_text(fontSize=10).encode(
-        text=alt.Text("images:Q"), color=alt.ColorValue("black", condition={"test": "datum.images > 200", "value": "white"}))
-    return (heat + labels).properties(height=360)
 
 
 def data_source_ui() -> None:
@@ -238,6 +238,7 @@ def training_status_ui(job: TrainingJob | None) -> None:
     result = job.result
     if result is not None and st.session_state.get(RESULT_KEY) is result:
         note = f" ({result.stopped})" if result.stopped else ""
+        note += f"; it went on from {result.samples_before:,} images done before" if result.samples_before else ""
         st.success(f"Trained on {result.samples_seen:,} images in {result.seconds:.1f} s "
                    f"({result.samples_per_second:,.0f} images/s) on {st.session_state.get(DEVICE_KEY, 'CPU')}{note}. "
                    "See the Evaluate tab.")
@@ -252,7 +253,7 @@ def keep_trained_model(job: TrainingJob) -> None:
 
     Inside a room, a run that went to its end is shared with the room (its loss curve, seed and accuracy).
     """
-    from lib.mnist.train import evaluate, model_to_bytes
+    from lib.mnist.train import evaluate
 
     result = job.result
     if job.error is None and result is not None:
@@ -260,7 +261,7 @@ def keep_trained_model(job: TrainingJob) -> None:
         scores = evaluate(result.model, result.config, data.test)
         st.session_state[RESULT_KEY] = result
         st.session_state[EVAL_KEY] = (data.source, scores)
-        st.session_state[MODEL_BYTES_KEY] = model_to_bytes(result.model, result.config)
+        st.session_state[MODEL_BYTES_KEY] = result.to_file()  # resumable: Continue training picks it up
         if in_room():
             share_run(result, scores.accuracy)
 
@@ -383,24 +384,72 @@ def train_tab_ui() -> None:
     job_poller_ui(JOB_KEY, training_status_ui, on_done=keep_trained_model, stop_key="mnist.stop")
 
 
+def upload_model_ui(data: MnistData) -> None:
+    """A model file from this page (either format) becomes the visitor's model: scored, and ready to continue."""
+    from lib.mnist.train import ModelFileError, evaluate, read_model_file
+
+    uploaded = st.file_uploader("Load a model saved from this page (.pt)", type=["pt"], key="mnist.upload")
+    if uploaded is None or st.session_state.get(UPLOAD_SEEN_KEY) == uploaded.file_id:
+        return
+    st.session_state[UPLOAD_SEEN_KEY] = uploaded.file_id
+    try:
+        loaded = read_model_file(uploaded.getvalue())
+    except ModelFileError as error:
+        st.error(f"That file was refused: {visitor_message(error, MODEL_FILE_UNREADABLE)}.")
+        return
+    st.session_state[RESULT_KEY] = loaded.as_result()
+    st.session_state[EVAL_KEY] = (data.source, evaluate(loaded.model, loaded.config, data.test))
+    st.session_state[MODEL_BYTES_KEY] = uploaded.getvalue()
+    st.success("Model loaded." + (f" It has trained {loaded.epochs_done} epochs ({loaded.samples_done:,} images) "
+                                  "and can continue where it stopped." if loaded.resumable else ""))
+
+
+def continue_training_ui(result: TrainResult, data: MnistData) -> None:
+    """Train the visitor's model (uploaded or trained here) for more epochs, its loss curve going on."""
+    from lib.mnist.train import TrainingJob, fast_path_applies
+
+    st.markdown("**Continue training this model**")
+    if result.optimiser_state is None:
+        st.info(OLDER_FILE_NOTE)
+    more = int(st.number_input("More epochs to train", min_value=1, max_value=MAX_EPOCHS, value=1,
+                               key="mnist.more_epochs", help="Epochs added to those it has already done."))
+    total = result.epochs_done + more
+    per_epoch = min(result.samples_per_epoch or int(st.session_state[SETTING["mnist.samples"].key]), len(data.train))
+    st.caption(f"It has done {result.epochs_done} epochs ({result.samples_done:,} images). Continue trains "
+               f"{more} more, to {total} in all, on {per_epoch:,} images each, with its own settings and seed; "
+               "the loss chart goes on from its old curve.")
+    if result.config.decay_lr:
+        st.caption(DECAY_NOTE.format(total=total))
+    if st.button("Continue training", key="mnist.continue", disabled=job_running(JOB_KEY)):
+        config, blob = replace(result.config, epochs=total), st.session_state[MODEL_BYTES_KEY]
+        device = pick_device() if not fast_path_applies(config) else pick_device("cpu")
+        if queue_job(JOB_KEY, lambda owner_alive: TrainingJob(data.train, config, device, max_samples=per_epoch,
+                                                              owner_alive=owner_alive, resume_from=blob)):
+            for stale in (RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY, ROOM_MESSAGE_KEY):
+                st.session_state.pop(stale, None)
+            st.session_state[CONTINUED_JOB_KEY] = st.session_state[JOB_KEY]
+            st.session_state[DEVICE_KEY] = describe_device(device).label
+            st.session_state[TRAINED_PRESET_KEY] = "continued"
+            st.rerun()  # the run's live chart replaces this section
+
+
+def continued_run_ui() -> bool:
+    """While a continued run goes (or until its result is kept), its live chart here; True when drawn."""
+    job = st.session_state.get(JOB_KEY)
+    if job is None or job is not st.session_state.get(CONTINUED_JOB_KEY) or RESULT_KEY in st.session_state:
+        return False
+    job_poller_ui(JOB_KEY, training_status_ui, on_done=keep_trained_model, stop_key="mnist.continue_stop")
+    return True
+
+
 def evaluate_tab_ui() -> None:
-    from lib.mnist.train import ModelFileError, TrainResult, evaluate, model_from_bytes, predict
+    from lib.mnist.train import evaluate
 
     data = current_data()
     st.subheader("How well does it read digits?")
-    uploaded = st.file_uploader("Load a model saved from this page (.pt)", type=["pt"], key="mnist.upload")
-    if uploaded is not None and st.session_state.get(UPLOAD_SEEN_KEY) != uploaded.file_id:
-        st.session_state[UPLOAD_SEEN_KEY] = uploaded.file_id
-        try:
-            model, loaded_config = model_from_bytes(uploaded.getvalue())
-        except ModelFileError as error:
-            st.error(f"That file was refused: {visitor_message(error, MODEL_FILE_UNREADABLE)}.")
-        else:
-            loaded = TrainResult(model, loaded_config, [], 0, 0.0, None)
-            st.session_state[RESULT_KEY] = loaded
-            st.session_state[EVAL_KEY] = (data.source, evaluate(model, loaded_config, data.test))
-            st.session_state[MODEL_BYTES_KEY] = uploaded.getvalue()
-            st.success("Model loaded.")
+    upload_model_ui(data)
+    if continued_run_ui():
+        return
     result: TrainResult | None = st.session_state.get(RESULT_KEY)
     if result is None:
         st.info("Train a network in the Train tab (or load one above) to score it here.")
@@ -413,20 +462,20 @@ def evaluate_tab_ui() -> None:
         st.metric("Test accuracy", f"{scores.accuracy:.1%}",
                   help=f"{int((scores.predictions == scores.truth).sum()):,} of {len(scores.truth):,} test images")
         st.download_button("Download this model", st.session_state[MODEL_BYTES_KEY], file_name="mnist-model.pt",
-                           mime="application/octet-stream", key="mnist.download")
+                           mime="application/octet-stream", key="mnist.download",
+                           help="Its weights and settings, and what continuing it needs: the optimiser's state, "
+                                "the epochs and images done, the shuffling order's generator and the loss curve.")
+        continue_training_ui(result, data)
+        confusion_explorer_ui("mnist", data.test.images, scores.truth, scores.predictions, scores.outputs,
+                              title="Confusion matrix (rows: true digit)", what="test images",
+                              takeaway=f"The diagonal holds the {int(np.trace(scores.confusion)):,} images read "
+                                       "right; the rest are mistakes (rows: true digit, columns: what was said).")
         left, right = st.columns(2)
         with left:
-            rows, cols = np.indices((10, 10))
-            confusion = pd.DataFrame({"true": rows.ravel().astype(str), "predicted": cols.ravel().astype(str),
-                                      "images": scores.confusion.ravel()})
-            table = pd.DataFrame(scores.confusion, index=pd.Index(range(10), name="true digit"))
-            chart_ui(confusion_chart(confusion), f"The diagonal holds the {int(np.trace(scores.confusion)):,} "
-                     f"images read right; the rest are mistakes (rows: true digit, columns: what was said).",
-                     table.rename(columns=lambda digit: f"said {digit}").reset_index())
-        with right:
             index = int(number_input(SETTING["mnist.test_record"], "Test record", step=1, maximum=len(data.test) - 1))
             said = int(scores.predictions[index])
             outputs_ui(scores.outputs[index], f"record {index} (label {data.test.labels[index]}): the network says {said}")
+        with right:
             digit_ui(data.test.image(index), "", f"Test record {index}, labelled {data.test.labels[index]}.", size=140)
         wrong = scores.misclassified
         st.markdown(f"**{len(wrong):,} misclassified test images**; the first few, with what the network said:")
@@ -440,30 +489,36 @@ def evaluate_tab_ui() -> None:
                                           f"{scores.predictions[wrong_index]} ({confidence:.2f})",
                          alt=f"Test image {wrong_index}: a handwritten {scores.truth[wrong_index]} that the network "
                              f"read as {scores.predictions[wrong_index]}.")
+        draw_digit_ui(result)
 
-        st.subheader("Draw your own digit")
-        st.caption("Draw one digit, big, in the middle. It is cropped, scaled into a 20x20 box and centred "
-                   "by its centre of mass in 28x28, as MNIST's digits were.")
-        from streamlit_drawable_canvas import st_canvas  # imported here: it needs a running Streamlit app
 
-        draw_left, draw_right = st.columns(2)
-        with draw_left:
-            canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
-                               height=280, width=280, drawing_mode="freedraw", key="mnist.canvas",
-                               return_image_data=True)
-        drawn = None
-        if canvas is not None and canvas.image_data is not None:
-            drawn = preprocess_drawing(canvas.image_data)
-        with draw_right:
-            if drawn is None:
-                st.caption("The network's view of your digit appears here once you draw.")
-            else:
-                outputs = predict(result.model, result.config, drawn.reshape(1, -1))[0]
-                st.markdown(f"The network says **{int(outputs.argmax())}** (output {outputs.max():.2f}).")
-                digit_ui(drawn, "what the network sees (28x28)", "Your drawing, cropped, scaled and centred as "
-                         "MNIST's digits were.", size=140)
-                outputs_ui(outputs, f"it says {int(outputs.argmax())}")
-                give_digit_ui(drawn)
+def draw_digit_ui(result: TrainResult) -> None:
+    """The visitor draws a digit; the network reads it as MNIST's digits were prepared."""
+    from lib.mnist.train import predict
+
+    st.subheader("Draw your own digit")
+    st.caption("Draw one digit, big, in the middle. It is cropped, scaled into a 20x20 box and centred "
+               "by its centre of mass in 28x28, as MNIST's digits were.")
+    from streamlit_drawable_canvas import st_canvas  # imported here: it needs a running Streamlit app
+
+    draw_left, draw_right = st.columns(2)
+    with draw_left:
+        canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
+                           height=280, width=280, drawing_mode="freedraw", key="mnist.canvas",
+                           return_image_data=True)
+    drawn = None
+    if canvas is not None and canvas.image_data is not None:
+        drawn = preprocess_drawing(canvas.image_data)
+    with draw_right:
+        if drawn is None:
+            st.caption("The network's view of your digit appears here once you draw.")
+        else:
+            outputs = predict(result.model, result.config, drawn.reshape(1, -1))[0]
+            st.markdown(f"The network says **{int(outputs.argmax())}** (output {outputs.max():.2f}).")
+            digit_ui(drawn, "what the network sees (28x28)", "Your drawing, cropped, scaled and centred as "
+                     "MNIST's digits were.", size=140)
+            outputs_ui(outputs, f"it says {int(outputs.argmax())}")
+            give_digit_ui(drawn)
 
 
 def give_digit_ui(drawn: np.ndarray) -> None:

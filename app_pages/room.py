@@ -24,6 +24,7 @@ from lib.room.views import (
     longest_middle_fingers,
 )
 from ui.cached_room import checklist_questions, digit_sheet, mnist_frames, room_entries
+from ui.confusion import confusion_explorer_ui
 from ui.errors import visitor_message
 from ui.follow import follow_controls_ui
 from ui.layout import presenter_mode
@@ -167,10 +168,10 @@ def _presenter_model_score_ui(images: np.ndarray, labels: np.ndarray) -> None:
     if memo is None or memo[0] is not result or memo[1] != len(labels):
         from lib.mnist.train import predict  # torch is already loaded once a model exists
 
-        predictions = predict(result.model, result.config, images.reshape(len(images), -1)).argmax(axis=1)
-        memo = (result, len(labels), float((predictions == labels).mean()))
+        outputs = predict(result.model, result.config, images.reshape(len(images), -1))
+        memo = (result, len(labels), float((outputs.argmax(axis=1) == labels).mean()), outputs)
         st.session_state[DIGIT_SCORE_KEY] = memo
-    room_accuracy, test_accuracy = memo[2], float(scored[1].accuracy)
+    room_accuracy, test_accuracy, outputs = memo[2], float(scored[1].accuracy), memo[3]
     left, right = st.columns(2)
     left.metric("Your model on the room's handwriting", f"{room_accuracy:.1%}", help=f"{len(labels)} digits")
     right.metric("The same model on the MNIST test set", f"{test_accuracy:.1%}", help=str(scored[0]))
@@ -179,6 +180,17 @@ def _presenter_model_score_ui(images: np.ndarray, labels: np.ndarray) -> None:
                  "handwriting than on MNIST's test set: " + (
                      "data from a different source than the training data is harder." if gap > 0 else
                      "this room writes digits much as MNIST's writers did."))
+    room_confusion_ui(images, labels, outputs)
+
+
+def room_confusion_ui(images: np.ndarray, labels: np.ndarray, outputs: np.ndarray) -> None:
+    """The room's digits in a confusion matrix you can open: the digit each drawer meant against the model's answer."""
+    predictions = outputs.argmax(axis=1)
+    right = int((predictions == labels).sum())
+    confusion_explorer_ui("room.digits", images, labels, predictions, outputs, what="digits the room drew",
+                          title="The room's digits (rows: the digit its drawer meant)",
+                          takeaway=f"{right} of the room's {len(labels)} digits are on the diagonal, read as "
+                                   "their drawers meant; the rest are the model's mistakes.")
 
 
 def checklist_view_ui(entries: list[dict]) -> None:

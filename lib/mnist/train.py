@@ -44,7 +44,9 @@ from lib.mnist.config import (  # noqa: F401
 from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistData, MnistSplit, load_best_available
 
 MAX_MODEL_BYTES = 50 * 2**20
-MODEL_FORMAT = "dscl-mnist-model/1"
+MODEL_FORMAT = "dscl-mnist-model/1"  # weights and settings only: it scores, and continues with a fresh optimiser
+RESUMABLE_FORMAT = "dscl-mnist-model/2"  # also the optimiser, how far the run got, its generators and its losses
+MAX_LOSS_ROWS = 2_000_000  # a file's loss history above this is not one this page wrote
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class TrainProgress:
     epoch: int  # 1-based epoch now running
     elapsed_s: float
     new_losses: list[tuple[int, float]]  # (samples seen, loss) recorded since the last report
+    samples_at_start: int = 0  # a resumed run starts where its file left off
 
     @property
     def fraction(self) -> float:
@@ -61,9 +64,10 @@ class TrainProgress:
 
     @property
     def seconds_left(self) -> float | None:
-        if self.samples_done == 0:
+        done_here = self.samples_done - self.samples_at_start
+        if done_here <= 0:
             return None
-        return self.elapsed_s * (self.samples_total - self.samples_done) / self.samples_done
+        return self.elapsed_s * (self.samples_total - self.samples_done) / done_here
 
 
 @dataclass
@@ -75,10 +79,36 @@ class TrainResult:
     seconds: float
     stopped: str | None  # None when it ran to the end, else why it stopped early
     epoch_accuracies: list[float] = field(default_factory=list)  # test accuracy after each full epoch
+    # What a resumable file carries besides the weights (see `to_file`); `losses` is the whole run's history.
+    epochs_done: int = 0  # complete epochs of the whole run, earlier files included
+    samples_before: int = 0  # images the run had seen before this call resumed it
+    samples_per_epoch: int = 0
+    optimiser_state: dict | None = None  # torch's optimiser state_dict, on the CPU; None: start a fresh one
+    shuffle_state: dict | None = None  # numpy's PCG64 state before the next epoch's shuffle
+    torch_rng_state: torch.Tensor | None = None
+    fresh_optimiser: bool = False  # resumed from a file without optimiser state
 
     @property
     def samples_per_second(self) -> float:
         return self.samples_seen / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def samples_done(self) -> int:
+        """Images seen over the whole run, the earlier runs it resumed included."""
+        return self.samples_before + self.samples_seen
+
+    def to_file(self) -> bytes:
+        """A resumable model file: plain values and tensors only, so it loads with `weights_only=True`."""
+        buffer = io.BytesIO()
+        torch.save({
+            "format": RESUMABLE_FORMAT, "config": asdict(self.config), "state_dict": _cpu_weights(self.model),
+            "optimiser": self.optimiser_state,
+            "progress": {"epochs_done": self.epochs_done, "samples_done": self.samples_done,
+                         "samples_per_epoch": self.samples_per_epoch},
+            "rng": {"shuffle": self.shuffle_state, "torch": self.torch_rng_state},
+            "losses": torch.tensor(self.losses, dtype=torch.float64).reshape(-1, 2),  # (n, 2): samples seen, loss
+        }, buffer)
+        return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -180,8 +210,9 @@ def fast_path_applies(config: TrainConfig) -> bool:
 class _Reporter:
     """Collects recorded losses and calls the progress callback at most every `interval_s`."""
 
-    def __init__(self, total: int, progress: ProgressCallback | None, interval_s: float = 0.2) -> None:
-        self.total, self.progress, self.interval_s = total, progress, interval_s
+    def __init__(self, total: int, progress: ProgressCallback | None, interval_s: float = 0.2,
+                 start_done: int = 0) -> None:
+        self.total, self.progress, self.interval_s, self.start_done = total, progress, interval_s, start_done
         self.started = time.perf_counter()
         self.last = self.started
         self.losses: list[tuple[int, float]] = []
@@ -197,7 +228,7 @@ class _Reporter:
         self.last = now
         new = self.losses[self.reported:]
         self.reported = len(self.losses)
-        self.progress(TrainProgress(done, self.total, epoch, now - self.started, new))
+        self.progress(TrainProgress(done, self.total, epoch, now - self.started, new, self.start_done))
 
 
 def _stop_reason(stop: threading.Event | None, reporter: _Reporter, time_limit_s: float) -> str | None:
@@ -218,45 +249,135 @@ def train_model(
     engine: str = "fast",
     max_samples: int | None = None,
     time_limit_s: float = MAX_TRAIN_SECONDS,
+    resume_from: bytes | None = None,
 ) -> TrainResult:
-    """Train a fresh network for `config` on `train`; returns the model, the loss curve and timings.
+    """Train a network for `config` on `train`; returns the model, the loss curve and timings.
 
     engine "fast" uses the hand-written batch-of-one pass where it applies (on the CPU), "autograd"
     always uses PyTorch's plain loop. `max_samples` keeps only the first records of each epoch;
     `test`, when given, is scored after every epoch. `stop` ends training after the current step.
+    `resume_from`, a file from `TrainResult.to_file` (or `model_to_bytes`), continues that run until
+    `config.epochs` epochs are done in all; `config` must be the file's, apart from `epochs`.
     """
     device = device or torch.device("cpu")
     validate_config(config)
-    model = build_model(config).to(device)
-    count = len(train) if max_samples is None else min(len(train), max_samples)
-    total = count * config.epochs
-    reporter = _Reporter(total, progress)
+    run = _RunStart.fresh(config) if resume_from is None else _RunStart.resumed(resume_from, config)
+    model = run.model.to(device)
+    count, position, total = run.plan(len(train), max_samples)
+    reporter = _Reporter(total, progress, start_done=run.samples_done)
     accuracies: list[float] = []
-    done, stopped = 0, None
+    done, stopped, epochs_done = run.samples_done, None, run.epochs_done
     scoring_seconds = 0.0  # time spent scoring the test set, left out of the training time
     use_fast = engine == "fast" and fast_path_applies(config) and device.type == "cpu"
     fast_state = _FastTalkState.from_model(model, config) if use_fast else None
-    loss_function = _loss_function(config)
-    optimiser = _optimiser(config, model)
-    generator = np.random.default_rng(config.seed)
-    for epoch in range(1, config.epochs + 1):
+    loss_function, optimiser = _loss_function(config), run.optimiser_for(model)
+    generator = run.shuffle_generator()
+    shuffle_state = generator.bit_generator.state
+    for epoch in range(run.epochs_done + 1, config.epochs + 1):
         order = generator.permutation(count) if config.shuffle else np.arange(count)
+        order = order[position:] if epoch == run.epochs_done + 1 else order  # a stopped epoch goes on where it was
         if fast_state is not None:
             done, stopped = fast_state.run_epoch(train, order, done, epoch, reporter, stop, time_limit_s)
+            fast_state.write_to(model)
         else:
             done, stopped = _autograd_epoch(model, config, train, order, done, epoch, reporter, stop,
                                             time_limit_s, loss_function, optimiser, device)
-        if fast_state is not None:
-            fast_state.write_to(model)
         if stopped:
             break
+        epochs_done, shuffle_state = epoch, generator.bit_generator.state
         if test is not None:
             scoring_started = time.perf_counter()
             accuracies.append(evaluate(model, config, test, device).accuracy)
             scoring_seconds += time.perf_counter() - scoring_started
-    reporter.maybe_report(done, min(epoch, config.epochs), force=True)
+    reporter.maybe_report(done, min(epochs_done + 1, config.epochs), force=True)
     model.eval()
-    return TrainResult(model, config, reporter.losses, done, reporter.elapsed() - scoring_seconds, stopped, accuracies)
+    return TrainResult(model, config, run.losses + reporter.losses, done - run.samples_done,
+                       reporter.elapsed() - scoring_seconds, stopped, accuracies, epochs_done=epochs_done,
+                       samples_before=run.samples_done, samples_per_epoch=count,
+                       optimiser_state=_cpu_optimiser_state(optimiser), shuffle_state=shuffle_state,
+                       torch_rng_state=torch.get_rng_state(), fresh_optimiser=run.fresh_optimiser)
+
+
+def scheduled_learning_rate(config: TrainConfig, samples_done: int, samples_total: int) -> float:
+    """The rate for the next step: constant, or with `decay_lr` falling linearly to 0 over the whole run.
+
+    `samples_done` and `samples_total` count the whole run, earlier files included, so a resumed run
+    takes the same rates as the same steps of a run done in one go.
+    """
+    if not config.decay_lr or samples_total <= 0:
+        return config.learning_rate
+    return config.learning_rate * max(0.0, 1.0 - samples_done / samples_total)
+
+
+@dataclass
+class _RunStart:
+    """Where a run starts: a fresh network, or the state a resumable file saved."""
+
+    model: nn.Module
+    config: TrainConfig
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    epochs_done: int = 0
+    samples_done: int = 0
+    samples_per_epoch: int = 0
+    optimiser_state: dict | None = None
+    shuffle_state: dict | None = None
+    torch_rng_state: torch.Tensor | None = None
+    fresh_optimiser: bool = False
+
+    @classmethod
+    def fresh(cls, config: TrainConfig) -> _RunStart:
+        return cls(build_model(config), config)
+
+    @classmethod
+    def resumed(cls, blob: bytes, config: TrainConfig) -> _RunStart:
+        saved = read_model_file(blob)
+        differ = [name for name, value in asdict(saved.config).items()
+                  if name != "epochs" and getattr(config, name) != value]
+        if differ:
+            raise ValueError(f"a resumed run keeps its file's settings; these differ: {', '.join(differ)}")
+        if saved.torch_rng_state is not None:
+            torch.set_rng_state(saved.torch_rng_state)
+        return cls(saved.model, config, list(saved.losses), saved.epochs_done, saved.samples_done,
+                   saved.samples_per_epoch, saved.optimiser_state, saved.shuffle_state, saved.torch_rng_state,
+                   fresh_optimiser=saved.optimiser_state is None)
+
+    def plan(self, available: int, max_samples: int | None) -> tuple[int, int, int]:
+        """Images per epoch, images of the unfinished epoch already done, and images of the whole run."""
+        if max_samples is None and self.samples_per_epoch:
+            max_samples = self.samples_per_epoch  # a resumed run keeps its epoch length unless told otherwise
+        count = available if max_samples is None else min(available, max_samples)
+        position = self.position_in_epoch(count)
+        total = self.samples_done + count * (self.config.epochs - self.epochs_done) - position
+        return count, position, max(total, self.samples_done)
+
+    def position_in_epoch(self, count: int) -> int:
+        """Images of the unfinished epoch already done (a run stopped part-way), 0 for a fresh start."""
+        if self.samples_per_epoch != count:
+            return 0  # another epoch length: the next epoch starts from its beginning
+        return min(max(self.samples_done - self.epochs_done * count, 0), count)
+
+    def optimiser_for(self, model: nn.Module) -> torch.optim.Optimizer:
+        """The config's optimiser for `model` (already on its device), with the saved state where there is one."""
+        optimiser = _optimiser(self.config, model)
+        if self.optimiser_state is not None:
+            optimiser.load_state_dict(self.optimiser_state)
+        return optimiser
+
+    def shuffle_generator(self) -> np.random.Generator:
+        if self.shuffle_state is None:
+            return np.random.default_rng(self.config.seed)
+        bits = np.random.PCG64()
+        bits.state = self.shuffle_state  # numpy's documented way to restore a generator
+        return np.random.Generator(bits)
+
+
+def _cpu_optimiser_state(optimiser: torch.optim.Optimizer) -> dict:
+    """The optimiser's state_dict with its tensors copied to the CPU, apart from the live optimiser."""
+    state = optimiser.state_dict()
+    per_parameter = {index: {name: value.detach().cpu().clone() if isinstance(value, torch.Tensor) else value
+                             for name, value in values.items()} for index, values in state["state"].items()}
+    groups = [dict(group, params=list(group["params"])) for group in state["param_groups"]]
+    return {"state": per_parameter, "param_groups": groups}
 
 
 def _autograd_epoch(model, config, train, order, done, epoch, reporter, stop, time_limit_s,
@@ -276,7 +397,7 @@ def _autograd_epoch(model, config, train, order, done, epoch, reporter, stop, ti
         loss.backward()
         if config.decay_lr:
             for group in optimiser.param_groups:
-                group["lr"] = config.learning_rate * max(0.0, 1.0 - done / reporter.total)
+                group["lr"] = scheduled_learning_rate(config, done, reporter.total)
         optimiser.step()
         done += len(index)
         if done >= next_record:
@@ -447,7 +568,8 @@ def result_from_weights(portable: tuple[dict[str, torch.Tensor], dict[str, Any]]
 
 def train_task(report: Callable[[TrainProgress], None], stop: threading.Event, *, train: TrainData,
                config: TrainConfig, device: torch.device | str | None, test: MnistSplit | None,
-               max_samples: int | None, torch_threads: int | None) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+               max_samples: int | None, torch_threads: int | None,
+               resume_from: bytes | None = None) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     """One training run as a worker's task; `device` "cpu" or None is chosen here, where the work runs."""
     from lib.core.device import pick_device
 
@@ -459,7 +581,8 @@ def train_task(report: Callable[[TrainProgress], None], stop: threading.Event, *
     if torch_threads is not None:
         torch.set_num_threads(torch_threads)
     try:
-        result = train_model(_resolve(train), config, chosen, report, stop, test, max_samples=max_samples)
+        result = train_model(_resolve(train), config, chosen, report, stop, test, max_samples=max_samples,
+                             resume_from=resume_from)
     finally:
         torch.set_num_threads(before)  # a worker's next task (the scaling experiment, say) starts as the first did
     return result_to_weights(result)
@@ -468,25 +591,31 @@ def train_task(report: Callable[[TrainProgress], None], stop: threading.Event, *
 class TrainingJob(BackgroundJob):
     """One visitor's training run on the app's background-job mechanism; the page polls `snapshot()`.
 
-    Each reported item is a `TrainProgress`; the losses recorded so far are theirs, in order. It runs in a
-    worker process (lib/core/workers.py) unless `workers` says otherwise; its result's model is rebuilt here.
+    Each reported item is a `TrainProgress`; the losses recorded in this run are theirs, in order. It runs in
+    a worker process (lib/core/workers.py) unless `workers` says otherwise; its result's model is rebuilt here.
+    `resume_from` (a model file's bytes, so the task pickles as plain values) continues that run.
     """
 
     def __init__(self, train: TrainData, config: TrainConfig, device: torch.device | str | None = None,
                  test: MnistSplit | None = None, max_samples: int | None = None,
                  on_finish: Callable[[], None] | None = None, torch_threads: int | None = 1,
-                 owner_alive: Callable[[], bool] | None = None,
+                 owner_alive: Callable[[], bool] | None = None, resume_from: bytes | None = None,
                  workers: WorkerPool | str | None = APP_WORKERS) -> None:
         warm_up_torch()
         self.config = config
+        # A resumed run's chart goes on from the file's curve: its history comes first in `snapshot()`.
+        self.earlier_losses = read_model_file(resume_from).losses if resume_from is not None else []
         task = WorkerTask(train_task, {"train": train, "config": config, "device": device, "test": test,
-                                       "max_samples": max_samples, "torch_threads": torch_threads},
+                                       "max_samples": max_samples, "torch_threads": torch_threads,
+                                       "resume_from": resume_from},
                           rebuild=result_from_weights)
         super().__init__(task, name="mnist-training", on_finish=on_finish, owner_alive=owner_alive, workers=workers)
 
     def snapshot(self) -> tuple[TrainProgress | None, list[tuple[int, float]]]:
+        """The latest progress and the whole run's losses so far (a resumed file's first)."""
         progress = self.items()
-        return (progress[-1] if progress else None), [loss for item in progress for loss in item.new_losses]
+        return (progress[-1] if progress else None), self.earlier_losses + [
+            loss for item in progress for loss in item.new_losses]
 
 
 def loss_curve_points(losses: list[tuple[int, float]], max_points: int = 1500) -> tuple[np.ndarray, np.ndarray, int]:
@@ -557,12 +686,42 @@ def scaling_task(report: Callable[[tuple[str, int, float]], None], stop: threadi
 # ---------------------------------------------------------------- saving and loading a trained model
 
 
+def _cpu_weights(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
+
+
 def model_to_bytes(model: nn.Module, config: TrainConfig) -> bytes:
-    """A file a visitor can download: the config as plain values and the weights, nothing executable."""
+    """A file of the first format: the config as plain values and the weights, nothing executable.
+
+    It scores as well as a resumable file; continuing it starts a fresh optimiser (`TrainResult.to_file`
+    writes the resumable kind).
+    """
     buffer = io.BytesIO()
-    state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
-    torch.save({"format": MODEL_FORMAT, "config": asdict(config), "state_dict": state}, buffer)
+    torch.save({"format": MODEL_FORMAT, "config": asdict(config), "state_dict": _cpu_weights(model)}, buffer)
     return buffer.getvalue()
+
+
+@dataclass
+class ModelFile:
+    """What a model file holds, checked: a file of the first format has only the model and its config."""
+
+    model: nn.Module
+    config: TrainConfig
+    resumable: bool  # False for the first format: weights and settings only
+    optimiser_state: dict | None = None  # None: continuing it starts a fresh optimiser
+    epochs_done: int = 0
+    samples_done: int = 0
+    samples_per_epoch: int = 0
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    shuffle_state: dict | None = None
+    torch_rng_state: torch.Tensor | None = None
+
+    def as_result(self) -> TrainResult:
+        """The file as a finished run: what the page scores, and what `to_file` writes back unchanged."""
+        return TrainResult(self.model, self.config, list(self.losses), 0, 0.0, None, epochs_done=self.epochs_done,
+                           samples_before=self.samples_done, samples_per_epoch=self.samples_per_epoch,
+                           optimiser_state=self.optimiser_state, shuffle_state=self.shuffle_state,
+                           torch_rng_state=self.torch_rng_state, fresh_optimiser=self.optimiser_state is None)
 
 
 def _config_from_plain(values: object) -> TrainConfig:
@@ -589,10 +748,17 @@ def _config_from_plain(values: object) -> TrainConfig:
 
 
 def model_from_bytes(blob: bytes) -> tuple[nn.Module, TrainConfig]:
-    """Load a model file made by `model_to_bytes`; anything else raises ModelFileError with the reason.
+    """Load a model file made by `model_to_bytes` or `TrainResult.to_file`; anything else raises ModelFileError."""
+    loaded = read_model_file(blob)
+    return loaded.model, loaded.config
+
+
+def read_model_file(blob: bytes) -> ModelFile:
+    """Read either format of model file; anything else raises ModelFileError with the reason.
 
     `weights_only=True` refuses pickled code (a hostile file cannot run anything); then the settings
-    are checked and the weights must fit the network they describe exactly.
+    are checked, the weights must fit the network they describe exactly, and a resumable file's
+    optimiser state, progress, generators and losses must fit that network and each other.
     """
     if len(blob) > MAX_MODEL_BYTES:
         raise ModelFileError(f"the file is larger than {MAX_MODEL_BYTES // 2**20} MB")
@@ -601,10 +767,23 @@ def model_from_bytes(blob: bytes) -> tuple[nn.Module, TrainConfig]:
     except Exception as error:  # UnpicklingError, RuntimeError, EOFError...: all mean "not a safe model file"
         # torch's own words (pickle opcodes, zip internals) stay with the cause, for the log
         raise ModelFileError("not a model file this page can load safely") from error
-    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+    if not isinstance(payload, dict) or payload.get("format") not in (MODEL_FORMAT, RESUMABLE_FORMAT):
         raise ModelFileError("not a model saved by this page (its format tag is missing)")
     config = _config_from_plain(payload.get("config"))
-    state = payload.get("state_dict")
+    model = _model_with_weights(config, payload.get("state_dict"))
+    if payload["format"] == MODEL_FORMAT:
+        return ModelFile(model, config, resumable=False)
+    progress = _checked_progress(payload.get("progress"))
+    rng = payload.get("rng")
+    if not isinstance(rng, dict) or set(rng) != {"shuffle", "torch"}:
+        raise ModelFileError("the file's random generator states are missing")
+    return ModelFile(model, config, True, _checked_optimiser_state(payload.get("optimiser"), config, model),
+                     *progress, losses=_checked_losses(payload.get("losses"), progress[1]),
+                     shuffle_state=_checked_shuffle_state(rng["shuffle"]),
+                     torch_rng_state=_checked_torch_rng_state(rng["torch"]))
+
+
+def _model_with_weights(config: TrainConfig, state: object) -> nn.Module:
     if not isinstance(state, dict) or not all(isinstance(t, torch.Tensor) for t in state.values()):
         raise ModelFileError("the file has no weights")
     model = build_model(config)
@@ -618,4 +797,90 @@ def model_from_bytes(blob: bytes) -> tuple[nn.Module, TrainConfig]:
             raise ModelFileError(f"weight {name} holds NaN or infinite values")
     model.load_state_dict({name: tensor.to(expected[name].dtype) for name, tensor in state.items()})
     model.eval()
-    return model, config
+    return model
+
+
+def _is_count(value: object, limit: int = 10**12) -> bool:
+    return type(value) is int and 0 <= value <= limit
+
+
+def _checked_progress(progress: object) -> tuple[int, int, int]:
+    """(epochs done, samples done, samples per epoch), each a whole number that fits the others."""
+    names = ("epochs_done", "samples_done", "samples_per_epoch")
+    if not isinstance(progress, dict) or set(progress) != set(names) or not all(_is_count(progress[n]) for n in names):
+        raise ModelFileError("the file's progress (epochs and images done) is damaged")
+    epochs, samples, per_epoch = (progress[name] for name in names)
+    if samples < epochs * per_epoch:
+        raise ModelFileError("the file's progress (epochs and images done) is damaged")
+    return epochs, samples, per_epoch
+
+
+def _checked_losses(losses: object, samples_done: int) -> list[tuple[int, float]]:
+    if (not isinstance(losses, torch.Tensor) or not losses.is_floating_point() or losses.ndim != 2
+            or losses.shape[1] != 2 or losses.shape[0] > MAX_LOSS_ROWS or not torch.isfinite(losses).all()):
+        raise ModelFileError("the file's loss history is damaged")
+    rows = losses.double().tolist()
+    seen = [int(row[0]) for row in rows]
+    if any(s < 0 or s > samples_done for s in seen) or seen != sorted(seen):
+        raise ModelFileError("the file's loss history is damaged")
+    return [(int(row[0]), float(row[1])) for row in rows]
+
+
+def _checked_shuffle_state(state: object) -> dict | None:
+    if state is None:
+        return None
+    if not isinstance(state, dict) or state.get("bit_generator") != "PCG64":
+        raise ModelFileError("the file's shuffling generator state is damaged")
+    try:
+        np.random.PCG64().state = state  # numpy checks every field of a state it is given
+    except (TypeError, ValueError, KeyError, OverflowError) as error:
+        raise ModelFileError("the file's shuffling generator state is damaged") from error
+    return state
+
+
+def _checked_torch_rng_state(state: object) -> torch.Tensor | None:
+    if state is None:
+        return None
+    if not isinstance(state, torch.Tensor) or state.dtype != torch.uint8 or state.shape != torch.get_rng_state().shape:
+        raise ModelFileError("the file's torch generator state is damaged")
+    return state.clone()
+
+
+_OPTIMISER_SLOTS = {"adam": {"step", "exp_avg", "exp_avg_sq"}, "sgd": {"momentum_buffer"}}
+
+
+def _checked_optimiser_state(state: object, config: TrainConfig, model: nn.Module) -> dict | None:
+    """The optimiser state_dict, if it is exactly what `config`'s optimiser keeps for `model`'s parameters."""
+    if state is None:
+        return None
+    damaged = ModelFileError("the file's optimiser state does not fit its network")
+    fresh = _optimiser(config, model).state_dict()
+    if not isinstance(state, dict) or set(state) != {"state", "param_groups"}:
+        raise damaged
+    groups, per_parameter = state["param_groups"], state["state"]
+    if not isinstance(groups, list) or len(groups) != len(fresh["param_groups"]) or not isinstance(per_parameter, dict):
+        raise damaged
+    for group, expected in zip(groups, fresh["param_groups"], strict=True):
+        rate = group.get("lr") if isinstance(group, dict) else None
+        if (type(rate) not in (int, float) or not 0 <= rate <= 1
+                or {k: v for k, v in group.items() if k != "lr"} != {k: v for k, v in expected.items() if k != "lr"}):
+            raise damaged
+    parameters = list(model.parameters())
+    for index, slots in per_parameter.items():
+        if type(index) is not int or not 0 <= index < len(parameters) or not isinstance(slots, dict):
+            raise damaged
+        if not set(slots) <= _OPTIMISER_SLOTS[config.optimiser]:
+            raise damaged
+        for name, value in slots.items():
+            _check_slot(name, value, parameters[index].shape, damaged)
+    return state
+
+
+def _check_slot(name: str, value: object, shape: torch.Size, damaged: ModelFileError) -> None:
+    if name == "momentum_buffer" and value is None:
+        return
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point() or not torch.isfinite(value).all():
+        raise damaged
+    wanted = torch.Size([]) if name == "step" else shape
+    if value.shape != wanted or (name in ("step", "exp_avg_sq") and bool((value < 0).any())):
+        raise damaged
