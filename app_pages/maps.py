@@ -31,7 +31,6 @@ from ui.cached_maps import (
     moved_shapes_text,
     tissot_text,
 )
-from ui.errors import visitor_message
 from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
 from ui.widgets import select_slider, selectbox, slider, toggle
 
@@ -260,13 +259,11 @@ def colour_ui() -> None:
                                 help="100% is the full deficiency (protanopia); less is the milder anomaly "
                                      "(protanomaly), which is far more common."))
     scheme, classes = st.session_state["maps.scheme"], int(st.session_state["maps.classes"])
-    try:
-        colours = palette(scheme, classes)
-    except ValueError as error:
-        st.warning(f"{visitor_message(error, PALETTE_TOO_SHORT)} Showing the most it has.")
-        kind = next(k for k, v in SCHEMES.items() if scheme in v)
-        classes = SCHEMES[kind][scheme]
-        colours = palette(scheme, classes)
+    most = next(schemes[scheme] for schemes in SCHEMES.values() if scheme in schemes)
+    if classes > most:  # a link or an earlier scheme asked for more: a choice to explain, not an error to log
+        st.warning(f"{PALETTE_TOO_SHORT} Showing the most it has.")
+        classes = most
+    colours = palette(scheme, classes)
     if warning := key_warning(classes):
         st.warning(warning)
     names = {vision: "normal" if vision == "normal" else vision_label(KIND_OF_DEFICIENCY[vision], percent)

@@ -97,6 +97,15 @@ def test_a_red_green_scheme_is_flagged_and_eight_colours_warned(at) -> None:
     assert not any("hard to tell apart" in warning.value for warning in at.warning)
 
 
+def test_more_classes_than_a_scheme_has_shows_the_most_it_has_and_logs_nothing(at, caplog) -> None:
+    go_to(at, COLOUR)
+    at.selectbox(key="maps.scheme").set_value("YlGnBu").run()
+    at.slider(key="maps.classes").set_value(11).run()
+    assert not at.exception
+    assert any("fewer colours than that" in warning.value for warning in at.warning)
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
 def test_presenter_mode_draws_every_chart() -> None:
     # styled_chart cannot resize a concatenated chart, so the page draws each chart on its own
     app = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
