@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from lib import serve
+from lib.core import warm_start
 from lib.room.store import DB_ENV_VAR, DEFAULT_DB_PATH
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -68,6 +69,23 @@ def test_the_default_is_one_process_per_core_this_process_may_use() -> None:
     assert serve.parse_args(["--processes", "3", "--port", "9000"]).processes == 3
     with pytest.raises(SystemExit):
         serve.parse_args(["--processes", "0"])
+
+
+def test_app_processes_start_with_the_apps_libraries_imported() -> None:
+    command = serve.streamlit_command(8600, "127.0.0.1")
+    assert command[1:6] == ["-m", "lib.core.warm_start", "streamlit", "run", str(serve.HOME)]
+    modules = warm_start.app_lib_modules()
+    assert {"lib.mnist.train", "lib.maps.colour", "lib.methodology.own_data", "lib.room"} <= set(modules)
+    assert "lib.serve" not in modules and all(name.startswith("lib") for name in modules)
+
+
+def test_warm_start_imports_torch_then_hands_over_to_streamlits_own_command() -> None:
+    code = ("import sys; from lib.core import warm_start; warm_start.preload(warm_start.app_lib_modules()); "
+            "assert {'torch', 'geopandas', 'sklearn'} <= set(sys.modules); warm_start.main(['streamlit', '--version'])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=serve.REPO_ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Streamlit, version" in done.stdout
 
 
 def test_haproxy_named_but_missing_counts_as_not_installed() -> None:
