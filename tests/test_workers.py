@@ -111,6 +111,23 @@ def test_a_job_runs_in_another_process_and_its_items_arrive_here(pool: WorkerPoo
     assert job.result in pool.pids()  # kept idle for the next job
 
 
+def test_a_server_holding_over_1024_descriptors_still_talks_to_its_workers() -> None:
+    """A room's server holds a socket per visitor; select() cannot watch a descriptor numbered over 1024."""
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 1200:
+        pytest.skip("this process may not open 1,200 files")
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    workers = WorkerPool(1, idle_s=60)
+    try:
+        job = run_job(BackgroundJob(WorkerTask(report_pid), workers=workers))
+        assert job.error is None and job.result in workers.pids()
+    finally:
+        workers.close()
+        for descriptor in held:
+            os.close(descriptor)
+
+
 def test_a_worker_runs_nicer_than_the_server_so_reruns_come_first(pool: WorkerPool) -> None:
     job = run_job(BackgroundJob(WorkerTask(report_pid), workers=pool))
     assert os.getpriority(os.PRIO_PROCESS, job.result) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + DEFAULT_NICENESS)

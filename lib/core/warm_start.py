@@ -4,19 +4,21 @@ A freshly started Streamlit process imports torch, pandas, geopandas and scikit-
 visitor's run: seconds of one core, while every visitor who scanned the QR code at that moment waits.
 `python -m lib.serve` starts its app processes through this module instead, so those imports happen
 before the process listens, and lib.serve only sends visitors to a process once its health check
-answers. Everything after the imports is `python -m streamlit` itself, unchanged.
+answers. Everything after the imports is `python -m streamlit` itself: its command, with the same arguments.
 """
 from __future__ import annotations
 
 import ast
 import importlib
-import runpy
 import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The app's own modules whose imports are read: the router, its pages and the UI layer under them.
 APP_SOURCES = ("Home.py", "app_pages", "ui")
+# Imported inside lib's functions (so a page that never fits a model never pays for them), yet used on reruns.
+LAZY_IMPORTS = ("sklearn.cluster", "sklearn.linear_model", "sklearn.model_selection", "sklearn.pipeline",
+                "sklearn.preprocessing")
 
 
 def _sources(root: Path) -> list[Path]:
@@ -46,9 +48,10 @@ def preload(modules: list[str]) -> None:
 def main(argv: list[str]) -> None:
     if argv[:1] != ["streamlit"]:
         raise SystemExit("usage: python -m lib.core.warm_start streamlit run Home.py [streamlit's options]")
-    preload(app_lib_modules())
-    sys.argv = argv
-    runpy.run_module("streamlit", run_name="__main__", alter_sys=True)
+    preload([*app_lib_modules(), *LAZY_IMPORTS])
+    from streamlit.web.cli import main as streamlit_main  # what `python -m streamlit` runs
+
+    streamlit_main(args=argv[1:], prog_name="streamlit")
 
 
 if __name__ == "__main__":

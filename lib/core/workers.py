@@ -29,7 +29,7 @@ import itertools
 import os
 import pickle
 import queue
-import select
+import selectors
 import socket
 import struct
 import subprocess
@@ -121,13 +121,19 @@ def _portable_error(error: BaseException) -> BaseException:
         return WorkerError(f"{type(error).__name__}: {error}")
 
 
+def readable(channel: socket.socket, timeout_s: float) -> bool:
+    """Whether a message waits on `channel` within `timeout_s`; any descriptor number (select() stops at 1024)."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(channel, selectors.EVENT_READ)
+        return bool(selector.select(timeout_s))
+
+
 def _listen(channel: socket.socket, inbox: queue.SimpleQueue, stops: dict[int, threading.Event],
             parent: int) -> None:
     """The worker's ear: queues tasks, sets their stop events, and ends the process when the server goes."""
     while True:
         try:
-            ready, _, _ = select.select([channel], [], [], PARENT_CHECK_S)
-            message = receive_message(channel) if ready else None
+            message = receive_message(channel) if readable(channel, PARENT_CHECK_S) else None
         except (EOFError, OSError):
             os._exit(0)  # the server closed the socket or died: nothing is left to report to
         except Exception:  # a message this worker cannot read: the server sees it end, and fails the job
@@ -240,8 +246,7 @@ class Worker:
             elif stop_sent_at is not None and time.monotonic() - stop_sent_at > stop_grace_s:
                 self.end()
                 raise WorkerCrashed(f"the work did not stop within {stop_grace_s:.0f} s of Stop, so it was ended")
-            ready, _, _ = select.select([self._channel], [], [], POLL_S)
-            if not ready:
+            if not readable(self._channel, POLL_S):
                 continue
             kind, got, payload = self._next_message()
             if got != number:
