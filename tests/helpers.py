@@ -5,9 +5,14 @@ defines its constants and functions when imported; its page script runs under St
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from streamlit.testing.v1 import AppTest
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = ROOT / "Home.py"
@@ -45,3 +50,11 @@ def open_tab(at: AppTest, page: str, label: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def in_own_thread(function: Callable[..., T], *args: object) -> T:
+    """Run `function(*args)` on a thread of its own: the browser tests' Playwright keeps an asyncio loop
+    running on the main thread for the whole session, and neither asyncio.run nor a second sync Playwright
+    may start where one runs."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()

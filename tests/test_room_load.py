@@ -18,6 +18,7 @@ from benchmarks import room_load
 from benchmarks.latency import percentile, summary
 from benchmarks.serving import running_server, wait_healthy
 from benchmarks.st_protocol import Connection, MessageCache, PageView, grid_values, moved_state, query_with
+from tests.helpers import in_own_thread
 
 SLIDER_ID = "$$ID-0123abcd-kids.garden_k"
 FRAGMENT = "f00d"
@@ -212,7 +213,7 @@ def test_a_large_element_sent_again_by_reference_is_read_from_the_cache() -> Non
 @pytest.fixture(scope="module")
 def app_server():
     with running_server() as server:
-        asyncio.run(wait_healthy(server))
+        in_own_thread(asyncio.run, wait_healthy(server))
         yield server
 
 
@@ -245,7 +246,7 @@ def test_a_widget_state_message_moves_the_slider_inside_its_fragment(app_server)
         await connection.close()
         return seconds, moved.double_array_value.data[0], runs, connection.view.query_string, slider.fragment_id
 
-    seconds, new_value, runs, query, fragment = asyncio.run(move())
+    seconds, new_value, runs, query, fragment = in_own_thread(asyncio.run, move())
     assert seconds > 0
     assert fragment and runs == [[fragment]]  # the rerun was the tab's fragment, not the whole page
     assert dict(parse_qsl(query))["kids.garden_k"] == str(int(new_value))  # the page ran with the new value
@@ -254,7 +255,7 @@ def test_a_widget_state_message_moves_the_slider_inside_its_fragment(app_server)
 def test_a_short_room_measures_moves_reruns_cpu_and_memory(app_server) -> None:
     args = room_load.parse_args(["--url", app_server.url, "--page", "kids", "--demo", "Garden", "--visitors", "2",
                                  "--trainers", "0", "--think", "0.4", "--seconds", "4", "--solo-moves", "2"])
-    result = asyncio.run(room_load.run(args))
+    result = in_own_thread(asyncio.run, room_load.run(args))
     assert result["demos"] and all("Garden" in name for name in result["demos"])
     assert result["lone_moves"]["runs"] == 2
     assert result["room_moves"]["runs"] > 0 and result["room_moves"]["p50_ms"] > 0
@@ -278,10 +279,10 @@ st.error("an st.error on purpose")
 def test_an_exception_drawn_on_a_page_is_reported_as_an_error(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(BROKEN_APP, encoding="utf-8")
     with running_server(app="app.py", cwd=tmp_path) as server:
-        asyncio.run(wait_healthy(server))
+        in_own_thread(asyncio.run, wait_healthy(server))
         args = room_load.parse_args(["--url", server.url, "--page", "", "--visitors", "1", "--trainers", "0",
                                      "--think", "0.3", "--seconds", "1.5", "--solo-moves", "1"])
-        result = asyncio.run(room_load.run(args))
+        result = in_own_thread(asyncio.run, room_load.run(args))
     by_text = {row["error"]: row["visitors"] for row in result["errors_drawn"]}
     assert any("ValueError: drawn on purpose" in text for text in by_text)
     [(_, seen_by)] = [(text, count) for text, count in by_text.items() if text.endswith("an st.error on purpose")]
@@ -322,7 +323,7 @@ def test_a_short_follow_run_times_every_follower_and_counts_database_reads() -> 
     args = room_load.parse_args(["--follow", "--followers", "3", "--presenter-every", "3", "--seconds", "9",
                                  "--page", "kids", "--demo", "Garden", "--visitors", "1", "--think", "1",
                                  "--solo-moves", "1"])
-    result = asyncio.run(room_load.run(args))
+    result = in_own_thread(asyncio.run, room_load.run(args))
     follow = result["follow"]
     assert result["failures"] == [] and result["errors_drawn"] == []
     assert follow["followers"] == 3 and follow["presenter_changes"] == 2

@@ -33,6 +33,7 @@ from tests.e2e.conftest import (
     open_app_page,
     wait_until_idle,
 )
+from tests.helpers import in_own_thread
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_ENV_VAR = "DSC_REQUIRE_HAPROXY"
@@ -234,36 +235,40 @@ def test_a_download_and_an_upload_work_through_the_proxy_each_on_its_own_process
         pytest.skip(reason)
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
     url = f"http://127.0.0.1:{room.port}"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        saver, loader = (browser.new_context(viewport=VIEWPORT) for _ in range(2))
-        try:
-            page = saver.new_page()
-            page.set_default_timeout(PAGE_LIMIT_MS)
-            open_app_page(page, url, "methodology", "Methodology")
-            project = page.get_by_label("Project name")
-            project.fill("Tin mine forecast")
-            project.press("Enter")
-            wait_until_idle(page)
-            with page.expect_download() as download_info:  # served from the saver's process, under /media/
-                page.get_by_role("button", name="Save answers (JSON)").click()
-            saved = tmp_path / download_info.value.suggested_filename
-            download_info.value.save_as(saved)
-            assert '"Tin mine forecast"' in saved.read_text(encoding="utf-8")
 
-            other = loader.new_page()
-            other.set_default_timeout(PAGE_LIMIT_MS)
-            open_app_page(other, url, "methodology", "Methodology")
-            other.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(saved))  # to /_stcore/upload_file
-            sync_api.expect(other.get_by_text(f"Loaded the answers from {saved.name}")).to_be_visible()
-            sync_api.expect(other.get_by_label("Project name")).to_have_value("Tin mine forecast")
-            servers = {cookie["value"] for context in (saver, loader) for cookie in context.cookies()
-                       if cookie["name"] == "SRV"}
-            assert servers == {"app1", "app2"}
-        finally:
-            saver.close()
-            loader.close()
-            browser.close()
+    def save_on_one_process_and_load_on_the_other() -> None:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            saver, loader = (browser.new_context(viewport=VIEWPORT) for _ in range(2))
+            try:
+                page = saver.new_page()
+                page.set_default_timeout(PAGE_LIMIT_MS)
+                open_app_page(page, url, "methodology", "Methodology")
+                project = page.get_by_label("Project name")
+                project.fill("Tin mine forecast")
+                project.press("Enter")
+                wait_until_idle(page)
+                with page.expect_download() as download_info:  # served from the saver's process, under /media/
+                    page.get_by_role("button", name="Save answers (JSON)").click()
+                saved = tmp_path / download_info.value.suggested_filename
+                download_info.value.save_as(saved)
+                assert '"Tin mine forecast"' in saved.read_text(encoding="utf-8")
+
+                other = loader.new_page()
+                other.set_default_timeout(PAGE_LIMIT_MS)
+                open_app_page(other, url, "methodology", "Methodology")
+                other.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(saved))  # to /_stcore/upload_file
+                sync_api.expect(other.get_by_text(f"Loaded the answers from {saved.name}")).to_be_visible()
+                sync_api.expect(other.get_by_label("Project name")).to_have_value("Tin mine forecast")
+                servers = {cookie["value"] for context in (saver, loader) for cookie in context.cookies()
+                           if cookie["name"] == "SRV"}
+                assert servers == {"app1", "app2"}
+            finally:
+                saver.close()
+                loader.close()
+                browser.close()
+
+    in_own_thread(save_on_one_process_and_load_on_the_other)
 
 
 def test_when_one_process_dies_the_others_serve_its_visitors(room: Served) -> None:

@@ -62,7 +62,7 @@ def test_a_number_typed_into_the_garden_table_reaches_the_new_items_slider(page,
     open_app_page(page, app_url, "kids?kids.tab=%F0%9F%90%9E+Garden+bug+detective", "🐞 Kids' projects")
     page.get_by_test_id("stRadio").filter(has_text="My own table").get_by_text("My own table").click()
     wait_until_idle(page)
-    width = page.get_by_role("slider", name="width")
+    width = page.get_by_role("slider", name=re.compile(r"^width"))  # the child's column, not the example's "Width (mm)"
     expect(width).to_have_attribute("max", re.compile(r"^3\.84"))  # the starter widths run 1.8 to 3.5, and a bit more
     # The editor is a canvas: double-click the first row's width (the middle column, past the row checkboxes).
     table = page.get_by_test_id("stDataFrame").first
