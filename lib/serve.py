@@ -104,8 +104,8 @@ def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def streamlit_command(port: int, address: str) -> list[str]:
-    """`streamlit run`, through lib.core.warm_start: the app's libraries are imported before the process listens."""
-    return [sys.executable, "-m", "lib.core.warm_start", "streamlit", "run", str(HOME), "--server.headless", "true",
+    """`streamlit run`, through ui.warm_start: the app's libraries are imported before the process listens."""
+    return [sys.executable, "-m", "ui.warm_start", "streamlit", "run", str(HOME), "--server.headless", "true",
             "--server.port", str(port), "--server.address", address]
 
 

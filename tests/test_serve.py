@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from lib import serve
-from lib.core import warm_start
 from lib.room.store import DB_ENV_VAR, DEFAULT_DB_PATH
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -34,6 +33,7 @@ from tests.e2e.conftest import (
     wait_until_idle,
 )
 from tests.helpers import in_own_thread
+from ui import warm_start
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_ENV_VAR = "DSC_REQUIRE_HAPROXY"
@@ -74,14 +74,14 @@ def test_the_default_is_one_process_per_core_this_process_may_use() -> None:
 
 def test_app_processes_start_with_the_apps_libraries_imported() -> None:
     command = serve.streamlit_command(8600, "127.0.0.1")
-    assert command[1:6] == ["-m", "lib.core.warm_start", "streamlit", "run", str(serve.HOME)]
+    assert command[1:6] == ["-m", "ui.warm_start", "streamlit", "run", str(serve.HOME)]
     modules = warm_start.app_lib_modules()
     assert {"lib.mnist.train", "lib.maps.colour", "lib.methodology.own_data", "lib.room"} <= set(modules)
     assert "lib.serve" not in modules and all(name.startswith("lib") for name in modules)
 
 
 def test_warm_start_imports_torch_then_hands_over_to_streamlits_own_command() -> None:
-    code = ("import sys; from lib.core import warm_start; warm_start.preload([*warm_start.app_lib_modules(), *warm_start.LAZY_IMPORTS]); "
+    code = ("import sys; from ui import warm_start; warm_start.preload([*warm_start.app_lib_modules(), *warm_start.LAZY_IMPORTS]); "
             "assert {'torch', 'geopandas', 'sklearn.cluster'} <= set(sys.modules); warm_start.main(['streamlit', '--version'])")
     done = subprocess.run([sys.executable, "-c", code], cwd=serve.REPO_ROOT, capture_output=True, text=True,
                           timeout=300)

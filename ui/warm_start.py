@@ -1,4 +1,4 @@
-"""`python -m lib.core.warm_start streamlit run Home.py ...`: Streamlit's own command, with the app's libraries imported first.
+"""`python -m ui.warm_start streamlit run Home.py ...`: Streamlit's own command, with the app's libraries imported first.
 
 A freshly started Streamlit process imports torch, pandas, geopandas and scikit-learn on its first
 visitor's run: seconds of one core, while every visitor who scanned the QR code at that moment waits.
@@ -13,7 +13,7 @@ import importlib
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 # The app's own modules whose imports are read: the router, its pages and the UI layer under them.
 APP_SOURCES = ("Home.py", "app_pages", "ui")
 # Imported inside lib's functions (so a page that never fits a model never pays for them), yet used on reruns.
@@ -37,7 +37,7 @@ def app_lib_modules(root: Path = REPO_ROOT) -> list[str]:
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else \
                 [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             found.update(name for name in names if name == "lib" or name.startswith("lib."))
-    return sorted(found - {"lib.serve", "lib.core.warm_start"})
+    return sorted(found - {"lib.serve"})
 
 
 def preload(modules: list[str]) -> None:
@@ -47,7 +47,7 @@ def preload(modules: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     if argv[:1] != ["streamlit"]:
-        raise SystemExit("usage: python -m lib.core.warm_start streamlit run Home.py [streamlit's options]")
+        raise SystemExit("usage: python -m ui.warm_start streamlit run Home.py [streamlit's options]")
     preload([*app_lib_modules(), *LAZY_IMPORTS])
     from streamlit.web.cli import main as streamlit_main  # what `python -m streamlit` runs
 
