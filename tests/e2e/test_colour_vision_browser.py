@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from urllib.parse import urlencode
 
 import numpy as np
@@ -29,7 +30,8 @@ CHANNEL_TOLERANCE = 3  # of 255: the browser's 8-bit linearRGB tables round a li
 COLOUR_TAB = {"maps.tab": COLOUR, "maps.scheme": "Set1", "maps.classes": "3"}
 CAMPUS_FEATURES = 17  # the campus map's Leaflet paths (tests/e2e/test_maps_browser.py)
 CAMPUS_MAP = 'iframe[title="streamlit_folium.st_folium"]'
-SETTLE_FRAMES = 200  # a few seconds of frames: the map settles in well under that
+SETTLE_FRAMES = 400  # some seconds of frames: the map settles in well under that
+SETTLED_S = 1.5  # unchanged this long: the map has finished its zoom (a pause within it was once taken for the end)
 
 
 def _maps_path(**query: str) -> str:
@@ -108,16 +110,17 @@ def test_a_shared_link_opens_with_the_simulation(page, app_url, kind: str, perce
 
 
 def _settled_pixels(page, locator) -> tuple[dict, np.ndarray]:
-    """The element's box and pixels once two frames in a row show the same (the map resizes and pans after
-    it first draws its features)."""
-    box, pixels = None, None
+    """The element's box and pixels once they have stayed the same for SETTLED_S (the map resizes, pans and
+    zooms after it first draws its features, with pauses between: two equal frames in a row are not enough)."""
+    box, pixels, since = None, None, time.monotonic()
     for _ in range(SETTLE_FRAMES):
         page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         now_box = locator.bounding_box()
         now = _pixels(page, now_box)
-        if now_box == box and np.array_equal(now, pixels):
+        if now_box != box or not np.array_equal(now, pixels):
+            box, pixels, since = now_box, now, time.monotonic()
+        elif time.monotonic() - since >= SETTLED_S:
             return box, now
-        box, pixels = now_box, now
     raise AssertionError(f"the element was still changing after {SETTLE_FRAMES} frames")
 
 
