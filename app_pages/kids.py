@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.kids_garden import garden_story_ui
-from app_pages.kids_garden_own import own_garden_notebook_settings
-from app_pages.kids_hands import hands_story_ui
-from app_pages.kids_spy import spy_story_ui
-from app_pages.kids_xrays import xray_story_ui
+from lib.demos import tab_labels
 from lib.kids.settings import SETTINGS
-from ui.page import Tab, page_ui
+from ui.page import demo_tabs, page_ui
 
-HANDS, GARDEN, SPY, XRAYS = TABS = (
-    "✋ Hands and fingers", "🐞 Garden bug detective", "🕵️ Secret spy messages", "🌌 Mysterious space X-rays")
+HANDS, GARDEN, SPY, XRAYS = TABS = tab_labels("kids")
 # Bigger, friendlier text for young readers; it lives only while this page is drawn.
 KIDS_CSS = """
 <style>
@@ -34,7 +29,4 @@ def kids_css_ui() -> None:
 
 
 if __name__ == "__main__":  # each open project is a fragment: moving its sliders reruns that project only
-    page_ui("kids", "🐞 Kids' projects", SETTINGS, [Tab(HANDS, hands_story_ui, "hands"),
-            Tab(GARDEN, garden_story_ui, "garden", own_garden_notebook_settings), Tab(SPY, spy_story_ui, "spy"),
-            Tab(XRAYS, xray_story_ui, "xrays")],
-            talk=TALK, intro=INTRO, above_tabs=kids_css_ui, error_message=OOPS)
+    page_ui("kids", "🐞 Kids' projects", SETTINGS, demo_tabs("kids", SETTINGS), talk=TALK, intro=INTRO, above_tabs=kids_css_ui, error_message=OOPS)

@@ -159,7 +159,7 @@ def own_garden_ui() -> None:
              f"The new thing lands in group {group + 1}.", pd.DataFrame([item]))
 
 
-def own_garden_notebook_settings() -> Mapping[str, object]:
+def own_garden_notebook_settings(demo_id: str) -> Mapping[str, object]:
     """The take-home notebook's extra settings: the child's table (defused) and choices, when they use one."""
     kept = st.session_state.get(f"{KEY}.notebook")
     if st.session_state.get(f"{KEY}.source") != OWN or kept is None:

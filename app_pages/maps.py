@@ -8,10 +8,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.maps_campus import campus_ui
 from lib.core.colour_vision import vision_label
 from lib.core.palette import BLUE, GREY, VERMILLION
 from lib.core.urlcodec import by_key
+from lib.demos import tab_labels
 from lib.maps.colour import (
     DEFICIENCIES,
     KIND_OF_DEFICIENCY,
@@ -31,13 +31,12 @@ from ui.cached_maps import (
     moved_shapes_text,
     tissot_text,
 )
-from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
+from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
 from ui.widgets import select_slider, selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
 PALETTE_TOO_SHORT = "This palette has fewer colours than that."
-CAMPUS, PROJECTIONS_TAB, MOVE, COLOUR, TYPE = TABS = (
-    "📍 Campus map", "🌍 Projections", "🇯🇵 Move a country", "🎨 Colour", "🔤 Type")
+CAMPUS, PROJECTIONS_TAB, MOVE, COLOUR, TYPE = TABS = tab_labels("maps")
 PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
                ("equalEarth", "Equal Earth (equal-area)"),
                ("naturalEarth1", "Natural Earth (a compromise)"),
@@ -337,6 +336,4 @@ def type_ui() -> None:
 # ---------------------------------------------------------------- the page
 
 if __name__ == "__main__":  # each open tab is a fragment: moving its widgets reruns that tab only
-    page_ui("maps", "🗺️ Maps and projections", SETTINGS, [Tab(CAMPUS, campus_ui, "campus_map"),
-            Tab(PROJECTIONS_TAB, projections_ui, "projections"), Tab(MOVE, move_ui, "move_country"),
-            Tab(COLOUR, colour_ui, "colour"), Tab(TYPE, type_ui, "type")], talk=TALK, intro=INTRO)
+    page_ui("maps", "🗺️ Maps and projections", SETTINGS, demo_tabs("maps", SETTINGS), talk=TALK, intro=INTRO)

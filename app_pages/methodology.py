@@ -1,30 +1,19 @@
 """🧭 Methodology: a checklist for a team's own machine-learning problem, and the ideas behind it to play with."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.methodology_checklist import checklist_notebook_settings, checklist_ui
-from app_pages.methodology_own_data import own_data_chosen_ui, own_notebook_settings
+from app_pages.methodology_own_data import own_data_chosen_ui
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
-from lib.core.urlcodec import UrlParam, by_key
+from lib.core.urlcodec import by_key
 from lib.methodology import demos
 from lib.methodology.settings import (
-    BASELINE,
-    BIAS,
-    FIT,
-    LOSSES,
-    PROJECT,
-    ROC,
     SETTINGS,
-    SHOTS,
-    TESTS,
     VIEW,
-    VIEWS,
 )
 from ui.cached_methodology import (
     EXPERIMENTS,
@@ -42,7 +31,7 @@ from ui.cached_methodology import (
     simulated_p_values,
     target_layers,
 )
-from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
+from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider
 
 SETTING = by_key(SETTINGS)
@@ -439,17 +428,8 @@ def bias_ui() -> None:
                "one logistic regression is trained on the mixture and tested on 2,000 fresh rows of each group.")
 
 
-def view_contents() -> dict[str, tuple[Callable[[], None], list[UrlParam]]]:
-    """Each view (in VIEWS' order) with its drawing function and the settings its link carries."""
-    return {"checklist": (checklist_ui, [PROJECT]), "overfitting": (overfitting_ui, FIT),
-            "accuracy": (accuracy_ui, SHOTS), "roc": (roc_ui, ROC), "losses": (losses_ui, LOSSES),
-            "hypothesis": (hypothesis_ui, TESTS), "baseline": (baseline_ui, BASELINE), "bias": (bias_ui, BIAS)}
-
-
 # ------------------------------------------------------------------ the page
 
 if __name__ == "__main__":
-    page_ui("methodology", "🧭 Methodology", SETTINGS, [
-        Tab(VIEWS[view], draw, view,
-            checklist_notebook_settings if view == "checklist" else own_notebook_settings(view), [VIEW, *params])
-        for view, (draw, params) in view_contents().items()], talk=TALK, intro=INTRO, views=VIEW)
+    page_ui("methodology", "🧭 Methodology", SETTINGS, demo_tabs("methodology", SETTINGS), talk=TALK, intro=INTRO,
+            views=VIEW)

@@ -152,7 +152,7 @@ def checklist_ui() -> None:
         st.markdown(report)
 
 
-def checklist_notebook_settings() -> dict[str, object]:
+def checklist_notebook_settings(demo_id: str) -> dict[str, object]:
     """The team's answers for the take-home notebook, in the saved-answers JSON format (answers_from_json reads it)."""
     checklist = checklist_content()
     project = clean_project_name(st.session_state.get(PROJECT.key, ""))

@@ -249,16 +249,10 @@ OWN_COLUMNS = {"overfitting": ("fit.x", "fit.y"), "roc": ("roc.label", "roc.scor
                "bias": ("bias.group", "bias.target")}
 
 
-def own_notebook_settings(demo: str) -> Callable[[], Mapping[str, object]] | None:
+def own_notebook_settings(demo: str) -> Mapping[str, object]:
     """The take-home notebook's extra settings for `demo`: the visitor's table and columns, when they use one."""
-    if demo not in OWN_DEMOS:
-        return None
-
-    def settings() -> Mapping[str, object]:
-        table = current_table(PREFIX)
-        if st.session_state.get(f"{PREFIX}.{demo}.source") != OWN or table is None:
-            return {}
-        roles = {role.split(".", 1)[1]: st.session_state.get(f"{PREFIX}.own.{role}") for role in OWN_COLUMNS[demo]}
-        return {"methodology.own_table": {"csv": table.safe_csv, "name": table.name, "columns": roles}}
-
-    return settings
+    table = current_table(PREFIX)
+    if demo not in OWN_DEMOS or st.session_state.get(f"{PREFIX}.{demo}.source") != OWN or table is None:
+        return {}
+    roles = {role.split(".", 1)[1]: st.session_state.get(f"{PREFIX}.own.{role}") for role in OWN_COLUMNS[demo]}
+    return {"methodology.own_table": {"csv": table.safe_csv, "name": table.name, "columns": roles}}

@@ -15,6 +15,7 @@ from lib.core.device import available_devices, describe_device, pick_device
 from lib.core.jobs import BackgroundJob, WorkerTask, app_slots
 from lib.core.palette import BLUE
 from lib.core.urlcodec import by_key
+from lib.demos import tab_labels
 from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, MAX_TRAIN_SECONDS, PRESETS, bound_config
 from lib.mnist.data import (
     CSV_SOURCE,
@@ -34,7 +35,7 @@ from ui.cached_mnist import mnist_data
 from ui.confusion import confusion_explorer_ui
 from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, queue_job, submit_job
-from ui.page import Tab, chart_ui, kept_chart_ui, page_ui
+from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
 from ui.room import in_room, post_to_room, room_code, share_button_ui, shared_message
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
 
@@ -47,7 +48,7 @@ FETCH_FAILED = f"Full MNIST could not be fetched from any mirror, so the page ke
 MODEL_FILE_UNREADABLE = "it is not a model file this page can load"
 TRAINING_FAILED = f"Training stopped with an error. {LOG_HINT}"
 SCALING_FAILED = f"The experiment stopped with an error. {LOG_HINT}"
-EXPLORE, TRAIN, EVALUATE, SCALING = TABS = ("Explore", "Train", "Evaluate", "CPU vs GPU")
+EXPLORE, TRAIN, EVALUATE, SCALING = TABS = tab_labels("mnist")
 SCALING_HIDDEN = [200, 1000, 2000, 3000, 4000, 5000]
 LIVE_CHART_POINTS, FINAL_CHART_POINTS = 300, 1500
 DIGIT_COLOURS = "tableau10"
@@ -553,6 +554,5 @@ def scaling_tab_ui() -> None:
 # ---------------------------------------------------------------- the page
 
 if __name__ == "__main__":
-    page_ui("mnist", "✍️ MNIST trainer", SETTINGS, [Tab(EXPLORE, explore_tab_ui, "mnist_explore"),
-            Tab(TRAIN, train_tab_ui, "mnist_train"), Tab(EVALUATE, evaluate_tab_ui, "mnist_evaluate"),
-            Tab(SCALING, scaling_tab_ui, "mnist_scaling")], talk=TALK, intro=INTRO, above_tabs=data_source_ui)
+    page_ui("mnist", "✍️ MNIST trainer", SETTINGS, demo_tabs("mnist", SETTINGS), talk=TALK, intro=INTRO,
+            above_tabs=data_source_ui)

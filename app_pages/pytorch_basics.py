@@ -12,6 +12,7 @@ from lib.core.device import describe_device, pick_device
 from lib.core.jobs import BackgroundJob, WorkerTask
 from lib.core.palette import BLUE, VERMILLION
 from lib.core.urlcodec import by_key
+from lib.demos import tab_labels
 from lib.pytorch_basics.kmmiles import (
     DIVERGENCE_RATE,
     MILES_PER_KM,
@@ -23,7 +24,7 @@ from lib.pytorch_basics.settings import EXAMPLES, PLOT_HALF_WIDTH, SETTINGS
 from ui.cached_pytorch_basics import km_examples
 from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, submit_job
-from ui.page import Tab, chart_ui, page_ui
+from ui.page import chart_ui, demo_tabs, page_ui
 from ui.widgets import radio, select_slider, slider, text_input
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 SETTING = by_key(SETTINGS)
 EXPRESSION_FAILED = "it is not a formula in x that I can read."
 TIMING_FAILED = f"The timing run stopped with an error. {LOG_HINT}"
-KM, AUTOGRAD, GPU = TABS = ("1 · Kilometres to miles", "2 · Autograd playground", "3 · GPU speed")
+KM, AUTOGRAD, GPU = TABS = tab_labels("pytorch_basics")
 STEPS_KEY, MATMUL_JOB_KEY, MATMUL_RESULTS_KEY = (
     "pytorch_basics.km_steps", "pytorch_basics.matmul_job", "pytorch_basics.matmul_results")
 MATMUL_SIZES = (32, 64, 128, 256, 512, 1024, 2048)
@@ -323,5 +324,4 @@ def gpu_tab_ui() -> None:
 # ---------------------------------------------------------------- the page
 
 if __name__ == "__main__":
-    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, [Tab(KM, km_tab_ui, "km_miles"),
-            Tab(AUTOGRAD, autograd_tab_ui, "autograd"), Tab(GPU, gpu_tab_ui, "matmul")], talk=TALK)
+    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, demo_tabs("pytorch_basics", SETTINGS), talk=TALK)

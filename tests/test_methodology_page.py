@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sklearn.linear_model import LinearRegression
@@ -18,7 +17,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 from streamlit.testing.v1 import AppTest
 
-from app_pages.methodology import view_contents
+from lib.demos import BY_ID
 from lib.methodology import demos
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
 from tests.helpers import HOME, PAGE_TIMEOUT_S, ROOT, open_page
@@ -48,8 +47,7 @@ def test_page_opens_on_the_checklist() -> None:
     assert at.radio(key="methodology.view").value == "checklist"
     assert at.radio(key="methodology.status.why.problem").value == "not started"
     assert [p.proto.text for p in at.get("progress")][0].startswith("Why: 0 of 3 done")
-    draw_checklist, _ = view_contents()["checklist"]
-    assert Path(draw_checklist.__code__.co_filename).name == "methodology_checklist.py"  # its own module
+    assert BY_ID["checklist"].draw.startswith("app_pages.methodology_checklist:")  # its own module
 
 
 def test_filling_an_item_updates_progress_and_the_exported_report() -> None:

@@ -22,7 +22,6 @@ from lib.notebooks import (
     MAX_NOTEBOOK_BYTES,
     NotebookSettingsError,
     build_notebook,
-    notebook_bytes,
     notebook_file_name,
 )
 from lib.notebooks.__main__ import main as notebooks_cli
@@ -198,7 +197,7 @@ def test_the_minimums_are_the_versions_ci_runs_the_notebooks_on():
 
 
 def test_the_download_is_the_notebook_as_utf8_json():
-    downloaded = notebook_bytes("spy", {"spy_message": "héllo ♥"})
+    downloaded = nbformat.writes(build_notebook("spy", {"spy_message": "héllo ♥"})).encode("utf-8")
     notebook = nbformat.reads(downloaded.decode("utf-8"), as_version=4)
     nbformat.validate(notebook)
     assert "MESSAGE = 'HLLO ♥'" in settings_source(notebook)

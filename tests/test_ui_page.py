@@ -55,7 +55,13 @@ def test_the_link_carries_the_joined_room() -> None:
     assert "room=ABC123" in at.code[0].value
 
 
-def test_the_notebook_button_appears_where_lib_notebooks_is_installed(monkeypatch) -> None:
+def fake_notebooks(build_notebook) -> types.SimpleNamespace:
+    """lib.notebooks for a page whose demo ("calm") is not one of the app's."""
+    return types.SimpleNamespace(build_notebook=build_notebook, NOTEBOOK_MIME="application/x-ipynb+json",
+                                 notebook_file_name=lambda demo: f"dscl-{demo}.ipynb")
+
+
+def test_the_notebook_button_offers_the_open_tabs_notebook(monkeypatch) -> None:
     built = []
 
     def build_notebook(demo: str, settings: dict) -> bytes:
@@ -64,7 +70,7 @@ def test_the_notebook_button_appears_where_lib_notebooks_is_installed(monkeypatc
         built.append((demo, settings))
         return b"{}"
 
-    monkeypatch.setitem(sys.modules, "lib.notebooks", types.SimpleNamespace(build_notebook=build_notebook))
+    monkeypatch.setitem(sys.modules, "lib.notebooks", fake_notebooks(build_notebook))
     at = run_page(**{"demo.level": "5"})
     assert [button.proto.label for button in at.get("download_button")] == ["📓 Download as notebook (.ipynb)"]
     assert at.get("download_button")[0].proto.deferred_file_id  # the file is written when it is clicked
@@ -75,5 +81,5 @@ def test_the_notebook_button_appears_where_lib_notebooks_is_installed(monkeypatc
 
 
 def test_a_tab_without_a_demo_has_no_notebook_button(monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "lib.notebooks", types.SimpleNamespace(build_notebook=lambda demo, s: b"{}"))
+    monkeypatch.setitem(sys.modules, "lib.notebooks", fake_notebooks(lambda demo, s: b"{}"))
     assert not run_page(**{"demo.tab": "Broken"}).get("download_button")

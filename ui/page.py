@@ -12,7 +12,6 @@ end. Switching tab or view is a widget outside the fragment, so it reruns the wh
 from __future__ import annotations
 
 import html
-import importlib
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ import streamlit as st
 
 from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from lib.core.urlcodec import UrlParam
+from lib.demos import BY_ID, demos_of, resolve
 from ui import widgets
 from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
 from ui.errors import visitor_message
@@ -38,6 +38,7 @@ LOG = logging.getLogger(__name__)
 TAB_ERROR = ("Something went wrong in this tab. Change a setting or open another tab and come back; "
              "the details are in the app's log.")
 NOTEBOOK_LABEL = "📓 Download as notebook (.ipynb)"
+CODE_BEHIND_LABEL = "🐍 The code behind this"
 NO_NOTEBOOK = "it could not be built."
 NUMBERS_LABEL = "🔢 Numbers behind this chart"
 NUMBERS_ROWS = 40  # a table longer than this says less than the chart; the first rows show its shape
@@ -51,9 +52,20 @@ blas_on_one_thread()  # OpenBLAS's idle threads spun on the other core through e
 class Tab:
     label: str  # what the tab (or view) is called on the page and in the link
     draw: Callable[[], None]
-    demo: str | None = None  # lib.notebooks demo id: the tab offers its take-home notebook
+    demo: str | None = None  # lib.demos id: the tab offers its take-home notebook and shows its code
     notebook_extra: Callable[[], Mapping[str, object]] | None = None  # more notebook settings (a checklist's answers)
     settings: Sequence[UrlParam] | None = None  # what this tab's link carries; None: every setting of the page
+
+
+def demo_tabs(page: str, settings: Sequence[UrlParam]) -> list[Tab]:
+    """The page's tabs, in order, as lib.demos declares them (`settings`: the page's, for each tab's link)."""
+    by_key = {param.key: param for param in settings}
+    tabs = []
+    for demo in demos_of(page):
+        extra = None if demo.notebook_extra is None else partial(resolve(demo.notebook_extra), demo.id)
+        link = None if demo.link is None else [by_key[key] for key in demo.link]
+        tabs.append(Tab(demo.tab, resolve(demo.draw), demo.id, extra, link))
+    return tabs
 
 
 def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[Tab], *,
@@ -96,6 +108,7 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
     except Exception:  # a visitor never meets a traceback; the log keeps it for whoever runs the app
         LOG.exception("%s page: the tab %r failed", page, tab.label)
         st.error(error_message)
+    code_behind_ui(tab)
     notebook_button_ui(page, tab, settings)
     share_link_ui(settings if tab.settings is None else tab.settings, tab_key)
 
@@ -105,43 +118,52 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
 _tab_fragment = st.fragment(_tab_body)
 
 
-def _notebooks() -> Any:
-    """lib.notebooks where it is installed (it arrives with the take-home notebooks), else None."""
-    try:
-        return importlib.import_module("lib.notebooks")
-    except ModuleNotFoundError as error:
-        if error.name != "lib.notebooks":
-            raise  # present but broken: say so, rather than hide the button
-        return None
-
-
 def _notebook_file(notebook: object) -> bytes:
     """The .ipynb bytes of a built notebook: written when the visitor clicks, not on every rerun (the X-rays
     notebook carries its light curve: 100 kB to write, keep and hand to the browser for each rule change)."""
-    if isinstance(notebook, bytes):
-        return notebook
-    if isinstance(notebook, str):
-        return notebook.encode("utf-8")
-    import nbformat  # only for a builder that hands back a notebook object
+    import nbformat
 
     return nbformat.writes(notebook).encode("utf-8")
 
 
 def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> None:
-    """The open tab's take-home notebook, with the visitor's settings, where lib.notebooks is installed."""
-    if tab.demo is None or _notebooks() is None:
+    """The open tab's take-home notebook, with the visitor's settings."""
+    if tab.demo is None:
         return
+    from lib.notebooks import (  # with the first notebook, not the page
+        NOTEBOOK_MIME,
+        build_notebook,
+        notebook_file_name,
+    )
+
     values: dict[str, object] = {param.key: st.session_state.get(param.key, param.default) for param in settings}
     if tab.notebook_extra is not None:
         values |= dict(tab.notebook_extra())
     try:
-        notebook = _notebooks().build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
+        notebook = build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
     except ValueError as error:
         st.caption(f"No take-home notebook for these settings: {visitor_message(error, NO_NOTEBOOK)}")
         return
-    st.download_button(NOTEBOOK_LABEL, partial(_notebook_file, notebook), file_name=f"{tab.demo}.ipynb", mime="application/x-ipynb+json",
-                       key=f"{page}.notebook", on_click="ignore",
+    st.download_button(NOTEBOOK_LABEL, partial(_notebook_file, notebook), file_name=notebook_file_name(tab.demo),
+                       mime=NOTEBOOK_MIME, key=f"{page}.notebook", on_click="ignore",
                        help="The same demo as a Jupyter notebook with these settings, to run at home.")
+
+
+@st.cache_resource(show_spinner=False)
+def _shown_source(demo_id: str) -> str:
+    from lib.notebooks.core import shown_objects, source_of
+
+    return source_of(*shown_objects(demo_id))
+
+
+def code_behind_ui(tab: Tab) -> None:
+    """"The code behind this": the lib functions that just ran for this tab, which its notebook defines too."""
+    if tab.demo not in BY_ID or not BY_ID[tab.demo].shows:
+        return
+    with st.expander(CODE_BEHIND_LABEL):
+        st.caption("These functions, from the app's own code, ran to draw this tab. The take-home notebook "
+                   "defines the very same ones, so you can run and change them at home.")
+        st.code(_shown_source(tab.demo), language="python")
 
 
 def _numbers_html(numbers: pd.DataFrame) -> str:

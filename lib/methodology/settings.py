@@ -6,18 +6,10 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 from __future__ import annotations
 
 from lib.core.urlcodec import UrlParam
+from lib.demos import demos_of
 from lib.methodology import demos
 
-VIEWS = {
-    "checklist": "✅ Checklist",
-    "overfitting": "1 Over/under-fitting",
-    "accuracy": "2 Precision vs accuracy",
-    "roc": "3 Thresholds and ROC",
-    "losses": "4 Loss functions",
-    "hypothesis": "5 Hypothesis tests",
-    "baseline": "6 Baseline first",
-    "bias": "7 Bias in data",
-}
+VIEWS = {demo.id: demo.tab for demo in demos_of("methodology")}  # each view is a demo, declared in lib/demos.py
 VIEW = UrlParam("methodology.view", "checklist", choices=tuple(VIEWS))
 PROJECT = UrlParam("methodology.project", "")
 FIT = [UrlParam("methodology.fit.points", 30, minimum=15, maximum=100),

@@ -5,10 +5,11 @@ Safety rule: a visitor's values reach a notebook only after validation, and only
 """
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import textwrap
+from collections.abc import Mapping, Sequence
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
@@ -21,14 +22,6 @@ MAX_NOTEBOOK_BYTES = 1_000_000
 
 class NotebookSettingsError(ValueError):
     """A setting that the page could not hold (wrong type, out of range, not a choice, unknown id)."""
-
-
-@dataclass(frozen=True)
-class Demo:
-    title: str
-    topic: str  # lib/<topic>/settings.py holds the page's SETTINGS
-    keys: tuple[str, ...]  # short setting keys (after the page prefix) this notebook uses
-    build: Callable[[dict[str, UrlValue], Mapping[str, object]], list[NotebookNode]]
 
 
 def short_key(param: UrlParam) -> str:
@@ -102,6 +95,23 @@ def markdown(text: str) -> NotebookNode:
 def code(source: str) -> NotebookNode:
     return nbformat.from_dict({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                                "source": source.strip()})
+
+
+def source_of(*objects: object) -> str:
+    """The source of lib functions and classes, as written there (the code that ran in the app)."""
+    return "\n\n\n".join(textwrap.dedent(inspect.getsource(item)).strip() for item in objects)
+
+
+def shown_objects(demo_id: str) -> tuple[object, ...]:
+    """The lib functions and classes a demo's tab shows and its notebook defines (lib.demos' `shows`)."""
+    from lib.demos import BY_ID, resolve
+
+    return tuple(resolve(reference) for reference in BY_ID[demo_id].shows)
+
+
+def definitions_cell(objects: Sequence[object], imports: str = "") -> NotebookNode:
+    """A code cell of `imports` (and constants) then each object's own source: lib's code, never retyped."""
+    return code("\n\n\n".join(part for part in (imports.strip(), source_of(*objects)) if part))
 
 
 def install_cell(modules: Sequence[str]) -> NotebookNode:

@@ -7,7 +7,9 @@ notebook on exactly these versions (requirements-notebooks-oldest.txt, tests/tes
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 # import name -> pip name
 PIP_NAMES = {
@@ -23,12 +25,8 @@ MINIMUM_VERSIONS = {
 }
 TORCH_TESTED_OLDEST = "2.13.0"
 
-# The first cell's code after its NEEDED line: fixed text, standard library only, so it runs before any install.
-CHECK_CODE = '''
-from importlib.metadata import PackageNotFoundError, version
-
-
-def release(text):  # "2.1.0rc1+cpu" -> (2, 1, 0): enough to compare against a minimum
+def release(text: str) -> tuple[int, ...]:
+    """A version's leading numbers, "2.1.0rc1+cpu" -> (2, 1, 0): enough to compare against a minimum."""
     numbers = []
     for part in text.split("+")[0].split("."):
         digits = ""
@@ -44,7 +42,8 @@ def release(text):  # "2.1.0rc1+cpu" -> (2, 1, 0): enough to compare against a m
     return tuple(numbers)
 
 
-def installed_versions(packages):
+def installed_versions(packages: dict[str, str]) -> dict[str, str | None]:
+    """Each package's installed version, or None where it is missing."""
     found = {}
     for package in packages:
         try:
@@ -54,11 +53,14 @@ def installed_versions(packages):
     return found
 
 
-def to_install(needed, installed):  # pip requirements for what is missing or older than its minimum
+def to_install(needed: dict[str, str], installed: dict[str, str | None]) -> list[str]:
+    """The pip requirements for what is missing or older than its minimum."""
     return [f"{package}>={minimum}" for package, minimum in needed.items()
             if installed.get(package) is None or release(installed[package]) < release(minimum)]
 
 
+# The first cell's steps after its definitions: standard library only, so it runs before any install.
+INSTALL_STEPS = '''
 wanted = to_install(NEEDED, installed_versions(NEEDED))
 try:
     shell = get_ipython()  # IPython, Jupyter and Colab have one; a plain Python, with no %pip, has not
@@ -84,4 +86,7 @@ def check_source(modules: Sequence[str]) -> str:
     """The first code cell: check versions, then install what is below the minimum, or say what to install."""
     return ("# Install or upgrade only what is missing or too old (Colab has all of these), so offline with all\n"
             "# present this cell does nothing. It runs %pip install \"package>=minimum\" for the others.\n"
-            f"NEEDED = {needed_versions(modules)!r}\n" + CHECK_CODE)
+            f"NEEDED = {needed_versions(modules)!r}\n\n"
+            "from importlib.metadata import PackageNotFoundError, version\n\n\n"
+            + "\n\n\n".join(inspect.getsource(step) for step in (release, installed_versions, to_install))
+            + "\n" + INSTALL_STEPS)
