@@ -30,8 +30,8 @@ from ui.follow import follow_controls_ui
 from ui.layout import presenter_mode
 from ui.page import Tab, chart_ui, page_ui
 from ui.room import (
-    CODE_KEY,
     PRESENTER_KEY_KEY,
+    ROOM_CODE_KEY,
     ROOM_DATABASE,
     ROOMS_UNAVAILABLE,
     forget_cached_room,
@@ -216,7 +216,7 @@ def checklist_view_ui(entries: list[dict]) -> None:
 
 
 def _live_view_ui(kind: str) -> None:
-    code = st.session_state.get(CODE_KEY)
+    code = st.session_state.get(ROOM_CODE_KEY)
     try:
         info = room_store().room_info(code)  # the presenter's screen: never a second behind
     except (RoomError, RoomStorageError) as error:
@@ -244,11 +244,11 @@ def _live_view_ui(kind: str) -> None:
 
 def _clear_kind(kind: str) -> None:
     try:
-        removed = room_store().clear(st.session_state[CODE_KEY], st.session_state.get(PRESENTER_KEY_KEY), kind)
+        removed = room_store().clear(st.session_state[ROOM_CODE_KEY], st.session_state.get(PRESENTER_KEY_KEY), kind)
     except (RoomError, RoomStorageError) as error:
         st.session_state[PAGE_MESSAGE_KEY] = visitor_message(error, ROOMS_UNAVAILABLE, outage=ROOM_DATABASE)
         return
-    forget_cached_room(st.session_state[CODE_KEY])
+    forget_cached_room(st.session_state[ROOM_CODE_KEY])
     st.session_state[PAGE_MESSAGE_KEY] = f"Cleared {removed} entries ({KIND_LABELS[kind]})."
 
 
@@ -256,7 +256,7 @@ def _presenter_controls_ui(kind: str) -> None:
     if not is_presenter():
         st.caption("Only the presenter can download or clear what the room shared.")
         return
-    store, code, key = room_store(), st.session_state[CODE_KEY], st.session_state[PRESENTER_KEY_KEY]
+    store, code, key = room_store(), st.session_state[ROOM_CODE_KEY], st.session_state[PRESENTER_KEY_KEY]
     message = st.session_state.pop(PAGE_MESSAGE_KEY, None)
     if message:
         st.info(message)
@@ -280,7 +280,7 @@ def room_header_ui() -> None:
     """The code, the join link and a big QR code, above the views: what the projector shows the room."""
     if not in_room():
         return
-    code = st.session_state[CODE_KEY]
+    code = st.session_state[ROOM_CODE_KEY]
     heading, qr = st.columns([3, 1])
     with heading:
         st.markdown(f"## Join with code **{code}**")

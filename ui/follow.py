@@ -37,9 +37,9 @@ from lib.room.follow import (
 )
 from ui.errors import visitor_message
 from ui.room import (
-    CODE_KEY,
     MEMBER_KEY,
     PRESENTER_KEY_KEY,
+    ROOM_CODE_KEY,
     ROOM_DATABASE,
     ROOMS_UNAVAILABLE,
     cached_read,
@@ -96,10 +96,10 @@ def _state() -> FollowerState:
 
 def _record_exploring(exploring: bool) -> None:
     try:
-        room_store().set_exploring(st.session_state[CODE_KEY], st.session_state[MEMBER_KEY], exploring)
+        room_store().set_exploring(st.session_state[ROOM_CODE_KEY], st.session_state[MEMBER_KEY], exploring)
     except (RoomError, RoomStorageError) as error:
-        LOG.info("room %s: the follow state was not recorded: %s", st.session_state.get(CODE_KEY), error)
-    forget_room_reads(st.session_state[CODE_KEY])
+        LOG.info("room %s: the follow state was not recorded: %s", st.session_state.get(ROOM_CODE_KEY), error)
+    forget_room_reads(st.session_state[ROOM_CODE_KEY])
 
 
 def _set_exploring(exploring: bool) -> None:
@@ -111,7 +111,7 @@ def _set_exploring(exploring: bool) -> None:
 def _follow_now(pages: Sequence[Page], here: str) -> bool:
     """Take a new presenter view when there is one; True when this page must rerun to show it."""
     try:
-        room = cached_room_view(st.session_state[CODE_KEY])
+        room = cached_room_view(st.session_state[ROOM_CODE_KEY])
     except (RoomError, RoomStorageError):
         return False
     before = _state()
@@ -144,7 +144,7 @@ def _poll_ui(pages: Sequence[Page], here: str) -> None:
     if _follow_now(pages, here):
         st.rerun(scope="app")
     try:
-        room = cached_room_view(st.session_state[CODE_KEY])
+        room = cached_room_view(st.session_state[ROOM_CODE_KEY])
     except (RoomError, RoomStorageError):
         return  # the Room box says what is wrong with the room
     if room.released is not None:
@@ -219,7 +219,7 @@ def tab_shown(page: str, tab_key: str | None, settings: Sequence[UrlParam]) -> N
 
 def _applied_page() -> str | None:
     try:
-        room = cached_room_view(st.session_state[CODE_KEY])
+        room = cached_room_view(st.session_state[ROOM_CODE_KEY])
     except (RoomError, RoomStorageError):
         return None
     return room.view.page if room.view is not None else None
@@ -230,7 +230,7 @@ def _publish(page: str, tab: str | None, settings: dict[str, str]) -> None:
     if st.session_state.get(PUBLISHED_KEY) == signature:
         return
     st.session_state[PUBLISHED_KEY] = signature  # tried once per change, whatever the outcome
-    code = st.session_state[CODE_KEY]
+    code = st.session_state[ROOM_CODE_KEY]
     try:
         room_store().publish_view(code, st.session_state[PRESENTER_KEY_KEY], page, tab, settings)
     except (RoomError, RoomStorageError) as error:
@@ -242,7 +242,7 @@ def _publish(page: str, tab: str | None, settings: dict[str, str]) -> None:
 
 
 def _set_mode(mode: str) -> None:
-    code = st.session_state[CODE_KEY]
+    code = st.session_state[ROOM_CODE_KEY]
     try:
         room_store().set_follow_mode(code, st.session_state[PRESENTER_KEY_KEY], mode)
     except (RoomError, RoomStorageError) as error:
@@ -251,7 +251,7 @@ def _set_mode(mode: str) -> None:
 
 
 def _follow_controls_ui() -> None:
-    code = st.session_state[CODE_KEY]
+    code = st.session_state[ROOM_CODE_KEY]
     try:
         counts, room = _cached_counts(code), cached_room_view(code)
     except (RoomError, RoomStorageError) as error:

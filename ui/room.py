@@ -35,8 +35,9 @@ from lib.room import (
 from lib.room.follow import is_token
 from lib.room.read_cache import TtlCache
 from ui.errors import LOG_HINT, Outage, visitor_message
+from ui.urlstate import ROOM_CODE_KEY
 
-CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY = "room.code", "room.member", "room.presenter_key", "room.name"
+MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY = "room.member", "room.presenter_key", "room.name"  # room.code: ROOM_CODE_KEY
 JOIN_CODE_KEY, JOIN_NAME_KEY = "room.join_code", "room.join_name"
 MESSAGE_KEY = "room.message"  # (kind, text) shown once by the box after a callback
 CARD_MESSAGE_KEY = "room.card_message"  # the same, for the join card or the welcome page's box
@@ -106,11 +107,11 @@ def forget_cached_room(code: str | None) -> None:
 
 
 def in_room() -> bool:
-    return bool(st.session_state.get(CODE_KEY)) and bool(st.session_state.get(MEMBER_KEY))
+    return bool(st.session_state.get(ROOM_CODE_KEY)) and bool(st.session_state.get(MEMBER_KEY))
 
 
 def room_code() -> str | None:
-    return st.session_state.get(CODE_KEY) if in_room() else None
+    return st.session_state.get(ROOM_CODE_KEY) if in_room() else None
 
 
 def is_presenter() -> bool:
@@ -122,7 +123,7 @@ def post_to_room(kind: str, payload: dict) -> str | None:
     if not in_room():
         return "Join a room first (in the sidebar's Room box)."
     try:
-        room_store().post(st.session_state[CODE_KEY], st.session_state[MEMBER_KEY], kind, payload)
+        room_store().post(st.session_state[ROOM_CODE_KEY], st.session_state[MEMBER_KEY], kind, payload)
     except RoomError as error:
         return visitor_message(error, ROOMS_UNAVAILABLE)
     except RoomStorageError as error:
@@ -133,7 +134,7 @@ def post_to_room(kind: str, payload: dict) -> str | None:
 
 def shared_message(kind: str) -> str:
     """What a page says after a successful post."""
-    return f"Shared with room {st.session_state.get(CODE_KEY)}: it appears on the Room page ({KIND_LABELS[kind]})."
+    return f"Shared with room {st.session_state.get(ROOM_CODE_KEY)}: it appears on the Room page ({KIND_LABELS[kind]})."
 
 
 def _share_callback(key: str, kind: str, payload: dict) -> None:
@@ -149,7 +150,7 @@ def share_button_ui(label: str, key: str, kind: str, payload: dict | None, why_n
     if not in_room():
         return
     st.button(label, key=key, on_click=_share_callback, args=(key, kind, payload), disabled=payload is None,
-              help=why_not if payload is None else f"Adds it to room {st.session_state[CODE_KEY]}'s pooled view.")
+              help=why_not if payload is None else f"Adds it to room {st.session_state[ROOM_CODE_KEY]}'s pooled view.")
     outcome = st.session_state.pop(f"{key}.outcome", None)
     if outcome is not None:
         (st.success if outcome[0] else st.warning)(outcome[1])
@@ -197,14 +198,14 @@ def _leave_session_room() -> None:
             room_store().forget_token(token)
         except RoomStorageError:
             pass  # the token dies with its member's room; the cookie is cleared either way
-    forget_cached_room(st.session_state.get(CODE_KEY))
-    for key in (CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY, SHOW_PRESENTER_LINK_KEY, INVITE_KEY, *FOLLOW_KEYS):
+    forget_cached_room(st.session_state.get(ROOM_CODE_KEY))
+    for key in (ROOM_CODE_KEY, MEMBER_KEY, PRESENTER_KEY_KEY, NAME_KEY, SHOW_PRESENTER_LINK_KEY, INVITE_KEY, *FOLLOW_KEYS):
         st.session_state.pop(key, None)
 
 
 def _enter(code: str, member: str, name: str, presenter_key: str | None, token: str | None = None) -> None:
     """Be this member in this session; remembered on this device by a new member token unless `token` resumes."""
-    st.session_state[CODE_KEY] = code
+    st.session_state[ROOM_CODE_KEY] = code
     st.session_state[MEMBER_KEY] = member
     st.session_state[NAME_KEY] = name
     for key in (INVITE_KEY, *FOLLOW_KEYS):
@@ -320,7 +321,7 @@ def _join_room(code_key: str = JOIN_CODE_KEY, name_key: str = JOIN_NAME_KEY) -> 
 
 
 def _leave_room() -> None:
-    code, member = st.session_state.get(CODE_KEY), st.session_state.get(MEMBER_KEY)
+    code, member = st.session_state.get(ROOM_CODE_KEY), st.session_state.get(MEMBER_KEY)
     _leave_session_room()
     if "room" in st.query_params:
         del st.query_params["room"]
@@ -334,7 +335,7 @@ def _leave_room() -> None:
 
 
 def _close_room() -> None:
-    code, presenter_key = st.session_state.get(CODE_KEY), st.session_state.get(PRESENTER_KEY_KEY)
+    code, presenter_key = st.session_state.get(ROOM_CODE_KEY), st.session_state.get(PRESENTER_KEY_KEY)
     try:
         room_store().close(code, presenter_key)
     except (RoomError, RoomStorageError) as error:
@@ -376,7 +377,7 @@ def _read_link() -> None:
     if presenter_key is not None:
         del st.query_params["presenter"]  # a key must not linger in the address bar or in share links
     st.session_state[LINK_HANDLED_KEY] = dict(st.query_params)
-    if code is None or (in_room() and st.session_state[CODE_KEY] == code and presenter_key is None):
+    if code is None or (in_room() and st.session_state[ROOM_CODE_KEY] == code and presenter_key is None):
         return
     if presenter_key:
         def join_as_presenter() -> str:
@@ -404,7 +405,7 @@ def _message_ui() -> None:
 
 
 def _joined_ui(store: RoomStore) -> None:
-    code = st.session_state[CODE_KEY]
+    code = st.session_state[ROOM_CODE_KEY]
     try:
         info = cached_room_info(code)
     except RoomError as error:

@@ -30,7 +30,7 @@ def restore_from_url(params: Sequence[UrlParam]) -> None:
         st.toast(f"The link's value for {', '.join(refused)} was not usable here, so the default is shown.")
 
 
-ROOM_KEY = "room.code"  # the joined room's code, kept by ui/room.py; a link carries it as `room=`
+ROOM_CODE_KEY = "room.code"  # the joined room's code, its one name (ui/room.py keeps it); a link carries it as `room=`
 
 
 def write_to_url(params: Sequence[UrlParam], tab_key: str | None = None) -> str:
@@ -49,8 +49,8 @@ def write_to_url(params: Sequence[UrlParam], tab_key: str | None = None) -> str:
     pairs = st.query_params.to_dict()
     if tab_key is not None and st.session_state.get(tab_key) is not None:
         pairs[tab_key] = str(st.session_state[tab_key])  # the browser binds the tab; the server knows its state
-    if st.session_state.get(ROOM_KEY):
-        pairs["room"] = str(st.session_state[ROOM_KEY])
+    if st.session_state.get(ROOM_CODE_KEY):
+        pairs["room"] = str(st.session_state[ROOM_CODE_KEY])
     return urlencode(sorted(pairs.items()))
 
 
