@@ -36,13 +36,14 @@ PAGES = [("", "Data Science Cornwall Lab"), ("methodology", "🧭 Methodology"),
          ("room", "🙋 Room")]
 PAGES_WITH_CHARTS = {"methodology", "pytorch_basics", "mnist", "maps", "kids"}  # charts drawn without a click
 ROOM_SIZE = 30  # visitors arriving at once, as when a room scans the QR code
-DRAW_LIMIT_MS = 15_000  # after the run ends, Vega parses and draws; a busy machine needs a few seconds
+DRAW_LIMIT_MS = 30_000  # after the run ends, Vega parses and draws; a busy CI machine needs some seconds
 FAILURE_TEXT = ("Something went wrong", "Oops!")  # ui/page.py's tab error messages
 
 CHARTS_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(chart => ({
     name: (chart.getAttribute('aria-label') || '').split('. ')[0],
     renderer: chart.querySelector('svg.marks') ? 'svg' : (chart.querySelector('canvas') ? 'canvas' : ''),
-    items: chart.querySelectorAll('svg.marks g.role-mark > *').length}))"""
+    items: chart.querySelectorAll('svg.marks g.role-mark > *').length,
+    inside: chart.innerHTML.slice(0, 300)}))"""
 # A chart is drawn when Vega has put its SVG (or canvas) in place and, for SVG, at least one mark item in it.
 ALL_DRAWN_JS = f"""() => ({CHARTS_JS})().every(chart => chart.renderer === 'canvas' ||
     (chart.renderer === 'svg' && chart.items > 0))"""
@@ -81,7 +82,7 @@ class ChartWatch:
         for chart in charts:
             if chart["renderer"] != "canvas" and chart["items"] == 0:  # a canvas has no items to count
                 self.problems.append(f"{where}: the chart {chart['name']!r} drew no marks "
-                                     f"({chart['renderer'] or 'nothing'} rendered)")
+                                     f"({chart['renderer'] or 'nothing'} rendered; it holds {chart['inside']!r})")
         if self.page.get_by_test_id("stException").count():
             self.problems.append(f"{where}: a traceback is on the page")
         for text in FAILURE_TEXT:
