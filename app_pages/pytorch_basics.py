@@ -1,7 +1,6 @@
 """PyTorch basics: a one-number learning machine, autograd on any formula, and the GPU's speed-up."""
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING
 
 import altair as alt
@@ -18,9 +17,10 @@ from lib.pytorch_basics.kmmiles import (
     MILES_PER_KM,
     START_C,
     is_diverging,
-    training_step,
+    next_step,
+    train_km_to_miles,
 )
-from lib.pytorch_basics.settings import EXAMPLES, PLOT_HALF_WIDTH, SETTINGS
+from lib.pytorch_basics.settings import EXAMPLES, MATMUL_SIZES, PLOT_HALF_WIDTH, SETTINGS
 from ui.cached_pytorch_basics import km_examples
 from ui.errors import LOG_HINT, visitor_message
 from ui.jobs import job_poller_ui, job_running, submit_job
@@ -36,7 +36,6 @@ TIMING_FAILED = f"The timing run stopped with an error. {LOG_HINT}"
 KM, AUTOGRAD, GPU = TABS = tab_labels("pytorch_basics")
 STEPS_KEY, MATMUL_JOB_KEY, MATMUL_RESULTS_KEY = (
     "pytorch_basics.km_steps", "pytorch_basics.matmul_job", "pytorch_basics.matmul_results")
-MATMUL_SIZES = (32, 64, 128, 256, 512, 1024, 2048)
 TALK = "From the talk “Hands-On Introduction to PyTorch” (first half)"
 
 
@@ -50,11 +49,8 @@ def _km_steps() -> list:
 def _advance_km_machine() -> None:
     steps = _km_steps()
     examples = km_examples(st.session_state["pytorch_basics.examples"])
-    if len(steps) >= len(examples):
-        return
-    c = steps[-1].c_after if steps else START_C
-    km, miles = examples[len(steps)]
-    steps.append(training_step(c, km, miles, st.session_state["pytorch_basics.lr"], len(steps) + 1))
+    if len(steps) < len(examples):
+        steps.append(next_step(steps, examples, st.session_state["pytorch_basics.lr"]))
 
 
 def _km_finished() -> bool:
@@ -94,20 +90,20 @@ def km_charts_ui(steps: list) -> None:
 
 def tangent_chart(expression: str, x0: float, y0: float, slope: float) -> tuple[alt.LayerChart, pd.DataFrame]:
     """The curve around x0 with its tangent, and the curve's points (the numbers behind the chart)."""
-    from lib.pytorch_basics.autograd import evaluate_curve
+    from lib.pytorch_basics.autograd import curve_near, tangent_line
 
     # A window around x keeps the tangent readable; the whole slider range can dwarf it.
-    low, high = x0 - PLOT_HALF_WIDTH, x0 + PLOT_HALF_WIDTH
-    xs = [low + i * (high - low) / 400 for i in range(401)]
-    curve = pd.DataFrame({"x": xs, "y": evaluate_curve(expression, xs)})
-    curve = curve[curve["y"].abs() < 1e6]
-    span = 1.5
-    tangent = pd.DataFrame({"x": [x0 - span, x0 + span], "y": [y0 - slope * span, y0 + slope * span]})
+    xs, ys = curve_near(expression, x0, PLOT_HALF_WIDTH)
+    curve = pd.DataFrame({"x": xs, "y": ys})
+    tangent_xs, tangent_ys = tangent_line(x0, y0, slope)
+    tangent = pd.DataFrame({"x": tangent_xs, "y": tangent_ys})
     base = alt.Chart(curve).mark_line(color=BLUE).encode(x=alt.X("x:Q"), y=alt.Y("y:Q", title="y"))
-    tangent_line = alt.Chart(tangent).mark_line(color=VERMILLION, strokeWidth=3).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+    tangent_line_chart = alt.Chart(tangent).mark_line(color=VERMILLION, strokeWidth=3).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"))
     point = alt.Chart(pd.DataFrame({"x": [x0], "y": [y0]})).mark_point(size=120, filled=True, color=VERMILLION).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"))
-    chart = (base + tangent_line + point).properties(height=340, title=f"y = {expression} and its tangent at x = {x0:g}")
+    chart = (base + tangent_line_chart + point).properties(
+        height=340, title=f"y = {expression} and its tangent at x = {x0:g}")
     return chart, curve.iloc[::20]
 
 
@@ -132,8 +128,7 @@ def km_machine_ui() -> None:
     if buttons[0].button("Ask the next example ▶", key="pytorch_basics.km_next", disabled=len(steps) >= len(examples)):
         _advance_km_machine()
     if buttons[1].button("Run all the rest ⏩", key="pytorch_basics.km_all", disabled=len(steps) >= len(examples)):
-        while len(_km_steps()) < len(examples) and not is_diverging(_km_steps()):
-            _advance_km_machine()
+        steps[:] = train_km_to_miles(examples, st.session_state["pytorch_basics.lr"], steps)
     if buttons[2].button("Start again ↺", key="pytorch_basics.km_reset"):
         steps.clear()
     if not steps:
@@ -202,7 +197,6 @@ def own_formula_ui() -> None:
         ExpressionError,
         analyse_expression,
         explain_non_finite,
-        gradient_at,
     )
 
     text_input(SETTING["pytorch_basics.expression"], "Your formula in x", max_chars=200, help=ALLOWED_TEXT)
@@ -226,10 +220,6 @@ def own_formula_ui() -> None:
                  f"{_number(result.gradient)} for each step in x: the tangent's slope, which autograd found.", curve)
     st.markdown("**The computation graph PyTorch recorded** (read upwards: `.backward()` walks it downwards)")
     st.graphviz_chart(result.graph_dot)
-    with st.expander("The PyTorch code behind this"):
-        st.code(f"{inspect.getsource(gradient_at)}\n# Here: function builds y = {expression} from torch operations.\n"
-                f"# gradient_at(function, {x:g}) gave y = {_number(result.value)}, dy/dx = {_number(result.gradient)}",
-                language="python")
 
 
 def chain_ui() -> None:

@@ -65,11 +65,21 @@ DECLARATIONS: tuple[Demo, ...] = (
                  ("bias.minority_share", "bias.train_rows", "bias.noise", "bias.seed")),
     # ---------------------------------------------------------------- PyTorch basics
     Demo("km_miles", "pytorch_basics", "1 · Kilometres to miles", "Kilometres to miles",
-         "app_pages.pytorch_basics:km_tab_ui", "lib.notebooks.pytorch_basics:km_miles", ("lr", "examples")),
+         "app_pages.pytorch_basics:km_tab_ui", "lib.notebooks.pytorch_basics:km_miles", ("lr", "examples"),
+         shows=tuple(f"lib.pytorch_basics.kmmiles:{name}" for name in (
+             "KmMilesStep", "known_good_examples", "training_step", "next_step", "is_diverging", "train_km_to_miles"))),
     Demo("autograd", "pytorch_basics", "2 · Autograd playground", "Autograd playground",
-         "app_pages.pytorch_basics:autograd_tab_ui", "lib.notebooks.pytorch_basics:autograd", ("expression", "x", "a", "b")),
+         "app_pages.pytorch_basics:autograd_tab_ui", "lib.notebooks.pytorch_basics:autograd", ("expression", "x", "a", "b"),
+         shows=tuple(f"lib.pytorch_basics.autograd:{name}" for name in (
+             "ExpressionError", "parse_expression", "check_node", "constant_size", "to_torch", "compile_expression",
+             "gradient_at", "graph_to_dot", "GradientResult", "analyse_expression", "explain_non_finite",
+             "evaluate_curve", "curve_near", "tangent_line", "chain_example", "TwoInputResult", "two_input_example"))),
     Demo("matmul", "pytorch_basics", "3 · GPU speed", "GPU speed: matrix timing",
-         "app_pages.pytorch_basics:gpu_tab_ui", "lib.notebooks.pytorch_basics:matmul", ("matmul_max",)),
+         "app_pages.pytorch_basics:gpu_tab_ui", "lib.notebooks.pytorch_basics:matmul", ("matmul_max",),
+         shows=(*(f"lib.pytorch_basics.matmul:{name}" for name in (
+             "MatmulTiming", "median_seconds", "time_torch_matmul", "time_numpy_matmul", "pure_python_matmul",
+             "time_pure_python_matmul", "time_matmul_sweep")),
+             "lib.core.device:synchronize", "lib.core.device:_mps_available", "lib.core.device:available_devices")),
     # ---------------------------------------------------------------- MNIST trainer
     Demo("mnist_explore", "mnist", "Explore", "MNIST: explore the data",
          "app_pages.mnist:explore_tab_ui", "lib.notebooks.mnist:explore", ("record",)),

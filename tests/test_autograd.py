@@ -9,13 +9,16 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lib.notebooks.expression import notebook_formula
 from lib.pytorch_basics.autograd import (
     MAX_LENGTH,
     ExpressionError,
     analyse_expression,
     chain_example,
+    curve_near,
     evaluate_curve,
     explain_non_finite,
+    tangent_line,
     two_input_example,
     value_and_gradient,
 )
@@ -214,3 +217,43 @@ def test_generated_formulas_match_an_independent_evaluator_and_finite_difference
     step = 1e-5
     slope = (reference(x + step) - reference(x - step)) / (2 * step)
     assert gradient == pytest.approx(slope, rel=1e-4, abs=1e-4)
+
+
+def test_the_plotted_curve_leaves_out_what_would_flatten_it_and_the_tangent_touches_it() -> None:
+    xs, ys = curve_near("x**2", 1.0, 2.5)
+    assert len(xs) == 401 and (xs[0], xs[-1]) == pytest.approx((-1.5, 3.5))
+    assert ys == pytest.approx([x**2 for x in xs])
+    xs, ys = curve_near("1/x + log(x)", 0.0, 2.5)
+    assert xs and min(xs) > 0 and all(abs(y) < 1e6 for y in ys)  # no log of negatives, no pole at 0
+    ends_x, ends_y = tangent_line(3.5, 1.875, 5.75)
+    assert ends_x == [2.0, 5.0] and ends_y == pytest.approx([1.875 - 5.75 * 1.5, 1.875 + 5.75 * 1.5])
+
+
+def test_the_notebooks_formula_is_the_checked_tree_written_back_within_the_limits() -> None:
+    assert notebook_formula(" (x-1)*(x-2) *(x-3) ") == "(x - 1) * (x - 2) * (x - 3)"
+    long_one = "+".join(["0.123456789012345"] * 10) + "+x"  # 181 characters; spaced out, 201
+    written = notebook_formula(long_one)
+    assert " " not in written and len(written) <= MAX_LENGTH and value_and_gradient(written, 1.01) == value_and_gradient(long_one, 1.01)
+    with pytest.raises(ExpressionError):
+        notebook_formula("__import__('os')")
+
+
+def test_the_formula_reaches_the_notebook_only_as_a_string_in_its_settings_cell() -> None:
+    from lib.notebooks import build_notebook
+
+    notebook = build_notebook("autograd", {"expression": "sin(x)*pi + 7"})
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert "FORMULA = 'sin(x) * pi + 7'" in cells[1]
+    assert [source for source in cells if "pi + 7" in source] == [cells[1]]
+
+
+def test_the_notebooks_constants_are_libs_own() -> None:
+    from lib.notebooks.pytorch_basics import AUTOGRAD_CONSTANTS, AUTOGRAD_IMPORTS, constants_source
+    from lib.pytorch_basics import autograd
+
+    written = constants_source(autograd, AUTOGRAD_CONSTANTS)
+    namespace: dict[str, object] = {}
+    exec(AUTOGRAD_IMPORTS + written, namespace)  # noqa: S102 (lib's own fixed text, never a visitor's)
+    assert {name: namespace[name] for name in AUTOGRAD_CONSTANTS} == {
+        name: getattr(autograd, name) for name in AUTOGRAD_CONSTANTS}
+    assert "# characters: a formula from a talk fits in far fewer" in written  # the reasons come along

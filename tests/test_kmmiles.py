@@ -8,6 +8,7 @@ from lib.pytorch_basics.kmmiles import (
     START_C,
     is_diverging,
     known_good_examples,
+    next_step,
     train_km_to_miles,
     training_step,
 )
@@ -44,3 +45,17 @@ def test_examples_are_seeded_true_conversions() -> None:
     examples = known_good_examples(10, seed=3)
     assert examples == known_good_examples(10, seed=3)
     assert all(miles == pytest.approx(km * MILES_PER_KM) and 5 <= km <= 200 for km, miles in examples)
+
+
+def test_training_continues_from_the_steps_already_asked() -> None:
+    examples = known_good_examples(8, seed=2)
+    first_three = train_km_to_miles(examples[:3], 0.5)
+    assert first_three[-1] == next_step(first_three[:2], examples, 0.5)
+    assert train_km_to_miles(examples, 0.5, first_three) == train_km_to_miles(examples, 0.5)
+    assert next_step([], examples, 0.5).c_before == START_C
+
+
+def test_training_stops_as_soon_as_the_error_grows() -> None:
+    steps = train_km_to_miles(known_good_examples(60, seed=1), 3.0)
+    assert is_diverging(steps) and not is_diverging(steps[:-1])
+    assert len(steps) < 60

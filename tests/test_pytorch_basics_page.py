@@ -137,3 +137,14 @@ def test_the_share_link_carries_the_open_tab_and_every_setting() -> None:
     assert "pytorch_basics.tab=3+%C2%B7+GPU+speed" in link
     for key in ("pytorch_basics.lr", "pytorch_basics.expression", "pytorch_basics.x", "pytorch_basics.matmul_max"):
         assert f"{key}=" in link
+
+
+def test_each_tab_shows_its_lib_code_in_the_one_common_expander() -> None:
+    from ui.page import CODE_BEHIND_LABEL
+
+    at = page_on_tab(AUTOGRAD)
+    assert [e.label for e in at.expander if "code behind" in e.label.lower()] == [CODE_BEHIND_LABEL]
+    shown = next(e for e in at.expander if e.label == CODE_BEHIND_LABEL).code[0].value
+    assert "def gradient_at(" in shown and "def parse_expression(" in shown
+    at = open_page(PAGE)
+    assert "def train_km_to_miles(" in next(e for e in at.expander if e.label == CODE_BEHIND_LABEL).code[0].value

@@ -1,9 +1,12 @@
-"""The autograd formula as notebook code: rebuilt from the whitelisted syntax tree, never copied from the text.
+"""The autograd formula for a notebook: rebuilt from the whitelisted syntax tree, never copied from the text.
 
-`torch_source` checks the visitor's text with the playground's own whitelist
-(`lib.pytorch_basics.autograd.parse_expression`), rewrites the checked tree so that functions are
-`torch.<name>` and constants are `math.pi` / `math.e`, and prints it with `ast.unparse`: the result is a
-canonical expression built only from numbers, x, + - * / **, brackets and those names.
+`notebook_formula` checks the visitor's text with the playground's own whitelist
+(`lib.pytorch_basics.autograd.parse_expression`) and writes the checked tree back with `ast.unparse`: only
+numbers, x, + - * / **, brackets and the whitelisted names. The notebook holds it as a string in its settings
+cell and evaluates it with the app's own evaluator, which it defines; it never becomes code.
+
+`torch_source` (the same tree as a torch expression) was how notebooks once wrote the formula as code; no
+notebook uses it now.
 """
 from __future__ import annotations
 
@@ -42,6 +45,20 @@ class _ToTorch(ast.NodeTransformer):
 def canonical_expression(text: str) -> str:
     """The checked formula in canonical form, e.g. '(x - 1) * (x - 2) * (x - 3)'; ExpressionError if refused."""
     return ast.unparse(parse_expression(text).body)
+
+
+def notebook_formula(text: str) -> str:
+    """The checked formula for a notebook's settings: canonical, or without its spaces where the canonical form
+    would break the playground's length or bracket limits, so the notebook takes every formula the page does."""
+    tree = ast.dump(parse_expression(text).body)
+    canonical = canonical_expression(text)
+    for formula in (canonical, "".join(canonical.split())):
+        try:
+            if ast.dump(parse_expression(formula).body) == tree:
+                return formula
+        except ExpressionError:
+            continue
+    raise ExpressionError("The formula could not be written back in canonical form.")
 
 
 def torch_source(text: str) -> str:

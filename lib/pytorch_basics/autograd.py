@@ -42,14 +42,13 @@ ALLOWED_TEXT = (
     + "; pi and e are known too."
 )
 
-_BINARY: dict[type[ast.operator], Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+OPERATORS: dict[type[ast.operator], Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
     ast.Add: torch.add,
     ast.Sub: torch.sub,
     ast.Mult: torch.mul,
     ast.Div: torch.div,
     ast.Pow: torch.pow,
 }
-_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
 
 class ExpressionError(ValueError):
@@ -58,6 +57,8 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class GradientResult:
+    """What the playground shows for one formula at one x."""
+
     value: float
     gradient: float
     graph_dot: str  # the graph torch recorded, as Graphviz DOT source
@@ -79,19 +80,17 @@ def parse_expression(expression: str) -> ast.Expression:
             warnings.simplefilter("ignore", SyntaxWarning)  # "1x" warns before it fails; the error says enough
             tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        raise ExpressionError(f"That is not a formula I can read ({_short(error)}). {ALLOWED_TEXT}") from None
+        reason = getattr(error, "msg", None) or type(error).__name__
+        raise ExpressionError(f"That is not a formula I can read ({reason}). {ALLOWED_TEXT}") from None
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
         raise ExpressionError(f"That expression has too many parts ({len(nodes)}); the limit is {MAX_NODES}.")
-    _check(tree.body, depth=0)
+    check_node(tree.body, depth=0)
     return tree
 
 
-def _short(error: BaseException) -> str:
-    return getattr(error, "msg", None) or type(error).__name__
-
-
-def _check(node: ast.AST, depth: int) -> None:
+def check_node(node: ast.AST, depth: int) -> None:
+    """Refuse, with a reason, any part of the tree outside the whitelist; walks down to every leaf."""
     if depth > MAX_DEPTH:
         raise ExpressionError(f"That expression is nested too deeply; the limit is {MAX_DEPTH} levels.")
     if isinstance(node, ast.Constant):
@@ -106,49 +105,49 @@ def _check(node: ast.AST, depth: int) -> None:
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
             raise ExpressionError(f"The operator '{type(node.op).__name__}' is not allowed. {ALLOWED_TEXT}")
-        _check(node.operand, depth + 1)
+        check_node(node.operand, depth + 1)
     elif isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINARY:
+        if type(node.op) not in OPERATORS:
             raise ExpressionError(f"The operator '{type(node.op).__name__}' is not allowed. {ALLOWED_TEXT}")
-        if isinstance(node.op, ast.Pow) and _constant_magnitude(node.right) > MAX_EXPONENT:
+        if isinstance(node.op, ast.Pow) and constant_size(node.right) > MAX_EXPONENT:
             raise ExpressionError(f"Powers are limited to {MAX_EXPONENT:g}; larger ones only overflow.")
-        _check(node.left, depth + 1)
-        _check(node.right, depth + 1)
+        check_node(node.left, depth + 1)
+        check_node(node.right, depth + 1)
     elif isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name not in FUNCTIONS:
             raise ExpressionError(f"Only these functions can be called: {', '.join(FUNCTIONS)}.")
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise ExpressionError(f"{name}() takes exactly one value, like {name}(x).")
-        _check(node.args[0], depth + 1)
+        check_node(node.args[0], depth + 1)
     else:
         raise ExpressionError(f"'{type(node).__name__}' is not allowed in a formula. {ALLOWED_TEXT}")
 
 
-def _constant_magnitude(node: ast.AST) -> float:
+def constant_size(node: ast.AST) -> float:
     """The size of an exponent that does not involve x (such as 5 or 10**10), else 0."""
     if any(isinstance(part, ast.Name) and part.id == VARIABLE for part in ast.walk(node)):
         return 0.0
-    _check(node, depth=0)
+    check_node(node, depth=0)
     with torch.no_grad():
-        magnitude = abs(float(_build(node, torch.tensor(0.0, dtype=torch.float64))))
+        magnitude = abs(float(to_torch(node, torch.tensor(0.0, dtype=torch.float64))))
     return magnitude if math.isfinite(magnitude) else math.inf
 
 
-def _build(node: ast.AST, x: torch.Tensor) -> torch.Tensor:
+def to_torch(node: ast.AST, x: torch.Tensor) -> torch.Tensor:
     """Turn a checked tree into torch operations on x; autograd records each one."""
     if isinstance(node, ast.Constant):
         return torch.tensor(float(node.value), dtype=x.dtype)
     if isinstance(node, ast.Name):
         return x if node.id == VARIABLE else torch.tensor(CONSTANTS[node.id], dtype=x.dtype)
     if isinstance(node, ast.UnaryOp):
-        operand = _build(node.operand, x)
+        operand = to_torch(node.operand, x)
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp):
-        return _BINARY[type(node.op)](_build(node.left, x), _build(node.right, x))
+        return OPERATORS[type(node.op)](to_torch(node.left, x), to_torch(node.right, x))
     if isinstance(node, ast.Call):
-        return FUNCTIONS[node.func.id](_build(node.args[0], x))
-    raise ExpressionError(f"'{type(node).__name__}' is not allowed.")  # unreachable after _check
+        return FUNCTIONS[node.func.id](to_torch(node.args[0], x))
+    raise ExpressionError(f"'{type(node).__name__}' is not allowed.")  # unreachable after check_node
 
 
 def compile_expression(expression: str) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -156,7 +155,7 @@ def compile_expression(expression: str) -> Callable[[torch.Tensor], torch.Tensor
     body = parse_expression(expression).body
 
     def function(x: torch.Tensor) -> torch.Tensor:
-        return _build(body, x)
+        return to_torch(body, x)
 
     return function
 
@@ -191,6 +190,19 @@ def evaluate_curve(expression: str, xs: list[float]) -> list[float]:
     with torch.no_grad():
         ys = function(torch.tensor(xs, dtype=torch.float64))
     return torch.broadcast_to(ys, (len(xs),)).tolist()
+
+
+def curve_near(expression: str, x0: float, half_width: float, points: int = 401) -> tuple[list[float], list[float]]:
+    """The curve on x0 ± half_width, without points past ±1e6 (or not numbers), which would flatten the plot."""
+    low, high = x0 - half_width, x0 + half_width
+    xs = [low + i * (high - low) / (points - 1) for i in range(points)]
+    kept = [(x, y) for x, y in zip(xs, evaluate_curve(expression, xs), strict=True) if abs(y) < 1e6]
+    return [x for x, _ in kept], [y for _, y in kept]
+
+
+def tangent_line(x0: float, y0: float, slope: float, span: float = 1.5) -> tuple[list[float], list[float]]:
+    """The ends of the tangent at (x0, y0), `span` either side: the straight line with autograd's slope."""
+    return [x0 - span, x0 + span], [y0 - slope * span, y0 + slope * span]
 
 
 def explain_non_finite(value: float, gradient: float) -> str | None:
@@ -243,6 +255,8 @@ def graph_to_dot(output: torch.Tensor, leaf_names: dict[torch.Tensor, str]) -> s
 
 @dataclass(frozen=True)
 class TwoInputResult:
+    """The talk's two-input example: every value, both gradients of z and the graph."""
+
     values: dict[str, float]  # a, b, x, y, z
     dz_da: float
     dz_db: float

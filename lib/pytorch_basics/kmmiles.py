@@ -18,6 +18,8 @@ DIVERGENCE_RATE = 2.0  # past this learning rate each correction overshoots by m
 
 @dataclass(frozen=True)
 class KmMilesStep:
+    """One question to the machine and the correction its error caused."""
+
     step: int
     km: float
     true_miles: float
@@ -45,18 +47,22 @@ def training_step(c: float, km: float, true_miles: float, learning_rate: float, 
     return KmMilesStep(step, km, true_miles, answer, error, c, c_after)
 
 
+def next_step(
+    steps: list[KmMilesStep], examples: list[tuple[float, float]], learning_rate: float
+) -> KmMilesStep:
+    """Ask the next example not yet asked, starting from c as the last step left it (START_C at first)."""
+    c = steps[-1].c_after if steps else START_C
+    km, miles = examples[len(steps)]
+    return training_step(c, km, miles, learning_rate, len(steps) + 1)
+
+
 def train_km_to_miles(
-    examples: list[tuple[float, float]], learning_rate: float, start_c: float = START_C
+    examples: list[tuple[float, float]], learning_rate: float, steps: list[KmMilesStep] | None = None
 ) -> list[KmMilesStep]:
-    """Step through every example once; stops early if c runs off to infinity."""
-    steps = []
-    c = start_c
-    for index, (km, miles) in enumerate(examples, start=1):
-        result = training_step(c, km, miles, learning_rate, index)
-        steps.append(result)
-        c = result.c_after
-        if not math.isfinite(c) or abs(c) > 1e12:
-            break
+    """Ask every example after `steps` (all, by default) in turn; stops early once the error grows."""
+    steps = list(steps or [])
+    while len(steps) < len(examples) and not is_diverging(steps):
+        steps.append(next_step(steps, examples, learning_rate))
     return steps
 
 

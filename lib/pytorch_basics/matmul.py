@@ -17,16 +17,20 @@ PURE_PYTHON_MAX_SIZE = 128  # a triple loop past this takes tens of seconds
 
 @dataclass(frozen=True)
 class MatmulTiming:
+    """How long one n x n product took on one engine."""
+
     engine: str  # "cpu", "cuda", "mps", "numpy" or "pure Python"
     size: int
     seconds: float  # median of the timed repeats, after a warm-up
 
     @property
     def gflops(self) -> float:
+        """Billions of floating-point operations a second: an n x n product does 2n^3 (n^3 multiplies and adds)."""
         return 2 * self.size**3 / self.seconds / 1e9 if self.seconds > 0 else float("inf")
 
 
-def _median_seconds(run: Callable[[], object], repeats: int, finish: Callable[[], None]) -> float:
+def median_seconds(run: Callable[[], object], repeats: int, finish: Callable[[], None]) -> float:
+    """The median time of `repeats` calls of run() (each waiting for finish()), after one warm-up call."""
     run()
     finish()  # warm-up: the first call pays for kernel loading and memory allocation
     samples = []
@@ -39,18 +43,20 @@ def _median_seconds(run: Callable[[], object], repeats: int, finish: Callable[[]
 
 
 def time_torch_matmul(size: int, device: torch.device, repeats: int = 3, seed: int = 0) -> MatmulTiming:
+    """A @ b with PyTorch on `device`, for two seeded random float32 matrices moved there first."""
     generator = torch.Generator().manual_seed(seed)
     a = torch.rand(size, size, generator=generator).to(device)  # (size, size) float32
     b = torch.rand(size, size, generator=generator).to(device)
-    seconds = _median_seconds(lambda: a @ b, repeats, lambda: synchronize(device))
+    seconds = median_seconds(lambda: a @ b, repeats, lambda: synchronize(device))
     return MatmulTiming(device.type, size, seconds)
 
 
 def time_numpy_matmul(size: int, repeats: int = 3, seed: int = 0) -> MatmulTiming:
+    """A @ b with numpy on the CPU, for two random float32 matrices."""
     rng = np.random.default_rng(seed)
     a = rng.random((size, size), dtype=np.float32)
     b = rng.random((size, size), dtype=np.float32)
-    return MatmulTiming("numpy", size, _median_seconds(lambda: a @ b, repeats, lambda: None))
+    return MatmulTiming("numpy", size, median_seconds(lambda: a @ b, repeats, lambda: None))
 
 
 def pure_python_matmul(a: list[list[float]], b: list[list[float]]) -> list[list[float]]:
@@ -60,12 +66,13 @@ def pure_python_matmul(a: list[list[float]], b: list[list[float]]) -> list[list[
 
 
 def time_pure_python_matmul(size: int, seed: int = 0) -> MatmulTiming:
+    """The triple loop on lists of floats, timed once after a warm-up (it is slow enough to need no repeats)."""
     if size > PURE_PYTHON_MAX_SIZE:
         raise ValueError(f"pure Python is timed up to {PURE_PYTHON_MAX_SIZE} only; it would take too long")
     rng = np.random.default_rng(seed)
     a = rng.random((size, size)).tolist()
     b = rng.random((size, size)).tolist()
-    return MatmulTiming("pure Python", size, _median_seconds(lambda: pure_python_matmul(a, b), 1, lambda: None))
+    return MatmulTiming("pure Python", size, median_seconds(lambda: pure_python_matmul(a, b), 1, lambda: None))
 
 
 def time_matmul_sweep(

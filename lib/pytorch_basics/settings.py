@@ -10,6 +10,7 @@ from lib.core.urlcodec import UrlParam
 LEARNING_RATES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 1.9, 2.1, 2.5, 3.0)
 EXAMPLES = ("Type your own formula in x", "Chain rule: y = x², z = 2y + 3", "Two inputs: a and b")
 MATMUL_MAX_SIZES = (256, 512, 1024, 2048)
+MATMUL_SIZES = (32, 64, 128, 256, 512, 1024, 2048)  # timed up to the largest the visitor picks
 X_RANGE = (-5.0, 5.0)
 PLOT_HALF_WIDTH = 2.5
 
