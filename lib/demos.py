@@ -79,7 +79,7 @@ DECLARATIONS: tuple[Demo, ...] = (
          shows=(*(f"lib.pytorch_basics.matmul:{name}" for name in (
              "MatmulTiming", "median_seconds", "time_torch_matmul", "time_numpy_matmul", "pure_python_matmul",
              "time_pure_python_matmul", "time_matmul_sweep")),
-             "lib.core.device:synchronize", "lib.core.device:_mps_available", "lib.core.device:available_devices")),
+             "lib.core.device:synchronize", "lib.core.device:mps_available", "lib.core.device:available_devices")),
     # ---------------------------------------------------------------- MNIST trainer
     Demo("mnist_explore", "mnist", "Explore", "MNIST: explore the data",
          "app_pages.mnist:explore_tab_ui", "lib.notebooks.mnist:explore", ("record",)),

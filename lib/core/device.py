@@ -25,7 +25,7 @@ class DeviceInfo:
         return f"{self.name} ({self.detail})" if self.detail else self.name
 
 
-def _mps_available() -> bool:
+def mps_available() -> bool:
     import torch
 
     backend = getattr(torch.backends, "mps", None)
@@ -40,7 +40,7 @@ def pick_device(prefer: str | None = None) -> torch.device:
         return torch.device("cpu")
     if torch.cuda.is_available():
         return torch.device("cuda")
-    if _mps_available():
+    if mps_available():
         return torch.device("mps")
     return torch.device("cpu")
 
@@ -52,7 +52,7 @@ def available_devices() -> list[torch.device]:
     devices = [torch.device("cpu")]
     if torch.cuda.is_available():
         devices.append(torch.device("cuda"))
-    if _mps_available():
+    if mps_available():
         devices.append(torch.device("mps"))
     return devices
 
