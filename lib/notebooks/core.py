@@ -5,11 +5,13 @@ Safety rule: a visitor's values reach a notebook only after validation, and only
 """
 from __future__ import annotations
 
+import ast
 import inspect
 import math
 import numbers
 import textwrap
 from collections.abc import Mapping, Sequence
+from types import ModuleType
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
@@ -107,6 +109,19 @@ def shown_objects(demo_id: str) -> tuple[object, ...]:
     from lib.demos import BY_ID, resolve
 
     return tuple(resolve(reference) for reference in BY_ID[demo_id].shows)
+
+
+def constants_source(module: ModuleType, names: Sequence[str]) -> str:
+    """The module's own top-level assignments of `names`, line for line as written there (comments too)."""
+    source = inspect.getsource(module)
+    lines = source.splitlines()
+    found: dict[str, str] = {}
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = "\n".join(lines[node.lineno - 1:node.end_lineno])
+    return "\n".join(found[name] for name in names)
 
 
 def definitions_cell(objects: Sequence[object], imports: str = "") -> NotebookNode:

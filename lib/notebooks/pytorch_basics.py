@@ -5,8 +5,6 @@ then calls them: the settings cell, the calls and the plots are the only code wr
 """
 from __future__ import annotations
 
-import ast
-import inspect
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 
@@ -17,6 +15,7 @@ from lib.notebooks.core import (
     FOOTER,
     NotebookSettingsError,
     code,
+    constants_source,
     definitions_cell,
     install_cell,
     markdown,
@@ -26,19 +25,6 @@ from lib.notebooks.core import (
 from lib.pytorch_basics import kmmiles, settings
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019)"
-
-
-def constants_source(module: ModuleType, names: Sequence[str]) -> str:
-    """The module's own top-level assignments of `names`, line for line as written there (comments too)."""
-    source = inspect.getsource(module)
-    lines = source.splitlines()
-    found: dict[str, str] = {}
-    for node in ast.parse(source).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        for target in targets:
-            if isinstance(target, ast.Name):
-                found[target.id] = "\n".join(lines[node.lineno - 1:node.end_lineno])
-    return "\n".join(found[name] for name in names)
 
 
 def lib_code_cell(demo_id: str, imports: str, constants: Sequence[tuple[ModuleType, Sequence[str]]]) -> NotebookNode:
