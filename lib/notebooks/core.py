@@ -11,6 +11,7 @@ import math
 import numbers
 import textwrap
 from collections.abc import Mapping, Sequence
+from functools import cache
 from types import ModuleType
 
 import nbformat
@@ -101,7 +102,12 @@ def code(source: str) -> NotebookNode:
 
 def source_of(*objects: object) -> str:
     """The source of lib functions and classes, as written there (the code that ran in the app)."""
-    return "\n\n\n".join(textwrap.dedent(inspect.getsource(item)).strip() for item in objects)
+    return "\n\n\n".join(_source(item) for item in objects)
+
+
+@cache  # the notebook is built on every rerun of its tab; reading and tokenising its source once is enough
+def _source(item: object) -> str:
+    return textwrap.dedent(inspect.getsource(item)).strip()
 
 
 def shown_objects(demo_id: str) -> tuple[object, ...]:
@@ -113,6 +119,11 @@ def shown_objects(demo_id: str) -> tuple[object, ...]:
 
 def constants_source(module: ModuleType, names: Sequence[str]) -> str:
     """The module's own top-level assignments of `names`, line for line as written there (comments too)."""
+    return _constants_source(module, tuple(names))
+
+
+@cache
+def _constants_source(module: ModuleType, names: tuple[str, ...]) -> str:
     source = inspect.getsource(module)
     lines = source.splitlines()
     found: dict[str, str] = {}
