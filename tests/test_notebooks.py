@@ -37,7 +37,7 @@ COMMON_IDS = {
 }
 HOSTILE = '"); import os; ("'
 # What a notebook may import: the libraries the talks used and the standard library, never this app.
-ALLOWED_IMPORTS = {"importlib", "math", "random", "statistics", "time", "warnings", "io", "gzip", "hashlib", "os",
+ALLOWED_IMPORTS = {"ast", "collections", "dataclasses", "threading", "typing", "importlib", "math", "random", "statistics", "time", "warnings", "io", "gzip", "hashlib", "os",
                    "urllib", "pathlib", "numpy", "pandas", "matplotlib", "scipy", "sklearn", "torch", "geopandas",
                    "shapely", "pyproj", "IPython"}
 
