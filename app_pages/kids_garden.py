@@ -6,10 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.kids_garden_own import own_garden_chosen_ui
-from app_pages.kids_shared import DATA, category_scale, code_ui, try_this_ui
+from app_pages.kids_shared import DATA, category_scale, real_code_ui, try_this_ui
 from lib.core.palette import BLACK
 from lib.core.urlcodec import by_key
-from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, GardenClusters, find_groups, guess_item
+from lib.kids.garden import (
+    ITEM_KINDS,
+    LABEL_COLUMN,
+    MEASUREMENTS,
+    GardenClusters,
+    find_groups,
+    groups_against_kinds,
+    guess_item,
+    right_guesses,
+)
 from lib.kids.settings import SETTINGS
 from ui.page import kept_chart_ui
 from ui.widgets import selectbox, slider, toggle
@@ -137,15 +146,26 @@ def garden_story_ui() -> None:
         "Rolo can only measure each one: how **wide**, how **long** and how **heavy** it is. "
         "Some are worms, some are ladybirds and some are stones. Can you help Rolo sort them out?"
     )
-    garden = load_garden()
-    measured = measured_table()
+    first_look_ui()
+    histograms_ui()
+    x, y = scatter_step_ui()
+    groups, found = k_means_ui(x, y)
+    new_item_ui(x, y, groups, found)
+    reveal_ui(x, y, groups, found)
+    real_code_ui()
 
+
+def first_look_ui() -> None:
+    """Step 1: Rolo's table and a line chart that tells us little."""
     st.subheader("Step 1: Rolo's table and a first chart")
-    st.dataframe(measured.head(8), hide_index=True, width="content")
+    st.dataframe(measured_table().head(8), hide_index=True, width="content")
     kept_chart_ui(measurements_chart, (), "Each measurement jumps up and down from one item to the next: a tangle "
                   "with no pattern to see.", measured_table)
     st.markdown("Hmm. A big tangle! **This chart doesn't tell us much.** Let's look another way.")
 
+
+def histograms_ui() -> None:
+    """Step 2: how many items have each size."""
     st.subheader("Step 2: histograms: how many items have each size?")
     chosen = st.multiselect("Which measurements shall we count?", list(MEASUREMENTS), default=["width_mm"],
                             format_func=MEASUREMENT_NAMES.get, key="kids.garden_hist", persist_state="session")
@@ -156,24 +176,35 @@ def garden_story_ui() -> None:
         st.write("Pick at least one measurement to draw its histogram.")
     try_this_ui("look at the width histogram. How many bumps (groups) can you see? Now add length too.")
 
+
+def scatter_step_ui() -> tuple[str, str]:
+    """Step 3: two measurements at once; returns the child's (across, up)."""
     st.subheader("Step 3: a scatter chart: two measurements at once")
     left, right = st.columns(2)
     x = selectbox(SETTING["kids.garden_x"], "Across (x)", format_func=MEASUREMENT_NAMES.get, container=left)
     y = selectbox(SETTING["kids.garden_y"], "Up (y)", format_func=MEASUREMENT_NAMES.get, container=right)
     garden_scatter_ui("plain", x, y, 0, "Each dot is one thing Rolo picked up",
-                      f"{len(measured)} dots, one per item: do they sit in clumps?")
+                      f"{len(load_garden())} dots, one per item: do they sit in clumps?")
     try_this_ui("how many clumps of dots do you see now? Try other measurements across and up.")
+    return x, y
 
+
+def k_means_ui(x: str, y: str) -> tuple[int, GardenClusters]:
+    """Step 4: k-means finds the child's k groups; returns k and the groups."""
     st.subheader("Step 4: machine learning! k-means finds the groups")
     st.markdown("**k-means** is a real machine-learning tool. You tell it how many groups (**k**) to find, "
                 "and it puts items that are close together in the same group.")
     groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
     found = garden_groups(groups)
-    clustered = scatter_table("groups", groups)
     garden_scatter_ui("groups", x, y, groups, groups_title(groups),
-                      f"k-means split the {len(clustered)} items into {groups} group(s) of items that sit close together.")
+                      f"k-means split the {len(found.clusters)} items into {groups} group(s) of items that sit close "
+                      "together.")
     try_this_ui("set k to 3. Does the computer find the same groups your eyes found?")
+    return groups, found
 
+
+def new_item_ui(x: str, y: str, groups: int, found: GardenClusters) -> None:
+    """Step 5: the child's new item, and the group Rolo puts it in."""
     st.subheader("Step 5: Rolo finds something new")
     a, b, c = st.columns(3)
     new_item = {"width_mm": slider(SETTING["kids.new_width"], "Width (mm)", step=0.5, container=a),
@@ -185,16 +216,18 @@ def garden_story_ui() -> None:
                       f"The new item lands in group {cluster + 1}, so Rolo calls it a {kind}.", new_item=new_item)
     try_this_ui("make a long, thin, light item (like 4 mm wide, 100 mm long, 1 g). What does Rolo say?")
 
+
+def reveal_ui(x: str, y: str, groups: int, found: GardenClusters) -> None:
+    """Step 6: what each item really is, against the computer's groups."""
     st.subheader("Step 6: the big reveal")
-    if toggle(SETTING["kids.garden_reveal"], "Show what each item really is"):
-        # Each kind borrows the colour and shape of the group named after it, so the two charts compare at a glance.
-        by_group = [found.cluster_names[number] for number in sorted(found.cluster_names)]
-        order = list(dict.fromkeys([kind for kind in by_group if kind in ITEM_KINDS] + list(ITEM_KINDS)))
-        garden_scatter_ui("truth", x, y, groups, "What each item really is",
-                          "Each colour is what the item really is: compare it with the computer's groups.", order=order)
-        named = pd.Series([found.cluster_names[number] for number in found.clusters])
-        right_guesses = int((named == garden[LABEL_COLUMN]).sum())
-        st.markdown(f"The computer's groups match the real answer for **{right_guesses} of {len(garden)}** items.")
-        table = pd.crosstab(clustered["group"], garden[LABEL_COLUMN]).reindex(columns=list(ITEM_KINDS), fill_value=0)
-        st.dataframe(table, width="content")
-    code_ui(find_groups, guess_item)
+    if not toggle(SETTING["kids.garden_reveal"], "Show what each item really is"):
+        return
+    garden = load_garden()
+    # Each kind borrows the colour and shape of the group named after it, so the two charts compare at a glance.
+    by_group = [found.cluster_names[number] for number in sorted(found.cluster_names)]
+    order = list(dict.fromkeys([kind for kind in by_group if kind in ITEM_KINDS] + list(ITEM_KINDS)))
+    garden_scatter_ui("truth", x, y, groups, "What each item really is",
+                      "Each colour is what the item really is: compare it with the computer's groups.", order=order)
+    st.markdown(f"The computer's groups match the real answer for **{right_guesses(garden, found)} of {len(garden)}** "
+                "items.")
+    st.dataframe(groups_against_kinds(garden, found), width="content")

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.kids_shared import category_scale, code_ui, try_this_ui
+from app_pages.kids_shared import category_scale, real_code_ui, try_this_ui
 from lib.core.palette import BLACK
 from lib.core.urlcodec import by_key
 from lib.kids.garden import (
@@ -116,7 +116,7 @@ def own_garden_chosen_ui() -> bool:
                 persist_state="session") != OWN:
         return False
     own_garden_ui()
-    code_ui(check_own_table, find_own_groups, guess_own_item)
+    real_code_ui()
     return True
 
 

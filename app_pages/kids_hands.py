@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.kids_shared import code_ui, try_this_ui
+from app_pages.kids_shared import real_code_ui, try_this_ui
 from lib.core.palette import BLUE, ORANGE
 from lib.core.urlcodec import by_key
 from lib.kids.hands import (
@@ -14,6 +14,7 @@ from lib.kids.hands import (
     HAND_COLUMNS,
     LEFT_COLUMN,
     RIGHT_COLUMN,
+    HandVerdict,
     check_hands,
     compare_hands,
     example_hands,
@@ -95,6 +96,25 @@ def class_table_ui(table: pd.DataFrame) -> None:
                     why_not=why_not or "Fix the table first: every finger on both hands needs a real length.")
 
 
+SAID = {"Left": "your **left** hand is longer", "Right": "your **right** hand is longer",
+        "About the same": "your hands are **about the same**"}
+
+
+def verdict_ui(verdict: HandVerdict, guess: str) -> None:
+    """What the data says about the two hands, and whether the child's guess was right."""
+    if not verdict.answer:
+        st.write("When both hands have some lengths, Rolo will tell you which one is longer.")
+        return
+    st.success(
+        f"📏 The data says {SAID[verdict.answer]}: all {verdict.fingers_compared} fingers on the left add up to "
+        f"{verdict.left_total_cm:.1f} cm and on the right to {verdict.right_total_cm:.1f} cm."
+    )
+    if guess == verdict.answer:
+        st.markdown("🎉 **Your guess was right!** Could you tell from the chart before reading this?")
+    elif guess != "I'm not sure yet":
+        st.markdown("😮 **Surprise! The data disagrees with your guess.** That is why scientists measure.")
+
+
 def hands_story_ui() -> None:
     st.header("✋ Hands and fingers")
     st.markdown(
@@ -135,23 +155,9 @@ def hands_story_ui() -> None:
     st.dataframe(summarise_hands(edited).round(2), width="content")
     st.caption("The mean is what you get if you add up all the fingers of one hand and share the total equally.")
 
-    verdict = compare_hands(edited)
-    if verdict.longer == "unknown":
-        st.write("When both hands have some lengths, Rolo will tell you which one is longer.")
-    else:
-        answer = {"left": "Left", "right": "Right", "same": "About the same"}[verdict.longer]
-        said = {"Left": "your **left** hand is longer", "Right": "your **right** hand is longer",
-                "About the same": "your hands are **about the same**"}[answer]
-        st.success(
-            f"📏 The data says {said}: all {verdict.fingers_compared} fingers on the left add up to "
-            f"{verdict.left_total_cm:.1f} cm and on the right to {verdict.right_total_cm:.1f} cm."
-        )
-        if guess == answer:
-            st.markdown("🎉 **Your guess was right!** Could you tell from the chart before reading this?")
-        elif guess != "I'm not sure yet":
-            st.markdown("😮 **Surprise! The data disagrees with your guess.** That is why scientists measure.")
+    verdict_ui(compare_hands(edited), guess)
     try_this_ui("look at the chart. Which finger is the longest? Is it the same finger on both hands?")
     st.download_button("💾 Download my table (CSV)", data=hands_to_csv(edited), file_name="my_hands.csv",
                        mime="text/csv", key="kids.hands_download", on_click="ignore")
     class_table_ui(edited)
-    code_ui(summarise_hands, compare_hands)
+    real_code_ui()

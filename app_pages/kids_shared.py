@@ -1,9 +1,6 @@
-"""What the Kids' projects share: the data folder, the colours, the try-this prompt and the code behind a story."""
+"""What the Kids' projects share: the data folder, the colours, the try-this prompt and the real-code prompt."""
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
 from pathlib import Path
 
 import altair as alt
@@ -12,24 +9,18 @@ import streamlit as st
 from lib.core.palette import CATEGORY_COLOURS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kids"
-CODE_LABEL = "🔍 The real Python code behind this"
+# The code itself is in the page skeleton's "🐍 The code behind this" expander under every tab (lib.demos' shows).
+REAL_CODE = ("🐍 Open **The code behind this** below to see the real Python this story runs, with pandas, numpy "
+             "and scikit-learn: the same tools grown-up data scientists type into a Jupyter notebook. You just did "
+             "the same with sliders and clicks!")
 
 
 def try_this_ui(text: str) -> None:
     st.info(f"👉 **Try this:** {text}")
 
 
-def code_ui(*functions: Callable) -> None:
-    """The source of the lib functions this story runs: what the child sees is exactly what ran."""
-    with st.expander(CODE_LABEL):
-        st.caption("This is the real Python this story runs, with pandas, numpy and scikit-learn: the same tools "
-                   "grown-up data scientists type into a Jupyter notebook. You just did the same with sliders and clicks!")
-        st.code("\n\n".join(source_of(function) for function in functions), language="python")
-
-
-@functools.cache  # reading and tokenising the source file took 5-10 ms a rerun
-def source_of(function: Callable) -> str:
-    return inspect.getsource(function)
+def real_code_ui() -> None:
+    st.caption(REAL_CODE)
 
 
 def category_scale(domain: list[str]) -> alt.Scale:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages.kids_shared import category_scale, code_ui, try_this_ui
+from app_pages.kids_shared import category_scale, real_code_ui, try_this_ui
 from lib.core.urlcodec import by_key
 from lib.kids.settings import SETTINGS, SPY_COPIES
 from lib.kids.spy import (
@@ -109,4 +109,4 @@ def spy_story_ui() -> None:
         st.caption("4 copies halve the noise, 16 copies make it a quarter: the noise shrinks like 1 ÷ √(copies).")
     else:
         st.markdown("No noise at all: the baddie is asleep, so every copy is already clear!")
-    code_ui(noisy_copies, subtract_copies, add_copies)
+    real_code_ui()

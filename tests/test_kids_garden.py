@@ -5,7 +5,17 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from lib.kids.garden import ITEM_KINDS, LABEL_COLUMN, MEASUREMENTS, find_groups, guess_item, make_garden_bugs
+from lib.kids.garden import (
+    ITEM_KINDS,
+    LABEL_COLUMN,
+    MEASUREMENTS,
+    find_groups,
+    find_own_groups,
+    groups_against_kinds,
+    guess_item,
+    make_garden_bugs,
+    right_guesses,
+)
 from tests.conftest import ROOT
 
 GARDEN_FILE = ROOT / "data" / "kids" / "garden_bugs.csv"
@@ -62,3 +72,19 @@ def test_a_new_item_is_named_by_its_cluster(garden: pd.DataFrame, width: float, 
     cluster, name = guess_item(found, width, length, weight)
     assert name == kind
     assert found.cluster_names[cluster] == kind
+
+
+def test_rolos_groups_are_the_own_table_k_means_on_the_three_measurements(garden: pd.DataFrame) -> None:
+    found = find_groups(garden, 3)
+    own = find_own_groups(garden, list(MEASUREMENTS), 3)
+    assert (found.clusters == own.labels_).all()
+
+
+def test_with_three_groups_every_item_is_named_right_and_each_group_holds_one_kind(garden: pd.DataFrame) -> None:
+    found = find_groups(garden, 3)
+    assert right_guesses(garden, found) == 120
+    table = groups_against_kinds(garden, found)
+    assert list(table.columns) == list(ITEM_KINDS) and list(table.index) == ["group 1", "group 2", "group 3"]
+    assert sorted(table.max(axis=1)) == [40, 40, 40] and table.to_numpy().sum() == 120
+    two = find_groups(garden, 2)  # two groups for three kinds: a whole kind is named wrong
+    assert right_guesses(garden, two) == 80

@@ -10,6 +10,8 @@ from lib.kids.hands import (
     FINGERS,
     LEFT_COLUMN,
     RIGHT_COLUMN,
+    as_length,
+    box_problem,
     check_hands,
     compare_hands,
     example_hands,
@@ -96,3 +98,20 @@ def test_long_format_has_one_row_per_finger_and_hand() -> None:
     assert len(long) == 10
     assert set(long["Hand"]) == {"Left", "Right"}
     assert long.loc[(long["Finger"] == "Middle") & (long["Hand"] == "Right"), "Length (cm)"].item() == 6.4
+
+
+def test_a_box_is_read_as_a_length_only_when_it_holds_a_finite_number() -> None:
+    assert as_length(" 4,5 ") == 4.5 and as_length(6) == 6.0
+    assert [as_length(value) for value in (True, None, "", "five", "inf", float("nan"), [1])] == [None] * 7
+    assert box_problem(5.5) is None
+    assert box_problem("  ") == "is empty. Measure it and type the number of centimetres."
+    assert box_problem(True).startswith("says True, which is not a number")
+
+
+def test_the_verdict_answers_as_the_guess_is_written() -> None:
+    assert compare_hands(example_hands()).answer == "Right"
+    table = example_hands()
+    table[RIGHT_COLUMN] = table[LEFT_COLUMN]
+    assert compare_hands(table).answer == "About the same"
+    table[[LEFT_COLUMN, RIGHT_COLUMN]] = float("nan")
+    assert compare_hands(table).answer == ""

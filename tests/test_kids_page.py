@@ -12,14 +12,17 @@ from streamlit.testing.v1 import AppTest
 from app_pages.kids import GARDEN, HANDS, SPY, TABS, XRAYS
 from app_pages.kids_garden import garden_story_ui
 from app_pages.kids_hands import hands_story_ui
-from app_pages.kids_shared import CODE_LABEL
+from app_pages.kids_shared import REAL_CODE
 from app_pages.kids_spy import spy_story_ui
 from app_pages.kids_xrays import xray_story_ui
+from lib.demos import BY_ID
 from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
+from lib.kids.settings import SETTINGS
 from lib.kids.xrays import make_cygx3_light_curve
 from tests import helpers
 from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page
 from tests.swift_bat_files import daily_file, orbit_file
+from ui.page import CODE_BEHIND_LABEL, demo_tabs
 
 PAGE = "app_pages/kids.py"
 
@@ -49,17 +52,17 @@ def open_tab(at: AppTest, label: str) -> AppTest:
     return at
 
 
-def code_expanders(at: AppTest) -> int:
-    return len([e for e in at.expander if e.label == CODE_LABEL])
+def code_expanders(at: AppTest) -> list:
+    return [e for e in at.expander if e.label == CODE_BEHIND_LABEL]
 
 
 def test_page_opens_with_its_title_and_four_projects(kids: AppTest) -> None:
     assert kids.title[0].value == "🐞 Kids' projects"
     assert [tab.label for tab in kids.tabs] == list(TABS)
-    assert code_expanders(kids) == 1
+    assert len(code_expanders(kids)) == 1
     assert {button.key for button in kids.get("download_button")} == {"kids.hands_download", "kids.notebook"}
     open_tab(kids, XRAYS)
-    assert code_expanders(kids) == 1
+    assert len(code_expanders(kids)) == 1
     assert "modelled" in texts(kids.warning)
     assert {button.key for button in kids.get("download_button")} == {"kids.xray_download", "kids.notebook"}
 
@@ -375,4 +378,10 @@ def test_each_story_is_its_own_module_and_shows_the_code_that_ran(kids: AppTest,
     file_name, story = STORY_MODULES[label]
     assert Path(story.__code__.co_filename).name == file_name
     open_tab(kids, label)
-    assert code_expanders(kids) == 1  # kids_shared.py's code_ui: the source of the lib functions that ran
+    # ui.page's "The code behind this": the source of the lib functions the story ran, which its notebook defines
+    [expander] = code_expanders(kids)
+    shown = "\n".join(block.value for block in expander.code)
+    demo = BY_ID[next(tab.demo for tab in demo_tabs("kids", SETTINGS) if tab.label == label)]
+    names = [reference.rpartition(":")[2] for reference in demo.shows]
+    assert names and all(f"def {name}(" in shown or f"class {name}" in shown for name in names)
+    assert REAL_CODE in texts(kids.caption)  # kids_shared.py's prompt to open it, in a child's words

@@ -9,6 +9,7 @@ from lib.kids.spy import (
     MAX_MESSAGE_CHARACTERS,
     add_copies,
     as_picture,
+    glyph,
     noise_left_after_adding,
     noisy_copies,
     render_message,
@@ -19,6 +20,7 @@ from lib.kids.spy import (
 
 
 def test_a_letter_is_drawn_from_the_built_in_font() -> None:
+    assert glyph("T").tolist() == render_message("T", border=0).tolist()
     picture = render_message("T", border=0)
     assert picture.shape == (GLYPH_HEIGHT, 5)
     assert picture[0].tolist() == [1, 1, 1, 1, 1]

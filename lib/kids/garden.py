@@ -59,32 +59,65 @@ def make_garden_bugs(items_per_kind: int = 40, seed: int = 2019) -> pd.DataFrame
     return table
 
 
+# ---------------------------------------------------------------- k-means, on Rolo's garden or a child's own table
+
+
+class GardenTableError(ValueError):
+    """A child's table Rolo cannot use; the message is in a child's words."""
+
+
+def find_own_groups(table: pd.DataFrame, columns: list[str], groups: int, seed: int = 0) -> KMeans:
+    """k-means: puts the things whose numbers are close together in the same one of `groups` groups."""
+    # Imported here: scikit-learn takes seconds to import, and only this story uses it.
+    from sklearn.cluster import KMeans
+
+    if groups > len(table):
+        raise GardenTableError(f"You asked for {groups} groups but your table has only {len(table)} things. "
+                               "Add more rows or pick a smaller k.")
+    return KMeans(n_clusters=groups, n_init=10, random_state=seed).fit(table[columns].to_numpy(dtype=float))
+
+
+def guess_own_item(model: KMeans, values: list[float]) -> int:
+    """The group (0 .. k-1) a new thing with these numbers falls in."""
+    return int(model.predict(np.array([values], dtype=float))[0])
+
+
 @dataclass(frozen=True)
 class GardenClusters:
+    """The groups k-means found: the model, each item's group and a name for each group."""
+
     model: KMeans
     clusters: np.ndarray  # cluster number of each row, 0 .. k-1
     cluster_names: dict[int, str]  # each cluster's most common true kind
 
 
 def find_groups(table: pd.DataFrame, groups: int, seed: int = 0) -> GardenClusters:
-    """k-means on the three raw measurements, and a name for each cluster from its most common kind."""
-    # Imported here: scikit-learn takes seconds to import, and only this story uses it.
-    from sklearn.cluster import KMeans
-
-    features = table[list(MEASUREMENTS)].to_numpy(dtype=float)
-    model = KMeans(n_clusters=groups, n_init=10, random_state=seed).fit(features)
-    clusters = model.labels_
-    names: dict[int, str] = {}
+    """k-means on Rolo's three measurements, and a name for each group: the kind it holds most of."""
+    model = find_own_groups(table, list(MEASUREMENTS), groups, seed)
+    names = {}
     for cluster in range(groups):
-        members = table.loc[clusters == cluster, LABEL_COLUMN]
+        members = table.loc[model.labels_ == cluster, LABEL_COLUMN]
         names[cluster] = str(members.mode().iloc[0]) if len(members) else "nothing yet"
-    return GardenClusters(model, clusters, names)
+    return GardenClusters(model, model.labels_, names)
 
 
 def guess_item(found: GardenClusters, width_mm: float, length_mm: float, weight_g: float) -> tuple[int, str]:
-    """Which cluster a new item falls in, and what that cluster mostly holds."""
-    cluster = int(found.model.predict(np.array([[width_mm, length_mm, weight_g]], dtype=float))[0])
+    """Which group a new item falls in, and what that group mostly holds."""
+    cluster = guess_own_item(found.model, [width_mm, length_mm, weight_g])
     return cluster, found.cluster_names[cluster]
+
+
+def right_guesses(table: pd.DataFrame, found: GardenClusters) -> int:
+    """How many items are really the kind their group is named after."""
+    named = [found.cluster_names[cluster] for cluster in found.clusters]
+    return int((table[LABEL_COLUMN].to_numpy() == np.array(named)).sum())
+
+
+def groups_against_kinds(table: pd.DataFrame, found: GardenClusters) -> pd.DataFrame:
+    """How many of each real kind landed in each group: one big number per row is a perfect sort."""
+    groups = [f"group {cluster + 1}" for cluster in found.clusters]
+    counts = pd.crosstab(pd.Series(groups, index=table.index, name="group"), table[LABEL_COLUMN])
+    return counts.reindex(columns=list(ITEM_KINDS), fill_value=0)
 
 
 # ---------------------------------------------------------------- a child's own measurements
@@ -97,11 +130,8 @@ STARTER_TABLE = {  # what the editable table starts with: a child types over it,
 }
 
 
-class GardenTableError(ValueError):
-    """A child's table Rolo cannot use; the message is in a child's words."""
-
-
 def number_columns(table: pd.DataFrame) -> list[str]:
+    """The columns that hold numbers (not ticks), with at least one number typed in."""
     return [column for column in table.columns
             if pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(table[column])
             and table[column].notna().any()]
@@ -118,21 +148,6 @@ def check_own_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if len(complete) < 2:
         raise GardenTableError("Type the numbers for at least two things, so Rolo has something to compare.")
     return complete, columns
-
-
-def find_own_groups(table: pd.DataFrame, columns: list[str], groups: int, seed: int = 0) -> KMeans:
-    """k-means on the child's own number columns (as `find_groups` does on Rolo's three)."""
-    from sklearn.cluster import KMeans
-
-    if groups > len(table):
-        raise GardenTableError(f"You asked for {groups} groups but your table has only {len(table)} things. "
-                               "Add more rows or pick a smaller k.")
-    return KMeans(n_clusters=groups, n_init=10, random_state=seed).fit(table[columns].to_numpy(dtype=float))
-
-
-def guess_own_item(model: KMeans, values: list[float]) -> int:
-    """The group (0 .. k-1) a new item with these numbers falls in."""
-    return int(model.predict(np.array([values], dtype=float))[0])
 
 
 def slider_range(values: pd.Series) -> tuple[float, float, float]:

@@ -32,38 +32,31 @@ def example_hands() -> pd.DataFrame:
     )
 
 
-def _as_length(value: object) -> float | None:
-    """The number a cell holds, or None when it is blank or not a number."""
-    if value is None or isinstance(value, bool):
-        return None
+def as_length(value: object) -> float | None:
+    """The number typed in one box of the table (4,5 counts as 4.5), or None when there is no number there."""
+    if isinstance(value, bool):
+        return None  # a tick is not a length
     if isinstance(value, str):
-        text = value.strip().replace(",", ".")
-        if not text:
-            return None
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-    else:
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return None
+        value = value.strip().replace(",", ".")
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
     return number if math.isfinite(number) else None
 
 
-def _is_blank(value: object) -> bool:
-    if value is None:
-        return True
+def is_blank(value: object) -> bool:
+    """True when a box of the table is empty."""
     if isinstance(value, str):
         return not value.strip()
     try:
-        return bool(pd.isna(value))
+        return value is None or bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
 
-def _finger_name(table: pd.DataFrame, row: int) -> str:
+def finger_name(table: pd.DataFrame, row: int) -> str:
+    """The finger's name in this row, or "Row 3" when the name is missing."""
     if FINGER_COLUMN in table.columns:
         name = table[FINGER_COLUMN].iloc[row]
         if isinstance(name, str) and name.strip():
@@ -71,45 +64,44 @@ def _finger_name(table: pd.DataFrame, row: int) -> str:
     return f"Row {row + 1}"
 
 
+def box_problem(value: object) -> str | None:
+    """What is wrong with one box, in a child's words; None when it holds a real finger length."""
+    if is_blank(value):
+        return "is empty. Measure it and type the number of centimetres."
+    length = as_length(value)
+    if length is None:
+        return f"says {value!r}, which is not a number. Try typing digits, like 5.5."
+    if length <= 0:
+        return f"says {length:g} cm. A finger can't be zero or shorter than nothing! Measure again?"
+    if length > LONGEST_BELIEVABLE_CM:
+        return (f"says {length:g} cm. That's longer than a giant's finger! Real fingers are shorter than "
+                f"{LONGEST_BELIEVABLE_CM:g} cm. Did you measure in millimetres?")
+    return None
+
+
 def check_hands(table: pd.DataFrame) -> list[str]:
-    """Kind messages about every cell that cannot be a real finger length; empty when all is well."""
-    messages: list[str] = []
+    """Kind messages about every box that cannot be a real finger length; empty when all is well."""
     missing = [column for column in HAND_COLUMNS if column not in table.columns]
     if missing:
-        return [f"The table has lost its column {', '.join(repr(m) for m in missing)}. Press 'Start again' to get it back."]
+        return [f"The table has lost its column {', '.join(repr(column) for column in missing)}. Press 'Start again' to get it back."]
+    messages = []
     for row in range(len(table)):
-        finger = _finger_name(table, row)
         for column in HAND_COLUMNS:
-            hand = "left" if column == LEFT_COLUMN else "right"
-            raw = table[column].iloc[row]
-            where = f"The {finger} on your {hand} hand"
-            if _is_blank(raw):
-                messages.append(f"{where} is empty. Measure it and type the number of centimetres.")
-                continue
-            length = _as_length(raw)
-            if length is None:
-                messages.append(f"{where} says {raw!r}, which is not a number. Try typing digits, like 5.5.")
-            elif length <= 0:
-                messages.append(f"{where} says {length:g} cm. A finger can't be zero or shorter than nothing! Measure again?")
-            elif length > LONGEST_BELIEVABLE_CM:
-                messages.append(
-                    f"{where} says {length:g} cm. That's longer than a giant's finger! "
-                    f"Real fingers are shorter than {LONGEST_BELIEVABLE_CM:g} cm. Did you measure in millimetres?"
-                )
+            problem = box_problem(table[column].iloc[row])
+            if problem:
+                hand = "left" if column == LEFT_COLUMN else "right"
+                messages.append(f"The {finger_name(table, row)} on your {hand} hand {problem}")
     return messages
 
 
 def usable_lengths(table: pd.DataFrame) -> pd.DataFrame:
-    """The two hand columns as numbers, with every impossible or missing cell left empty (NaN)."""
-    lengths = pd.DataFrame(index=table.index)
+    """The finger names and both hands' lengths; a box that can't be a real finger is left empty (NaN)."""
+    lengths = pd.DataFrame({FINGER_COLUMN: [finger_name(table, row) for row in range(len(table))]}, index=table.index)
     for column in HAND_COLUMNS:
-        values = table[column] if column in table.columns else pd.Series([None] * len(table), index=table.index)
-        numbers = [_as_length(value) for value in values]
-        lengths[column] = [
-            number if number is not None and 0 < number <= LONGEST_BELIEVABLE_CM else math.nan for number in numbers
-        ]
-    names = [_finger_name(table, row) for row in range(len(table))]
-    lengths.insert(0, FINGER_COLUMN, names)
+        boxes = table[column] if column in table.columns else [None] * len(table)
+        numbers = [as_length(box) for box in boxes]
+        lengths[column] = [number if number is not None and 0 < number <= LONGEST_BELIEVABLE_CM else math.nan
+                           for number in numbers]
     return lengths
 
 
@@ -121,10 +113,17 @@ def summarise_hands(table: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class HandVerdict:
+    """Which hand is longer, and the two totals that say so."""
+
     longer: str  # "left", "right", "same" or "unknown"
     left_total_cm: float
     right_total_cm: float
     fingers_compared: int
+
+    @property
+    def answer(self) -> str:
+        """The answer as a guess is written: "Left", "Right" or "About the same" ("" while unknown)."""
+        return {"left": "Left", "right": "Right", "same": "About the same"}.get(self.longer, "")
 
 
 def compare_hands(table: pd.DataFrame) -> HandVerdict:
@@ -151,4 +150,5 @@ def hands_long_format(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def hands_to_csv(table: pd.DataFrame) -> str:
+    """The table as CSV text, for the download button."""
     return table.to_csv(index=False)

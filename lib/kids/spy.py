@@ -13,7 +13,7 @@ MAX_MESSAGE_CHARACTERS = 24
 CHARACTERS_PER_LINE = 8
 
 # Each glyph is seven rows of five pixels; '#' is ink.
-_FONT_ROWS: dict[str, tuple[str, ...]] = {
+FONT_ROWS: dict[str, tuple[str, ...]] = {
     "A": (".###.", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"),
     "B": ("####.", "#...#", "#...#", "####.", "#...#", "#...#", "####."),
     "C": (".###.", "#...#", "#....", "#....", "#....", "#...#", ".###."),
@@ -60,12 +60,12 @@ _FONT_ROWS: dict[str, tuple[str, ...]] = {
     ":": (".....", "..#..", ".....", ".....", ".....", "..#..", "....."),
     "♥": (".....", ".#.#.", "#####", "#####", ".###.", "..#..", "....."),
 }
-SUPPORTED_CHARACTERS = frozenset(_FONT_ROWS)
+SUPPORTED_CHARACTERS = frozenset(FONT_ROWS)
 
 
-def _glyph(character: str) -> np.ndarray:
-    rows = _FONT_ROWS[character]
-    return np.array([[1.0 if cell == "#" else 0.0 for cell in row] for row in rows])
+def glyph(character: str) -> np.ndarray:
+    """One letter of the spy font as a 7 x 5 picture: 1.0 for ink, 0.0 for paper."""
+    return np.array([[1.0 if cell == "#" else 0.0 for cell in row] for row in FONT_ROWS[character]])
 
 
 def tidy_message(text: str) -> tuple[str, list[str]]:
@@ -122,7 +122,7 @@ def render_message(text: str, border: int = 2) -> np.ndarray:
         left = border + (columns - len(line)) * (GLYPH_WIDTH + 1) // 2
         for position, character in enumerate(line):
             x = left + position * (GLYPH_WIDTH + 1)
-            picture[top : top + GLYPH_HEIGHT, x : x + GLYPH_WIDTH] = _glyph(character)
+            picture[top : top + GLYPH_HEIGHT, x : x + GLYPH_WIDTH] = glyph(character)
     return picture
 
 

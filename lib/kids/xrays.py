@@ -393,13 +393,17 @@ def read_light_curve(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
 
 @dataclass(frozen=True)
 class BadData:
+    """Why each row is bad data: the rules it breaks, or "" when it passes them all."""
+
     reasons: pd.Series  # one text per row: why it is bad, or "" when it is fine
 
     @property
     def bad(self) -> pd.Series:
+        """True for each row that breaks a rule."""
         return self.reasons != ""
 
     def count_by_reason(self) -> dict[str, int]:
+        """How many rows break each rule."""
         counts: dict[str, int] = {}
         for text in self.reasons[self.bad]:
             for reason in text.split(", "):
@@ -477,11 +481,14 @@ def slow_trend(table: pd.DataFrame, smooth_days: float = 1.0) -> pd.Series:
 
 @dataclass(frozen=True)
 class Periodogram:
+    """How strongly the X-rays repeat (power) for each beat tried (period_hours)."""
+
     period_hours: np.ndarray
     power: np.ndarray
 
     @property
     def best_period_hours(self) -> float:
+        """The beat that repeats most strongly."""
         return float(self.period_hours[int(np.argmax(self.power))])
 
 
@@ -489,11 +496,7 @@ def find_period(
     table: pd.DataFrame, shortest_hours: float = 1.0, longest_hours: float = 12.0, smooth_days: float = 1.0,
     samples: int = 4000,
 ) -> Periodogram:
-    """Lomb-Scargle periodogram of RATE after taking away changes slower than `smooth_days`.
-
-    Raises TooCoarseForBeat when the measurements are so far apart that not even the longest beat searched
-    gets two of them (daily light curves): any peak there would be an accident of the sampling.
-    """
+    """How strongly RATE repeats for each beat from `shortest_hours` to `longest_hours` (Lomb-Scargle)."""
     # Imported here: SciPy takes a second to import, and only the period finder uses it.
     from scipy.signal import lombscargle
 
@@ -501,6 +504,7 @@ def find_period(
     if len(ordered) < 10:
         raise ValueError("at least 10 measurements are needed to look for a period")
     step = typical_step_hours(ordered)
+    # Too far apart for even the longest beat to get two measurements (daily files): a peak would be an accident.
     if step > longest_hours / 2:
         raise TooCoarseForBeat(
             f"These measurements are about {step:.0f} hours apart: too coarse to find a beat of "
@@ -511,7 +515,7 @@ def find_period(
     days = ordered["TIME"].to_numpy(dtype=float)
     rate = ordered["RATE"].to_numpy(dtype=float)
     # A running median needs a few points in each window; sparse (daily) data keeps its slow changes.
-    if smooth_days > 0 and typical_step_hours(ordered) * 4 <= smooth_days * 24:
+    if smooth_days > 0 and step * 4 <= smooth_days * 24:
         rate = rate - slow_trend(ordered, smooth_days).to_numpy()
     # Equal steps in frequency resolve long and short periods fairly.
     frequencies = np.linspace(24 / longest_hours, 24 / shortest_hours, samples)  # cycles per day
