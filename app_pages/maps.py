@@ -21,7 +21,9 @@ from lib.maps.colour import (
     palette,
     simulate_colour_blindness,
 )
+from lib.maps.geo import mercator_area_scale
 from lib.maps.settings import SETTINGS, VISIONS
+from lib.maps.typography import SANS, SERIF, counters_html, pairing_html
 from ui.cached_maps import (
     countries_data,
     country_classes,
@@ -43,7 +45,8 @@ PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
                ("orthographic", "Orthographic (the globe from space)"))
 # What each projection keeps: the numbers behind its picture. Mercator inflates area by 1/cos²(latitude).
 PROJECTION_FACTS = {
-    "mercator": ("angles and local shapes", "area: x 1.33 at 30°, x 2 at 45°, x 4 at 60° of latitude"),
+    "mercator": ("angles and local shapes", "area: " + ", ".join(
+        f"x {mercator_area_scale(lat):.3g} at {lat}°" for lat in (30, 45, 60)) + " of latitude"),
     "equalEarth": ("area everywhere", "shapes, more towards the edges"),
     "naturalEarth1": ("neither exactly", "area and shape a little, nowhere badly"),
     "orthographic": ("the look of a globe from far away", "area and shape towards the rim; shows half the Earth"),
@@ -58,8 +61,6 @@ MERCATOR_EXTENT = {"type": "Feature", "properties": {},
 # sends a small chart spec instead of 430 kB of coordinates (static/maps/countries.geojson, made by
 # lib.maps.geo.countries_geojson_text from data/maps/; a test keeps the two identical).
 WORLD = alt.UrlData("/app/static/maps/countries.geojson", format=alt.DataFormat(property="features", type="json"))
-SERIF = "Georgia, 'Times New Roman', serif"
-SANS = "'Helvetica Neue', Arial, 'Source Sans Pro', sans-serif"
 INTRO = ("Spatial data is ordinary data with a **where** attached: points, lines and polygons, each with a "
          "table of attributes, and a **coordinate reference system (CRS)** that says what the numbers mean. "
          "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
@@ -276,8 +277,8 @@ def colour_ui() -> None:
     ).properties(width=min(60 * classes, 560), height=160)
     chart_ui(swatch_chart, f"The {classes} colours of {scheme} as each kind of colour vision sees them.", swatches,
              width="content", key="maps.swatches")
-    flagged = [{"seen with": names[vision], "classes": f"{pair.first + 1} and {pair.second + 1}",
-                "ΔE normal": round(pair.delta_e_normal, 1), "ΔE seen": round(pair.delta_e_seen, 1)}
+    flagged = [{"seen with": names[vision], "classes": f"{pair['first'] + 1} and {pair['second'] + 1}",
+                "ΔE normal": round(pair["delta_e_normal"], 1), "ΔE seen": round(pair["delta_e_seen"], 1)}
                for vision in DEFICIENCIES for pair in confusable_pairs(colours, vision, severity=percent / 100)]
     if flagged:
         st.warning(f"{len(flagged)} pair(s) become hard to tell apart (CIE ΔE under 12 after simulation):")
@@ -315,22 +316,11 @@ def type_ui() -> None:
                 "b and d: at the same point size a face with a taller x-height and bigger, more open counters stays "
                 "readable smaller and further away, which is what matters for labels on a map or a slide.")
     size = int(slider(SETTING["maps.type_size"], "Body text size (px)"))
-    sample = ("Penryn campus sits above the Penryn River. Its trees, fences and buildings are points, lines and "
-              "polygons, each with a row of attributes.")
     for row in ((SANS, SERIF), (SERIF, SANS)):
-        columns = st.columns(2)
-        for column, body in zip(columns, row, strict=True):
-            heading = SANS if body == SERIF else SERIF
-            label = "sans-serif heading, serif body" if body == SERIF else "serif heading, sans-serif body"
-            column.markdown(
-                f'<div style="border:1px solid #dde;padding:0.6em;margin-bottom:0.6em">'
-                f'<div style="font:600 1.5rem/1.2 {heading}">Maps of Cornwall</div>'
-                f'<p style="font-family:{body};font-size:{size}px;line-height:1.45;margin:0.4em 0">{sample}</p>'
-                f'<small>{label}</small></div>', unsafe_allow_html=True)
-    counters = st.columns(2)
-    for column, (label, family) in zip(counters, (("Serif", SERIF), ("Sans-serif", SANS)), strict=True):
-        column.markdown(f'<div style="font-family:{family};font-size:{size * 3}px;line-height:1.1">aeobdg</div>'
-                        f'<small>{label}, counters at {size * 3} px</small>', unsafe_allow_html=True)
+        for column, body in zip(st.columns(2), row, strict=True):
+            column.markdown(pairing_html(body, size), unsafe_allow_html=True)
+    for column, (label, family) in zip(st.columns(2), (("Serif", SERIF), ("Sans-serif", SANS)), strict=True):
+        column.markdown(counters_html(family, label, size), unsafe_allow_html=True)
 
 
 # ---------------------------------------------------------------- the page

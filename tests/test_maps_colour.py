@@ -16,6 +16,7 @@ from lib.maps.colour import (
     quantile_breaks,
     simulate_colour_blindness,
     srgb_to_lab,
+    threshold_classes,
 )
 
 
@@ -51,7 +52,8 @@ def test_red_and_green_of_a_traffic_light_scheme_merge_for_deuteranopes() -> Non
     pairs = confusable_pairs(colours, "deuteranopia")
     assert pairs, "RdYlGn should have pairs a deuteranope cannot tell apart"
     # a red-side class is confused with a green-side class of the same lightness
-    assert any(pair.first < 3 < pair.second for pair in pairs)
+    assert any(pair["first"] < 3 < pair["second"] for pair in pairs)
+    assert all(pair["delta_e_seen"] < 12.0 <= pair["delta_e_normal"] for pair in pairs)
 
 
 def test_okabe_ito_stays_distinct_for_all_three_deficiencies() -> None:
@@ -77,3 +79,14 @@ def test_quantile_breaks_split_into_equal_counts() -> None:
     breaks = quantile_breaks(values, 4)
     assert breaks == pytest.approx([3.75, 6.5, 9.25])
     assert np.bincount(np.searchsorted(breaks, values)).tolist() == [3, 3, 3, 3]
+
+
+def test_a_value_on_a_break_belongs_to_the_class_above_as_on_a_threshold_scale() -> None:
+    # Vega-Lite's threshold scale: [b0, b1) is class 1, so b0 itself is in class 1, not 0
+    assert threshold_classes([1.0, 3.75, 3.76, 9.25, 100.0], [3.75, 6.5, 9.25]).tolist() == [0, 1, 1, 3, 3]
+
+
+def test_normal_vision_gives_the_colours_back_in_lower_case_and_an_unknown_one_is_refused() -> None:
+    assert simulate_colour_blindness(["#E41A1C", "#377eb8"], "normal") == ["#e41a1c", "#377eb8"]
+    with pytest.raises(ValueError, match="Unknown deficiency"):
+        simulate_colour_blindness(["#e41a1c"], "monochromacy")

@@ -3,18 +3,25 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import shapely
 
 from lib.maps.geo import (
+    authalic_latitude,
+    authalic_q,
     countries_geojson_text,
+    geodetic_latitude,
     load_countries,
     mercator_area_km2,
     mercator_area_scale,
     move_country,
     move_preserving_area,
+    rotation_matrix,
     spherical_centroid,
     tissot_circles,
+    to_lon_lat,
+    to_unit_vectors,
     true_area_km2,
 )
 from tests.conftest import ROOT
@@ -111,3 +118,43 @@ def test_tissot_circles_have_the_area_of_their_radius() -> None:
 def test_the_browser_copy_of_the_countries_matches_the_shipped_data(countries) -> None:
     served = (ROOT / "static" / "maps" / "countries.geojson").read_text()
     assert served == countries_geojson_text(countries)
+
+
+def test_authalic_q_gives_the_ellipsoids_area_between_the_equator_and_a_latitude() -> None:
+    # pi a^2 q(45 deg) is the zone from the equator to 45 deg N; a one-degree strip of it is 1/360 of that
+    a_km = 6378.137
+    strip_km2 = math.pi * a_km**2 * float(authalic_q(np.sin(np.radians(45.0)))) / 360
+    assert true_area_km2(shapely.box(0.0, 0.0, 1.0, 45.0)) == pytest.approx(strip_km2, rel=1e-4)
+
+
+def test_authalic_latitude_runs_from_pole_to_pole_and_geodetic_latitude_undoes_it() -> None:
+    assert authalic_latitude(np.array([0.0, 90.0, -90.0])) == pytest.approx([0.0, 90.0, -90.0])
+    # the two latitudes differ most near 45 deg, by about 0.13 deg on WGS84
+    assert 45.0 - float(authalic_latitude(np.array(45.0))) == pytest.approx(0.128, abs=0.002)
+    latitudes = np.linspace(-89.0, 89.0, 179)
+    assert geodetic_latitude(authalic_latitude(latitudes)) == pytest.approx(latitudes, abs=1e-7)
+
+
+def test_unit_vectors_and_lon_lat_are_inverses() -> None:
+    lon, lat = np.array([-170.0, 0.0, 45.5, 179.0]), np.array([-60.0, 0.0, 53.0, 10.0])
+    vectors = to_unit_vectors(lon, lat)
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0] * 4)
+    back_lon, back_lat = to_lon_lat(vectors)
+    assert back_lon == pytest.approx(lon) and back_lat == pytest.approx(lat, abs=1e-7)
+
+
+def test_the_rotation_takes_the_one_place_to_the_other_and_keeps_lengths() -> None:
+    matrix = rotation_matrix(137.7, 37.5, -25.0, 53.0)
+    assert matrix @ matrix.T == pytest.approx(np.eye(3))
+    assert np.linalg.det(matrix) == pytest.approx(1.0)
+
+    def on_sphere(lon: float, lat: float) -> np.ndarray:  # a plain sphere: the matrix turns any one
+        lon_r, lat_r = np.radians(lon), np.radians(lat)
+        return np.array([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
+
+    assert matrix @ on_sphere(137.7, 37.5) == pytest.approx(on_sphere(-25.0, 53.0))
+
+
+def test_the_mercator_area_is_the_web_maps_own_projection(countries) -> None:
+    # a 1 x 1 degree square on the equator: 111.32 km on a side on Web Mercator's sphere at the equator
+    assert mercator_area_km2(shapely.box(0.0, 0.0, 1.0, 1.0)) == pytest.approx(111.319**2, rel=1e-3)

@@ -9,7 +9,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from lib.maps.colour import quantile_breaks
+from lib.maps.colour import quantile_breaks, threshold_classes
 from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
 
 
@@ -47,7 +47,7 @@ def density_breaks(classes: int) -> list[float]:
 def country_classes(breaks: tuple[float, ...], colours: tuple[str, ...]) -> pd.DataFrame:
     """Each country's density class (1 = the sparsest) and its colour, as a threshold scale on `breaks` would give."""
     names, density = country_densities()
-    index = np.searchsorted(np.asarray(breaks), density.round(1), side="right")  # as the browser's copy has it
+    index = threshold_classes(density.round(1), list(breaks))  # rounded as the browser's copy has it
     return pd.DataFrame({"name": names, "class": index + 1, "colour": np.asarray(colours, dtype=object)[index]})
 
 

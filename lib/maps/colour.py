@@ -8,8 +8,6 @@ now look almost the same".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from branca.utilities import color_brewer
 
@@ -30,7 +28,7 @@ def machado_matrix(kind: str, severity: float) -> np.ndarray:
 
 
 MACHADO_2009: dict[str, np.ndarray] = {name: machado_matrix(kind, 1.0) for name, kind in KIND_OF_DEFICIENCY.items()}
-DEFICIENCIES = tuple(MACHADO_2009)
+DEFICIENCIES = tuple(KIND_OF_DEFICIENCY)
 
 
 # ColorBrewer schemes (Brewer, Harrower and others), with the most classes each was designed for.
@@ -44,10 +42,10 @@ MIN_CLASSES = 3
 # Below this CIE76 distance two flat map colours are easily confused when small or side by side.
 CONFUSABLE_DELTA_E = 12.0
 
-_D65_WHITE = np.array([0.95047, 1.0, 1.08883])
-_XYZ_FROM_LINEAR_SRGB = np.array([[0.4124564, 0.3575761, 0.1804375],
-                                  [0.2126729, 0.7151522, 0.0721750],
-                                  [0.0193339, 0.1191920, 0.9503041]])
+D65_WHITE = np.array([0.95047, 1.0, 1.08883])  # the reference white, as CIE XYZ
+XYZ_FROM_LINEAR_SRGB = np.array([[0.4124564, 0.3575761, 0.1804375],
+                                 [0.2126729, 0.7151522, 0.0721750],
+                                 [0.0193339, 0.1191920, 0.9503041]])
 
 
 def palette(scheme: str, classes: int) -> list[str]:
@@ -80,6 +78,7 @@ def hex_to_rgb(colour: str) -> np.ndarray:
 
 
 def rgb_to_hex(rgb: np.ndarray) -> str:
+    """Three floats in 0..1 -> '#rrggbb' (rounded to the nearest of 256 steps)."""
     values = np.clip(np.round(np.asarray(rgb) * 255.0), 0, 255).astype(int)
     return "#" + "".join(f"{value:02x}" for value in values)
 
@@ -110,25 +109,17 @@ def simulate_colours(colours: list[str], kind: str, severity: float) -> list[str
     return [rgb_to_hex(simulate_srgb(hex_to_rgb(colour), kind, severity)) for colour in colours]
 
 
-def simulate_rgb(rgb: np.ndarray, deficiency: str, severity: float = 1.0) -> np.ndarray:
-    """sRGB values in 0..1, shape (..., 3), as seen with a deficiency (Machado 2009) at `severity` (0.0..1.0 in
-    steps of 0.1; 1.0 is the full deficiency, protanopia say, and 0.5 a protanomaly half as strong)."""
-    if deficiency == "normal":
-        return np.asarray(rgb, dtype=float)
-    if deficiency not in MACHADO_2009:
-        raise ValueError(f"Unknown deficiency {deficiency!r}; choose from {', '.join(DEFICIENCIES)}.")
-    return simulate_srgb(rgb, KIND_OF_DEFICIENCY[deficiency], severity)
-
-
 def simulate_colour_blindness(colours: list[str], deficiency: str, severity: float = 1.0) -> list[str]:
     """Each '#rrggbb' colour as a person with protanopia, deuteranopia or tritanopia (or, below severity 1.0,
     the milder protanomaly, deuteranomaly or tritanomaly) would see it."""
-    return [rgb_to_hex(simulate_rgb(hex_to_rgb(colour), deficiency, severity)) for colour in colours]
+    if deficiency != "normal" and deficiency not in KIND_OF_DEFICIENCY:
+        raise ValueError(f"Unknown deficiency {deficiency!r}; choose from {', '.join(DEFICIENCIES)}.")
+    return simulate_colours(colours, KIND_OF_DEFICIENCY.get(deficiency, TYPICAL), severity)
 
 
 def srgb_to_lab(colour: str) -> np.ndarray:
     """CIELAB (L*, a*, b*) of an sRGB colour, D65 white."""
-    xyz = _XYZ_FROM_LINEAR_SRGB @ srgb_to_linear(hex_to_rgb(colour)) / _D65_WHITE
+    xyz = XYZ_FROM_LINEAR_SRGB @ srgb_to_linear(hex_to_rgb(colour)) / D65_WHITE
     epsilon, kappa = 216 / 24389, 24389 / 27
     f = np.where(xyz > epsilon, np.cbrt(xyz), (kappa * xyz + 16) / 116)
     return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
@@ -139,17 +130,10 @@ def delta_e76(first: str, second: str) -> float:
     return float(np.linalg.norm(srgb_to_lab(first) - srgb_to_lab(second)))
 
 
-@dataclass(frozen=True)
-class ConfusablePair:
-    first: int
-    second: int
-    delta_e_normal: float
-    delta_e_seen: float
-
-
 def confusable_pairs(colours: list[str], deficiency: str, threshold: float = CONFUSABLE_DELTA_E,
-                     severity: float = 1.0) -> list[ConfusablePair]:
-    """Pairs of palette entries that are told apart with normal vision but fall under `threshold` with a deficiency."""
+                     severity: float = 1.0) -> list[dict[str, float]]:
+    """Pairs of palette entries told apart with normal vision that fall under `threshold` with a deficiency: one
+    record each, the two entries by index (`first`, `second`) and their CIE76 differences both ways."""
     seen = simulate_colour_blindness(colours, deficiency, severity)
     pairs = []
     for i in range(len(colours)):
@@ -157,7 +141,7 @@ def confusable_pairs(colours: list[str], deficiency: str, threshold: float = CON
             normal = delta_e76(colours[i], colours[j])
             simulated = delta_e76(seen[i], seen[j])
             if simulated < threshold <= normal:
-                pairs.append(ConfusablePair(i, j, normal, simulated))
+                pairs.append({"first": i, "second": j, "delta_e_normal": normal, "delta_e_seen": simulated})
     return pairs
 
 
@@ -169,3 +153,8 @@ def quantile_breaks(values: list[float], classes: int) -> list[float]:
     series = np.asarray(values, dtype=float)
     inner = np.nanquantile(series, np.linspace(0.0, 1.0, classes + 1)[1:-1])
     return [float(value) for value in np.unique(inner)]
+
+
+def threshold_classes(values: list[float] | np.ndarray, breaks: list[float]) -> np.ndarray:
+    """Each value's class for the inner `breaks`: 0 below the first, 1 from it up to the second, and so on."""
+    return np.searchsorted(np.asarray(breaks, dtype=float), np.asarray(values, dtype=float), side="right")

@@ -9,8 +9,6 @@ small difference between geodesics and great circles along each edge.
 """
 from __future__ import annotations
 
-import functools
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
@@ -27,8 +25,10 @@ COUNTRIES_FILE = DATA_DIR / "naturalearth_lowres.shp"
 WGS84 = "EPSG:4326"
 # Web Mercator, the projection of almost every web map (and of the talk's "common map of the world").
 WEB_MERCATOR = "EPSG:3857"
-
-_GEOD = Geod(ellps="WGS84")
+GEOD = Geod(ellps="WGS84")  # distances and areas on the WGS84 ellipsoid
+# WGS84's first eccentricity, squared and not: they map the ellipsoid onto the sphere of equal area.
+E2 = 0.00669437999014
+E = float(np.sqrt(E2))
 
 
 def load_countries() -> gpd.GeoDataFrame:
@@ -44,27 +44,15 @@ def true_area_km2(geometry: BaseGeometry) -> float:
     """Area on the WGS84 ellipsoid of a lon/lat geometry, in km2 (edges taken as geodesics)."""
     if geometry is None or geometry.is_empty:
         return 0.0
-    area_m2, _ = _GEOD.geometry_area_perimeter(shapely.geometry.shape(geometry))
+    area_m2, _ = GEOD.geometry_area_perimeter(geometry)
     return abs(area_m2) / 1e6
-
-
-_per_thread = threading.local()  # a pyproj Transformer must not be shared between threads
-
-
-def _to_web_mercator(lon_lat: np.ndarray) -> np.ndarray:
-    transformer = getattr(_per_thread, "to_web_mercator", None)
-    if transformer is None:
-        transformer = _per_thread.to_web_mercator = Transformer.from_crs(WGS84, WEB_MERCATOR, always_xy=True)
-    x, y = transformer.transform(lon_lat[:, 0], lon_lat[:, 1])
-    return np.column_stack([x, y])
 
 
 def mercator_area_km2(geometry: BaseGeometry) -> float:
     """The area a lon/lat geometry appears to have on a Web Mercator map, read at the equator's scale, in km2."""
     if geometry is None or geometry.is_empty:
         return 0.0
-    # The same transformation as GeoSeries.to_crs, without building the CRS pair on every call.
-    return float(shapely.transform(geometry, _to_web_mercator).area) / 1e6
+    return float(gpd.GeoSeries([geometry], crs=WGS84).to_crs(WEB_MERCATOR).area.iloc[0]) / 1e6
 
 
 def mercator_area_scale(lat_deg: float) -> float:
@@ -72,43 +60,48 @@ def mercator_area_scale(lat_deg: float) -> float:
     return 1.0 / np.cos(np.radians(lat_deg)) ** 2
 
 
-# WGS84 first eccentricity squared; used to map the ellipsoid onto a sphere of equal area.
-_E2 = 0.00669437999014
-_E = np.sqrt(_E2)
-
-
-def _q(sin_lat: np.ndarray) -> np.ndarray:
-    return (1 - _E2) * (sin_lat / (1 - _E2 * sin_lat**2)
-                        - np.log((1 - _E * sin_lat) / (1 + _E * sin_lat)) / (2 * _E))
-
-
-_Q_POLE = float(_q(np.array(1.0)))
+def authalic_q(sin_lat: np.ndarray) -> np.ndarray:
+    """Snyder's q (1987, eq. 3-12) at sin(latitude): pi a^2 q is the ellipsoid's area from the equator up to it."""
+    return (1 - E2) * (sin_lat / (1 - E2 * sin_lat**2) - np.log((1 - E * sin_lat) / (1 + E * sin_lat)) / (2 * E))
 
 
 def authalic_latitude(lat_deg: np.ndarray) -> np.ndarray:
     """Geodetic latitude -> authalic latitude: the sphere of equal area on which a rotation keeps area exactly."""
-    return np.degrees(np.arcsin(np.clip(_q(np.sin(np.radians(lat_deg))) / _Q_POLE, -1.0, 1.0)))
+    share_of_hemisphere = authalic_q(np.sin(np.radians(lat_deg))) / authalic_q(np.array(1.0))
+    return np.degrees(np.arcsin(np.clip(share_of_hemisphere, -1.0, 1.0)))
 
 
 def geodetic_latitude(authalic_deg: np.ndarray) -> np.ndarray:
     """Inverse of authalic_latitude (the standard series, Snyder 1987 eq. 3-18; error far below a metre)."""
     beta = np.radians(authalic_deg)
     lat = (beta
-           + (_E2 / 3 + 31 * _E2**2 / 180 + 517 * _E2**3 / 5040) * np.sin(2 * beta)
-           + (23 * _E2**2 / 360 + 251 * _E2**3 / 3780) * np.sin(4 * beta)
-           + (761 * _E2**3 / 45360) * np.sin(6 * beta))
+           + (E2 / 3 + 31 * E2**2 / 180 + 517 * E2**3 / 5040) * np.sin(2 * beta)
+           + (23 * E2**2 / 360 + 251 * E2**3 / 3780) * np.sin(4 * beta)
+           + (761 * E2**3 / 45360) * np.sin(6 * beta))
     return np.degrees(lat)
 
 
-def _to_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def to_unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Lon/lat in degrees -> unit vectors, shape (n, 3), on the authalic sphere."""
     lon_r, lat_r = np.radians(lon), np.radians(authalic_latitude(lat))
-    # shape (n, 3): unit vectors on the sphere
     return np.column_stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
 
 
-def _to_lon_lat(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_lon_lat(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors, shape (n, 3), on the authalic sphere -> (longitudes, geodetic latitudes) in degrees."""
     x, y, z = vectors[:, 0], vectors[:, 1], vectors[:, 2]
     return np.degrees(np.arctan2(y, x)), geodetic_latitude(np.degrees(np.arcsin(np.clip(z, -1.0, 1.0))))
+
+
+def arc_moment(ring_lon_lat: np.ndarray) -> np.ndarray:
+    """Half the sum of angle x unit normal over a closed ring's great-circle arcs (its share of the centre)."""
+    corners = to_unit_vectors(ring_lon_lat[:, 0], ring_lon_lat[:, 1])
+    starts, ends = corners[:-1], corners[1:]
+    normals = np.cross(starts, ends)
+    lengths = np.linalg.norm(normals, axis=1)
+    arcs = lengths > 0  # repeated points have no arc
+    angles = np.arctan2(lengths[arcs], (starts[arcs] * ends[arcs]).sum(axis=1))
+    return 0.5 * (normals[arcs] / lengths[arcs, None] * angles[:, None]).sum(axis=0)
 
 
 def spherical_centroid(geometry: BaseGeometry) -> tuple[float, float]:
@@ -123,31 +116,22 @@ def spherical_centroid(geometry: BaseGeometry) -> tuple[float, float]:
     for polygon in shapely.get_parts(geometry):
         polygon = orient(polygon, 1.0)  # outer rings counter-clockwise, holes clockwise: holes subtract
         for ring in (polygon.exterior, *polygon.interiors):
-            total += _arc_moment(np.asarray(ring.coords))
+            total += arc_moment(np.asarray(ring.coords))
     if not np.linalg.norm(total) > 0:
         point = geometry.representative_point()
         return float(point.x), float(point.y)
-    lon_c, lat_c = _to_lon_lat((total / np.linalg.norm(total))[None, :])
+    lon_c, lat_c = to_lon_lat((total / np.linalg.norm(total))[None, :])
     return float(lon_c[0]), float(lat_c[0])
 
 
-def _arc_moment(ring_lon_lat: np.ndarray) -> np.ndarray:
-    """Half the sum of angle x unit normal over a closed ring's great-circle arcs (its share of the centre)."""
-    corners = _to_vectors(ring_lon_lat[:, 0], ring_lon_lat[:, 1])
-    starts, ends = corners[:-1], corners[1:]
-    normals = np.cross(starts, ends)
-    lengths = np.linalg.norm(normals, axis=1)
-    arcs = lengths > 0  # repeated points have no arc
-    angles = np.arctan2(lengths[arcs], (starts[arcs] * ends[arcs]).sum(axis=1))
-    return 0.5 * (normals[arcs] / lengths[arcs, None] * angles[:, None]).sum(axis=0)
-
-
-def _rotation_about_z(angle_deg: float) -> np.ndarray:
+def rotation_about_z(angle_deg: float) -> np.ndarray:
+    """The turn of the sphere about its axis (through the poles) by `angle_deg`, east positive."""
     a = np.radians(angle_deg)
     return np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0], [0.0, 0.0, 1.0]])
 
 
-def _rotation_about_y(angle_deg: float) -> np.ndarray:
+def rotation_about_y(angle_deg: float) -> np.ndarray:
+    """The turn about the axis through (lon 90, lat 0) that moves a point on meridian 0 north by `angle_deg`."""
     a = np.radians(angle_deg)
     return np.array([[np.cos(a), 0.0, -np.sin(a)], [0.0, 1.0, 0.0], [np.sin(a), 0.0, np.cos(a)]])
 
@@ -158,11 +142,7 @@ def rotation_matrix(from_lon: float, from_lat: float, to_lon: float, to_lat: flo
     It turns the point to longitude 0, slides it along that meridian to the new latitude (a turn about
     the axis through lon 90, lat 0), then turns it to the new longitude. Latitudes are authalic.
     """
-    return (
-        _rotation_about_z(to_lon)
-        @ _rotation_about_y(to_lat - from_lat)
-        @ _rotation_about_z(-from_lon)
-    )
+    return rotation_about_z(to_lon) @ rotation_about_y(to_lat - from_lat) @ rotation_about_z(-from_lon)
 
 
 def move_preserving_area(geometry: BaseGeometry, to_lon: float, to_lat: float,
@@ -177,8 +157,7 @@ def move_preserving_area(geometry: BaseGeometry, to_lon: float, to_lat: float,
     matrix = rotation_matrix(from_lon, float(authalic_latitude(from_lat)), to_lon, float(authalic_latitude(to_lat)))
 
     def rotate(coords: np.ndarray) -> np.ndarray:
-        moved = _to_vectors(coords[:, 0], coords[:, 1]) @ matrix.T
-        lon, lat = _to_lon_lat(moved)
+        lon, lat = to_lon_lat(to_unit_vectors(coords[:, 0], coords[:, 1]) @ matrix.T)
         lon = to_lon + (lon - to_lon + 180.0) % 360.0 - 180.0
         return np.column_stack([lon, lat])
 
@@ -206,6 +185,7 @@ class MoveReport:
 
     @property
     def home_ratio(self) -> float:
+        """How many times larger than its true size the country looks on a Mercator map at home."""
         return self.mercator_area_km2 / self.true_area_km2
 
 
@@ -215,26 +195,13 @@ def move_country(countries: gpd.GeoDataFrame, name: str, to_lon: float, to_lat: 
     if matches.empty:
         raise ValueError(f"No country named {name!r} in the Natural Earth table.")
     original = matches.iloc[0]
-    (from_lon, from_lat), home_true_km2, home_mercator_km2 = _at_home(original)
+    from_lon, from_lat = spherical_centroid(original)
     moved = move_preserving_area(original, to_lon, to_lat, centre=(from_lon, from_lat))
-    report = MoveReport(
-        name=name,
-        from_lon=from_lon,
-        from_lat=from_lat,
-        to_lon=to_lon,
-        to_lat=to_lat,
-        true_area_km2=home_true_km2,
-        moved_true_area_km2=true_area_km2(moved),
-        mercator_area_km2=home_mercator_km2,
-        moved_mercator_area_km2=mercator_area_km2(moved),
-    )
+    report = MoveReport(name=name, from_lon=from_lon, from_lat=from_lat, to_lon=to_lon, to_lat=to_lat,
+                        true_area_km2=true_area_km2(original), moved_true_area_km2=true_area_km2(moved),
+                        mercator_area_km2=mercator_area_km2(original),
+                        moved_mercator_area_km2=mercator_area_km2(moved))
     return moved, report
-
-
-@functools.lru_cache(maxsize=512)
-def _at_home(geometry: BaseGeometry) -> tuple[tuple[float, float], float, float]:
-    """(spherical centroid, true area, Mercator area) of a country where it is: the same for every move."""
-    return spherical_centroid(geometry), true_area_km2(geometry), mercator_area_km2(geometry)
 
 
 def tissot_circles(radius_km: float = 500.0, step_deg: float = 30.0, max_lat: float = 60.0) -> gpd.GeoDataFrame:
@@ -247,7 +214,7 @@ def tissot_circles(radius_km: float = 500.0, step_deg: float = 30.0, max_lat: fl
     centres = []
     for lat in np.arange(-max_lat, max_lat + 1e-9, step_deg):
         for lon in np.arange(-180.0 + step_deg / 2, 180.0, step_deg):
-            lons, lats, _ = _GEOD.fwd(np.full_like(azimuths, lon), np.full_like(azimuths, lat), azimuths,
+            lons, lats, _ = GEOD.fwd(np.full_like(azimuths, lon), np.full_like(azimuths, lat), azimuths,
                                       np.full_like(azimuths, radius_km * 1000.0))
             circles.append(shapely.Polygon(np.column_stack([lons, lats])))
             centres.append((lon, lat))

@@ -350,6 +350,58 @@ def _read_layer(path: Path, filename: str, layer: str | None = None) -> gpd.GeoD
         raise SpatialFileError(f"{filename} could not be read: {reason}") from error
 
 
+@dataclass
+class _UploadLayers:
+    """What a file held, before checking: its layers by name, its metadata and what each .prj says."""
+
+    layers: list[tuple[str, gpd.GeoDataFrame]]
+    metadata: dict[str, str] = field(default_factory=dict)
+    prj_texts: dict[str, str] = field(default_factory=dict)  # quoted when pyproj cannot resolve one
+    default_crs: str | None = None  # the CRS a layer that states none is in, by the format's definition
+
+
+def _read_zipped_shapefiles(filename: str, data: bytes, folder: Path) -> _UploadLayers:
+    sources, metadata = _extract_shapefiles(data, folder)
+    layers = [(name, _read_layer(path, filename)) for name, path in sources]
+    prj_texts = {name: " ".join(path.with_suffix(".prj").read_text(errors="replace").split())
+                 for name, path in sources if path.with_suffix(".prj").is_file()}
+    return _UploadLayers(layers, metadata, prj_texts)
+
+
+def _read_geopackage(filename: str, data: bytes, folder: Path) -> _UploadLayers:
+    if not data.startswith(b"SQLite format 3\x00"):
+        raise SpatialFileError(f"{filename} is not a GeoPackage (a GeoPackage is an SQLite database).")
+    path = folder / "upload.gpkg"
+    path.write_bytes(data)
+    try:
+        names = [str(row[0]) for row in pyogrio.list_layers(path) if row[1] is not None]
+        layers = [(name, _read_layer(path, filename, name)) for name in names]
+        metadata = (pyogrio.read_info(path, layer=names[0]).get("dataset_metadata") or {}) if names else {}
+    except pyogrio.errors.DataSourceError:
+        raise SpatialFileError(f"{filename} could not be opened as a GeoPackage.") from None
+    return _UploadLayers(layers, metadata)
+
+
+def _read_geojson(filename: str, data: bytes, folder: Path) -> _UploadLayers:
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SpatialFileError(f"{filename} is not valid JSON, so it cannot be GeoJSON.") from None
+    if not isinstance(document, dict) or document.get("type") not in ("FeatureCollection", "Feature"):
+        raise SpatialFileError(f"{filename} is JSON but not a GeoJSON Feature or FeatureCollection.")
+    metadata = {}
+    if isinstance(document.get("metadata"), dict):
+        metadata = {str(k): str(v) for k, v in document["metadata"].items()}
+    path = folder / "upload.geojson"
+    path.write_bytes(data)
+    # RFC 7946: GeoJSON without a crs member is longitude/latitude on WGS 84, by definition.
+    return _UploadLayers([("geojson", _read_layer(path, filename))], metadata, default_crs=WGS84)
+
+
+_READERS = {".zip": _read_zipped_shapefiles, ".gpkg": _read_geopackage, ".geojson": _read_geojson,
+            ".json": _read_geojson}
+
+
 def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = None,
                         max_bytes: int = MAX_UPLOAD_BYTES) -> ImportResult:
     """Read an uploaded .zip (shapefile), .gpkg or .geojson/.json into EPSG:4326, or raise SpatialFileError."""
@@ -357,61 +409,31 @@ def read_spatial_upload(filename: str, data: bytes, assume_crs: str | None = Non
         raise SpatialFileError(f"{filename} is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
     if not data:
         raise SpatialFileError(f"{filename} is empty.")
-    suffix = PurePosixPath(filename.lower()).suffix
-    metadata: dict[str, str] = {}
-    prj_texts: dict[str, str] = {}  # layer -> what its .prj says, to quote when pyproj cannot resolve it
+    reader = _READERS.get(PurePosixPath(filename.lower()).suffix)
+    if reader is None:
+        raise SpatialFileError(f"{filename}: upload a zipped shapefile (.zip), a GeoPackage (.gpkg) or "
+                               "GeoJSON (.geojson).")
     with tempfile.TemporaryDirectory(prefix="maps-import-") as folder:
-        if suffix == ".zip":
-            sources, metadata = _extract_shapefiles(data, Path(folder))
-            layers = [(name, _read_layer(path, filename)) for name, path in sources]
-            for name, path in sources:
-                if path.with_suffix(".prj").is_file():
-                    prj_texts[name] = " ".join(path.with_suffix(".prj").read_text(errors="replace").split())
-            default_crs = None
-        elif suffix == ".gpkg":
-            if not data.startswith(b"SQLite format 3\x00"):
-                raise SpatialFileError(f"{filename} is not a GeoPackage (a GeoPackage is an SQLite database).")
-            path = Path(folder) / "upload.gpkg"
-            path.write_bytes(data)
-            try:
-                names = [str(row[0]) for row in pyogrio.list_layers(path) if row[1] is not None]
-                layers = [(name, _read_layer(path, filename, name)) for name in names]
-                if names:
-                    metadata = pyogrio.read_info(path, layer=names[0]).get("dataset_metadata") or {}
-            except pyogrio.errors.DataSourceError:
-                raise SpatialFileError(f"{filename} could not be opened as a GeoPackage.") from None
-            default_crs = None
-        elif suffix in (".geojson", ".json"):
-            try:
-                document = json.loads(data.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                raise SpatialFileError(f"{filename} is not valid JSON, so it cannot be GeoJSON.") from None
-            if not isinstance(document, dict) or document.get("type") not in ("FeatureCollection", "Feature"):
-                raise SpatialFileError(f"{filename} is JSON but not a GeoJSON Feature or FeatureCollection.")
-            if isinstance(document.get("metadata"), dict):
-                metadata = {str(k): str(v) for k, v in document["metadata"].items()}
-            path = Path(folder) / "upload.geojson"
-            path.write_bytes(data)
-            layers = [("geojson", _read_layer(path, filename))]
-            # RFC 7946: GeoJSON without a crs member is longitude/latitude on WGS 84, by definition.
-            default_crs = WGS84
-        else:
-            raise SpatialFileError(f"{filename}: upload a zipped shapefile (.zip), a GeoPackage (.gpkg) or "
-                                   "GeoJSON (.geojson).")
-    if not layers or all(layer.empty for _, layer in layers):
+        upload = reader(filename, data, Path(folder))
+    if not upload.layers or all(layer.empty for _, layer in upload.layers):
         raise SpatialFileError(f"{filename} holds no features.")
+    return _in_wgs84(filename, upload, assume_crs)
+
+
+def _in_wgs84(filename: str, upload: _UploadLayers, assume_crs: str | None) -> ImportResult:
+    """Every layer checked and converted to EPSG:4326, in one table with a `layer` column."""
     converted = []
     source_crs = ""
     crs_names: list[str] = []
-    for label, layer in layers:
-        if layer.crs is None and default_crs is not None:
-            layer = layer.set_crs(default_crs)
+    for label, layer in upload.layers:
+        if layer.crs is None and upload.default_crs is not None:
+            layer = layer.set_crs(upload.default_crs)
         _check_geometry(layer, f"{filename} ({label})")
-        layer, crs = _to_wgs84(layer, filename, assume_crs, prj_texts.get(label, ""))
+        layer, crs = _to_wgs84(layer, filename, assume_crs, upload.prj_texts.get(label, ""))
         source_crs = crs.to_string()
         if crs_display_name(crs) not in crs_names:
             crs_names.append(crs_display_name(crs))
         converted.append(layer.assign(layer=label))
     features = gpd.GeoDataFrame(pd.concat(converted, ignore_index=True), crs=WGS84)
-    return ImportResult(features=features, source_crs=source_crs, layers=[label for label, _ in layers],
-                        metadata=metadata, source_crs_name=" and ".join(crs_names))
+    return ImportResult(features=features, source_crs=source_crs, layers=[label for label, _ in upload.layers],
+                        metadata=upload.metadata, source_crs_name=" and ".join(crs_names))

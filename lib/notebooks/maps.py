@@ -1,19 +1,35 @@
 """Notebooks for the Maps page: the campus map, projections, moving a country, colour and type.
 
-Geometry goes inline as compact GeoJSON text: only the features a demo needs, coordinates rounded.
+Every function a notebook defines is lib's own source (each demo's `shows` in lib.demos), after a cell of
+imports and lib's constants under their lib names. Geometry goes inline as compact GeoJSON text: only the
+features a demo needs, coordinates rounded, so the notebooks run offline.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Mapping
 from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
+from lib.core import colour_vision
 from lib.core.urlcodec import UrlValue
-from lib.maps.colour import MACHADO_2009, MAX_KEY_COLOURS, SCHEMES, palette
-from lib.notebooks.core import FOOTER, NotebookSettingsError, code, install_cell, markdown, settings_cell
+from lib.maps import colour as maps_colour
+from lib.maps import geo, typography
+from lib.maps.colour import MAX_KEY_COLOURS, SCHEMES, palette
+from lib.maps.webmap import TREE_COLOUR
+from lib.notebooks.core import (
+    FOOTER,
+    NotebookSettingsError,
+    code,
+    definitions_cell,
+    install_cell,
+    markdown,
+    settings_cell,
+    shown_objects,
+)
 
 TALK = "the talk *Design for Data Visualisation, and Introduction to Maps and Spatial Data* (Data Science Cornwall, 2019)"
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,32 +80,39 @@ def _campus_geojson() -> str:
     return json.dumps(collection, separators=(",", ":"))
 
 
-SIMULATE_CODE = f"""
-import numpy as np
-
-# Machado, Oliveira and Fernandes (2009), severity 1: complete dichromacy, applied to linear-light sRGB.
-MACHADO_2009 = {{name: np.array(matrix) for name, matrix in {({name: matrix.tolist() for name, matrix in MACHADO_2009.items()})!r}.items()}}
-
-
-def to_linear(rgb):
-    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+def assignments(module: object, *names: str) -> str:
+    """`NAME = value` lines for lib constants, under their lib names (arrays as np.array, the rest as repr)."""
+    lines = []
+    for name in names:
+        value = getattr(module, name)
+        lines.append(f"{name} = np.array({value.tolist()!r})" if hasattr(value, "tolist") else f"{name} = {value!r}")
+    return "\n".join(lines)
 
 
-def to_srgb(linear):
-    linear = np.clip(linear, 0.0, 1.0)
-    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+def machado_table() -> str:
+    """lib.core.colour_vision's table of Machado's matrices as notebook text, one matrix a line."""
+    kinds = "".join(
+        f"    {kind!r}: (\n" + "".join(f"        {matrix!r},  # {step / 10:.1f}\n" for step, matrix in enumerate(matrices))
+        + "    ),\n" for kind, matrices in colour_vision.MACHADO_2009_TABLE.items())
+    return ("# Machado, Oliveira and Fernandes (2009), the published table: for each kind the 3x3 matrix (on\n"
+            "# linear-light RGB) at each severity, 0.0 (typical vision) to 1.0 (the full deficiency).\n"
+            f"MACHADO_2009_TABLE = {{\n{kinds}}}")
 
 
-def hex_to_rgb(colour):
-    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255.0
+def simulation_imports() -> str:
+    """The imports and constants the colour-vision simulation needs (lib.core.colour_vision's and lib.maps.colour's)."""
+    return "\n\n".join([
+        "import numpy as np",
+        assignments(colour_vision, "TYPICAL", "CVD_KINDS", "SEVERITY_STEPS", "Matrix"),
+        machado_table(),
+        assignments(maps_colour, "KIND_OF_DEFICIENCY", "DEFICIENCIES"),
+    ])
 
 
-def simulate(colours, vision):
-    \"\"\"Each '#rrggbb' colour as a person with protanopia, deuteranopia or tritanopia sees it.\"\"\"
-    if vision == "normal":
-        return list(colours)
-    seen = [to_srgb(to_linear(hex_to_rgb(colour)) @ MACHADO_2009[vision].T) for colour in colours]
-    return ["#" + "".join(f"{{round(value * 255):02x}}" for value in rgb) for rgb in seen]"""
+def split_before(objects: tuple[object, ...], *names: str) -> list[tuple[object, ...]]:
+    """`objects` cut into runs, a new one starting at each of `names` (so one notebook can spread them over cells)."""
+    cuts = [0, *(next(i for i, item in enumerate(objects) if item.__name__ == name) for name in names), len(objects)]
+    return [objects[start:end] for start, end in itertools.pairwise(cuts)]
 
 
 def campus_map(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
@@ -114,24 +137,13 @@ import matplotlib.pyplot as plt
 CAMPUS_GEOJSON = {_campus_geojson()!r}
 campus = gpd.read_file(io.StringIO(CAMPUS_GEOJSON)).set_crs("EPSG:4326", allow_override=True)
 campus.drop(columns="geometry").assign(geometry_type=campus.geom_type)"""),
-        code(SIMULATE_CODE),
-        code("""
-buildings = campus[campus.geom_type == "Polygon"]
-uses = sorted(buildings["use"].dropna().unique())
-colours = dict(zip(uses, simulate(SCHEME_COLOURS[:max(3, len(uses))], VISION)))
-axes = buildings.plot(color=[colours.get(use, "#cccccc") for use in buildings["use"]], edgecolor="#333333",
-                      figsize=(8, 7))
-campus[campus.geom_type == "LineString"].plot(ax=axes, color="black", linestyle="--", linewidth=2)
-campus[campus.geom_type == "Point"].plot(ax=axes, color=simulate(["#009E73"], VISION)[0], markersize=60)
-for building in buildings.itertuples():
-    if building.capacity == building.capacity:  # not NaN
-        inside = building.geometry.representative_point()
-        axes.annotate(int(building.capacity), (inside.x, inside.y), ha="center", fontweight="bold")
-for use, colour in colours.items():
-    axes.scatter([], [], color=colour, marker="s", s=120, label=use)
-axes.legend(title=f"use ({BUILDING_SCHEME}, seen as {VISION})")
-axes.set(title="Penryn campus (numbers = capacity)", xlabel="longitude", ylabel="latitude")
-plt.show()"""),
+        markdown("""
+## The map as a colour-blind reader sees it
+
+The app's own simulation (Machado, Oliveira and Fernandes, 2009): each colour is decoded to linear light,
+multiplied by the matrix for that kind of colour vision, and encoded back."""),
+        definitions_cell(shown_objects("campus_map"), imports=simulation_imports()),
+        campus_plot_cell(),
         markdown("""
 ## The CRS matters
 
@@ -148,18 +160,25 @@ print("Read back from the GeoPackage:", len(gpd.read_file("penryn_campus.gpkg"))
     ]
 
 
-TISSOT_CODE = """
-from pyproj import Geod
-from shapely.geometry import Polygon
-
-geod = Geod(ellps="WGS84")
-azimuths = np.linspace(0, 360, 73)
-circles = []
-for lat in range(-60, 61, 30):
-    for lon in range(-165, 180, 30):
-        lons, lats, _ = geod.fwd(np.full(73, lon), np.full(73, lat), azimuths, np.full(73, 500_000.0))
-        circles.append(Polygon(zip(lons, lats)))
-tissot = gpd.GeoDataFrame(geometry=circles, crs="EPSG:4326")  # 500 km circles on the ground"""
+def campus_plot_cell() -> NotebookNode:
+    return code(f"""
+TREE_COLOUR = {TREE_COLOUR!r}
+buildings = campus[campus.geom_type == "Polygon"]
+uses = sorted(buildings["use"].dropna().unique())
+colours = dict(zip(uses, simulate_colour_blindness(SCHEME_COLOURS[:max(3, len(uses))], VISION)))
+axes = buildings.plot(color=[colours.get(use, "#cccccc") for use in buildings["use"]], edgecolor="#333333",
+                      figsize=(8, 7))
+campus[campus.geom_type == "LineString"].plot(ax=axes, color="black", linestyle="--", linewidth=2)
+campus[campus.geom_type == "Point"].plot(ax=axes, color=simulate_colour_blindness([TREE_COLOUR], VISION)[0], markersize=60)
+for building in buildings.itertuples():
+    if building.capacity == building.capacity:  # not NaN
+        inside = building.geometry.representative_point()
+        axes.annotate(int(building.capacity), (inside.x, inside.y), ha="center", fontweight="bold")
+for use, colour in colours.items():
+    axes.scatter([], [], color=colour, marker="s", s=120, label=use)
+axes.legend(title=f"use ({{BUILDING_SCHEME}}, seen as {{VISION}})")
+axes.set(title="Penryn campus (numbers = capacity)", xlabel="longitude", ylabel="latitude")
+plt.show()""")
 
 
 def projections(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
@@ -178,17 +197,20 @@ import io
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
-import numpy as np
 
 COUNTRIES_GEOJSON = {compact_geojson(PROJECTION_COUNTRIES)!r}
 countries = gpd.read_file(io.StringIO(COUNTRIES_GEOJSON)).set_crs("EPSG:4326", allow_override=True)
 countries["true_km2"] = countries.to_crs("+proj=cea").area / 1e6  # an equal-area projection: true areas
 countries["mercator_km2"] = countries.to_crs("EPSG:3857").area / 1e6  # what a web map shows
 countries[["name", "true_km2", "mercator_km2"]].round(-3)"""),
-        code(TISSOT_CODE),
+        markdown("Tissot's indicatrices: circles of 500 km radius on the ground, drawn with the app's own code."),
+        definitions_cell(shown_objects("projections"), imports="\n".join([
+            "import numpy as np\nimport shapely\nfrom pyproj import Geod\n", assignments(geo, "WGS84"),
+            'GEOD = Geod(ellps="WGS84")  # distances and areas on the WGS84 ellipsoid'])),
         code("""
 from shapely.geometry import LineString
 
+tissot = tissot_circles()
 graticule = gpd.GeoDataFrame(geometry=[LineString([(lon, -80), (lon, 80)]) for lon in range(-180, 181, 30)]
                              + [LineString([(-180, lat), (180, lat)]) for lat in range(-60, 61, 30)], crs="EPSG:4326")
 views = {"Lon/lat as numbers (Plate Carrée)": "EPSG:4326", "Mercator (conformal: areas wrong)": "EPSG:3857",
@@ -201,80 +223,24 @@ for axes, (title, crs) in zip(grid, views.items()):
         tissot.to_crs(crs).plot(ax=axes, color="#D55E00", alpha=0.45)
     axes.set(title=title, xticks=[], yticks=[])
 plt.tight_layout()
-plt.show()"""),
-        code("""
+plt.show()
 for lat in (0, 30, 45, 60, 70):
-    print(f"Mercator enlarges areas at {lat} degrees by {1 / np.cos(np.radians(lat)) ** 2:.2f} times")"""),
+    print(f"Mercator enlarges areas at {lat} degrees by {mercator_area_scale(lat):.2f} times")"""),
         markdown(FOOTER),
     ]
 
 
-MOVE_CODE = """
-# WGS84's eccentricity: the Earth is an ellipsoid, so turn the equal-area ("authalic") sphere instead.
-E2 = 0.00669437999014
-E = np.sqrt(E2)
+GEO_IMPORTS = """
+import io
 
-
-def q(sin_lat):
-    return (1 - E2) * (sin_lat / (1 - E2 * sin_lat**2) - np.log((1 - E * sin_lat) / (1 + E * sin_lat)) / (2 * E))
-
-
-Q_POLE = q(1.0)
-
-
-def authalic(lat):
-    return np.degrees(np.arcsin(np.clip(q(np.sin(np.radians(lat))) / Q_POLE, -1, 1)))
-
-
-def geodetic(beta_deg):
-    beta = np.radians(beta_deg)
-    return np.degrees(beta + (E2 / 3 + 31 * E2**2 / 180 + 517 * E2**3 / 5040) * np.sin(2 * beta)
-                      + (23 * E2**2 / 360 + 251 * E2**3 / 3780) * np.sin(4 * beta)
-                      + (761 * E2**3 / 45360) * np.sin(6 * beta))
-
-
-def to_vectors(lon, lat):  # (n, 3) unit vectors on the authalic sphere
-    lon, lat = np.radians(lon), np.radians(authalic(lat))
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-
-
-def to_lon_lat(vectors):
-    return np.degrees(np.arctan2(vectors[:, 1], vectors[:, 0])), geodetic(np.degrees(np.arcsin(np.clip(vectors[:, 2], -1, 1))))
-
-
-def turn(axis, angle):
-    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
-    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]]) if axis == "z" else np.array([[c, 0, -s], [0, 1, 0], [s, 0, c]])
-
-
-def centre_of(geometry):
-    \"\"\"The centre of area on the sphere (so it moves with the shape when the sphere turns): over the unit
-    sphere, the sum of the position over a region is half the sum, along its edges (great-circle arcs), of
-    each arc's angle times the unit normal of its great circle.\"\"\"
-    total = np.zeros(3)
-    for polygon in shapely.get_parts(geometry):
-        polygon = orient(polygon, 1.0)  # outer rings counter-clockwise, holes clockwise: holes subtract
-        for ring in (polygon.exterior, *polygon.interiors):
-            corners = to_vectors(*np.asarray(ring.coords).T)
-            normals = np.cross(corners[:-1], corners[1:])
-            lengths = np.linalg.norm(normals, axis=1)
-            arcs = lengths > 0  # a repeated point has no arc
-            angles = np.arctan2(lengths[arcs], (corners[:-1][arcs] * corners[1:][arcs]).sum(axis=1))
-            total += 0.5 * (normals[arcs] / lengths[arcs, None] * angles[:, None]).sum(axis=0)
-    lon, lat = to_lon_lat((total / np.linalg.norm(total))[None, :])
-    return float(lon[0]), float(lat[0])
-
-
-def move(geometry, to_lon, to_lat):
-    \"\"\"Rotate the sphere so the shape's centre lands at (to_lon, to_lat): shape and area are kept.\"\"\"
-    from_lon, from_lat = centre_of(geometry)
-    matrix = turn("z", to_lon) @ turn("y", authalic(to_lat) - authalic(from_lat)) @ turn("z", -from_lon)
-
-    def rotate(coords):
-        lon, lat = to_lon_lat(to_vectors(coords[:, 0], coords[:, 1]) @ matrix.T)
-        return np.column_stack([to_lon + (lon - to_lon + 180) % 360 - 180, lat])
-
-    return shapely.transform(geometry, rotate)"""
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import shapely
+from pyproj import Geod
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+"""
 
 
 def move_country(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
@@ -282,6 +248,10 @@ def move_country(values: dict[str, UrlValue], extra: Mapping[str, object]) -> li
     if country not in _countries():
         raise NotebookSettingsError(f"maps.country: no country called {country[:60]!r} in the Natural Earth table")
     names = list(dict.fromkeys([country, "Japan", "United Kingdom"]))
+    constants = "\n".join([assignments(geo, "WGS84", "WEB_MERCATOR"),
+                           'GEOD = Geod(ellps="WGS84")  # distances and areas on the WGS84 ellipsoid',
+                           "# WGS84's first eccentricity, squared and not: they map the ellipsoid onto the sphere "
+                           "of equal area.", assignments(geo, "E2"), "E = float(np.sqrt(E2))"])
     return [
         markdown(f"""
 # Move a country: the true size of things
@@ -292,49 +262,33 @@ This notebook moves the country you chose to the place you chose, and measures t
 ellipsoid against what Mercator shows."""),
         install_cell(["geopandas", "matplotlib", "numpy", "pyproj", "shapely"]),
         settings_cell({"COUNTRY": country, "TO_LON": values["lon"], "TO_LAT": values["lat"]}),
+        markdown("""
+## The app's code: areas, and a turn of the sphere
+
+A turn of the sphere keeps every distance and angle within a shape, so its area too. The Earth is an ellipsoid,
+so the turn is made on the *authalic* sphere, whose latitudes are spaced to give every band the same area."""),
+        definitions_cell(shown_objects("move_country"), imports=GEO_IMPORTS + "\n" + constants),
         code(f"""
-import io
-
-import geopandas as gpd
-import matplotlib.pyplot as plt
-import numpy as np
-import shapely
-from pyproj import Geod
-from shapely.geometry.polygon import orient
-
 COUNTRIES_GEOJSON = {compact_geojson(tuple(names))!r}
-countries = gpd.read_file(io.StringIO(COUNTRIES_GEOJSON)).set_crs("EPSG:4326", allow_override=True).set_index("name")
-geod = Geod(ellps="WGS84")
-
-
-def true_km2(geometry):  # on the WGS84 ellipsoid
-    return abs(geod.geometry_area_perimeter(geometry)[0]) / 1e6
-
-
-def mercator_km2(geometry):  # as a web map shows it, read at the equator's scale
-    return gpd.GeoSeries([geometry], crs="EPSG:4326").to_crs("EPSG:3857").area.iloc[0] / 1e6
-
-
-japan, uk = countries.geometry["Japan"], countries.geometry["United Kingdom"]
-print(f"Japan: true {{true_km2(japan):,.0f}} km2, on Mercator {{mercator_km2(japan):,.0f}} km2")
-print(f"United Kingdom: true {{true_km2(uk):,.0f}} km2, on Mercator {{mercator_km2(uk):,.0f}} km2")
-print(f"Japan / United Kingdom true area ratio: {{true_km2(japan) / true_km2(uk):.2f}} "
-      f"(on Mercator: {{mercator_km2(japan) / mercator_km2(uk):.2f}})")"""),
-        markdown("## Moving a shape on the sphere"),
-        code(MOVE_CODE),
+countries = gpd.read_file(io.StringIO(COUNTRIES_GEOJSON)).set_crs(WGS84, allow_override=True)
+japan, uk = (countries.geometry[countries["name"] == name].iloc[0] for name in ("Japan", "United Kingdom"))
+print(f"Japan: true {{true_area_km2(japan):,.0f}} km2, on Mercator {{mercator_area_km2(japan):,.0f}} km2")
+print(f"United Kingdom: true {{true_area_km2(uk):,.0f}} km2, on Mercator {{mercator_area_km2(uk):,.0f}} km2")
+print(f"Japan / United Kingdom true area ratio: {{true_area_km2(japan) / true_area_km2(uk):.2f}} "
+      f"(on Mercator: {{mercator_area_km2(japan) / mercator_area_km2(uk):.2f}})")"""),
         code("""
-original = countries.geometry[COUNTRY]
-moved = move(original, TO_LON, TO_LAT)
-print(f"{COUNTRY}: true area {true_km2(original):,.0f} km2 at home, {true_km2(moved):,.0f} km2 moved "
-      f"({true_km2(moved) / true_km2(original) - 1:+.2%})")
-print(f"On Mercator it looks x {mercator_km2(original) / true_km2(original):.2f} its true size at home, "
-      f"x {mercator_km2(moved) / true_km2(moved):.2f} at longitude {TO_LON:g}, latitude {TO_LAT:g}")"""),
+original = countries.geometry[countries["name"] == COUNTRY].iloc[0]
+moved = move_preserving_area(original, TO_LON, TO_LAT)
+home_km2, moved_km2 = true_area_km2(original), true_area_km2(moved)
+print(f"{COUNTRY}: true area {home_km2:,.0f} km2 at home, {moved_km2:,.0f} km2 moved ({moved_km2 / home_km2 - 1:+.2%})")
+print(f"On Mercator it looks x {mercator_area_km2(original) / home_km2:.2f} its true size at home, "
+      f"x {mercator_area_km2(moved) / moved_km2:.2f} at longitude {TO_LON:g}, latitude {TO_LAT:g}")"""),
         code("""
 shapes = gpd.GeoDataFrame({"what": [f"{COUNTRY} at home", f"{COUNTRY} moved", "United Kingdom"]},
-                          geometry=[original, moved, uk], crs="EPSG:4326")
-window = gpd.GeoSeries([shapely.box(TO_LON - 35, max(TO_LAT - 22, -80), TO_LON + 35, min(TO_LAT + 22, 80))], crs="EPSG:4326")
+                          geometry=[original, moved, uk], crs=WGS84)
+window = gpd.GeoSeries([shapely.box(TO_LON - 35, max(TO_LAT - 22, -80), TO_LON + 35, min(TO_LAT + 22, 80))], crs=WGS84)
 fig, grid = plt.subplots(1, 2, figsize=(12, 5))
-for axes, (title, crs) in zip(grid, (("Mercator", "EPSG:3857"), ("Equal Earth (equal-area)", "EPSG:8857"))):
+for axes, (title, crs) in zip(grid, (("Mercator", WEB_MERCATOR), ("Equal Earth (equal-area)", "EPSG:8857"))):
     shapes.to_crs(crs).plot(ax=axes, color=["#999999", "#D55E00", "#0072B2"], alpha=0.7)
     left, bottom, right, top = window.to_crs(crs).total_bounds
     axes.set(xlim=(left, right), ylim=(bottom, top), title=title, xticks=[], yticks=[])
@@ -347,8 +301,7 @@ def colour(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Not
     scheme = str(values["scheme"])
     kind = next(kind for kind, names in SCHEMES.items() if scheme in names)
     classes = min(int(values["classes"]), SCHEMES[kind][scheme])  # as the page: the most the scheme has
-    europe = [name for name, feature in _countries().items()
-              if feature["properties"]["continent"] == "Europe" and name not in EUROPE_LEFT_OUT]
+    simulation, pairs, classing = split_before(shown_objects("colour"), "confusable_pairs", "quantile_breaks")
     return [
         markdown(f"""
 # Colour for maps: schemes, colour blindness and the seven-colour limit
@@ -359,54 +312,54 @@ qualitative for categories), keep a key to at most {MAX_KEY_COLOURS} colours, an
         install_cell(["geopandas", "matplotlib", "numpy", "pyogrio"]),
         settings_cell({"SCHEME": scheme, "KIND": kind, "CLASSES": classes, "COLOURS": palette(scheme, classes)},
                       "Your settings from the page, and the scheme's colours (ColorBrewer or Okabe-Ito)."),
-        code(SIMULATE_CODE),
-        code(f"""
-import matplotlib.pyplot as plt
-
-VISIONS = ["normal", "protanopia", "deuteranopia", "tritanopia"]
-seen = {{vision: simulate(COLOURS, vision) for vision in VISIONS}}
-fig, axes = plt.subplots(figsize=(min(1 + 0.8 * CLASSES, 9), 2.5))
-for row, vision in enumerate(VISIONS):
-    for column, colour in enumerate(seen[vision]):
-        axes.add_patch(plt.Rectangle((column, -row), 1, 1, color=colour))
-axes.set(xlim=(0, CLASSES), ylim=(-3, 1), yticks=[-row + 0.5 for row in range(4)], yticklabels=VISIONS,
-         xticks=[c + 0.5 for c in range(CLASSES)], xticklabels=range(1, CLASSES + 1), title=f"{{SCHEME}} ({{KIND}})")
-plt.show()
-if CLASSES > {MAX_KEY_COLOURS}:
-    print(f"{{CLASSES}} colours in one key is more than the {MAX_KEY_COLOURS} most readers can hold in mind.")"""),
+        definitions_cell(simulation, imports=simulation_imports() + "\n" + assignments(maps_colour, "MAX_KEY_COLOURS")),
+        swatches_cell(),
         markdown("""
 ## Which pairs merge?
 
 Colour difference is measured as CIE 1976 ΔE, the straight-line distance in CIELAB (about 2.3 is just
 noticeable). A pair told apart with normal vision that falls under ΔE 12 after simulation is flagged."""),
+        definitions_cell(pairs, imports=assignments(maps_colour, "CONFUSABLE_DELTA_E", "D65_WHITE",
+                                                    "XYZ_FROM_LINEAR_SRGB")),
         code("""
-WHITE = np.array([0.95047, 1.0, 1.08883])
-XYZ = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750],
-                [0.0193339, 0.1191920, 0.9503041]])
-
-
-def lab(colour):
-    xyz = XYZ @ to_linear(hex_to_rgb(colour)) / WHITE
-    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
-    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
-
-
-def delta_e(first, second):
-    return float(np.linalg.norm(lab(first) - lab(second)))
-
-
 flagged = 0
-for vision in VISIONS[1:]:
-    for i in range(CLASSES):
-        for j in range(i + 1, CLASSES):
-            normal, simulated = delta_e(COLOURS[i], COLOURS[j]), delta_e(seen[vision][i], seen[vision][j])
-            if simulated < 12 <= normal:
-                flagged += 1
-                print(f"{vision}: classes {i + 1} and {j + 1} merge (ΔE {normal:.1f} -> {simulated:.1f})")
-print(f"{flagged} pair(s) become hard to tell apart" if flagged else "No pair falls under ΔE 12.")"""),
+for vision in DEFICIENCIES:
+    for pair in confusable_pairs(COLOURS, vision, severity=SEVERITY):
+        flagged += 1
+        print(f"{vision}: classes {pair['first'] + 1} and {pair['second'] + 1} merge "
+              f"(ΔE {pair['delta_e_normal']:.1f} -> {pair['delta_e_seen']:.1f})")
+print(f"{flagged} pair(s) become hard to tell apart" if flagged else f"No pair falls under ΔE {CONFUSABLE_DELTA_E:g}.")"""),
+        *choropleth_cells(classing),
+        markdown(FOOTER),
+    ]
+
+
+def swatches_cell() -> NotebookNode:
+    return code("""
+import matplotlib.pyplot as plt
+
+SEVERITY = 1.0  # the full deficiency (protanopia, say); 0.5 is a protanomaly half as strong
+VISIONS = ["normal", *DEFICIENCIES]
+seen = {vision: simulate_colour_blindness(COLOURS, vision, SEVERITY) for vision in VISIONS}
+fig, axes = plt.subplots(figsize=(min(1 + 0.8 * CLASSES, 9), 2.5))
+for row, vision in enumerate(VISIONS):
+    for column, colour in enumerate(seen[vision]):
+        axes.add_patch(plt.Rectangle((column, -row), 1, 1, color=colour))
+axes.set(xlim=(0, CLASSES), ylim=(-3, 1), yticks=[-row + 0.5 for row in range(4)], yticklabels=VISIONS,
+         xticks=[c + 0.5 for c in range(CLASSES)], xticklabels=range(1, CLASSES + 1), title=f"{SCHEME} ({KIND})")
+plt.show()
+if warning := key_warning(CLASSES):
+    print(warning)""")
+
+
+def choropleth_cells(classing: tuple[object, ...]) -> list[NotebookNode]:
+    europe = [name for name, feature in _countries().items()
+              if feature["properties"]["continent"] == "Europe" and name not in EUROPE_LEFT_OUT]
+    return [
         markdown(f"## A choropleth: population density in Europe, as each reader sees it\n\n"
                  f"{len(europe)} European countries (Natural Earth, people per km²; Russia left out), "
                  "in quantile classes, so each class holds about as many countries."),
+        definitions_cell(classing),
         code(f"""
 import io
 
@@ -414,15 +367,14 @@ import geopandas as gpd
 
 EUROPE_GEOJSON = {compact_geojson(tuple(europe), ("name", "density"))!r}
 europe = gpd.read_file(io.StringIO(EUROPE_GEOJSON)).set_crs("EPSG:4326", allow_override=True).to_crs("EPSG:3035")
-breaks = np.unique(np.quantile(europe["density"], np.linspace(0, 1, CLASSES + 1)[1:-1]))
-europe["class"] = np.searchsorted(breaks, europe["density"], side="right")
+breaks = quantile_breaks(europe["density"].tolist(), CLASSES)
+europe["class"] = threshold_classes(europe["density"], breaks)
 fig, grid = plt.subplots(1, 4, figsize=(18, 5))
 for axes, vision in zip(grid, VISIONS):
     europe.plot(ax=axes, color=[seen[vision][c] for c in europe["class"]], edgecolor="white", linewidth=0.3)
     axes.set(xlim=(2.5e6, 6.5e6), ylim=(1.4e6, 5.4e6), xticks=[], yticks=[], title=f"as seen: {{vision}}")
 plt.show()
 print("Class breaks (people per km2):", ", ".join(f"{{value:,.0f}}" for value in breaks))"""),
-        markdown(FOOTER),
     ]
 
 
@@ -435,30 +387,13 @@ From {TALK}. The talk's advice: **serif** faces for body text, **sans-serif** fo
 the same words set each way. Then look at the round *counters*, the enclosed spaces inside a, e, o, b and d: at
 the same point size a face with a taller x-height and bigger, more open counters stays readable smaller and
 further away, which is what matters for labels on a map or a slide."""),
-        install_cell(["matplotlib"]),
+        install_cell([]),
         settings_cell({"BODY_SIZE_PX": values["type_size"]}),
+        definitions_cell(shown_objects("type"), imports="from IPython.display import HTML, display\n\n" + assignments(
+            typography, "SERIF", "SANS", "SAMPLE", "COUNTER_LETTERS")),
         code("""
-from IPython.display import HTML, display
-
-SERIF = "Georgia, 'Times New Roman', serif"
-SANS = "'Helvetica Neue', Arial, 'Source Sans Pro', sans-serif"
-SAMPLE = ("Penryn campus sits above the Penryn River. Its trees, fences and buildings are points, lines and "
-          "polygons, each with a row of attributes.")
-boxes = []
-for heading, body, label in ((SANS, SERIF, "sans-serif heading, serif body"), (SERIF, SANS, "serif heading, sans-serif body")):
-    boxes.append(f'<div style="border:1px solid #dde;padding:0.6em;margin:0.4em 0;max-width:40em">'
-                 f'<div style="font:600 1.5rem/1.2 {heading}">Maps of Cornwall</div>'
-                 f'<p style="font-family:{body};font-size:{BODY_SIZE_PX}px;line-height:1.45">{SAMPLE}</p>'
-                 f'<small>{label}</small></div>')
-display(HTML("".join(boxes)))"""),
-        code("""
-import matplotlib.pyplot as plt
-
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 2.5))
-for axes, family, label in ((left, "serif", "Serif"), (right, "sans-serif", "Sans-serif")):
-    axes.text(0.02, 0.45, "aeobdg", family=family, fontsize=BODY_SIZE_PX * 3 * 0.75, va="center")  # px -> pt
-    axes.set_title(f"{label}, counters at {BODY_SIZE_PX * 3} px", loc="left")
-    axes.axis("off")
-plt.show()"""),
+display(HTML("".join(pairing_html(body, BODY_SIZE_PX) for body in (SERIF, SANS))))
+display(HTML("".join(counters_html(family, label, BODY_SIZE_PX) for label, family in (("Serif", SERIF),
+                                                                                      ("Sans-serif", SANS)))))"""),
         markdown(FOOTER),
     ]
