@@ -107,7 +107,7 @@ DECLARATIONS: tuple[Demo, ...] = (
                 "lib.maps.geo:to_lon_lat", "lib.maps.geo:authalic_latitude", "lib.maps.geo:geodetic_latitude",
                 "lib.maps.geo:authalic_q", "lib.maps.geo:true_area_km2", "lib.maps.geo:mercator_area_km2")),
     Demo("colour", "maps", "🎨 Colour", "Colour for maps",
-         "app_pages.maps:colour_ui", "lib.notebooks.maps:colour", ("scheme", "classes"),
+         "app_pages.maps:colour_ui", "lib.notebooks.maps:colour", ("scheme", "classes", "severity"),
          shows=("lib.maps.colour:key_warning", "lib.maps.colour:simulate_colour_blindness", "lib.maps.colour:simulate_colours",
                 "lib.maps.colour:simulate_srgb", "lib.maps.colour:machado_matrix", "lib.core.colour_vision:machado_rows",
                 "lib.core.colour_vision:severity_step", "lib.maps.colour:srgb_to_linear",

@@ -52,3 +52,10 @@ def test_the_type_notebook_shows_the_pages_html() -> None:
     namespace = run_glue("\n".join(cell.source for cell in notebook.cells[2:4]).replace(
         "from IPython.display import HTML, display", ""))
     assert namespace["pairing_html"](SERIF, namespace["BODY_SIZE_PX"]) == pairing_html(SERIF, 24)
+
+
+def test_the_colour_notebook_simulates_at_the_pages_severity() -> None:
+    from tests.test_notebooks import settings_constants
+
+    assert settings_constants(build_notebook("colour", {"maps.severity": 50}))["SEVERITY"] == 0.5
+    assert settings_constants(build_notebook("colour", {}))["SEVERITY"] == 1.0

@@ -310,7 +310,8 @@ From {TALK}. About 1 in 12 men and 1 in 200 women see colour differently, most o
 Pick a scheme for the kind of data (sequential for amounts, diverging for above/below a midpoint,
 qualitative for categories), keep a key to at most {MAX_KEY_COLOURS} colours, and check it as others see it."""),
         install_cell(["geopandas", "matplotlib", "numpy", "pyogrio"]),
-        settings_cell({"SCHEME": scheme, "KIND": kind, "CLASSES": classes, "COLOURS": palette(scheme, classes)},
+        settings_cell({"SCHEME": scheme, "KIND": kind, "CLASSES": classes, "COLOURS": palette(scheme, classes),
+                       "SEVERITY": int(values["severity"]) / 100},
                       "Your settings from the page, and the scheme's colours (ColorBrewer or Okabe-Ito)."),
         definitions_cell(simulation, imports=simulation_imports() + "\n" + assignments(maps_colour, "MAX_KEY_COLOURS")),
         swatches_cell(),
@@ -338,7 +339,6 @@ def swatches_cell() -> NotebookNode:
     return code("""
 import matplotlib.pyplot as plt
 
-SEVERITY = 1.0  # the full deficiency (protanopia, say); 0.5 is a protanomaly half as strong
 VISIONS = ["normal", *DEFICIENCIES]
 seen = {vision: simulate_colour_blindness(COLOURS, vision, SEVERITY) for vision in VISIONS}
 fig, axes = plt.subplots(figsize=(min(1 + 0.8 * CLASSES, 9), 2.5))
