@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.methodology_own_data import own_data_chosen_ui
+from app_pages.methodology_own_data import fit_metrics_ui, own_data_chosen_ui
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
 from lib.core.urlcodec import by_key
 from lib.methodology import demos
@@ -16,7 +16,6 @@ from lib.methodology.settings import (
     VIEW,
 )
 from ui.cached_methodology import (
-    EXPERIMENTS,
     baseline_results,
     bias_curve,
     bias_rates,
@@ -54,13 +53,25 @@ def why_ui(text: str) -> None:
     st.info(text, icon="💡")
 
 
+def intro_ui(why: str, demo: str | None = None) -> bool:
+    """The demo's "why", then (for a demo that takes a visitor's table) its data choice: True when that drew it."""
+    why_ui(why)
+    return demo is not None and own_data_chosen_ui(demo)
+
+
+def sliders_ui(*sliders: tuple[str, str, float | None]) -> list:
+    """A row of sliders, one per column: (setting key after "methodology.", label, step)."""
+    columns = st.columns(len(sliders))
+    return [slider(SETTING[f"methodology.{key}"], label, step=step, container=column)
+            for column, (key, label, step) in zip(columns, sliders, strict=True)]
+
+
 # ------------------------------------------------------------------ 1. over- and under-fitting
 
 
 def overfitting_ui() -> None:
-    why_ui("A model is only useful on data it has not seen: training error always falls as a model grows, "
-           "but validation error turns up once the model starts memorising noise.")
-    if own_data_chosen_ui("overfitting"):  # the visitor's own table instead of the example data
+    if intro_ui("A model is only useful on data it has not seen: training error always falls as a model grows, "
+                "but validation error turns up once the model starts memorising noise.", "overfitting"):
         return
     left, right = st.columns(2)
     with left:
@@ -73,13 +84,14 @@ def overfitting_ui() -> None:
         seed = slider(SETTING["methodology.fit.seed"], "Random sample (seed)")
     sample, errors, cv_errors = fitting_errors(points, noise, train_share, folds, seed)
     curve, spread = fitting_for_degree(points, noise, degree, train_share, seed)
-    chosen = errors.loc[errors["degree"] == degree].iloc[0]
-    columns = st.columns(4)
-    columns[0].metric("Training MSE", f"{chosen.train_mse:.4f}")
-    columns[1].metric("Validation MSE", f"{chosen.validation_mse:.4f}")
-    columns[2].metric("Best degree (one split)", demos.best_degree(errors, "validation_mse"))
-    columns[3].metric(f"Best degree ({folds}-fold CV)", demos.best_degree(cv_errors, "cv_mse"))
+    chosen = fit_metrics_ui(errors, cv_errors, degree, folds, ".4f")
+    fit_charts_ui(sample, curve, errors, cv_errors, chosen, degree, folds)
+    split_spread_ui(spread, degree, train_share)
 
+
+def fit_charts_ui(sample: pd.DataFrame, curve: pd.DataFrame, errors: pd.DataFrame, cv_errors: pd.DataFrame,
+                  chosen: pd.Series, degree: int, folds: int) -> None:
+    """The chosen degree's fit beside the error curves of every degree."""
     fit_chart = alt.layer(
         alt.Chart(curve).mark_line().encode(x=alt.X("x:Q"), y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3])),
                                            color=colour("curve", ["fitted polynomial", "truth"], "curve"),
@@ -87,17 +99,13 @@ def overfitting_ui() -> None:
         alt.Chart(sample).mark_point(filled=True, size=60).encode(
             x=alt.X("x:Q"), y=alt.Y("y:Q"), shape=alt.Shape("role:N", title="point", legend=SIDE_LEGEND)),
     ).properties(title=f"Degree {degree} fitted to the training points", height=320)
-    long_errors = pd.concat([
-        errors.rename(columns={"train_mse": "MSE"})[["degree", "MSE"]].assign(kind="training"),
-        errors.rename(columns={"validation_mse": "MSE"})[["degree", "MSE"]].assign(kind="validation (one split)"),
-        cv_errors.rename(columns={"cv_mse": "MSE"})[["degree", "MSE"]].assign(kind=f"{folds}-fold cross-validation"),
-    ])
-    kinds = ["training", "validation (one split)", f"{folds}-fold cross-validation"]
+    long_errors = demos.errors_by_kind(errors, cv_errors, folds)
     error_chart = alt.layer(
         alt.Chart(long_errors).mark_line(point=True).encode(
             x=alt.X("degree:Q", title="polynomial degree"),
             y=alt.Y("MSE:Q", scale=alt.Scale(type="log"), title="mean squared error (log scale)"),
-            color=colour("kind", kinds, "error on"), tooltip=[alt.Tooltip("kind"), alt.Tooltip("degree"), alt.Tooltip("MSE:Q", format=".4f")]),
+            color=colour("kind", list(long_errors["kind"].unique()), "error on"),
+            tooltip=[alt.Tooltip("kind"), alt.Tooltip("degree"), alt.Tooltip("MSE:Q", format=".4f")]),
         alt.Chart(pd.DataFrame({"degree": [degree]})).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("degree:Q")),
     ).properties(title="Error against model complexity", height=320)
     left, right = st.columns(2)
@@ -107,6 +115,9 @@ def overfitting_ui() -> None:
              f"{demos.best_degree(errors, 'validation_mse')} and rises after it.",
              errors.merge(cv_errors, on="degree"), container=right)
 
+
+def split_spread_ui(spread: pd.DataFrame, degree: int, train_share: float) -> None:
+    """How much one degree's validation score moves over many random splits."""
     st.markdown(f"**How much does the score depend on the split?** Degree {degree}, {train_share:.0%} for "
                 f"training, {len(spread)} different random splits of the same points:")
     spread_chart = alt.Chart(spread).mark_tick(thickness=2, size=30).encode(
@@ -135,8 +146,8 @@ def target_chart(low: float, high: float, title: str) -> alt.LayerChart:
 
 
 def accuracy_ui() -> None:
-    why_ui("Accuracy is how close results are to the truth on average; precision is how close they are to "
-           "each other. A model can be precise and still wrong, so measure both.")
+    intro_ui("Accuracy is how close results are to the truth on average; precision is how close they are to "
+             "each other. A model can be precise and still wrong, so measure both.")
     left, right = st.columns([1, 2])
     with left:
         bias = slider(SETTING["methodology.shots.bias"], "Bias (how far the aim is off-centre)", step=0.1)
@@ -190,15 +201,12 @@ def roc_chart() -> alt.LayerChart:
 
 
 def roc_ui() -> None:
-    why_ui("A classifier gives a score; the threshold turns it into decisions. Moving it trades false alarms "
-           "against misses, and with rare positives a high accuracy can mean nothing at all.")
-    if own_data_chosen_ui("roc"):  # the visitor's own table instead of the example data
+    if intro_ui("A classifier gives a score; the threshold turns it into decisions. Moving it trades false alarms "
+                "against misses, and with rare positives a high accuracy can mean nothing at all.", "roc"):
         return
-    columns = st.columns(4)
-    threshold = slider(SETTING["methodology.roc.threshold"], "Threshold", step=0.01, container=columns[0])
-    positive_share = slider(SETTING["methodology.roc.positive_share"], "Share of positives (class balance)", step=0.01, container=columns[1])
-    separation = slider(SETTING["methodology.roc.separation"], "Separation of the classes", step=0.1, container=columns[2])
-    seed = slider(SETTING["methodology.roc.seed"], "Random sample (seed)", container=columns[3])
+    threshold, positive_share, separation, seed = sliders_ui(
+        ("roc.threshold", "Threshold", 0.01), ("roc.positive_share", "Share of positives (class balance)", 0.01),
+        ("roc.separation", "Separation of the classes", 0.1), ("roc.seed", "Random sample (seed)", None))
     sample = scored_sample(positive_share, separation, seed)
     curve, auc, histogram = roc_results(positive_share, separation, seed)
     metrics = demos.threshold_metrics(sample, threshold)
@@ -240,12 +248,11 @@ def roc_ui() -> None:
 
 
 def losses_ui() -> None:
-    why_ui("The loss is what training minimises, so it decides what the model cares about: squared error "
-           "chases outliers, absolute and Huber losses shrug them off. A metric is what you report afterwards.")
-    columns = st.columns(3)
-    outlier_y = slider(SETTING["methodology.loss.outlier_y"], "Move the outlier (its height)", step=0.5, container=columns[0])
-    epsilon = slider(SETTING["methodology.loss.huber_epsilon"], "Huber threshold (epsilon)", step=0.05, container=columns[1])
-    mislabelled_x = slider(SETTING["methodology.loss.mislabelled_x"], "Where the mislabelled point sits (log-loss)", step=0.5, container=columns[2])
+    intro_ui("The loss is what training minimises, so it decides what the model cares about: squared error "
+             "chases outliers, absolute and Huber losses shrug them off. A metric is what you report afterwards.")
+    outlier_y, epsilon, mislabelled_x = sliders_ui(
+        ("loss.outlier_y", "Move the outlier (its height)", 0.5), ("loss.huber_epsilon", "Huber threshold (epsilon)", 0.05),
+        ("loss.mislabelled_x", "Where the mislabelled point sits (log-loss)", 0.5))
     sample, lines, metrics = loss_lines(outlier_y, epsilon)
     logistic = logistic_fit(mislabelled_x)
     points = pd.DataFrame({"x": sample.x, "y": sample.y, "point": ["data"] * (len(sample.x) - 1) + ["outlier"]})
@@ -300,20 +307,18 @@ def logistic_points(mislabelled_x: float) -> pd.DataFrame:
 
 
 def hypothesis_ui() -> None:
-    why_ui("A test asks whether a difference could be chance. Like a trial, it presumes innocence (no "
-           "difference) and convicts only on strong evidence, so two kinds of mistake are possible.")
-    columns = st.columns(4)
-    effect = slider(SETTING["methodology.test.effect"], "True effect size (in standard deviations)", step=0.05, container=columns[0])
-    n_per_group = slider(SETTING["methodology.test.n"], "Sample size per group", container=columns[1])
-    alpha = slider(SETTING["methodology.test.alpha"], "Significance level alpha", step=0.01, container=columns[2])
-    seed = slider(SETTING["methodology.test.seed"], "Random experiments (seed)", container=columns[3])
+    intro_ui("A test asks whether a difference could be chance. Like a trial, it presumes innocence (no "
+             "difference) and convicts only on strong evidence, so two kinds of mistake are possible.")
+    effect, n_per_group, alpha, seed = sliders_ui(
+        ("test.effect", "True effect size (in standard deviations)", 0.05), ("test.n", "Sample size per group", None),
+        ("test.alpha", "Significance level alpha", 0.01), ("test.seed", "Random experiments (seed)", None))
     results = replace(simulated_p_values(effect, n_per_group, seed), alpha=alpha)
     columns = st.columns(4)
     columns[0].metric("Type I error rate (false alarms)", f"{results.type_one_rate:.3f}", help="Should be close to alpha.")
     columns[1].metric("Power (real effects found)", f"{results.power:.3f}")
     columns[2].metric("Type II error rate (misses)", f"{results.type_two_rate:.3f}")
     columns[3].metric("Power from theory", f"{demos.analytic_power(effect, n_per_group, alpha):.3f}")
-    st.caption(f"{EXPERIMENTS:,} simulated experiments with no real difference and {EXPERIMENTS:,} with the "
+    st.caption(f"{demos.EXPERIMENTS:,} simulated experiments with no real difference and {demos.EXPERIMENTS:,} with the "
                "effect above, each judged by a two-sample t-test.")
     histogram = demos.p_value_histogram(results)
     p_chart = alt.layer(
@@ -323,8 +328,7 @@ def hypothesis_ui() -> None:
             color=colour("truth", ["no real difference", "real difference"], "truth")),
         alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(strokeWidth=3).encode(x=alt.X("alpha:Q")),
     ).properties(title="p-values (left of the line: significant)", height=300)
-    sizes = (5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200)
-    power = demos.power_curve(effect, alpha, sizes)
+    power = demos.power_curve(effect, alpha, demos.POWER_SIZES)
     power_chart = alt.layer(
         alt.Chart(power).mark_line(point=True, color=PALETTE[0]).encode(
             x=alt.X("n_per_group:Q", title="sample size per group"),
@@ -345,9 +349,9 @@ def hypothesis_ui() -> None:
 
 
 def baseline_ui() -> None:
-    why_ui("Before anything clever, measure something trivial. A model is only worth what it adds over the "
-           "baseline, set against everything it costs, and the best solution is not always the complex one.")
-    if own_data_chosen_ui("baseline"):  # the visitor's own table instead of the example data
+    if intro_ui("Before anything clever, measure something trivial. A model is only worth what it adds over the "
+                "baseline, set against everything it costs, and the best solution is not always the complex one.",
+                "baseline"):
         return
     columns = st.columns(4)
     dataset = selectbox(SETTING["methodology.baseline.dataset"], "Data set (bundled with scikit-learn)", container=columns[0])
@@ -400,15 +404,12 @@ def baseline_ui() -> None:
 
 
 def bias_ui() -> None:
-    why_ui("A model learns most from the rows it sees most. When one group is rare in the training data, "
-           "its errors are usually the worst, even though nobody intended it.")
-    if own_data_chosen_ui("bias"):  # the visitor's own table instead of the example data
+    if intro_ui("A model learns most from the rows it sees most. When one group is rare in the training data, "
+                "its errors are usually the worst, even though nobody intended it.", "bias"):
         return
-    columns = st.columns(4)
-    share = slider(SETTING["methodology.bias.minority_share"], "Group B's share of the training rows", step=0.01, container=columns[0])
-    train_rows = slider(SETTING["methodology.bias.train_rows"], "Training rows", step=100, container=columns[1])
-    noise = slider(SETTING["methodology.bias.noise"], "Label noise", step=0.05, container=columns[2])
-    seed = slider(SETTING["methodology.bias.seed"], "Random sample (seed)", container=columns[3])
+    share, train_rows, noise, seed = sliders_ui(
+        ("bias.minority_share", "Group B's share of the training rows", 0.01), ("bias.train_rows", "Training rows", 100),
+        ("bias.noise", "Label noise", 0.05), ("bias.seed", "Random sample (seed)", None))
     rates, by_share = bias_rates(share, train_rows, noise, seed), bias_curve(train_rows, noise, seed)
     columns = st.columns(2)
     for column, row in zip(columns, rates.itertuples(), strict=True):

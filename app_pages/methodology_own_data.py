@@ -61,6 +61,18 @@ def sampled_note_ui(rows: int, used: int, what: str) -> None:
                    "(the seed setting picks it), so each move stays quick.")
 
 
+def fit_metrics_ui(errors: pd.DataFrame, cv_errors: pd.DataFrame, degree: int, folds: int,
+                   number_format: str) -> pd.Series:
+    """The over-fitting demo's four numbers (on the example data too): the chosen degree's errors and the best degrees."""
+    chosen = errors.loc[errors["degree"] == degree].iloc[0]
+    columns = st.columns(4)
+    columns[0].metric("Training MSE", format(chosen.train_mse, number_format))
+    columns[1].metric("Validation MSE", format(chosen.validation_mse, number_format))
+    columns[2].metric("Best degree (one split)", demos.best_degree(errors, "validation_mse"))
+    columns[3].metric(f"Best degree ({folds}-fold CV)", demos.best_degree(cv_errors, "cv_mse"))
+    return chosen
+
+
 def _colour(field: str, domain: list[str]) -> alt.Color:
     return alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=list(PALETTE[: len(domain)])), title=None)
 
@@ -84,27 +96,18 @@ def own_overfitting_ui(table: OwnTable) -> None:
     fitted = remembered(PREFIX, table, "fit.degree", (x_column, y_column, degree, train_share, seed),
                         lambda: demos.own_fitted_curve(curve, degree, train_share, seed))
     sampled_note_ui(curve.rows_complete, len(curve.sample.x), "the fits")
-    chosen = errors.loc[errors["degree"] == degree].iloc[0]
-    columns = st.columns(4)
-    columns[0].metric("Training MSE", f"{chosen.train_mse:.4g}")
-    columns[1].metric("Validation MSE", f"{chosen.validation_mse:.4g}")
-    columns[2].metric("Best degree (one split)", demos.best_degree(errors, "validation_mse"))
-    columns[3].metric(f"Best degree ({folds}-fold CV)", demos.best_degree(cv_errors, "cv_mse"))
+    chosen = fit_metrics_ui(errors, cv_errors, degree, folds, ".4g")
     points = demos.own_sample_points(curve, train_share, seed)
     fit_chart = alt.layer(
         alt.Chart(points).mark_point(filled=True, size=30, opacity=0.6).encode(
             x=alt.X("x:Q", title=x_column), y=alt.Y("y:Q", title=y_column), shape=alt.Shape("role:N", title="row")),
         alt.Chart(fitted).mark_line(strokeWidth=3, color=PALETTE[0]).encode(x="x:Q", y="y:Q"),
     ).properties(title=f"Degree {degree} fitted to the training rows", height=320)
-    long_errors = pd.concat([
-        errors.rename(columns={"train_mse": "MSE"})[["degree", "MSE"]].assign(kind="training"),
-        errors.rename(columns={"validation_mse": "MSE"})[["degree", "MSE"]].assign(kind="validation (one split)"),
-        cv_errors.rename(columns={"cv_mse": "MSE"})[["degree", "MSE"]].assign(kind=f"{folds}-fold cross-validation"),
-    ])
+    long_errors = demos.errors_by_kind(errors, cv_errors, folds)
     error_chart = alt.Chart(long_errors).mark_line(point=True).encode(
         x=alt.X("degree:Q", title="polynomial degree"),
         y=alt.Y("MSE:Q", scale=alt.Scale(type="log"), title="mean squared error (log scale)"),
-        color=_colour("kind", ["training", "validation (one split)", f"{folds}-fold cross-validation"]),
+        color=_colour("kind", list(long_errors["kind"].unique())),
     ).properties(title="Error against model complexity", height=320)
     left, right = st.columns(2)
     chart_ui(fit_chart, f"Degree {degree} misses the training rows by {chosen.train_mse:.4g} (MSE) and rows it has "
@@ -117,8 +120,8 @@ def own_overfitting_ui(table: OwnTable) -> None:
 def _own_fit_errors(table: OwnTable, x_column: str, y_column: str, train_share: float, folds: int,
                     seed: int) -> tuple[demos.OwnCurve, pd.DataFrame, pd.DataFrame]:
     curve = demos.own_curve_sample(table.frame, x_column, y_column, seed)
-    return (curve, demos.train_validation_errors(curve.sample, 15, train_share, seed),
-            demos.cross_validated_errors(curve.sample, 15, folds, seed))
+    return (curve, demos.train_validation_errors(curve.sample, demos.MAX_DEGREE, train_share, seed),
+            demos.cross_validated_errors(curve.sample, demos.MAX_DEGREE, folds, seed))
 
 
 # ------------------------------------------------------------------ 3. thresholds and ROC

@@ -353,16 +353,28 @@ def test_threshold_metrics_agree_with_scikit_learn(share: float, threshold: floa
     assert metrics.f1 == pytest.approx(f1_score(sample.y_true, predicted, zero_division=0))
 
 
-@pytest.mark.parametrize(("share", "n_train", "noise", "seed"), [(0.1, 1000, 0.3, 0), (0.02, 200, 0.0, 5),
-                                                                  (0.5, 5000, 1.0, 9)])
-def test_the_logistic_fit_is_scikit_learns(share: float, n_train: int, noise: float, seed: int) -> None:
-    from sklearn.linear_model import LogisticRegression
+def test_the_two_groups_share_features_but_not_the_boundary() -> None:
+    """Without label noise, A is positive above x0 + x1 = 0 (half the rows) and B above x0 - x1 / 2 = 0.75: since
+    x0 - x1 / 2 is normal with variance 1.25, P(B positive) = P(Z > 0.75 / sqrt(1.25)) = 0.251."""
+    from scipy import stats
 
-    rng = np.random.default_rng(seed)
-    n_b = max(2, int(round(n_train * share)))
-    a, b = demos._group_data(rng, "A", n_train - n_b, noise), demos._group_data(rng, "B", n_b, noise)
-    features, labels = np.vstack([a[0], b[0]]), np.concatenate([a[1], b[1]])
-    reference = LogisticRegression(tol=1e-10, max_iter=10_000).fit(features, labels)
-    weights = demos.fit_logistic(features, labels)
-    assert weights[:-1] == pytest.approx(reference.coef_[0], rel=1e-4, abs=1e-6)
-    assert weights[-1] == pytest.approx(reference.intercept_[0], rel=1e-4, abs=1e-6)
+    rng = np.random.default_rng(0)
+    features_a, labels_a = demos.group_data(rng, "A", 40_000, 0.0)
+    features_b, labels_b = demos.group_data(rng, "B", 40_000, 0.0)
+    assert features_a.mean(axis=0) == pytest.approx([0.0, 0.0], abs=0.02)
+    assert features_b.std(axis=0) == pytest.approx([1.0, 1.0], abs=0.02)
+    assert labels_a.mean() == pytest.approx(0.5, abs=0.01)
+    assert labels_b.mean() == pytest.approx(stats.norm.sf(0.75 / np.sqrt(1.25)), abs=0.01)
+    assert np.all(labels_b == (features_b[:, 0] - 0.5 * features_b[:, 1] > 0.75))
+
+
+def test_group_error_rates_are_each_groups_own_counts() -> None:
+    """The error rate mixes the two kinds of error: error = FPR x (share of negatives) + FNR x (share of positives)."""
+    rates = demos.group_error_rates(0.2, 1000, 0.3, 4).set_index("group")
+    rng = np.random.default_rng(4)
+    demos.group_data(rng, "A", 800, 0.3), demos.group_data(rng, "B", 200, 0.3)  # the training draws, as the demo makes them
+    for group in ("A", "B"):
+        _, labels = demos.group_data(rng, group, 2000, 0.3)
+        positives = labels.mean()
+        mixed = rates.loc[group, "false_positive_rate"] * (1 - positives) + rates.loc[group, "false_negative_rate"] * positives
+        assert rates.loc[group, "error_rate"] == pytest.approx(mixed, abs=1e-12)

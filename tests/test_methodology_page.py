@@ -1,4 +1,6 @@
-"""The Methodology page under AppTest: real interactions by widget key, numbers checked against scikit-learn."""
+"""The Methodology page under AppTest: real interactions by widget key, numbers checked against scikit-learn.
+
+The page is app_pages/methodology.py; its first view, the checklist, is app_pages/methodology_checklist.py."""
 from __future__ import annotations
 
 import json

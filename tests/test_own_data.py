@@ -290,6 +290,32 @@ def test_the_own_table_overfitting_notebook_finds_the_pages_best_degree(tmp_path
     assert f"Best degree by 5-fold cross-validation: {page_best}" in outputs
 
 
+def test_the_other_own_table_notebooks_run_the_pages_code_and_print_its_numbers(tmp_path) -> None:
+    """ROC, baseline and bias on the visitor's table: each notebook defines only lib code, runs, and prints what
+    the page shows for the same table and settings."""
+    from benchmarks.notebook_source import DEFINITION, cell_python, is_from_lib
+    from lib.notebooks.execute import execute_notebook, text_outputs
+
+    table = visitor_table()
+    csv = to_safe_csv(table)
+    columns = {"roc": {"label": "label", "score": "probability"}, "baseline": {"target": "label"},
+               "bias": {"group": "group", "target": "label"}}
+    outputs = {}
+    for demo, roles in columns.items():
+        notebook = build_notebook(demo, {"methodology.own_table": {"csv": csv, "name": "mine.csv", "columns": roles}})
+        defined = [node for cell in notebook.cells[2:] if cell.cell_type == "code"
+                   for node in cell_python(cell.source).body if isinstance(node, DEFINITION)]
+        assert defined and all(is_from_lib(node) for node in defined), demo
+        outputs[demo] = text_outputs(execute_notebook(notebook, tmp_path / demo))
+    sample, _, _ = demos.own_scored_sample(table, "label", "probability")
+    assert f"AUC {demos.roc_auc(sample):.3f}; at threshold 0.5: accuracy " in outputs["roc"]
+    assert "'label' is a classification target, so the models are scored by accuracy (300 rows)" in outputs["baseline"]
+    assert "dummy (most frequent)" in outputs["baseline"]
+    rates = demos.own_group_error_rates(table, "group", "label", seed=0).round(3)
+    for row in rates.itertuples():
+        assert f"{row.error_rate}" in outputs["bias"]
+
+
 def test_a_regression_baseline_prices_its_upkeep_like_the_classifiers() -> None:
     results = pd.DataFrame({"model": ["dummy (mean)", "linear regression", "decision tree", "small neural network"],
                             "score": [0.0, 0.5, 0.6, 0.7], "fit_seconds": [0.0, 0.1, 0.1, 1.0]})

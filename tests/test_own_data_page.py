@@ -1,5 +1,6 @@
-"""The own-table paths under AppTest: the four Methodology demos on an uploaded or pasted table, refusals that
-keep the visitor's table and settings, and Garden bug detective on a typed table."""
+"""The own-table paths under AppTest: the four Methodology demos on an uploaded or pasted table (the views of
+app_pages/methodology_own_data.py, drawn inside app_pages/methodology.py when "My own table" is chosen), refusals
+that keep the visitor's table and settings, and Garden bug detective on a typed table."""
 from __future__ import annotations
 
 import pytest

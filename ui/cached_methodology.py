@@ -7,8 +7,7 @@ import streamlit as st
 
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
 from lib.methodology import demos
-
-EXPERIMENTS = 2000  # simulated experiments per setting: enough for rates to about +-1%
+from lib.methodology.demos import EXPERIMENTS
 
 
 @st.cache_data(show_spinner=False)
@@ -17,8 +16,8 @@ def fitting_errors(points: int, noise: float, train_share: float, folds: int, se
     """Points and errors for every degree: independent of the degree slider, the one moved most."""
     sample = demos.make_curve_sample(points, noise, seed)
     return (demos.sample_points(sample, train_share, seed),
-            demos.train_validation_errors(sample, 15, train_share, seed),
-            demos.cross_validated_errors(sample, 15, folds, seed))
+            demos.train_validation_errors(sample, demos.MAX_DEGREE, train_share, seed),
+            demos.cross_validated_errors(sample, demos.MAX_DEGREE, folds, seed))
 
 
 @st.cache_data(show_spinner=False)
@@ -26,17 +25,17 @@ def fitting_for_degree(points: int, noise: float, degree: int, train_share: floa
                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     sample = demos.make_curve_sample(points, noise, seed)
     return (demos.fitted_curve(sample, degree, train_share, seed),
-            demos.split_spread(sample, degree, train_share, 40, seed))
+            demos.split_spread(sample, degree, train_share, demos.SPLIT_REPEATS, seed))
 
 
 @st.cache_data(show_spinner=False)
 def classic_targets(seed: int) -> pd.DataFrame:
-    return demos.classic_cases(30, seed)
+    return demos.classic_cases(demos.CLASSIC_SHOTS, seed)
 
 
 @st.cache_data(show_spinner=False)
 def scored_sample(positive_share: float, separation: float, seed: int) -> demos.ScoredSample:
-    return demos.make_scored_sample(2000, positive_share, separation, seed)
+    return demos.make_scored_sample(demos.ROC_SAMPLES, positive_share, separation, seed)
 
 
 @st.cache_data(show_spinner=False)
@@ -47,7 +46,7 @@ def roc_results(positive_share: float, separation: float, seed: int) -> tuple[pd
 
 @st.cache_data(show_spinner=False)
 def loss_lines(outlier_y: float, huber_epsilon: float) -> tuple[demos.LineSample, pd.DataFrame, pd.DataFrame]:
-    sample = demos.make_line_sample(outlier_y, 20, seed=0)
+    sample = demos.make_line_sample(outlier_y, demos.LINE_POINTS, seed=0)
     lines = demos.fit_lines(sample, huber_epsilon)
     return sample, lines, demos.line_metrics(sample, lines)
 
@@ -83,7 +82,7 @@ def bias_rates(minority_share: float, train_rows: int, noise: float, seed: int) 
 @st.cache_data(show_spinner=False)
 def bias_curve(train_rows: int, noise: float, seed: int) -> pd.DataFrame:
     """Error rates over a grid of shares: independent of the share slider, so moving it costs nothing."""
-    return demos.error_rates_by_share((0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5), train_rows, noise, seed)
+    return demos.error_rates_by_share(demos.BIAS_SHARES, train_rows, noise, seed)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,9 +1,11 @@
-"""The seven Methodology demonstrations: pure, seeded computations whose metrics come from scikit-learn.
+"""The seven Methodology demonstrations: pure, seeded computations, library-first (numpy, scikit-learn, SciPy).
 
-Each function takes every setting that changes its result (including the seed) and returns data
-frames or small dataclasses ready to chart. Nothing here draws, prints or reads files. SciPy and
-scikit-learn are imported inside the functions that use them: importing them takes seconds, and the
-page's checklist (and its settings) need neither.
+Each function takes every setting that changes its result (including the seed) and returns data frames or
+small dataclasses ready to chart. Nothing here draws, prints or reads files. The functions a tab shows
+(lib/demos.py's `shows`) are the code the page runs and the very code its take-home notebook defines, so
+their bodies use only the standard library, numpy, pandas, scikit-learn and SciPy, this module's constants and
+one another. SciPy and scikit-learn are imported inside the functions that use them: importing them takes
+seconds, and the page's checklist (and its settings) need neither.
 """
 from __future__ import annotations
 
@@ -28,9 +30,14 @@ from lib.methodology.own_data import (
 
 # ---------------------------------------------------------------- 1. over- and under-fitting
 
+MAX_DEGREE = 15  # from a straight line up to a polynomial that chases every wiggle of the noise
+SPLIT_REPEATS = 40  # random splits that show how much one validation score moves
+
 
 @dataclass(frozen=True)
 class CurveSample:
+    """Noisy points from the hidden curve."""
+
     x: np.ndarray  # (n,) inputs in [0, 1]
     y: np.ndarray  # (n,) noisy observations of true_curve(x)
 
@@ -41,28 +48,30 @@ def true_curve(x: np.ndarray) -> np.ndarray:
 
 
 def make_curve_sample(n_points: int, noise: float, seed: int) -> CurveSample:
+    """`n_points` random x in [0, 1] (sorted), each with y = true_curve(x) plus normal noise."""
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(0.0, 1.0, n_points))
     return CurveSample(x=x, y=true_curve(x) + rng.normal(0.0, noise, n_points))
 
 
-def _design_matrix(x: np.ndarray, degree: int) -> np.ndarray:
-    """Columns 1, t, t**2 ... t**degree of t = 2x - 1: on [-1, 1] high powers stay well conditioned,
-    so a degree-15 fit really can chase the noise (on [0, 1], x**15 is nearly x**14)."""
+def design_matrix(x: np.ndarray, degree: int) -> np.ndarray:
+    """Columns 1, t, t**2 ... t**degree of t = 2x - 1: on [-1, 1] high powers stay distinct (on [0, 1] x**15
+    is nearly x**14), so a degree-15 fit really can chase the noise."""
     return np.vander(2.0 * x - 1.0, degree + 1, increasing=True)  # (n, degree + 1)
 
 
 def fit_polynomial(x: np.ndarray, y: np.ndarray, degree: int) -> np.ndarray:
-    """Least-squares coefficients (minimum-norm when there are fewer points than coefficients).
+    """Least-squares coefficients (the smallest ones when there are fewer points than coefficients).
 
-    numpy's lstsq rather than a scikit-learn pipeline: the page refits up to 200 polynomials on a slider
-    move, and this is ten times faster; the errors are still scored with scikit-learn's metric."""
-    coefficients, *_ = np.linalg.lstsq(_design_matrix(x, degree), y, rcond=None)
+    numpy's lstsq rather than a scikit-learn pipeline: a slider move refits up to 200 polynomials, and this is
+    ten times faster; tests hold it to PolynomialFeatures + LinearRegression."""
+    coefficients, *_ = np.linalg.lstsq(design_matrix(x, degree), y, rcond=None)
     return coefficients
 
 
 def predict_polynomial(coefficients: np.ndarray, x: np.ndarray) -> np.ndarray:
-    return _design_matrix(x, len(coefficients) - 1) @ coefficients
+    """The fitted polynomial's values at x."""
+    return design_matrix(x, len(coefficients) - 1) @ coefficients
 
 
 def split_indices(n_points: int, train_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -74,50 +83,12 @@ def split_indices(n_points: int, train_fraction: float, seed: int) -> tuple[np.n
     return np.sort(train), np.sort(validation)
 
 
-def _mse(truth: np.ndarray, predicted: np.ndarray) -> float:
-    """sklearn.metrics.mean_squared_error's number for 1-d arrays, without its input checks (a fraction of a
-    millisecond each, but the over-fitting demo makes hundreds of these per slider move)."""
-    return float(np.average((truth - predicted) ** 2))
-
-
-def _validation_mse(sample: CurveSample, train: np.ndarray, validation: np.ndarray, degree: int) -> tuple[float, float]:
-    """(training MSE, validation MSE) of one degree fitted on `train`."""
+def polynomial_errors(sample: CurveSample, train: np.ndarray, validation: np.ndarray,
+                      degree: int) -> tuple[float, float]:
+    """(training MSE, validation MSE) of one degree fitted on the `train` points only."""
     coefficients = fit_polynomial(sample.x[train], sample.y[train], degree)
-    return (_mse(sample.y[train], predict_polynomial(coefficients, sample.x[train])),
-            _mse(sample.y[validation], predict_polynomial(coefficients, sample.x[validation])))
-
-
-RANK_TOLERANCE = 1e-10  # a smaller |R| diagonal than this, relative to the largest, counts as rank-deficient
-
-
-def _fits_of_every_degree(x: np.ndarray, y: np.ndarray, max_degree: int) -> np.ndarray:
-    """(max_degree + 1, max_degree) coefficients: column d - 1 is `fit_polynomial(x, y, d)`, zero-padded.
-
-    Degree d's design matrix is the first d + 1 columns of degree max_degree's, so one QR factorisation
-    solves them all (a leading block of R each); degrees with fewer points than coefficients, or a
-    rank-deficient block, take `fit_polynomial`'s minimum-norm answer instead."""
-    design = _design_matrix(x, max_degree)
-    solvable = min(len(x), max_degree + 1)
-    q, r = np.linalg.qr(design[:, :solvable])
-    projected = q.T @ y
-    diagonal = np.abs(np.diag(r))
-    coefficients = np.zeros((max_degree + 1, max_degree))
-    for degree in range(1, max_degree + 1):
-        size = degree + 1
-        if size <= solvable and diagonal[:size].min() > RANK_TOLERANCE * diagonal[:size].max():
-            coefficients[:size, degree - 1] = np.linalg.solve(r[:size, :size], projected[:size])
-        else:
-            coefficients[:size, degree - 1] = fit_polynomial(x, y, degree)
-    return coefficients
-
-
-def _errors_of_every_degree(sample: CurveSample, train: np.ndarray, validation: np.ndarray,
-                            max_degree: int) -> tuple[np.ndarray, np.ndarray]:
-    """(training MSEs, validation MSEs) of degrees 1..max_degree fitted on `train`: `_validation_mse` for each."""
-    coefficients = _fits_of_every_degree(sample.x[train], sample.y[train], max_degree)
-    design = _design_matrix(sample.x, max_degree)
-    squared = (design @ coefficients - sample.y[:, None]) ** 2  # (points, degrees)
-    return squared[train].mean(axis=0), squared[validation].mean(axis=0)
+    squared = (predict_polynomial(coefficients, sample.x) - sample.y) ** 2  # the mean squared error's terms
+    return float(squared[train].mean()), float(squared[validation].mean())
 
 
 def train_validation_errors(
@@ -125,23 +96,23 @@ def train_validation_errors(
 ) -> pd.DataFrame:
     """Mean squared error on the training and the validation part, for degrees 1..max_degree."""
     train, validation = split_indices(len(sample.x), train_fraction, seed)
-    train_mse, validation_mse = _errors_of_every_degree(sample, train, validation, max_degree)
-    return pd.DataFrame({"degree": np.arange(1, max_degree + 1), "train_mse": train_mse,
-                         "validation_mse": validation_mse})
+    rows = [(degree, *polynomial_errors(sample, train, validation, degree)) for degree in range(1, max_degree + 1)]
+    return pd.DataFrame(rows, columns=["degree", "train_mse", "validation_mse"])
 
 
 def cross_validated_errors(sample: CurveSample, max_degree: int, folds: int, seed: int) -> pd.DataFrame:
     """k-fold cross-validated MSE (mean and spread over the folds) for degrees 1..max_degree."""
     from sklearn.model_selection import KFold
 
-    splits = KFold(n_splits=folds, shuffle=True, random_state=seed).split(sample.x)
-    scores = np.array([_errors_of_every_degree(sample, train, validation, max_degree)[1]
-                       for train, validation in splits])  # (folds, degrees)
-    return pd.DataFrame({"degree": np.arange(1, max_degree + 1), "cv_mse": scores.mean(axis=0),
-                         "cv_mse_std": scores.std(axis=0)})
+    splits = list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(sample.x))
+    scores = np.array([[polynomial_errors(sample, train, validation, degree)[1] for train, validation in splits]
+                       for degree in range(1, max_degree + 1)])  # (degrees, folds)
+    return pd.DataFrame({"degree": np.arange(1, max_degree + 1), "cv_mse": scores.mean(axis=1),
+                         "cv_mse_std": scores.std(axis=1)})
 
 
 def best_degree(errors: pd.DataFrame, column: str) -> int:
+    """The degree with the lowest error in `column`."""
     return int(errors.loc[errors[column].idxmin(), "degree"])
 
 
@@ -151,22 +122,8 @@ def split_spread(
     """Validation MSE of one degree over many random splits: how much the score moves with the split."""
     from sklearn.model_selection import ShuffleSplit
 
-    splits = list(ShuffleSplit(n_splits=repeats, train_size=train_fraction, random_state=seed).split(sample.x))
-    train = np.array([train for train, _ in splits])  # (repeats, train size): every split has the same sizes
-    validation = np.array([validation for _, validation in splits])
-    size = degree + 1
-    designs = _design_matrix(sample.x, degree)[train]  # (repeats, train size, size)
-    scores = np.full(repeats, np.nan)
-    if size <= train.shape[1]:  # one batched QR for all splits, as `_fits_of_every_degree` does for one
-        q, r = np.linalg.qr(designs)
-        diagonal = np.abs(np.diagonal(r, axis1=1, axis2=2))
-        solvable = diagonal.min(axis=1) > RANK_TOLERANCE * diagonal.max(axis=1)
-        projected = np.einsum("stk,st->sk", q, sample.y[train])
-        coefficients = np.linalg.solve(r[solvable], projected[solvable][..., None])[..., 0]
-        predicted = np.einsum("svk,sk->sv", _design_matrix(sample.x, degree)[validation[solvable]], coefficients)
-        scores[solvable] = ((predicted - sample.y[validation[solvable]]) ** 2).mean(axis=1)
-    for repeat in np.flatnonzero(np.isnan(scores)):
-        scores[repeat] = _validation_mse(sample, train[repeat], validation[repeat], degree)[1]
+    splits = ShuffleSplit(n_splits=repeats, train_size=train_fraction, random_state=seed).split(sample.x)
+    scores = [polynomial_errors(sample, train, validation, degree)[1] for train, validation in splits]
     return pd.DataFrame({"split": np.arange(repeats), "validation_mse": scores})
 
 
@@ -185,10 +142,19 @@ def fitted_curve(
 
 
 def sample_points(sample: CurveSample, train_fraction: float, seed: int) -> pd.DataFrame:
+    """The points, each marked as a training or a validation point of the split."""
     train, _ = split_indices(len(sample.x), train_fraction, seed)
     role = np.full(len(sample.x), "validation", dtype=object)
     role[train] = "training"
     return pd.DataFrame({"x": sample.x, "y": sample.y, "role": role})
+
+
+def errors_by_kind(errors: pd.DataFrame, cv_errors: pd.DataFrame, folds: int) -> pd.DataFrame:
+    """The three error curves in one long frame (degree, MSE, kind), for one chart."""
+    curves = (("train_mse", errors, "training"), ("validation_mse", errors, "validation (one split)"),
+              ("cv_mse", cv_errors, f"{folds}-fold cross-validation"))
+    return pd.concat([frame[["degree", column]].rename(columns={column: "MSE"}).assign(kind=kind)
+                      for column, frame, kind in curves], ignore_index=True)
 
 
 # ---------------------------------------------------------------- 2. precision and accuracy
@@ -198,6 +164,8 @@ AIM_DIRECTION = np.array([1.0, 1.0]) / np.sqrt(2.0)  # a biased aim drifts up an
 
 @dataclass(frozen=True)
 class ShotSummary:
+    """How accurate and how precise a group of shots is."""
+
     offset: float  # distance of the shots' centre from the bull's-eye: small = accurate (true)
     spread: float  # root-mean-square distance of shots from their own centre: small = precise
     verdict: str
@@ -209,12 +177,14 @@ PRECISE_WITHIN = 0.6
 
 
 def shoot_at_target(bias: float, spread: float, shots: int, seed: int) -> pd.DataFrame:
+    """Shots aimed `bias` off the bull's-eye (up and to the right), each scattered by a normal `spread`."""
     rng = np.random.default_rng(seed)
     points = bias * AIM_DIRECTION + rng.normal(0.0, spread, (shots, 2))
     return pd.DataFrame({"x": points[:, 0], "y": points[:, 1]})
 
 
 def summarise_shots(shots: pd.DataFrame) -> ShotSummary:
+    """The shots' offset from the bull's-eye (accuracy), their spread around their own centre (precision)."""
     points = shots[["x", "y"]].to_numpy()
     centre = points.mean(axis=0)
     offset = float(np.linalg.norm(centre))
@@ -232,6 +202,7 @@ CLASSIC_CASES: tuple[tuple[str, float, float, int, int], ...] = (
     ("precise, inaccurate", 1.8, 0.25, 1, 0),
     ("neither", 1.8, 1.0, 1, 1),
 )
+CLASSIC_SHOTS = 30  # shots at each of the four classic targets
 PANEL_SPACING = 7.0  # target centres apart in the two-by-two grid; each target's outer ring has radius 2.5
 PANEL_RADIUS = 3.3  # shots further out are drawn on this circle so they stay inside their own panel
 
@@ -287,15 +258,20 @@ _RINGS = tuple(column.to_numpy() for _, column in target_rings().items())
 
 # ---------------------------------------------------------------- 3. thresholds and ROC
 
+ROC_SAMPLES = 2000  # examples the classifier scores
 
 @dataclass(frozen=True)
 class ScoredSample:
+    """True classes and a model's scores for them."""
+
     y_true: np.ndarray  # (n,) 1 for positive
     score: np.ndarray  # (n,) the model's score in (0, 1)
 
 
 @dataclass(frozen=True)
 class ThresholdMetrics:
+    """What the confusion matrix at one threshold says."""
+
     threshold: float
     true_positives: int
     false_positives: int
@@ -319,14 +295,11 @@ def make_scored_sample(n_samples: int, positive_fraction: float, separation: flo
 
 
 def threshold_metrics(sample: ScoredSample, threshold: float) -> ThresholdMetrics:
-    """Everything a confusion matrix says at one threshold (score >= threshold means positive).
+    """Everything a confusion matrix says at one threshold (score >= threshold means positive)."""
+    from sklearn.metrics import confusion_matrix
 
-    Counted directly: scikit-learn's metrics check their inputs, which took four times the counting on every move.
-    """
-    predicted = sample.score >= threshold
-    positive = sample.y_true == 1
-    tp, fp = int(np.sum(predicted & positive)), int(np.sum(predicted & ~positive))
-    fn, tn = int(np.sum(~predicted & positive)), int(np.sum(~predicted & ~positive))
+    predicted = (sample.score >= threshold).astype(int)
+    tn, fp, fn, tp = (int(count) for count in confusion_matrix(sample.y_true, predicted, labels=[0, 1]).ravel())
     negatives, predicted_positive, actual_positive = tn + fp, tp + fp, tp + fn
     return ThresholdMetrics(
         threshold=threshold,
@@ -341,6 +314,7 @@ def threshold_metrics(sample: ScoredSample, threshold: float) -> ThresholdMetric
 
 
 def roc_points(sample: ScoredSample) -> pd.DataFrame:
+    """The ROC curve: true against false positive rate at every threshold (scikit-learn's roc_curve)."""
     from sklearn.metrics import roc_curve
 
     fpr, tpr, thresholds = roc_curve(sample.y_true, sample.score)
@@ -348,6 +322,7 @@ def roc_points(sample: ScoredSample) -> pd.DataFrame:
 
 
 def roc_auc(sample: ScoredSample) -> float:
+    """The area under the ROC curve: the chance that a positive outscores a negative."""
     from sklearn.metrics import roc_auc_score
 
     return float(roc_auc_score(sample.y_true, sample.score))
@@ -368,63 +343,52 @@ def score_histogram(sample: ScoredSample, bins: int = 40) -> pd.DataFrame:
 TRUE_SLOPE = 0.5
 TRUE_INTERCEPT = 1.0
 OUTLIER_X = 9.0
+LINE_POINTS = 20  # clean points before the outlier
 LOSS_NAMES: tuple[str, ...] = ("MSE", "MAE", "Huber")
 
 
 @dataclass(frozen=True)
 class LineSample:
+    """Points near a straight line, and one outlier."""
+
     x: np.ndarray  # (n,) clean points then the one outlier last
     y: np.ndarray
 
 
 def make_line_sample(outlier_y: float, n_points: int, seed: int) -> LineSample:
+    """`n_points` evenly spread points near the true line, then one outlier at (OUTLIER_X, outlier_y)."""
     rng = np.random.default_rng(seed)
     x = np.linspace(0.0, 10.0, n_points)
     y = TRUE_INTERCEPT + TRUE_SLOPE * x + rng.normal(0.0, 0.4, n_points)
     return LineSample(x=np.append(x, OUTLIER_X), y=np.append(y, outlier_y))
 
 
-def least_squares_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(slope, intercept) minimising the squared error: what LinearRegression fits, in closed form."""
-    x_mean, y_mean = x.mean(), y.mean()
-    slope = float(np.sum((x - x_mean) * (y - y_mean)) / np.sum((x - x_mean) ** 2))
-    return slope, float(y_mean - slope * x_mean)
-
-
-def least_absolute_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(slope, intercept) minimising the absolute error: QuantileRegressor(quantile=0.5, alpha=0)'s line.
-
-    That is a linear programme, and one of its optimal lines passes through two of the points, so trying
-    every pair finds it exactly (210 lines for 21 points, in one numpy step; HiGHS took 6 ms a fit)."""
-    first, second = np.triu_indices(len(x), k=1)
-    distinct = x[first] != x[second]
-    first, second = first[distinct], second[distinct]
-    slopes = (y[second] - y[first]) / (x[second] - x[first])
-    intercepts = y[first] - slopes * x[first]
-    total = np.abs(y[None, :] - intercepts[:, None] - slopes[:, None] * x[None, :]).sum(axis=1)
-    best = int(np.argmin(total))
-    return float(slopes[best]), float(intercepts[best])
-
-
 def fit_lines(sample: LineSample, huber_epsilon: float) -> pd.DataFrame:
     """Slope and intercept of the straight line that minimises each loss over all points, outlier included."""
-    from sklearn.linear_model import HuberRegressor
+    from sklearn.linear_model import HuberRegressor, LinearRegression, QuantileRegressor
 
-    huber = HuberRegressor(epsilon=huber_epsilon, alpha=0.0, max_iter=1000).fit(sample.x[:, None], sample.y)
-    lines = {"MSE": least_squares_line(sample.x, sample.y), "MAE": least_absolute_line(sample.x, sample.y),
-             "Huber": (float(huber.coef_[0]), float(huber.intercept_))}
-    return pd.DataFrame([{"loss": name, "slope": slope, "intercept": intercept}
-                         for name, (slope, intercept) in lines.items()])
+    models = {
+        "MSE": LinearRegression(),
+        "MAE": QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs"),  # the median line: least absolute error
+        "Huber": HuberRegressor(epsilon=huber_epsilon, alpha=0.0, max_iter=1000),
+    }
+    rows = []
+    for name, model in models.items():
+        model.fit(sample.x[:, None], sample.y)
+        rows.append({"loss": name, "slope": float(model.coef_[0]), "intercept": float(model.intercept_)})
+    return pd.DataFrame(rows)
 
 
 def line_metrics(sample: LineSample, lines: pd.DataFrame) -> pd.DataFrame:
     """Each fitted line judged by two metrics on the clean points only: a loss is not the metric."""
+    from sklearn.metrics import mean_absolute_error, mean_squared_error
+
     x_clean, y_clean = sample.x[:-1], sample.y[:-1]
     rows = []
     for line in lines.itertuples():
         predicted = line.intercept + line.slope * x_clean
-        rows.append({"trained with": line.loss, "MSE on clean points": _mse(y_clean, predicted),
-                     "MAE on clean points": float(np.mean(np.abs(y_clean - predicted)))})
+        rows.append({"trained with": line.loss, "MSE on clean points": mean_squared_error(y_clean, predicted),
+                     "MAE on clean points": mean_absolute_error(y_clean, predicted)})
     return pd.DataFrame(rows)
 
 
@@ -446,6 +410,8 @@ def loss_shapes(huber_delta: float, points: int = 121) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class LogisticFit:
+    """A logistic regression fitted with one mislabelled point, and what it cost."""
+
     curve: pd.DataFrame  # x, probability of class 1
     points: pd.DataFrame  # x, label, kind (clean or mislabelled)
     log_loss: float  # mean log-loss over all points (sklearn)
@@ -476,9 +442,13 @@ def fit_logistic_with_mislabelled(mislabelled_x: float, seed: int, n_points: int
 
 # ---------------------------------------------------------------- 5. hypothesis testing
 
+EXPERIMENTS = 2000  # simulated experiments per setting: enough for rates to about +-1%
+POWER_SIZES = (5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200)  # group sizes along the power curve
 
 @dataclass(frozen=True)
 class ExperimentResults:
+    """The p-values of many experiments without and with a real difference, judged at level alpha."""
+
     null_p_values: np.ndarray  # (experiments,) when the groups truly do not differ
     effect_p_values: np.ndarray  # (experiments,) when the second group is shifted by effect_size
     alpha: float
@@ -495,11 +465,12 @@ class ExperimentResults:
 
     @property
     def type_two_rate(self) -> float:
+        """Share of real-difference experiments missed: the guilty walking free."""
         return 1.0 - self.power
 
 
 @functools.lru_cache(maxsize=64)
-def _null_experiments(n_per_group: int, experiments: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def experiment_draws(n_per_group: int, experiments: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(mean difference, pooled variance) of each experiment before any effect is added, read-only.
 
     Adding the effect to every treated value moves the difference of means and leaves the variances
@@ -526,7 +497,7 @@ def simulate_experiments(
     """
     from scipy import stats
 
-    difference, pooled_variance = _null_experiments(n_per_group, experiments, seed)
+    difference, pooled_variance = experiment_draws(n_per_group, experiments, seed)
     shifted = difference + np.array([[0.0], [effect_size]])  # the effect applies to the second pair only
     t_statistic = shifted / np.sqrt(pooled_variance * 2.0 / n_per_group)
     p_values = 2.0 * stats.t.sf(np.abs(t_statistic), 2 * n_per_group - 2)
@@ -545,6 +516,7 @@ def analytic_power(effect_size: float, n_per_group: int | np.ndarray, alpha: flo
 
 
 def power_curve(effect_size: float, alpha: float, sizes: tuple[int, ...]) -> pd.DataFrame:
+    """The test's power at each group size, from theory."""
     return pd.DataFrame({"n_per_group": sizes, "power": analytic_power(effect_size, np.array(sizes), alpha)})
 
 
@@ -583,6 +555,7 @@ UPKEEP_UNITS = {"dummy (most frequent)": 0.0, "logistic regression": 1.0, "decis
 
 
 def baseline_models(seed: int) -> dict[str, object]:
+    """The ladder of classifiers, from a dummy that always answers the commonest class to a small network."""
     from sklearn.dummy import DummyClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
@@ -601,6 +574,7 @@ def baseline_models(seed: int) -> dict[str, object]:
 
 
 def load_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(features, target) of one of scikit-learn's bundled data sets."""
     from sklearn import datasets
 
     bunch = getattr(datasets, DATASETS[name])()
@@ -648,9 +622,10 @@ def value_against_cost(results: pd.DataFrame, value_per_point: float, cost_per_u
 
 # ---------------------------------------------------------------- 7. bias in data
 
+BIAS_SHARES = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)  # group B's shares of the training rows along the curve
 
-def _group_data(rng: np.random.Generator, group: str, n_points: int, label_noise: float) -> tuple[np.ndarray, np.ndarray]:
-    """Same features for both groups, different truths: group B's outcome follows another boundary."""
+def group_data(rng: np.random.Generator, group: str, n_points: int, label_noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """(features, labels) of one group: the same features for both groups, but B's outcome follows another boundary."""
     features = rng.normal(0.0, 1.0, (n_points, 2))
     noise = rng.normal(0.0, label_noise, n_points)
     if group == "A":
@@ -660,53 +635,32 @@ def _group_data(rng: np.random.Generator, group: str, n_points: int, label_noise
     return features, labels.astype(int)
 
 
-def fit_logistic(features: np.ndarray, labels: np.ndarray, c: float = 1.0, max_steps: int = 50) -> np.ndarray:
-    """Logistic regression's weights, then its intercept: scikit-learn's LogisticRegression(C=c) (log-loss plus
-    |weights|^2 / 2c, the intercept not penalised), solved by Newton's method.
-
-    Three numbers to fit, so each Newton step is a 3 x 3 solve: eight fits in a few milliseconds, where
-    scikit-learn's input checks and optimiser spent 8 ms on each (the bias curve refits eight on a move).
-    """
-    design = np.column_stack([features, np.ones(len(features))])
-    penalty = np.full(design.shape[1], 1.0 / c)
-    penalty[-1] = 0.0
-    weights = np.zeros(design.shape[1])
-    for _ in range(max_steps):
-        chance = 0.5 * (1.0 + np.tanh(0.5 * (design @ weights)))  # the logistic function, without overflow
-        gradient = design.T @ (chance - labels) + penalty * weights
-        hessian = (design.T * (chance * (1.0 - chance))) @ design + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        weights -= step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    return weights
-
-
 def group_error_rates(minority_share: float, n_train: int, label_noise: float, seed: int, n_test: int = 2000) -> pd.DataFrame:
     """Train one logistic model on data where group B is `minority_share` of the rows; test each group alone."""
+    from sklearn.linear_model import LogisticRegression
+
     rng = np.random.default_rng(seed)
     n_minority = max(2, int(round(n_train * minority_share)))
-    train_a = _group_data(rng, "A", n_train - n_minority, label_noise)
-    train_b = _group_data(rng, "B", n_minority, label_noise)
-    weights = fit_logistic(np.vstack([train_a[0], train_b[0]]), np.concatenate([train_a[1], train_b[1]]))
+    training_rows = {"A": n_train - n_minority, "B": n_minority}
+    training = [group_data(rng, group, rows, label_noise) for group, rows in training_rows.items()]
+    model = LogisticRegression().fit(np.vstack([features for features, _ in training]),
+                                     np.concatenate([labels for _, labels in training]))
     rows = []
-    for group, n_rows in (("A", n_train - n_minority), ("B", n_minority)):
-        features, labels = _group_data(rng, group, n_test, label_noise)
-        predicted = (features @ weights[:-1] + weights[-1] > 0.0).astype(int)
-        # The confusion matrix counted directly: sklearn's checks cost more than the counting, 14 times a move.
-        tn, fp = int(np.sum((labels == 0) & (predicted == 0))), int(np.sum((labels == 0) & (predicted == 1)))
-        fn, tp = int(np.sum((labels == 1) & (predicted == 0))), int(np.sum((labels == 1) & (predicted == 1)))
+    for group, n_rows in training_rows.items():
+        features, labels = group_data(rng, group, n_test, label_noise)
+        predicted = model.predict(features)
         rows.append({
             "group": group,
             "training_rows": n_rows,
-            "error_rate": 1.0 - float(np.mean(labels == predicted)),
-            "false_positive_rate": fp / (fp + tn) if fp + tn else 0.0,
-            "false_negative_rate": fn / (fn + tp) if fn + tp else 0.0,
+            "error_rate": float(np.mean(predicted != labels)),
+            "false_positive_rate": float(np.mean(predicted[labels == 0] == 1)),
+            "false_negative_rate": float(np.mean(predicted[labels == 1] == 0)),
         })
     return pd.DataFrame(rows)
 
 
 def error_rates_by_share(shares: tuple[float, ...], n_train: int, label_noise: float, seed: int) -> pd.DataFrame:
+    """`group_error_rates` at each of group B's shares, in one frame."""
     frames = [group_error_rates(share, n_train, label_noise, seed).assign(minority_share=share) for share in shares]
     return pd.concat(frames, ignore_index=True)
 
@@ -723,6 +677,8 @@ OWN_UPKEEP_UNITS = {**UPKEEP_UNITS, "dummy (mean)": 0.0, "linear regression": 1.
 
 @dataclass(frozen=True)
 class OwnCurve:
+    """A visitor's x and y columns as a CurveSample, with the x range to map back."""
+
     sample: CurveSample  # x rescaled to [0, 1] (the polynomials' design assumes it), y as given
     x_low: float  # the visitor's x that maps to 0
     x_high: float  # ... and to 1
@@ -780,6 +736,8 @@ def own_scored_sample(frame: pd.DataFrame, label_column: str, score_column: str)
 
 @dataclass(frozen=True)
 class OwnBaselineData:
+    """A visitor's table made ready for the baseline models."""
+
     features: np.ndarray  # (rows, features) the numeric columns other than the target
     target: np.ndarray  # (rows,)
     task: str  # "classification" or "regression"
@@ -789,6 +747,7 @@ class OwnBaselineData:
 
 def own_baseline_data(frame: pd.DataFrame, target_column: str, seed: int,
                       max_rows: int = OWN_BASELINE_ROWS) -> OwnBaselineData:
+    """The table's numeric columns (but the target) as features, and the target, complete rows only (sampled)."""
     names = tuple(column for column in numeric_columns(frame) if column != target_column)
     if not names:
         raise OwnDataError("The models need at least one numeric column besides the target to learn from.")
@@ -860,10 +819,14 @@ def own_value_against_cost(results: pd.DataFrame, value_per_point: float, cost_p
 def own_group_error_rates(frame: pd.DataFrame, group_column: str, target_column: str, seed: int,
                           max_rows: int = OWN_FIT_ROWS) -> pd.DataFrame:
     """One logistic model on the other numeric columns (standardised), tested per group on held-out rows."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     if group_column == target_column:
         raise OwnDataError("Choose two different columns: one for the group, one for the target.")
     groups = check_labels(frame, group_column, what="group")
-    negative, positive = check_labels(frame, target_column, most=2, what="target")
+    _, positive = check_labels(frame, target_column, most=2, what="target")
     names = [column for column in numeric_columns(frame) if column not in (group_column, target_column)]
     if not names:
         raise OwnDataError("The model needs at least one numeric column besides the group and the target.")
@@ -871,24 +834,20 @@ def own_group_error_rates(frame: pd.DataFrame, group_column: str, target_column:
                            max_rows, seed)
     check_rows(len(complete))
     features = complete[names].to_numpy(dtype=float)
-    features = (features - features.mean(axis=0)) / np.where(features.std(axis=0) > 0, features.std(axis=0), 1.0)
     labels = (complete[target_column].to_numpy() == positive).astype(int)
     train, test = split_indices(len(complete), 1.0 - OWN_TEST_SHARE, seed)
-    weights = fit_logistic(features[train], labels[train])
-    predicted = (features @ weights[:-1] + weights[-1] > 0.0).astype(int)
-    group_of = complete[group_column].to_numpy()
+    if labels[train].min() == labels[train].max():
+        raise OwnDataError(f"The training rows hold one value of the target '{target_column}' only: nothing to learn.")
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(features[train], labels[train])
+    group_of, guess = complete[group_column].to_numpy(), model.predict(features)
     rows = []
     for group in groups:
-        members = group_of == group
-        in_test = np.zeros(len(complete), dtype=bool)
-        in_test[test] = True
-        mine = members & in_test
-        truth, guess = labels[mine], predicted[mine]
-        negatives, positives = int(np.sum(truth == 0)), int(np.sum(truth == 1))
+        held_out = test[group_of[test] == group]
+        truth, guessed = labels[held_out], guess[held_out]
         rows.append({
-            "group": str(group), "training_rows": int(np.sum(members[train])), "test_rows": int(mine.sum()),
-            "error_rate": float(np.mean(truth != guess)) if mine.any() else float("nan"),
-            "false_positive_rate": float(np.sum((truth == 0) & (guess == 1)) / negatives) if negatives else 0.0,
-            "false_negative_rate": float(np.sum((truth == 1) & (guess == 0)) / positives) if positives else 0.0,
+            "group": str(group), "training_rows": int(np.sum(group_of[train] == group)), "test_rows": len(held_out),
+            "error_rate": float(np.mean(truth != guessed)) if len(held_out) else float("nan"),
+            "false_positive_rate": float(np.mean(guessed[truth == 0] == 1)) if np.any(truth == 0) else 0.0,
+            "false_negative_rate": float(np.mean(guessed[truth == 1] == 0)) if np.any(truth == 1) else 0.0,
         })
     return pd.DataFrame(rows)

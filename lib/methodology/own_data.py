@@ -129,6 +129,7 @@ def check_two_classes(frame: pd.DataFrame, column: str) -> list:
 
 
 def check_probabilities(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """The score column as floats, or OwnDataError unless it holds numbers between 0 and 1."""
     if column not in numeric_columns(frame):
         raise OwnDataError(f"The score column '{column}' must hold numbers.")
     scores = frame[column].to_numpy(dtype=float)
@@ -140,6 +141,7 @@ def check_probabilities(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def check_rows(rows: int, needed: int = MIN_ROWS) -> None:
+    """OwnDataError when fewer than `needed` complete rows are left."""
     if rows < needed:
         raise OwnDataError(f"Only {rows} complete row(s) in the chosen columns; the demo needs at least {needed}.")
 
