@@ -37,9 +37,10 @@ COMMON_IDS = {
 }
 HOSTILE = '"); import os; ("'
 # What a notebook may import: the libraries the talks used and the standard library, never this app.
-ALLOWED_IMPORTS = {"ast", "collections", "dataclasses", "threading", "typing", "importlib", "math", "random", "statistics", "time", "warnings", "io", "gzip", "hashlib", "os",
-                   "urllib", "pathlib", "numpy", "pandas", "matplotlib", "scipy", "sklearn", "torch", "geopandas",
-                   "shapely", "pyproj", "IPython"}
+ALLOWED_IMPORTS = {"ast", "collections", "dataclasses", "functools", "gzip", "hashlib", "importlib", "io", "math", "os",
+                   "pathlib", "random", "statistics", "threading", "time", "typing", "urllib", "warnings",
+                   "numpy", "pandas", "matplotlib", "scipy", "sklearn", "torch", "geopandas", "shapely", "pyproj",
+                   "IPython"}
 
 
 def code_sources(notebook) -> list[str]:
