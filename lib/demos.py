@@ -44,6 +44,14 @@ def _methodology(demo_id: str, tab: str, title: str, draw: str, keys: tuple[str,
 _FIT = ("fit.points", "fit.noise", "fit.degree", "fit.train_share", "fit.folds", "fit.seed")
 _MNIST_TRAINING = ("preset", "architecture", "hidden", "activation", "loss", "optimiser", "learning_rate",
                    "batch_size", "epochs", "seed", "samples")
+# What every MNIST tab reads its digits with (and the page fetches them with), then the network's pieces.
+_MNIST_DATA = tuple(f"lib.mnist.data:{name}" for name in (
+    "MnistFormatError", "read_idx_header", "read_idx_images", "read_idx_labels", "FetchError", "md5_of",
+    "download_checked", "download_mnist"))
+_MNIST_NETWORK = tuple(f"lib.mnist.network:{name}" for name in (
+    "make_activation", "SmallCnn", "build_network", "make_loss", "make_optimiser", "to_inputs", "to_targets",
+    "train_step"))
+_MNIST_LOOP = ("lib.mnist.network:decayed_rate", "lib.mnist.network:train_epoch", "lib.mnist.network:network_outputs")
 
 DECLARATIONS: tuple[Demo, ...] = (
     # ---------------------------------------------------------------- Methodology (views, in this order)
@@ -98,13 +106,16 @@ DECLARATIONS: tuple[Demo, ...] = (
              "lib.core.device:synchronize", "lib.core.device:mps_available", "lib.core.device:available_devices")),
     # ---------------------------------------------------------------- MNIST trainer
     Demo("mnist_explore", "mnist", "Explore", "MNIST: explore the data",
-         "app_pages.mnist:explore_tab_ui", "lib.notebooks.mnist:explore", ("record",)),
+         "app_pages.mnist_explore:explore_tab_ui", "lib.notebooks.mnist:explore", ("record",), shows=_MNIST_DATA),
     Demo("mnist_train", "mnist", "Train", "MNIST: train the talk's network",
-         "app_pages.mnist:train_tab_ui", "lib.notebooks.mnist:train", _MNIST_TRAINING),
+         "app_pages.mnist_train:train_tab_ui", "lib.notebooks.mnist:train", _MNIST_TRAINING,
+         shows=(*_MNIST_DATA, *_MNIST_NETWORK, *_MNIST_LOOP)),
     Demo("mnist_evaluate", "mnist", "Evaluate", "MNIST: evaluate a trained network",
-         "app_pages.mnist:evaluate_tab_ui", "lib.notebooks.mnist:evaluate", (*_MNIST_TRAINING, "test_record")),
+         "app_pages.mnist_evaluate:evaluate_tab_ui", "lib.notebooks.mnist:evaluate", (*_MNIST_TRAINING, "test_record"),
+         shows=(*_MNIST_DATA, *_MNIST_NETWORK, *_MNIST_LOOP, "lib.mnist.confusion:confusion_counts")),
     Demo("mnist_scaling", "mnist", "CPU vs GPU", "MNIST: CPU against GPU",
-         "app_pages.mnist:scaling_tab_ui", "lib.notebooks.mnist:scaling", ("scaling_samples",)),
+         "app_pages.mnist_scaling:scaling_tab_ui", "lib.notebooks.mnist:scaling", ("scaling_samples",),
+         shows=(*_MNIST_DATA, *_MNIST_NETWORK, "lib.core.device:synchronize", "lib.mnist.network:time_training")),
     # ---------------------------------------------------------------- Maps and projections
     Demo("campus_map", "maps", "📍 Campus map", "Penryn campus map",
          "app_pages.maps_campus:campus_ui", "lib.notebooks.maps:campus_map", ("building_scheme", "campus_vision"),

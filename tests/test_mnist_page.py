@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app_pages.mnist import EVALUATE, SCALING, TRAIN
+from app_pages.mnist import EVALUATE, EXPLORE, SCALING, TABS, TRAIN
+from lib.demos import demos_of, resolve
 from lib.mnist import data as mnist
 from lib.mnist.train import PRESETS, build_model, model_to_bytes
+from tests.conftest import ROOT
 from tests.helpers import open_page, open_tab
 
 PAGE = "app_pages/mnist.py"
@@ -23,6 +25,18 @@ def _no_full_mnist(monkeypatch, tmp_path: Path) -> None:
 
 def _chart_titles(at) -> str:
     return " ".join(str(chart.proto.spec) for chart in at.get("vega_lite_chart"))
+
+
+def test_the_page_routes_and_each_tab_is_drawn_by_its_story_module() -> None:
+    """app_pages/mnist.py holds the tabs and the data source; mnist_explore.py, mnist_train.py, mnist_evaluate.py
+    and mnist_scaling.py each draw one tab, sharing mnist_shared.py's digits, session keys and charts."""
+    stories = {demo.tab: resolve(demo.draw).__module__ for demo in demos_of("mnist")}
+    assert list(stories) == list(TABS)
+    assert stories == {EXPLORE: "app_pages.mnist_explore", TRAIN: "app_pages.mnist_train",
+                       EVALUATE: "app_pages.mnist_evaluate", SCALING: "app_pages.mnist_scaling"}
+    for name in ("mnist.py", "mnist_explore.py", "mnist_train.py", "mnist_evaluate.py", "mnist_scaling.py",
+                 "mnist_shared.py"):
+        assert len((ROOT / "app_pages" / name).read_text().splitlines()) <= 550, name
 
 
 def test_first_render_says_which_data_and_trains_nothing() -> None:

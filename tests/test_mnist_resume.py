@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+import lib.mnist.network as network
 import lib.mnist.train as trainer
 from lib.mnist.data import load_sample
 from lib.mnist.train import (
@@ -85,14 +86,14 @@ def test_a_resumed_run_takes_the_one_go_runs_rates_for_its_remaining_epochs(monk
     """Resuming a 1-epoch decaying run to 3 epochs: the rates of epochs 2 and 3 of a 3-epoch run."""
     config = PRESETS["mlp"]
     rates: list[tuple[int, float]] = []
-    schedule = trainer.scheduled_learning_rate
+    schedule = network.decayed_rate
 
-    def recorded(cfg, done, total):
-        rate = schedule(cfg, done, total)
+    def recorded(learning_rate, done, total):
+        rate = schedule(learning_rate, done, total)
         rates.append((done, rate))
         return rate
 
-    monkeypatch.setattr(trainer, "scheduled_learning_rate", recorded)
+    monkeypatch.setattr(network, "decayed_rate", recorded)
     first = train_model(SAMPLE.train, replace(config, epochs=1), max_samples=SAMPLES)
     assert rates[-1][1] > 0 and rates[-1][1] < 0.2 * config.learning_rate  # a one-epoch run decays to near 0
     rates.clear()

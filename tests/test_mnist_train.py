@@ -11,12 +11,15 @@ import numpy as np
 import pytest
 import torch
 
+import lib.mnist.train as trainer
 from lib.mnist.data import MnistSplit, load_sample
+from lib.mnist.network import make_optimiser, train_epoch
 from lib.mnist.train import (
     MAX_EPOCHS,
     MAX_HIDDEN,
     PRESETS,
     ModelFileError,
+    TalkNetworkFast,
     TrainConfig,
     TrainingJob,
     bound_config,
@@ -86,6 +89,28 @@ def test_fast_talk_trainer_gives_the_same_weights_as_autograd(loss: str) -> None
     for trained in (autograd, by_hand):
         for mine, reference in zip(fast.parameters(), trained.parameters(), strict=True):
             torch.testing.assert_close(mine, reference, atol=2e-6, rtol=1e-4)
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+@pytest.mark.parametrize("steps", [1, 50])
+def test_the_apps_fast_path_takes_the_shown_loops_steps(loss: str, steps: int) -> None:
+    """TalkNetworkFast (the app's fast path) against train_epoch (the plain autograd loop the page shows and the
+    notebooks define), from the same weights on the same images: the same weights after, within 2e-6."""
+    config = replace(PRESETS["talk"], loss=loss)
+    order = np.arange(steps)
+    shown = build_model(config)
+    optimiser = make_optimiser(config.optimiser, shown, config.learning_rate)
+    seen = [done for done, _ in train_epoch(shown, optimiser, loss, SAMPLE.train.images, SAMPLE.train.labels, order,
+                                            config.batch_size)]
+    assert seen == list(range(1, steps + 1))
+    fast_model = build_model(config)
+    fast = TalkNetworkFast.from_model(fast_model, config)
+    done, stopped = fast.run_epoch(SAMPLE.train, order, 0, 1, trainer._Reporter(steps, None), None, 60.0)
+    fast.write_to(fast_model)
+    assert (done, stopped) == (steps, None)
+    assert not torch.allclose(shown[2].weight, build_model(config)[2].weight, atol=1e-5)  # the step moved them
+    for mine, reference in zip(fast_model.parameters(), shown.parameters(), strict=True):
+        torch.testing.assert_close(mine, reference, atol=2e-6, rtol=1e-4)
 
 
 def test_fast_talk_trainer_records_the_loss_every_10_images_like_autograd() -> None:

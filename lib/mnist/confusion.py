@@ -1,12 +1,16 @@
 """The confusion matrix opened up: which images sit in a cell (true label, predicted label).
 
-Pure numpy and pandas, no PyTorch: the MNIST page's Evaluate tab and the Room's Digits view both
-read their cells through here.
+Pure numpy (pandas only for the chart's table), no PyTorch: the MNIST page's Evaluate tab and the
+Room's Digits view both read their cells through here, and the trainer scores with `confusion_counts`.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DIGITS = 10
 MAX_CELL_IMAGES = 48  # a gallery row count a phone and a projector both show in one screen
@@ -21,6 +25,8 @@ def confusion_counts(truth: np.ndarray, predictions: np.ndarray) -> np.ndarray:
 
 def confusion_long(counts: np.ndarray) -> pd.DataFrame:
     """One row per cell (true, predicted as text, images): what a heat-map chart reads."""
+    import pandas as pd  # here, not above: the trainer imports this module, and its workers need no pandas
+
     rows, cols = np.indices(counts.shape)
     return pd.DataFrame({"true": rows.ravel().astype(str), "predicted": cols.ravel().astype(str),
                          "images": counts.ravel()})

@@ -5,19 +5,20 @@ the whole app fits a small cloud container. `python -m lib.mnist fetch` download
 list of mirrors into a cache folder, checking each file against its published MD5, before a meetup.
 `python -m lib.mnist import-csv mnist_train.csv mnist_test.csv` puts the talk's own CSV files into
 the same cache instead, read in chunks, as the same four IDX files.
-"""
-from __future__ import annotations
 
+The readers and the download (`read_idx_images`, `download_mnist` and the functions they call) are what
+the take-home notebooks define, so they use only the standard library, numpy and this module's
+constants. No `from __future__ import annotations` here: a notebook evaluates their annotations, so
+importing this module checks them too; the few naming a type a notebook does not import are text.
+"""
 import argparse
 import gzip
 import hashlib
-import http.client
 import json
 import os
 import struct
 import sys
 import tempfile
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ class MnistSplit:
         count = min(count, len(self))
         return np.column_stack([self.labels[:count], self.images[:count]])
 
-    def head_table(self, count: int) -> pa.Table:
+    def head_table(self, count: int) -> "pa.Table":
         """The first rows as an Arrow table with columns label, 0 .. 783, ready for a table widget.
 
         Built column by column from the arrays: a pandas frame of 785 columns costs a table widget
@@ -127,39 +128,34 @@ class MnistData:
 # ---------------------------------------------------------------- IDX files
 
 
-def _open_maybe_gzip(path: Path):
+def read_idx_header(path: Path, numbers: int) -> tuple[bytearray, list[int]]:
+    """An IDX file's bytes (unzipped when gzipped, as the original MNIST files are) and the first `numbers`
+    numbers of its header, each 4 bytes, big-endian: the magic number, the count, then any sizes."""
     with open(path, "rb") as handle:
-        gzipped = handle.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115
+        data = handle.read()
+    data = bytearray(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)  # writable, as torch wants
+    if len(data) < 4 * numbers:
+        raise MnistFormatError(f"{Path(path).name}: too short for an IDX header")
+    return data, [int.from_bytes(data[4 * i:4 * i + 4], "big") for i in range(numbers)]
 
 
 def read_idx_images(path: Path) -> np.ndarray:
-    """An IDX3 image file (gzipped or not) as (n, 784) uint8."""
-    with _open_maybe_gzip(Path(path)) as handle:
-        header = handle.read(16)
-        if len(header) < 16:
-            raise MnistFormatError(f"{Path(path).name}: too short for an IDX image header")
-        magic, count, rows, cols = struct.unpack(">IIII", header)
-        if magic != IMAGES_MAGIC or rows != IMAGE_SIDE or cols != IMAGE_SIDE:
-            raise MnistFormatError(
-                f"{Path(path).name}: not an MNIST image file (magic {magic}, {rows}x{cols})")
-        body = handle.read()
-    if len(body) != count * PIXELS:
-        raise MnistFormatError(f"{Path(path).name}: header says {count} images, body holds {len(body) / PIXELS:g}")
-    return np.frombuffer(bytearray(body), dtype=np.uint8).reshape(count, PIXELS)
+    """An IDX3 image file (gzipped or not) as (n, 784) uint8: after a 16-byte header, 784 bytes an image."""
+    data, (magic, count, rows, cols) = read_idx_header(path, 4)
+    if magic != IMAGES_MAGIC or rows != IMAGE_SIDE or cols != IMAGE_SIDE:
+        raise MnistFormatError(f"{Path(path).name}: not an MNIST image file (magic {magic}, {rows}x{cols})")
+    if len(data) - 16 != count * PIXELS:
+        raise MnistFormatError(f"{Path(path).name}: header says {count} images, body holds "
+                               f"{(len(data) - 16) / PIXELS:g}")
+    return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(count, PIXELS)
 
 
 def read_idx_labels(path: Path) -> np.ndarray:
-    """An IDX1 label file (gzipped or not) as (n,) uint8."""
-    with _open_maybe_gzip(Path(path)) as handle:
-        header = handle.read(8)
-        if len(header) < 8:
-            raise MnistFormatError(f"{Path(path).name}: too short for an IDX label header")
-        magic, count = struct.unpack(">II", header)
-        if magic != LABELS_MAGIC:
-            raise MnistFormatError(f"{Path(path).name}: not an MNIST label file (magic {magic})")
-        body = handle.read()
-    labels = np.frombuffer(bytearray(body), dtype=np.uint8)
+    """An IDX1 label file (gzipped or not) as (n,) uint8: after an 8-byte header, one byte a label."""
+    data, (magic, count) = read_idx_header(path, 2)
+    if magic != LABELS_MAGIC:
+        raise MnistFormatError(f"{Path(path).name}: not an MNIST label file (magic {magic})")
+    labels = np.frombuffer(data, dtype=np.uint8, offset=8)
     if labels.shape[0] != count:
         raise MnistFormatError(f"{Path(path).name}: header says {count} labels, body holds {labels.shape[0]}")
     if labels.size and labels.max() > 9:
@@ -392,6 +388,7 @@ def load_best_available(folder: Path | str | None = None) -> MnistData:
 
 
 def md5_of(path: Path) -> str:
+    """The file's MD5 as hex, read a megabyte at a time: what MNIST's publishers list for each file."""
     digest = hashlib.md5(usedforsecurity=False)
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -399,26 +396,54 @@ def md5_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _download_one(url: str, name: str, folder: Path, progress: FetchProgress | None) -> None:
-    """Download to a temp file in `folder`, check its MD5, then rename: a partial file is never kept."""
-    expected_size = FILE_SIZES[name]
-    handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-    temp_path = Path(temp_name)
+def download_checked(url: str, target: Path, md5: str,
+                     progress: "Callable[[str, int, int], None] | None" = None) -> None:
+    """Download `url` to a file of its own beside `target`, check its MD5, then rename it `target`: a copy cut
+    short or changed on the way is never kept. `progress(file name, bytes done, bytes in all)` follows it."""
+    partial = target.with_name(f".{target.name}.{os.urandom(6).hex()}.part")  # one per download, never shared
     try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as reply:
-            total = int(reply.headers.get("Content-Length") or expected_size)
+        with open(partial, "wb") as out, urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as reply:
+            total = int(reply.headers.get("Content-Length") or FILE_SIZES.get(target.name, 0))
             done = 0
             while chunk := reply.read(DOWNLOAD_CHUNK):
                 out.write(chunk)
                 done += len(chunk)
                 if progress is not None:
-                    progress(name, done, total)
-        got = md5_of(temp_path)
-        if got != FILE_MD5S[name]:
-            raise FetchError(f"checksum mismatch (MD5 {got}, expected {FILE_MD5S[name]})")
-        os.replace(temp_path, folder / name)
+                    progress(target.name, done, total)
+        got = md5_of(partial)
+        if got != md5:
+            raise FetchError(f"checksum mismatch (MD5 {got}, expected {md5})")
+        os.replace(partial, target)
     finally:
-        temp_path.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+
+
+def download_mnist(folder: Path, mirrors: "Sequence[str]",
+                   progress: "Callable[[str, int, int], None] | None" = None) -> Path:
+    """The four MNIST files in `folder`, each from the first mirror whose copy has the published MD5.
+
+    A file already there with the right MD5 is kept. Raises FetchError, with what each mirror answered,
+    when a file could not be had.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, md5 in FILE_MD5S.items():
+        target = folder / name
+        if target.is_file() and md5_of(target) == md5:
+            if progress is not None:
+                progress(name, target.stat().st_size, target.stat().st_size)
+            continue
+        target.unlink(missing_ok=True)  # a file with the wrong sum is never trusted
+        failures = []
+        for mirror in mirrors:
+            url = mirror.rstrip("/") + "/" + name
+            try:
+                download_checked(url, target, md5, progress)
+                break
+            except Exception as error:  # whatever one mirror does (refuses, stalls, sends a bad copy): the next
+                failures.append(f"{url}: {error}")
+        else:
+            raise FetchError(f"could not fetch {name} from any mirror:\n  " + "\n  ".join(failures))
+    return folder
 
 
 def mirrors_from_env() -> tuple[str, ...]:
@@ -432,33 +457,14 @@ def fetch_mnist(
     mirrors: Sequence[str] | None = None,
     progress: FetchProgress | None = None,
 ) -> Path:
-    """Download the four MNIST files into `folder`, trying each mirror in turn; returns the folder.
+    """Download the four MNIST files into the cache folder (`download_mnist`); returns the folder.
 
-    `mirrors` defaults to $MNIST_MIRRORS or the public mirrors. A file already there with the right
-    MD5 is kept. Raises FetchError naming each mirror's failure when a file could not be had.
+    `folder` defaults to `cache_dir()`, `mirrors` to $MNIST_MIRRORS or the public mirrors. The fetched
+    files replace any imported from CSV.
     """
-    mirrors = mirrors_from_env() if mirrors is None else mirrors
     folder = cache_dir(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / IMPORT_RECORD).unlink(missing_ok=True)  # the fetched files replace any imported ones
-    for name in FILE_MD5S:
-        target = folder / name
-        if target.is_file() and md5_of(target) == FILE_MD5S[name]:
-            if progress is not None:
-                progress(name, FILE_SIZES[name], FILE_SIZES[name])
-            continue
-        target.unlink(missing_ok=True)  # a file with the wrong sum is never trusted
-        failures = []
-        for mirror in mirrors:
-            url = mirror.rstrip("/") + "/" + name
-            try:
-                _download_one(url, name, folder, progress)
-                break
-            except (OSError, urllib.error.URLError, http.client.HTTPException, FetchError, ValueError) as error:
-                failures.append(f"{url}: {error}")
-        else:
-            raise FetchError(f"could not fetch {name} from any mirror:\n  " + "\n  ".join(failures))
-    return folder
+    (folder / IMPORT_RECORD).unlink(missing_ok=True)
+    return download_mnist(folder, mirrors_from_env() if mirrors is None else mirrors, progress)
 
 
 def make_sample(source: Path, destination: Path, train_count: int = 10_000, test_count: int = 2_000) -> None:

@@ -1,10 +1,12 @@
 """Train and evaluate MNIST classifiers: the talk's network exactly, and faster modern variants.
 
-The talk's recipe (784-200-10, Sigmoid after both layers, BCELoss against one-hot targets, SGD with
-lr 0.01, one image per step, 3 epochs) runs through a hand-written forward and backward pass for
-the batch-of-one case: the same maths as PyTorch's autograd, but touching only the weights of the
-non-zero pixels (about a fifth of each image), so it runs about ten times faster on a CPU. The
-plain autograd loop stays available (`engine="autograd"`) to compare against.
+The network and the plain PyTorch loop the page shows are in lib/mnist/network.py; this module runs
+them from a TrainConfig, with progress, stopping, resuming and model files. The talk's recipe
+(784-200-10, Sigmoid after both layers, BCELoss against one-hot targets, SGD with lr 0.01, one image
+per step, 3 epochs) takes the app's fast path, `TalkNetworkFast`: a hand-written forward and backward
+pass for the batch-of-one case, the same maths as `train_epoch`'s autograd, but touching only the
+weights of the non-zero pixels (about a fifth of each image), so it runs about ten times faster on a
+CPU. The plain loop stays available (`engine="autograd"`) to compare against.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -41,7 +43,19 @@ from lib.mnist.config import (  # noqa: F401
     TrainConfig,
     bound_config,
 )
-from lib.mnist.data import IMAGE_SIDE, PIXELS, MnistData, MnistSplit, load_best_available
+from lib.mnist.confusion import confusion_counts
+from lib.mnist.data import PIXELS, MnistData, MnistSplit, load_best_available
+
+# SmallCnn and to_inputs are re-exported too: callers have always found them here.
+from lib.mnist.network import (  # noqa: F401
+    SmallCnn,
+    build_network,
+    make_optimiser,
+    network_outputs,
+    time_training,
+    to_inputs,
+    train_epoch,
+)
 
 MAX_MODEL_BYTES = 50 * 2**20
 MODEL_FORMAT = "dscl-mnist-model/1"  # weights and settings only: it scores, and continues with a fresh optimiser
@@ -144,64 +158,21 @@ def validate_config(config: TrainConfig) -> None:
         raise ValueError("learning rate must be above 0 and at most 1")
 
 
-def _activation(name: str) -> nn.Module:
-    return {"sigmoid": nn.Sigmoid(), "relu": nn.ReLU(), "leaky_relu": nn.LeakyReLU(0.02), "tanh": nn.Tanh()}[name]
-
-
-class SmallCnn(nn.Module):
-    """A 5x5 then a 3x3 convolution, each with pooling, then a hidden linear layer: about 99% on MNIST."""
-
-    def __init__(self, activation: str = "relu", hidden: int = 128) -> None:
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 16, 5, padding=2), _activation(activation), nn.MaxPool2d(2),  # (16, 14, 14)
-            nn.Conv2d(16, 32, 3, padding=1), _activation(activation), nn.MaxPool2d(2),  # (32, 7, 7)
-        )
-        self.classify = nn.Sequential(nn.Linear(32 * 7 * 7, hidden), _activation(activation), nn.Linear(hidden, 10))
-
-    def forward(self, pixels: torch.Tensor) -> torch.Tensor:  # (n, 784) -> (n, 10)
-        grid = pixels.view(-1, 1, IMAGE_SIDE, IMAGE_SIDE)
-        return self.classify(self.features(grid).flatten(1))
-
-
 def build_model(config: TrainConfig) -> nn.Module:
     """A freshly initialised network for `config`, seeded so the same config gives the same weights."""
     validate_config(config)
-    torch.manual_seed(config.seed)
-    if config.architecture == "cnn":
-        body: nn.Module = SmallCnn(config.activation, config.hidden)
-        layers = [body]
-    else:
-        layers = [nn.Linear(PIXELS, config.hidden), _activation(config.activation), nn.Linear(config.hidden, 10)]
-    if config.loss in ("bce", "mse"):
-        layers.append(nn.Sigmoid())  # the talk's Sigmoid after the output layer
-    return nn.Sequential(*layers)
-
-
-def _loss_function(config: TrainConfig) -> nn.Module:
-    return {"bce": nn.BCELoss(), "mse": nn.MSELoss(), "cross_entropy": nn.CrossEntropyLoss()}[config.loss]
+    return build_network(config.architecture, config.hidden, config.activation, config.loss, config.seed)
 
 
 def _optimiser(config: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
-    if config.optimiser == "adam":
-        return torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    return torch.optim.SGD(model.parameters(), lr=config.learning_rate)
-
-
-def to_inputs(images: np.ndarray, device: torch.device) -> torch.Tensor:
-    """uint8 pixels (n, 784) to floats 0-1 on `device`, one batch at a time (the data stays uint8)."""
-    return torch.from_numpy(np.ascontiguousarray(images)).to(device).float().div_(255.0)
-
-
-def outputs_to_probabilities(raw: torch.Tensor, config: TrainConfig) -> torch.Tensor:
-    """The 10 outputs a person reads, each 0-1: Sigmoid outputs as they are, softmax of raw scores."""
-    return torch.softmax(raw, dim=1) if config.loss == "cross_entropy" else raw
+    return make_optimiser(config.optimiser, model, config.learning_rate)
 
 
 def fast_path_applies(config: TrainConfig) -> bool:
-    """The hand-written batch-of-one pass covers the talk's family: MLP, Sigmoid, BCE or MSE, plain SGD."""
+    """The app's fast path covers the talk's family: MLP, Sigmoid, BCE or MSE, plain SGD at a constant rate,
+    one image per step."""
     return (config.architecture == "mlp" and config.activation == "sigmoid" and config.loss in ("bce", "mse")
-            and config.optimiser == "sgd" and config.batch_size == 1)
+            and config.optimiser == "sgd" and config.batch_size == 1 and not config.decay_lr)
 
 
 # ---------------------------------------------------------------- training
@@ -269,8 +240,8 @@ def train_model(
     done, stopped, epochs_done = run.samples_done, None, run.epochs_done
     scoring_seconds = 0.0  # time spent scoring the test set, left out of the training time
     use_fast = engine == "fast" and fast_path_applies(config) and device.type == "cpu"
-    fast_state = _FastTalkState.from_model(model, config) if use_fast else None
-    loss_function, optimiser = _loss_function(config), run.optimiser_for(model)
+    fast_state = TalkNetworkFast.from_model(model, config) if use_fast else None
+    optimiser = run.optimiser_for(model)
     generator = run.shuffle_generator()
     shuffle_state = generator.bit_generator.state
     for epoch in range(run.epochs_done + 1, config.epochs + 1):
@@ -281,13 +252,13 @@ def train_model(
             fast_state.write_to(model)
         else:
             done, stopped = _autograd_epoch(model, config, train, order, done, epoch, reporter, stop,
-                                            time_limit_s, loss_function, optimiser, device)
+                                            time_limit_s, optimiser)
         if stopped:
             break
         epochs_done, shuffle_state = epoch, generator.bit_generator.state
         if test is not None:
             scoring_started = time.perf_counter()
-            accuracies.append(evaluate(model, config, test, device).accuracy)
+            accuracies.append(evaluate(model, config, test).accuracy)
             scoring_seconds += time.perf_counter() - scoring_started
     reporter.maybe_report(done, min(epochs_done + 1, config.epochs), force=True)
     model.eval()
@@ -296,17 +267,6 @@ def train_model(
                        samples_before=run.samples_done, samples_per_epoch=count,
                        optimiser_state=_cpu_optimiser_state(optimiser), shuffle_state=shuffle_state,
                        torch_rng_state=torch.get_rng_state(), fresh_optimiser=run.fresh_optimiser)
-
-
-def scheduled_learning_rate(config: TrainConfig, samples_done: int, samples_total: int) -> float:
-    """The rate for the next step: constant, or with `decay_lr` falling linearly to 0 over the whole run.
-
-    `samples_done` and `samples_total` count the whole run, earlier files included, so a resumed run
-    takes the same rates as the same steps of a run done in one go.
-    """
-    if not config.decay_lr or samples_total <= 0:
-        return config.learning_rate
-    return config.learning_rate * max(0.0, 1.0 - samples_done / samples_total)
 
 
 @dataclass
@@ -381,36 +341,29 @@ def _cpu_optimiser_state(optimiser: torch.optim.Optimizer) -> dict:
 
 
 def _autograd_epoch(model, config, train, order, done, epoch, reporter, stop, time_limit_s,
-                    loss_function, optimiser, device) -> tuple[int, str | None]:
-    """PyTorch's plain loop: forward, loss, zero_grad, backward, step, one batch at a time."""
-    model.train()
-    eye = torch.eye(10, device=device)
+                    optimiser) -> tuple[int, str | None]:
+    """PyTorch's plain loop (`train_epoch`), recording the loss every `record_every` images and stopping when asked.
+
+    A decaying rate counts the whole run's images (`reporter.total`), earlier files included, so a resumed
+    run takes the same rates as the same steps of a run done in one go.
+    """
     next_record = (done // config.record_every + 1) * config.record_every
-    for start in range(0, len(order), config.batch_size):
-        index = order[start:start + config.batch_size]
-        inputs = to_inputs(train.images[index], device)
-        labels = torch.from_numpy(train.labels[index].astype(np.int64)).to(device)
-        outputs = model(inputs)
-        targets = labels if config.loss == "cross_entropy" else eye[labels]
-        loss = loss_function(outputs, targets)
-        optimiser.zero_grad()
-        loss.backward()
-        if config.decay_lr:
-            for group in optimiser.param_groups:
-                group["lr"] = scheduled_learning_rate(config, done, reporter.total)
-        optimiser.step()
-        done += len(index)
+    steps = train_epoch(model, optimiser, config.loss, train.images, train.labels, order, config.batch_size, done,
+                        reporter.total if config.decay_lr else 0)
+    for seen, loss in steps:
+        batch, done = seen - done, seen
         if done >= next_record:
             reporter.losses.append((done, float(loss.item())))
-            next_record += config.record_every * max(1, math.ceil(len(index) / config.record_every))
+            next_record += config.record_every * max(1, math.ceil(batch / config.record_every))
         reporter.maybe_report(done, epoch)
         if (reason := _stop_reason(stop, reporter, time_limit_s)) is not None:
             return done, reason
     return done, None
 
 
-class _FastTalkState:
-    """The talk's network as numpy arrays, trained one image at a time with a hand-written backward pass.
+class TalkNetworkFast:
+    """The app's fast path for the talk's recipe: its network as numpy arrays, trained one image at a time
+    with a hand-written backward pass, the same maths as `train_epoch` (the plain loop the page shows).
 
     Forward: h = sigmoid(W1 x + b1) (hidden), y = sigmoid(W2 h + b2) (10).
     BCE (mean over 10 outputs) with a Sigmoid output gives dL/dz2 = (y - t) / 10 exactly; MSE gives
@@ -424,7 +377,7 @@ class _FastTalkState:
         self.config = config
 
     @classmethod
-    def from_model(cls, model: nn.Sequential, config: TrainConfig) -> _FastTalkState:
+    def from_model(cls, model: nn.Sequential, config: TrainConfig) -> TalkNetworkFast:
         first, second = model[0], model[2]
         return cls(first.weight.detach().cpu().numpy().T.copy(), first.bias.detach().cpu().numpy().copy(),
                    second.weight.detach().cpu().numpy().copy(), second.bias.detach().cpu().numpy().copy(), config)
@@ -484,29 +437,18 @@ def _loss_value(output: np.ndarray, target: np.ndarray, is_bce: bool) -> float:
 # ---------------------------------------------------------------- evaluation
 
 
-@torch.no_grad()
-def predict(model: nn.Module, config: TrainConfig, images: np.ndarray, device: torch.device | None = None,
-            batch_size: int = 1000) -> np.ndarray:
-    """The 10 outputs (each 0-1) for each image in (n, 784) uint8: (n, 10) float32."""
-    device = device or next(model.parameters()).device
-    model.eval()
-    images = images.reshape(-1, PIXELS)
-    chunks = []
-    for start in range(0, images.shape[0], batch_size):
-        raw = model(to_inputs(images[start:start + batch_size], device))
-        chunks.append(outputs_to_probabilities(raw, config).float().cpu().numpy())
-    return np.concatenate(chunks) if chunks else np.zeros((0, 10), dtype=np.float32)
+def predict(model: nn.Module, config: TrainConfig, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    """The 10 outputs (each 0-1) for each image in (n, 784) uint8, on the model's device: (n, 10) float32."""
+    return network_outputs(model, images.reshape(-1, PIXELS), config.loss, batch_size)
 
 
-def evaluate(model: nn.Module, config: TrainConfig, test: MnistSplit, device: torch.device | None = None) -> EvalResult:
+def evaluate(model: nn.Module, config: TrainConfig, test: MnistSplit) -> EvalResult:
     """Score the test set: accuracy, confusion matrix, each prediction and the 10 outputs per image."""
-    outputs = predict(model, config, test.images, device)
+    outputs = predict(model, config, test.images)
     predictions = outputs.argmax(axis=1).astype(np.int64)
     truth = test.labels.astype(np.int64)
-    confusion = np.zeros((10, 10), dtype=np.int64)
-    np.add.at(confusion, (truth, predictions), 1)
     accuracy = float((predictions == truth).mean()) if len(truth) else 0.0
-    return EvalResult(accuracy, confusion, predictions, outputs, truth)
+    return EvalResult(accuracy, confusion_counts(truth, predictions), predictions, outputs, truth)
 
 
 # ---------------------------------------------------------------- a training job off the script thread
@@ -642,29 +584,13 @@ def time_hidden_sizes(
 ) -> list[tuple[int, float]]:
     """Seconds to train the talk's network (plain autograd, one image per step) on `samples` images
     for each hidden size, on `device`: the talk's chart of time against hidden-layer size."""
-    from lib.core.device import synchronize
-
     samples = min(samples, MAX_SCALING_SAMPLES, len(train))
     timings = []
     for hidden in hidden_sizes:
         if stop is not None and stop.is_set():
             break
         hidden = min(max(int(hidden), MIN_HIDDEN), MAX_SCALING_HIDDEN)
-        config = replace(PRESETS["talk"], hidden=hidden, seed=seed, epochs=1)
-        model = build_model(config).to(device)
-        loss_function, optimiser = _loss_function(config), _optimiser(config, model)
-        eye = torch.eye(10, device=device)
-        inputs = to_inputs(train.images[:samples], device)  # moved once, as the talk's GPU run kept data there
-        labels = torch.from_numpy(train.labels[:samples].astype(np.int64)).to(device)
-        synchronize(device)
-        started = time.perf_counter()
-        for index in range(samples):
-            loss = loss_function(model(inputs[index]), eye[labels[index]])
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-        synchronize(device)
-        seconds = time.perf_counter() - started
+        seconds = time_training(train.images[:samples], train.labels[:samples], hidden, device, seed)
         timings.append((hidden, seconds))
         if progress is not None:
             progress(hidden, seconds)
