@@ -8,7 +8,8 @@ from lib.core import colour_vision
 from lib.maps import colour, geo, typography
 from lib.maps.typography import SANS, SERIF, counters_html, pairing_html
 from lib.notebooks import build_notebook
-from lib.notebooks.maps import assignments, machado_table, simulation_imports, split_before
+from lib.notebooks.core import constant_values
+from lib.notebooks.maps import machado_table, simulation_imports, split_before
 
 
 def run_glue(source: str) -> dict[str, object]:
@@ -28,8 +29,8 @@ def test_the_simulations_constants_are_libs_values() -> None:
 
 
 def test_arrays_and_plain_constants_are_written_as_literals() -> None:
-    namespace = run_glue("import numpy as np\n" + assignments(colour, "XYZ_FROM_LINEAR_SRGB", "CONFUSABLE_DELTA_E")
-                         + "\n" + assignments(geo, "E2", "WGS84"))
+    namespace = run_glue("import numpy as np\n" + constant_values(colour, "XYZ_FROM_LINEAR_SRGB", "CONFUSABLE_DELTA_E")
+                         + "\n" + constant_values(geo, "E2", "WGS84"))
     assert np.array_equal(namespace["XYZ_FROM_LINEAR_SRGB"], colour.XYZ_FROM_LINEAR_SRGB)
     assert (namespace["CONFUSABLE_DELTA_E"], namespace["E2"], namespace["WGS84"]) == (12.0, geo.E2, "EPSG:4326")
 

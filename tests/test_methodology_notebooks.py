@@ -11,8 +11,8 @@ from lib.demos import demos_of
 from lib.methodology import demos, own_data
 from lib.methodology.own_data import to_safe_csv
 from lib.notebooks import build_notebook
-from lib.notebooks.core import shown_objects
-from lib.notebooks.methodology import OWN_BUILDERS, lib_constants
+from lib.notebooks.core import constants_source, shown_objects
+from lib.notebooks.methodology import OWN_BUILDERS
 from tests.test_own_data import visitor_table
 
 DEMO_IDS = [demo.id for demo in demos_of("methodology") if demo.shows]
@@ -46,7 +46,7 @@ def test_an_own_table_notebook_defines_only_lib_code(demo_id: str) -> None:
 
 def test_the_constants_cell_is_libs_lines_with_libs_values() -> None:
     names = ("AIM_DIRECTION", "CLASSIC_CASES", "OWN_UPKEEP_UNITS", "UPKEEP_UNITS", "POWER_SIZES")
-    source = lib_constants(demos, "UPKEEP_UNITS", *names) + "\n" + lib_constants(own_data, "MAX_LABELS")
+    source = constants_source(demos, "UPKEEP_UNITS", *names) + "\n" + constants_source(own_data, "MAX_LABELS")
     assert "# a biased aim drifts up and to the right" in source  # lib's comment comes along
     namespace: dict[str, object] = {"np": np}
     exec(source, namespace)  # noqa: S102 - fixed text from lib's own source, in a test
@@ -54,4 +54,4 @@ def test_the_constants_cell_is_libs_lines_with_libs_values() -> None:
         assert np.array_equal(np.asarray(namespace[name], dtype=object), np.asarray(getattr(demos, name), dtype=object))
     assert namespace["MAX_LABELS"] == own_data.MAX_LABELS
     with pytest.raises(KeyError):
-        lib_constants(demos, "not_a_constant")
+        constants_source(demos, "not_a_constant")

@@ -12,6 +12,7 @@ import numbers
 import textwrap
 from collections.abc import Mapping, Sequence
 from functools import cache
+from pprint import pformat
 from types import ModuleType
 
 import nbformat
@@ -117,9 +118,9 @@ def shown_objects(demo_id: str) -> tuple[object, ...]:
     return tuple(resolve(reference) for reference in BY_ID[demo_id].shows)
 
 
-def constants_source(module: ModuleType, names: Sequence[str]) -> str:
+def constants_source(module: ModuleType, *names: str) -> str:
     """The module's own top-level assignments of `names`, line for line as written there (comments too)."""
-    return _constants_source(module, tuple(names))
+    return _constants_source(module, names)
 
 
 @cache
@@ -133,6 +134,20 @@ def _constants_source(module: ModuleType, names: tuple[str, ...]) -> str:
             if isinstance(target, ast.Name):
                 found[target.id] = "\n".join(lines[node.lineno - 1:node.end_lineno])
     return "\n".join(found[name] for name in names)
+
+
+def constant_values(module: ModuleType, *names: str) -> str:
+    """`NAME = value` lines for lib constants made by code, under their lib names, with lib's own values
+    (arrays as np.array, the rest with `repr`, long ones one item a line)."""
+    lines = []
+    for name in names:
+        value = getattr(module, name)
+        if hasattr(value, "tolist"):
+            lines.append(f"{name} = np.array({value.tolist()!r})")
+        else:
+            written = pformat(value, width=110 - len(name) - 3, sort_dicts=False)
+            lines.append(f"{name} = " + written.replace("\n", "\n" + " " * (len(name) + 3)))
+    return "\n".join(lines)
 
 
 def definitions_cell(objects: Sequence[object], imports: str = "") -> NotebookNode:

@@ -24,6 +24,7 @@ from lib.notebooks.core import (
     FOOTER,
     NotebookSettingsError,
     code,
+    constant_values,
     definitions_cell,
     install_cell,
     markdown,
@@ -80,15 +81,6 @@ def _campus_geojson() -> str:
     return json.dumps(collection, separators=(",", ":"))
 
 
-def assignments(module: object, *names: str) -> str:
-    """`NAME = value` lines for lib constants, under their lib names (arrays as np.array, the rest as repr)."""
-    lines = []
-    for name in names:
-        value = getattr(module, name)
-        lines.append(f"{name} = np.array({value.tolist()!r})" if hasattr(value, "tolist") else f"{name} = {value!r}")
-    return "\n".join(lines)
-
-
 def machado_table() -> str:
     """lib.core.colour_vision's table of Machado's matrices as notebook text, one matrix a line."""
     kinds = "".join(
@@ -103,9 +95,9 @@ def simulation_imports() -> str:
     """The imports and constants the colour-vision simulation needs (lib.core.colour_vision's and lib.maps.colour's)."""
     return "\n\n".join([
         "import numpy as np",
-        assignments(colour_vision, "TYPICAL", "CVD_KINDS", "SEVERITY_STEPS", "Matrix"),
+        constant_values(colour_vision, "TYPICAL", "CVD_KINDS", "SEVERITY_STEPS", "Matrix"),
         machado_table(),
-        assignments(maps_colour, "KIND_OF_DEFICIENCY", "DEFICIENCIES"),
+        constant_values(maps_colour, "KIND_OF_DEFICIENCY", "DEFICIENCIES"),
     ])
 
 
@@ -205,7 +197,7 @@ countries["mercator_km2"] = countries.to_crs("EPSG:3857").area / 1e6  # what a w
 countries[["name", "true_km2", "mercator_km2"]].round(-3)"""),
         markdown("Tissot's indicatrices: circles of 500 km radius on the ground, drawn with the app's own code."),
         definitions_cell(shown_objects("projections"), imports="\n".join([
-            "import numpy as np\nimport shapely\nfrom pyproj import Geod\n", assignments(geo, "WGS84"),
+            "import numpy as np\nimport shapely\nfrom pyproj import Geod\n", constant_values(geo, "WGS84"),
             'GEOD = Geod(ellps="WGS84")  # distances and areas on the WGS84 ellipsoid'])),
         code("""
 from shapely.geometry import LineString
@@ -248,10 +240,10 @@ def move_country(values: dict[str, UrlValue], extra: Mapping[str, object]) -> li
     if country not in _countries():
         raise NotebookSettingsError(f"maps.country: no country called {country[:60]!r} in the Natural Earth table")
     names = list(dict.fromkeys([country, "Japan", "United Kingdom"]))
-    constants = "\n".join([assignments(geo, "WGS84", "WEB_MERCATOR"),
+    constants = "\n".join([constant_values(geo, "WGS84", "WEB_MERCATOR"),
                            'GEOD = Geod(ellps="WGS84")  # distances and areas on the WGS84 ellipsoid',
                            "# WGS84's first eccentricity, squared and not: they map the ellipsoid onto the sphere "
-                           "of equal area.", assignments(geo, "E2"), "E = float(np.sqrt(E2))"])
+                           "of equal area.", constant_values(geo, "E2"), "E = float(np.sqrt(E2))"])
     return [
         markdown(f"""
 # Move a country: the true size of things
@@ -313,14 +305,14 @@ qualitative for categories), keep a key to at most {MAX_KEY_COLOURS} colours, an
         settings_cell({"SCHEME": scheme, "KIND": kind, "CLASSES": classes, "COLOURS": palette(scheme, classes),
                        "SEVERITY": int(values["severity"]) / 100},
                       "Your settings from the page, and the scheme's colours (ColorBrewer or Okabe-Ito)."),
-        definitions_cell(simulation, imports=simulation_imports() + "\n" + assignments(maps_colour, "MAX_KEY_COLOURS")),
+        definitions_cell(simulation, imports=simulation_imports() + "\n" + constant_values(maps_colour, "MAX_KEY_COLOURS")),
         swatches_cell(),
         markdown("""
 ## Which pairs merge?
 
 Colour difference is measured as CIE 1976 ΔE, the straight-line distance in CIELAB (about 2.3 is just
 noticeable). A pair told apart with normal vision that falls under ΔE 12 after simulation is flagged."""),
-        definitions_cell(pairs, imports=assignments(maps_colour, "CONFUSABLE_DELTA_E", "D65_WHITE",
+        definitions_cell(pairs, imports=constant_values(maps_colour, "CONFUSABLE_DELTA_E", "D65_WHITE",
                                                     "XYZ_FROM_LINEAR_SRGB")),
         code("""
 flagged = 0
@@ -389,7 +381,7 @@ the same point size a face with a taller x-height and bigger, more open counters
 further away, which is what matters for labels on a map or a slide."""),
         install_cell([]),
         settings_cell({"BODY_SIZE_PX": values["type_size"]}),
-        definitions_cell(shown_objects("type"), imports="from IPython.display import HTML, display\n\n" + assignments(
+        definitions_cell(shown_objects("type"), imports="from IPython.display import HTML, display\n\n" + constant_values(
             typography, "SERIF", "SANS", "SAMPLE", "COUNTER_LETTERS")),
         code("""
 display(HTML("".join(pairing_html(body, BODY_SIZE_PX) for body in (SERIF, SANS))))

@@ -6,15 +6,11 @@ own-table variants do the same with the functions that ran on the visitor's tabl
 """
 from __future__ import annotations
 
-import ast
 import functools
-import importlib
-import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 from nbformat.notebooknode import NotebookNode
 
@@ -45,6 +41,7 @@ from lib.notebooks.core import (
     MAX_NOTEBOOK_BYTES,
     NotebookSettingsError,
     code,
+    constants_source,
     definitions_cell,
     escape_markdown,
     install_cell,
@@ -151,24 +148,6 @@ PLOT_IMPORTS = "import matplotlib.pyplot as plt\nimport numpy as np\nimport pand
 
 
 @functools.cache
-def _assignments(module_name: str) -> dict[str, str]:
-    """Each top-level constant of a module: the lines of its assignment as written there, comments included."""
-    source = inspect.getsource(importlib.import_module(module_name))
-    lines = source.splitlines()
-    found = {}
-    for node in ast.parse(source).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        for target in targets:
-            if isinstance(target, ast.Name):
-                found[target.id] = "\n".join(lines[node.lineno - 1:node.end_lineno])
-    return found
-
-
-def lib_constants(module: ModuleType, *names: str) -> str:
-    """The lines that set `names` in `module`, as written there: the constants its shown functions read."""
-    return "\n".join(_assignments(module.__name__)[name] for name in names)
-
-
 def definitions(objects: Sequence[object], imports: str, *constants: str) -> list[NotebookNode]:
     """A note, then one cell: the imports, lib's constants, then each function's or class's own source."""
     head = "\n\n".join(part for part in (imports, *constants) if part)
@@ -216,7 +195,7 @@ fitted to noisy points from a hidden curve, cos(1.5πx)."""),
         settings_cell({"POINTS": values["fit.points"], "NOISE": values["fit.noise"], "DEGREE": values["fit.degree"],
                        "TRAIN_SHARE": values["fit.train_share"], "FOLDS": values["fit.folds"],
                        "SEED": values["fit.seed"]}),
-        *definitions(shown_objects("overfitting"), DATA_IMPORTS, lib_constants(demos, "MAX_DEGREE", "SPLIT_REPEATS")),
+        *definitions(shown_objects("overfitting"), DATA_IMPORTS, constants_source(demos, "MAX_DEGREE", "SPLIT_REPEATS")),
         code("sample = make_curve_sample(POINTS, NOISE, SEED)\n" + FIT_ERRORS.strip()),
         code(FIT_PLOT),
         markdown("""
@@ -257,7 +236,7 @@ pushes the aim off-centre, a **spread** scatters the shots."""),
         install_cell(["numpy", "pandas", "matplotlib"]),
         settings_cell({"BIAS": values["shots.bias"], "SPREAD": values["shots.spread"],
                        "SHOTS": values["shots.count"], "SEED": values["shots.seed"]}),
-        *definitions(shown_objects("accuracy"), DATA_IMPORTS, lib_constants(
+        *definitions(shown_objects("accuracy"), DATA_IMPORTS, constants_source(
             demos, "AIM_DIRECTION", "ACCURATE_WITHIN", "PRECISE_WITHIN", "CLASSIC_CASES", "CLASSIC_SHOTS")),
         code("""
 shots = shoot_at_target(BIAS, SPREAD, SHOTS, SEED)
@@ -309,7 +288,7 @@ against misses, and with rare positives a high accuracy can mean nothing at all.
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"THRESHOLD": values["roc.threshold"], "POSITIVE_SHARE": values["roc.positive_share"],
                        "SEPARATION": values["roc.separation"], "SEED": values["roc.seed"]}),
-        *definitions(shown_objects("roc"), DATA_IMPORTS, lib_constants(demos, "ROC_SAMPLES")),
+        *definitions(shown_objects("roc"), DATA_IMPORTS, constants_source(demos, "ROC_SAMPLES")),
         code('sample = make_scored_sample(ROC_SAMPLES, POSITIVE_SHARE, SEPARATION, SEED)\n'
              'negative, positive = "negative", "positive"  # the two classes\' names\n' + ROC_METRICS.strip()),
         code(ROC_PLOT),
@@ -357,7 +336,7 @@ chases outliers, absolute and Huber losses shrug them off. A metric is what you 
         settings_cell({"OUTLIER_Y": values["loss.outlier_y"], "HUBER_EPSILON": values["loss.huber_epsilon"],
                        "MISLABELLED_X": values["loss.mislabelled_x"]}),
         *definitions(shown_objects("losses"), DATA_IMPORTS,
-                     lib_constants(demos, "TRUE_SLOPE", "TRUE_INTERCEPT", "OUTLIER_X", "LINE_POINTS")),
+                     constants_source(demos, "TRUE_SLOPE", "TRUE_INTERCEPT", "OUTLIER_X", "LINE_POINTS")),
         code("""
 sample = make_line_sample(OUTLIER_Y, LINE_POINTS, seed=0)
 lines = fit_lines(sample, HUBER_EPSILON)
@@ -403,7 +382,7 @@ innocent (type I) and letting the guilty walk free (type II)."""),
         settings_cell({"EFFECT": values["test.effect"], "N_PER_GROUP": values["test.n"],
                        "ALPHA": values["test.alpha"], "SEED": values["test.seed"]}),
         *definitions(shown_objects("hypothesis"), "import functools\n" + DATA_IMPORTS,
-                     lib_constants(demos, "EXPERIMENTS", "POWER_SIZES")),
+                     constants_source(demos, "EXPERIMENTS", "POWER_SIZES")),
         code("""
 results = simulate_experiments(EFFECT, N_PER_GROUP, ALPHA, EXPERIMENTS, SEED)
 print(f"Type I error rate {results.type_one_rate:.3f} (should be close to alpha = {ALPHA}), power {results.power:.3f}, "
@@ -429,7 +408,7 @@ baseline, set against everything it costs, and the best solution is not always t
                        "VALUE_PER_POINT": values["baseline.value_per_point"],
                        "UPKEEP_COST": values["baseline.upkeep_cost"]}),
         *definitions(shown_objects("baseline"), "import time\nimport warnings\n\n" + PLOT_IMPORTS,
-                     lib_constants(demos, "DATASETS", "UPKEEP_UNITS")),
+                     constants_source(demos, "DATASETS", "UPKEEP_UNITS")),
         code("results = compare_baselines(DATASET, FOLDS, seed=0)\nresults.round(4)"),
         code("""
 table = value_against_cost(results, VALUE_PER_POINT, UPKEEP_COST)
@@ -456,7 +435,7 @@ tested on 2,000 fresh rows of each group."""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"MINORITY_SHARE": values["bias.minority_share"], "TRAIN_ROWS": values["bias.train_rows"],
                        "LABEL_NOISE": values["bias.noise"], "SEED": values["bias.seed"]}),
-        *definitions(shown_objects("bias"), PLOT_IMPORTS, lib_constants(demos, "BIAS_SHARES")),
+        *definitions(shown_objects("bias"), PLOT_IMPORTS, constants_source(demos, "BIAS_SHARES")),
         code("""
 rates = group_error_rates(MINORITY_SHARE, TRAIN_ROWS, LABEL_NOISE, SEED).set_index("group")
 print(f"Error rate, group A: {rates.error_rate['A']:.3f}; "
@@ -553,8 +532,8 @@ def own_overfitting(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[
     return [
         *_own_cells("Over- and under-fitting", own, {"DEGREE": values["fit.degree"], "TRAIN_SHARE": values["fit.train_share"],
                                                      "FOLDS": values["fit.folds"], "SEED": values["fit.seed"]}),
-        *definitions(objects, DATA_IMPORTS, lib_constants(own_data, "MIN_ROWS"),
-                     lib_constants(demos, "MAX_DEGREE", "OWN_FIT_ROWS")),
+        *definitions(objects, DATA_IMPORTS, constants_source(own_data, "MIN_ROWS"),
+                     constants_source(demos, "MAX_DEGREE", "OWN_FIT_ROWS")),
         code("curve = own_curve_sample(table, X_COLUMN, Y_COLUMN, SEED)\n"
              "sample = curve.sample  # your x rescaled to [0, 1], your y as it is\n" + FIT_ERRORS.strip()),
         code(OWN_FIT_PLOT),
@@ -568,7 +547,7 @@ def own_roc(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[Notebook
                demos.own_scored_sample)
     return [
         *_own_cells("Thresholds and ROC", own, {"THRESHOLD": values["roc.threshold"]}),
-        *definitions(objects, DATA_IMPORTS, lib_constants(own_data, "MAX_LABELS", "MIN_ROWS")),
+        *definitions(objects, DATA_IMPORTS, constants_source(own_data, "MAX_LABELS", "MIN_ROWS")),
         code("sample, negative, positive = own_scored_sample(table, LABEL_COLUMN, SCORE_COLUMN)\n" + ROC_METRICS.strip()),
         code(ROC_PLOT),
         markdown(FOOTER),
@@ -583,8 +562,8 @@ def own_baseline(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[Not
         *_own_cells("Baseline first", own, {"FOLDS": values["baseline.folds"],
                                             "VALUE_PER_POINT": values["baseline.value_per_point"],
                                             "UPKEEP_COST": values["baseline.upkeep_cost"]}),
-        *definitions(objects, "import time\nimport warnings\n" + DATA_IMPORTS, lib_constants(own_data, "MAX_LABELS", "MIN_ROWS"),
-                     lib_constants(demos, "UPKEEP_UNITS", "OWN_BASELINE_ROWS", "OWN_UPKEEP_UNITS")),
+        *definitions(objects, "import time\nimport warnings\n" + DATA_IMPORTS, constants_source(own_data, "MAX_LABELS", "MIN_ROWS"),
+                     constants_source(demos, "UPKEEP_UNITS", "OWN_BASELINE_ROWS", "OWN_UPKEEP_UNITS")),
         code("""
 data = own_baseline_data(table, TARGET_COLUMN, seed=0)
 results = compare_own_baselines(data, FOLDS, seed=0)
@@ -600,8 +579,8 @@ def own_bias(values: dict[str, UrlValue], own: OwnNotebookTable) -> list[Noteboo
                demos.own_group_error_rates)
     return [
         *_own_cells("Bias in data", own, {"SEED": values["bias.seed"]}),
-        *definitions(objects, PLOT_IMPORTS, lib_constants(own_data, "MAX_LABELS", "MIN_ROWS"),
-                     lib_constants(demos, "OWN_FIT_ROWS", "OWN_TEST_SHARE")),
+        *definitions(objects, PLOT_IMPORTS, constants_source(own_data, "MAX_LABELS", "MIN_ROWS"),
+                     constants_source(demos, "OWN_FIT_ROWS", "OWN_TEST_SHARE")),
         code("""
 rates = own_group_error_rates(table, GROUP_COLUMN, TARGET_COLUMN, SEED)
 rates.plot.barh(x="group", y="error_rate", legend=False, xlabel="error rate on the group's held-out rows",

@@ -6,9 +6,7 @@ lib/mnist/network.py. The cells here hold only the constants those need, the cal
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pprint import pformat
-from types import ModuleType
+from collections.abc import Mapping
 
 from nbformat.notebooknode import NotebookNode
 
@@ -20,6 +18,7 @@ from lib.mnist.settings import config_from_settings, config_key
 from lib.notebooks.core import (
     FOOTER,
     code,
+    constant_values,
     definitions_cell,
     install_cell,
     markdown,
@@ -102,19 +101,10 @@ The page trains the talk's recipe through a hand-written backward pass for speed
 weights this plain loop gives."""
 
 
-def constants_source(module: ModuleType, names: Sequence[str]) -> str:
-    """NAME = value lines for lib constants, with lib's own values (written with `repr`, one item a line)."""
-    lines = []
-    for name in names:
-        value = pformat(getattr(module, name), width=110 - len(name) - 3, sort_dicts=False)
-        lines.append(f"{name} = " + value.replace("\n", "\n" + " " * (len(name) + 3)))
-    return "\n".join(lines)
-
-
 def data_cells(demo_id: str) -> list[NotebookNode]:
     """The story of the data, its readers and download (lib's own), and the cell that loads it."""
     readers = [item for item in shown_objects(demo_id) if item.__module__ == mnist_data.__name__]
-    imports = f"{DATA_IMPORTS.strip()}\n\n{constants_source(mnist_data, DATA_CONSTANTS)}"
+    imports = f"{DATA_IMPORTS.strip()}\n\n{constant_values(mnist_data, *DATA_CONSTANTS)}"
     return [markdown(DATA_NOTE), definitions_cell(readers, imports=imports), code(LOAD_CODE)]
 
 
@@ -203,7 +193,7 @@ the digits it got wrong."""),
         settings_cell({**_train_settings(values), "TEST_RECORD": values["test_record"], "QUICK_RUN": True,
                        "QUICK_IMAGES": QUICK_IMAGES}),
         *data_cells("mnist_evaluate"),
-        network_cell("mnist_evaluate", constants_source(confusion, ["DIGITS"])),
+        network_cell("mnist_evaluate", constant_values(confusion, "DIGITS")),
         markdown(QUICK_NOTE),
         code(TRAIN_CODE),
         code("""
