@@ -35,6 +35,11 @@ def resolve(reference: str) -> object:
     return found
 
 
+def _from(module: str, *names: str) -> tuple[str, ...]:
+    """References to several names of one lib module, in order."""
+    return tuple(f"{module}:{name}" for name in names)
+
+
 def _methodology(demo_id: str, tab: str, title: str, draw: str, keys: tuple[str, ...], **more) -> Demo:
     more.setdefault("notebook_extra", "app_pages.methodology_own_data:own_notebook_settings")
     return Demo(demo_id, "methodology", tab, title, draw, f"lib.notebooks.methodology:{demo_id}", keys,
@@ -45,12 +50,12 @@ _FIT = ("fit.points", "fit.noise", "fit.degree", "fit.train_share", "fit.folds",
 _MNIST_TRAINING = ("preset", "architecture", "hidden", "activation", "loss", "optimiser", "learning_rate",
                    "batch_size", "epochs", "seed", "samples")
 # What every MNIST tab reads its digits with (and the page fetches them with), then the network's pieces.
-_MNIST_DATA = tuple(f"lib.mnist.data:{name}" for name in (
+_MNIST_DATA = _from("lib.mnist.data",
     "MnistFormatError", "read_idx_header", "read_idx_images", "read_idx_labels", "FetchError", "md5_of",
-    "download_checked", "download_mnist"))
-_MNIST_NETWORK = tuple(f"lib.mnist.network:{name}" for name in (
+    "download_checked", "download_mnist")
+_MNIST_NETWORK = _from("lib.mnist.network",
     "make_activation", "SmallCnn", "build_network", "make_loss", "make_optimiser", "to_inputs", "to_targets",
-    "train_step"))
+    "train_step")
 _MNIST_LOOP = ("lib.mnist.network:decayed_rate", "lib.mnist.network:train_epoch", "lib.mnist.network:network_outputs")
 
 DECLARATIONS: tuple[Demo, ...] = (
@@ -58,46 +63,46 @@ DECLARATIONS: tuple[Demo, ...] = (
     _methodology("checklist", "✅ Checklist", "Methodology checklist", "app_pages.methodology_checklist:checklist_ui",
                  ("project",), notebook_extra="app_pages.methodology_checklist:checklist_notebook_settings"),
     _methodology("overfitting", "1 Over/under-fitting", "Over- and under-fitting", "app_pages.methodology:overfitting_ui",
-                 _FIT, shows=tuple(f"lib.methodology.demos:{name}" for name in ("CurveSample", "true_curve",
+                 _FIT, shows=_from("lib.methodology.demos", "CurveSample", "true_curve",
                      "make_curve_sample", "design_matrix", "fit_polynomial", "predict_polynomial", "split_indices",
                      "polynomial_errors", "train_validation_errors", "cross_validated_errors", "best_degree",
-                     "split_spread", "fitted_curve", "sample_points"))),
+                     "split_spread", "fitted_curve", "sample_points")),
     _methodology("accuracy", "2 Precision vs accuracy", "Precision and accuracy", "app_pages.methodology:accuracy_ui",
                  ("shots.bias", "shots.spread", "shots.count", "shots.seed"),
-                 shows=tuple(f"lib.methodology.demos:{name}" for name in ("ShotSummary", "shoot_at_target",
-                     "summarise_shots"))),
+                 shows=_from("lib.methodology.demos", "ShotSummary", "shoot_at_target",
+                     "summarise_shots")),
     _methodology("roc", "3 Thresholds and ROC", "Thresholds and ROC", "app_pages.methodology:roc_ui",
                  ("roc.threshold", "roc.positive_share", "roc.separation", "roc.seed"),
-                 shows=tuple(f"lib.methodology.demos:{name}" for name in ("ScoredSample", "ThresholdMetrics",
-                     "make_scored_sample", "threshold_metrics", "roc_points", "roc_auc"))),
+                 shows=_from("lib.methodology.demos", "ScoredSample", "ThresholdMetrics",
+                     "make_scored_sample", "threshold_metrics", "roc_points", "roc_auc")),
     _methodology("losses", "4 Loss functions", "Loss functions", "app_pages.methodology:losses_ui",
                  ("loss.outlier_y", "loss.huber_epsilon", "loss.mislabelled_x"),
-                 shows=tuple(f"lib.methodology.demos:{name}" for name in ("LineSample", "make_line_sample",
+                 shows=_from("lib.methodology.demos", "LineSample", "make_line_sample",
                      "fit_lines", "line_metrics", "huber_loss", "loss_shapes", "LogisticFit",
-                     "fit_logistic_with_mislabelled"))),
+                     "fit_logistic_with_mislabelled")),
     _methodology("hypothesis", "5 Hypothesis tests", "Hypothesis tests", "app_pages.methodology:hypothesis_ui",
                  ("test.effect", "test.n", "test.alpha", "test.seed"),
-                 shows=tuple(f"lib.methodology.demos:{name}" for name in ("ExperimentResults", "experiment_draws",
-                     "simulate_experiments", "analytic_power", "power_curve", "trial_table"))),
+                 shows=_from("lib.methodology.demos", "ExperimentResults", "experiment_draws",
+                     "simulate_experiments", "analytic_power", "power_curve", "trial_table")),
     _methodology("baseline", "6 Baseline first", "Baseline first", "app_pages.methodology:baseline_ui",
                  ("baseline.dataset", "baseline.folds", "baseline.value_per_point", "baseline.upkeep_cost"),
-                 shows=tuple(f"lib.methodology.demos:{name}" for name in ("baseline_models", "load_dataset",
-                     "compare_baselines", "value_against_cost"))),
+                 shows=_from("lib.methodology.demos", "baseline_models", "load_dataset",
+                     "compare_baselines", "value_against_cost")),
     _methodology("bias", "7 Bias in data", "Bias in data", "app_pages.methodology:bias_ui",
                  ("bias.minority_share", "bias.train_rows", "bias.noise", "bias.seed"),
-                 shows=tuple(f"lib.methodology.demos:{name}" for name in ("group_data", "group_error_rates",
-                     "error_rates_by_share"))),
+                 shows=_from("lib.methodology.demos", "group_data", "group_error_rates",
+                     "error_rates_by_share")),
     # ---------------------------------------------------------------- PyTorch basics
     Demo("km_miles", "pytorch_basics", "1 · Kilometres to miles", "Kilometres to miles",
          "app_pages.pytorch_basics:km_tab_ui", "lib.notebooks.pytorch_basics:km_miles", ("lr", "examples"),
-         shows=tuple(f"lib.pytorch_basics.kmmiles:{name}" for name in (
-             "KmMilesStep", "known_good_examples", "training_step", "next_step", "is_diverging", "train_km_to_miles"))),
+         shows=_from("lib.pytorch_basics.kmmiles",
+             "KmMilesStep", "known_good_examples", "training_step", "next_step", "is_diverging", "train_km_to_miles")),
     Demo("autograd", "pytorch_basics", "2 · Autograd playground", "Autograd playground",
          "app_pages.pytorch_basics:autograd_tab_ui", "lib.notebooks.pytorch_basics:autograd", ("expression", "x", "a", "b"),
-         shows=tuple(f"lib.pytorch_basics.autograd:{name}" for name in (
+         shows=_from("lib.pytorch_basics.autograd",
              "ExpressionError", "parse_expression", "check_node", "constant_size", "to_torch", "compile_expression",
              "gradient_at", "graph_to_dot", "GradientResult", "analyse_expression", "explain_non_finite",
-             "evaluate_curve", "curve_near", "tangent_line", "chain_example", "TwoInputResult", "two_input_example"))),
+             "evaluate_curve", "curve_near", "tangent_line", "chain_example", "TwoInputResult", "two_input_example")),
     Demo("matmul", "pytorch_basics", "3 · GPU speed", "GPU speed: matrix timing",
          "app_pages.pytorch_basics:gpu_tab_ui", "lib.notebooks.pytorch_basics:matmul", ("matmul_max",),
          shows=(*(f"lib.pytorch_basics.matmul:{name}" for name in (
