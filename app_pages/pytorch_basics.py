@@ -10,6 +10,7 @@ import streamlit as st
 from lib.core.device import describe_device, pick_device
 from lib.core.jobs import BackgroundJob, WorkerTask
 from lib.core.palette import BLUE, VERMILLION
+from lib.core.threads import PYTHON_PARSING
 from lib.core.urlcodec import by_key
 from lib.demos import tab_labels
 from lib.pytorch_basics.kmmiles import (
@@ -93,7 +94,8 @@ def tangent_chart(expression: str, x0: float, y0: float, slope: float) -> tuple[
     from lib.pytorch_basics.autograd import curve_near, tangent_line
 
     # A window around x keeps the tangent readable; the whole slider range can dwarf it.
-    xs, ys = curve_near(expression, x0, PLOT_HALF_WIDTH)
+    with PYTHON_PARSING:  # the formula is parsed with ast
+        xs, ys = curve_near(expression, x0, PLOT_HALF_WIDTH)
     curve = pd.DataFrame({"x": xs, "y": ys})
     tangent_xs, tangent_ys = tangent_line(x0, y0, slope)
     tangent = pd.DataFrame({"x": tangent_xs, "y": tangent_ys})
@@ -203,7 +205,8 @@ def own_formula_ui() -> None:
     slider(SETTING["pytorch_basics.x"], "x", step=0.05)
     expression, x = st.session_state["pytorch_basics.expression"], st.session_state["pytorch_basics.x"]
     try:
-        result = analyse_expression(expression, x)
+        with PYTHON_PARSING:  # the formula is parsed with ast
+            result = analyse_expression(expression, x)
     except ExpressionError as error:
         st.error(f"I can't evaluate that: {visitor_message(error, EXPRESSION_FAILED)}")
         return

@@ -52,3 +52,38 @@ def test_openblas_runs_on_one_thread_and_pytorch_keeps_its_own() -> None:
     openblas = [pool for pool in out["pools"] if pool[0] == "openblas"]
     assert len(openblas) >= 2 and all(threads == 1 for _, _, threads in openblas)  # numpy's and SciPy's
     assert out["torch"][0] == out["torch"][1]
+
+
+def test_sessions_parsing_python_at_once_take_turns_under_the_apps_gc_hook() -> None:
+    """The app's gc callback runs Python inside CPython 3.11's ast conversion, where another thread may then parse
+    and both fail ("AST constructor recursion depth mismatch"); under PYTHON_PARSING, as the notebook button, the
+    code expander and the autograd formula parse, eight threads reading lib's source and building every notebook
+    (a room's first visits) raise nothing."""
+    out = json.loads(run_python("""
+        import json, threading
+        from lib.core.gc_pauses import freeze_after_full_collections
+        from lib.core.threads import PYTHON_PARSING
+        from lib.notebooks import DEMOS, build_notebook
+        from lib.notebooks import core
+
+        freeze_after_full_collections()
+        errors, built = [], []
+        def visitor():
+            for _ in range(3):
+                for demo_id in DEMOS:
+                    try:
+                        with PYTHON_PARSING:
+                            core._source.cache_clear()
+                            core._constants_source.cache_clear()
+                            built.append(len(build_notebook(demo_id, {}).cells))
+                    except SystemError as error:
+                        errors.append(str(error))
+        threads = [threading.Thread(target=visitor) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(json.dumps({"errors": errors[:3], "built": len(built)}))
+    """, timeout=600))
+    assert out["errors"] == []
+    assert out["built"] == 8 * 3 * 24

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
+from lib.core.threads import PYTHON_PARSING, blas_on_one_thread, convert_frames_on_one_thread
 from lib.core.urlcodec import UrlParam
 from lib.demos import BY_ID, demos_of, resolve
 from ui import widgets
@@ -140,7 +140,8 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
     if tab.notebook_extra is not None:
         values |= dict(tab.notebook_extra())
     try:
-        notebook = build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
+        with PYTHON_PARSING:  # a notebook reads lib's source (inspect, ast) and checks a formula (ast)
+            notebook = build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
     except ValueError as error:
         st.caption(f"No take-home notebook for these settings: {visitor_message(error, NO_NOTEBOOK)}")
         return
@@ -153,7 +154,8 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
 def _shown_source(demo_id: str) -> str:
     from lib.notebooks.core import shown_objects, source_of
 
-    return source_of(*shown_objects(demo_id))
+    with PYTHON_PARSING:  # inspect.getsource parses a class's module with ast
+        return source_of(*shown_objects(demo_id))
 
 
 def code_behind_ui(tab: Tab) -> None:

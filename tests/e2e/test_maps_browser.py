@@ -173,7 +173,8 @@ def test_the_open_tab_is_in_the_link_and_moving_between_tabs_keeps_the_settings(
     expect(page.get_by_test_id("stSlider").filter(has_text="Number of classes")).to_be_visible(timeout=WAIT_MS)
     expect(latitude).to_have_count(0)
     expect(page).to_have_url(re.compile(r"maps\.tab=[^&]*Colour"), timeout=WAIT_MS)
-    expect(page.get_by_test_id("stCode")).to_contain_text("maps.lat=63.0", timeout=WAIT_MS)
+    link = page.get_by_test_id("stCode").filter(has_text="maps.tab=")  # the share link, not the code behind
+    expect(link).to_contain_text("maps.lat=63.0", timeout=WAIT_MS)
     page.get_by_role("tab", name="Move a country").click()
     wait_until_idle(page)
     expect(latitude).to_contain_text("63.00", timeout=WAIT_MS)
@@ -208,8 +209,8 @@ def test_the_choropleth_fills_each_country_with_its_class_colour(page, app_url) 
     open_app_page(page, app_url, "maps", TITLE)
     page.get_by_role("tab", name="Colour").click()
     wait_until_idle(page)
-    # the swatches first, then one choropleth per vision: the first is normal vision, the sphere then 177 countries
-    choropleth = page.locator("[data-testid=stVegaLiteChart]:visible").nth(1)
+    # one choropleth per vision, each named by its vision; normal vision's: the sphere then 177 countries
+    choropleth = page.locator('[data-testid=stVegaLiteChart][aria-label*="as seen: normal."]')
     countries = choropleth.locator("g.mark-shape path")
     expect(countries).to_have_count(178, timeout=WAIT_MS)
     fills = countries.evaluate_all("paths => paths.slice(1).map(path => (path.getAttribute('fill') || '').toLowerCase())")

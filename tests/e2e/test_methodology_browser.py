@@ -60,7 +60,7 @@ def test_the_take_home_notebook_is_written_on_click_with_the_visitors_settings(p
 
     open_app_page(page, app_url, "methodology?methodology.view=roc&methodology.roc.seed=7", "Methodology")
     saved = _download(page, "Download as notebook (.ipynb)", tmp_path)
-    assert saved.name == "roc.ipynb"
+    assert saved.name == "dscl-roc.ipynb"  # lib.notebooks.notebook_file_name
     notebook = json.loads(saved.read_text(encoding="utf-8"))
     code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
     assert notebook["nbformat"] == 4 and re.search(r"^SEED = 7$", code, re.MULTILINE)
