@@ -56,6 +56,11 @@ _MNIST_DATA = _from("lib.mnist.data",
 _MNIST_NETWORK = _from("lib.mnist.network",
     "make_activation", "SmallCnn", "build_network", "make_loss", "make_optimiser", "to_inputs", "to_targets",
     "train_step")
+# How each kind of colour vision sees a colour (Machado 2009): the campus map and the Colour tab both show it.
+_COLOUR_SIMULATION = (
+    *_from("lib.maps.colour", "simulate_colour_blindness", "simulate_colours", "simulate_srgb", "machado_matrix"),
+    *_from("lib.core.colour_vision", "machado_rows", "severity_step"),
+    *_from("lib.maps.colour", "srgb_to_linear", "linear_to_srgb", "hex_to_rgb", "rgb_to_hex"))
 _MNIST_LOOP = ("lib.mnist.network:decayed_rate", "lib.mnist.network:train_epoch", "lib.mnist.network:network_outputs")
 
 DECLARATIONS: tuple[Demo, ...] = (
@@ -124,10 +129,7 @@ DECLARATIONS: tuple[Demo, ...] = (
     # ---------------------------------------------------------------- Maps and projections
     Demo("campus_map", "maps", "📍 Campus map", "Penryn campus map",
          "app_pages.maps_campus:campus_ui", "lib.notebooks.maps:campus_map", ("building_scheme", "campus_vision"),
-         shows=("lib.maps.colour:simulate_colour_blindness", "lib.maps.colour:simulate_colours",
-                "lib.maps.colour:simulate_srgb", "lib.maps.colour:machado_matrix", "lib.core.colour_vision:machado_rows",
-                "lib.core.colour_vision:severity_step", "lib.maps.colour:srgb_to_linear",
-                "lib.maps.colour:linear_to_srgb", "lib.maps.colour:hex_to_rgb", "lib.maps.colour:rgb_to_hex")),
+         shows=_COLOUR_SIMULATION),
     Demo("projections", "maps", "🌍 Projections", "Map projections",
          "app_pages.maps:projections_ui", "lib.notebooks.maps:projections", ("tissot",),
          shows=("lib.maps.geo:tissot_circles", "lib.maps.geo:mercator_area_scale")),
@@ -140,10 +142,7 @@ DECLARATIONS: tuple[Demo, ...] = (
                 "lib.maps.geo:authalic_q", "lib.maps.geo:true_area_km2", "lib.maps.geo:mercator_area_km2")),
     Demo("colour", "maps", "🎨 Colour", "Colour for maps",
          "app_pages.maps:colour_ui", "lib.notebooks.maps:colour", ("scheme", "classes", "severity"),
-         shows=("lib.maps.colour:key_warning", "lib.maps.colour:simulate_colour_blindness", "lib.maps.colour:simulate_colours",
-                "lib.maps.colour:simulate_srgb", "lib.maps.colour:machado_matrix", "lib.core.colour_vision:machado_rows",
-                "lib.core.colour_vision:severity_step", "lib.maps.colour:srgb_to_linear",
-                "lib.maps.colour:linear_to_srgb", "lib.maps.colour:hex_to_rgb", "lib.maps.colour:rgb_to_hex",
+         shows=("lib.maps.colour:key_warning", *_COLOUR_SIMULATION,
                 "lib.maps.colour:confusable_pairs", "lib.maps.colour:delta_e76",
                 "lib.maps.colour:srgb_to_lab", "lib.maps.colour:quantile_breaks", "lib.maps.colour:threshold_classes")),
     Demo("type", "maps", "🔤 Type", "Type for maps",

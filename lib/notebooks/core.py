@@ -150,9 +150,11 @@ def constant_values(module: ModuleType, *names: str) -> str:
     return "\n".join(lines)
 
 
-def definitions_cell(objects: Sequence[object], imports: str = "") -> NotebookNode:
-    """A code cell of `imports` (and constants) then each object's own source: lib's code, never retyped."""
-    return code("\n\n\n".join(part for part in (imports.strip(), source_of(*objects)) if part))
+def definitions_cell(objects: Sequence[object], imports: str = "", *constants: str) -> NotebookNode:
+    """A code cell of `imports`, then lib's `constants` (constants_source, constant_values), then each object's
+    own source: lib's code, never retyped."""
+    head = "\n\n".join(part.strip() for part in (imports, *constants) if part.strip())
+    return code("\n\n\n".join(part for part in (head, source_of(*objects)) if part))
 
 
 def install_cell(modules: Sequence[str]) -> NotebookNode:

@@ -150,8 +150,7 @@ PLOT_IMPORTS = "import matplotlib.pyplot as plt\nimport numpy as np\nimport pand
 @functools.cache
 def definitions(objects: Sequence[object], imports: str, *constants: str) -> list[NotebookNode]:
     """A note, then one cell: the imports, lib's constants, then each function's or class's own source."""
-    head = "\n\n".join(part for part in (imports, *constants) if part)
-    return [markdown(CODE_NOTE), definitions_cell(objects, imports=head)]
+    return [markdown(CODE_NOTE), definitions_cell(objects, imports, *constants)]
 
 
 # ---------------------------------------------------------------- 1. over- and under-fitting

@@ -111,7 +111,7 @@ def data_cells(demo_id: str) -> list[NotebookNode]:
 def network_cell(demo_id: str, constants: str = "") -> NotebookNode:
     """The network and the plain PyTorch loop the page runs: lib's own source, after the data's."""
     return definitions_cell([item for item in shown_objects(demo_id) if item.__module__ != mnist_data.__name__],
-                            imports=f"{NETWORK_IMPORTS.strip()}\n\n{constants}")
+                            NETWORK_IMPORTS, constants)
 
 
 def _train_settings(values: dict[str, UrlValue]) -> dict[str, UrlValue]:

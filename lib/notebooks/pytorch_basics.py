@@ -30,7 +30,7 @@ TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019
 def lib_code_cell(demo_id: str, imports: str, constants: Sequence[tuple[ModuleType, Sequence[str]]]) -> NotebookNode:
     """The imports, lib's constants (as written there) and the demo's shown functions, in one cell."""
     written = "\n".join(constants_source(module, *names) for module, names in constants)
-    return definitions_cell(shown_objects(demo_id), imports=f"{imports.strip()}\n\n{written}")
+    return definitions_cell(shown_objects(demo_id), imports, written)
 
 
 # ---------------------------------------------------------------- kilometres to miles
