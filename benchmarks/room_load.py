@@ -24,7 +24,7 @@ visitor and draws nothing, so the figures are the server's, not a browser's:
    `--soak`: 20 minutes (unless `--seconds`) of visitors who stay 1-4 minutes each and are replaced
    by new ones; prints the servers' RSS over time and its end against its value after 2 minutes.
 
-`--follow` (docs/benchmarks-room.md): a room made in the server's room database, a presenter on the
+`--follow` (docs/performance.md): a room made in the server's room database, a presenter on the
 Garden tab moving `kids.garden_k` every `--presenter-every` s, and `--followers` who open the join link,
 press the join card's button and answer the follow poll's timer. The visitors move sliders for
 `--seconds` without the followers, then for `--seconds` with them; it prints the time from each
