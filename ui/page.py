@@ -3,7 +3,7 @@
 `page_ui` restores the settings from the link, draws the title, runs only the open tab (lazy tabs bound
 to the URL, or a radio of views bound to a `UrlParam`) inside an error boundary, then draws the tab's
 take-home notebook button and the one share link, which also writes the settings to the address bar.
-The open tab is a fragment (docs/fragments.md): moving one of its widgets reruns that tab only, not the
+The open tab is a fragment (docs/architecture.md): moving one of its widgets reruns that tab only, not the
 router, the sidebar or the Room box, and the tab still writes the URL, the link and the notebook at its
 end. Switching tab or view is a widget outside the fragment, so it reruns the whole app.
 
