@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,16 +145,21 @@ def wait_until_idle(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=PAGE_LIMIT_MS)
 
 
-def failed_app_responses(page, app_url: str) -> list[str]:
-    """A list that fills, as `page` and its frames load, with every answer of 400 or more from the app's own
-    server (/app/static/..., /static/..., /_stcore/..., a component's files), as 'status url'."""
+def on_failed_app_response(page, app_url: str, note: Callable[[str], None]) -> None:
+    """Call `note('status url')` for every answer of 400 or more that `page` and its frames get from the app's
+    own server (/app/static/..., /static/..., /_stcore/..., a component's files)."""
     app_host = urlsplit(app_url).netloc
-    failed: list[str] = []
 
-    def note(response) -> None:
+    def check(response) -> None:
         address = urlsplit(response.url)
         if response.status >= 400 and address.netloc == app_host and not BASE_URL_PROBE.fullmatch(address.path):
-            failed.append(f"{response.status} {response.url}")
+            note(f"{response.status} {response.url}")
 
-    page.on("response", note)
+    page.on("response", check)
+
+
+def failed_app_responses(page, app_url: str) -> list[str]:
+    """A list that fills with every failed answer from the app's own server to `page`, as 'status url'."""
+    failed: list[str] = []
+    on_failed_app_response(page, app_url, failed.append)
     return failed
