@@ -1,4 +1,4 @@
-// Where Leaflet's default marker images are: its own guess, made from leaflet.css's address when the
-// stylesheet has not loaded yet, drops a slash ("leaflet-1.9.3marker-icon.png") and the icon answers 404.
+// Where Leaflet's default marker images are. In the map's frame Leaflet falls back to guessing the folder
+// from leaflet.css's address, and drops a slash ("leaflet-1.9.3marker-icon.png"): the icon answered 404.
 // Icon.Default's documented imagePath option, taken relative to this file, so it holds under any base URL.
 L.Icon.Default.mergeOptions({imagePath: new URL("../leaflet-1.9.3/images/", document.currentScript.src).href});
