@@ -1,7 +1,8 @@
 """Visitors read plain sentences; the operator reads the detail in the server log (ui/errors.py).
 
-An AppTest of every page with a room database that cannot be reached, whose URL holds a user, a host
-and a password; a scan of the pages' source for messages built from an exception that bypass the one
+An AppTest of every page and tab with a room database that cannot be reached, whose URL holds a user, a host
+and a password, that shows none of them nor a server folder, the host's name or a server package's version;
+a scan of the pages' source for messages built from an exception that bypass the one
 helper; unit tests of the helper and of the outage log.
 """
 from __future__ import annotations
@@ -9,6 +10,10 @@ from __future__ import annotations
 import ast
 import builtins
 import logging
+import os
+import platform
+import re
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +26,8 @@ from app_pages.mnist import FETCH_FAILED
 from lib.maps.spatial_io import CrsNeeded
 from lib.mnist.data import FetchError
 from lib.room import RoomError, RoomStorageError
-from tests.helpers import HOME, PAGE_TIMEOUT_S, ROOT, open_page
+from tests.conftest import SHARED_MNIST
+from tests.helpers import HOME, PAGE_TIMEOUT_S, ROOT, open_page, open_tab
 from ui.errors import (
     LOG_HINT,
     NOT_FOR_PEOPLE,
@@ -71,8 +77,50 @@ def _room_log(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 # ---------------------------------------------------------------- the app with its room database down
 
 
-def test_no_page_shows_the_database_user_host_or_password(monkeypatch, caplog) -> None:
+def _operator_details(mnist_cache: Path) -> dict[str, re.Pattern]:
+    """What only the operator may read, by name: server folders, the host's name, the server's package
+    versions and the app's environment settings, each as a pattern that matches it standing alone."""
+    import numpy
+    import streamlit
+    import torch
+
+    folders = {"the repo root": str(ROOT), "the MNIST cache folder": str(mnist_cache), "the home folder": str(Path.home())}
+    versions = {"Python's version": platform.python_version(), "torch's version": torch.__version__,
+                "CUDA's version": torch.version.cuda, "Streamlit's version": streamlit.__version__,
+                "numpy's version": numpy.__version__}
+    settings = {f"${name}": value for name, value in os.environ.items()
+                if name.startswith(("DSC_", "MNIST_")) and len(value) >= 8}  # "1" or "postgres" would match prose
+    details = {name: re.compile(re.escape(folder)) for name, folder in folders.items() if folder != "/"}
+    details |= {name: re.compile(rf"(?<![\w.]){re.escape(text)}(?![\w.])")
+                for name, text in {**versions, **settings, "the hostname": socket.gethostname()}.items() if text}
+    return details
+
+
+def _every_tab(at: AppTest, page: str) -> Iterator[str]:
+    """Open each tab (or Methodology view) of `page` in turn, yielding its name once it is drawn."""
+    from app_pages.kids import TABS as KIDS_TABS  # here, not at the top: the pages import torch and geopandas
+    from app_pages.maps import TABS as MAPS_TABS
+    from app_pages.mnist import TABS as MNIST_TABS
+    from app_pages.pytorch_basics import TABS as PYTORCH_TABS
+    from lib.methodology.settings import VIEW
+
+    name = Path(page).stem
+    tabs = {"pytorch_basics": PYTORCH_TABS, "mnist": MNIST_TABS, "maps": MAPS_TABS, "kids": KIDS_TABS}
+    yield page
+    for label in tabs.get(name, ()):
+        open_tab(at, name, label)
+        yield f"{page} / {label}"
+    for choice in VIEW.choices if name == "methodology" else ():
+        at.radio(key=VIEW.key).set_value(choice).run()
+        yield f"{page} / {choice}"
+
+
+def test_no_page_or_tab_shows_the_database_url_or_an_operator_detail(monkeypatch, caplog, tmp_path) -> None:
     monkeypatch.setenv("DSC_ROOM_DB", _unreachable_url())
+    # full MNIST where it is beside the checkout (CI): the page once named its folder
+    mnist_cache = SHARED_MNIST if (SHARED_MNIST / "train-images-idx3-ubyte.gz").exists() else tmp_path / "no-mnist"
+    monkeypatch.setenv("MNIST_CACHE_DIR", str(mnist_cache))
+    details = _operator_details(mnist_cache)
     caplog.set_level(logging.INFO)
     at = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
     at.run()
@@ -82,9 +130,12 @@ def test_no_page_shows_the_database_user_host_or_password(monkeypatch, caplog) -
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert at.title, f"{page} did not draw"
-        shown = _page_text(at)
-        for secret in (USER, PASSWORD, HOST):
-            assert secret not in shown, f"{page} shows {secret!r}"
+        for where in _every_tab(at, page):
+            shown = _page_text(at)
+            for secret in (USER, PASSWORD, HOST):
+                assert secret not in shown, f"{where} shows {secret!r}"
+            for name, pattern in details.items():
+                assert not pattern.search(shown), f"{where} shows {name}: {pattern.search(shown).group()!r}"
         assert [warning.value for warning in at.sidebar.warning] == [ROOMS_UNAVAILABLE]
         assert at.sidebar.button(key="room.retry")
     downs = [record for record in _room_log(caplog) if "unavailable" in record.getMessage()]

@@ -8,6 +8,7 @@ import pytest
 
 from lib.maps.spatial_io import load_campus
 from lib.maps.webmap import (
+    ICON_PATH_SCRIPT,
     LOCAL_ASSETS,
     STATIC_URL,
     asset_links,
@@ -38,6 +39,16 @@ def test_the_html_asks_no_cdn_for_code(web_map) -> None:
     for host in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna.bootstrapcdn.com"):
         assert host not in html, host
     assert "leaflet.draw.js" in html
+
+
+def test_leaflet_is_told_where_its_marker_images_are(web_map) -> None:
+    links = asset_links(web_map)
+    assert links.index(ICON_PATH_SCRIPT) > links.index(f"{STATIC_URL}/leaflet-1.9.3/leaflet.js")  # L exists by then
+    script = ROOT / "static" / ICON_PATH_SCRIPT.removeprefix(STATIC_URL + "/")
+    folder = re.search(r'imagePath: new URL\("([^"]+)", document\.currentScript\.src\)', script.read_text()).group(1)
+    images = (script.parent / folder).resolve()
+    assert (images / "marker-icon.png").is_file() and (images / "marker-shadow.png").is_file(), images
+    assert ICON_PATH_SCRIPT not in [url for _, url in folium.Map.default_js]  # this map's list, not folium's
 
 
 def test_every_local_copy_exists_and_has_the_cdn_version() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import logging
 import threading
 import urllib.error
 from collections.abc import Iterator
@@ -191,6 +192,13 @@ def test_cache_folder_follows_the_environment(monkeypatch, tmp_path: Path) -> No
     assert mnist.cache_dir("elsewhere") == Path("elsewhere")
     monkeypatch.delenv(mnist.CACHE_ENV_VAR)
     assert mnist.cache_dir() == mnist.REPO_ROOT / ".cache" / "mnist"
+
+
+def test_full_mnist_names_no_folder_to_visitors_and_logs_it_for_the_operator(shared_mnist: Path, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="lib.mnist.data")
+    data = mnist.load_best_available(shared_mnist)
+    assert data.is_full and data.source == "full MNIST (60,000 + 10,000)"
+    assert str(shared_mnist) in caplog.text
 
 
 def test_fetch_command_reports_failure_and_exit_code(tmp_path: Path, capsys) -> None:

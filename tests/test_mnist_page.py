@@ -127,7 +127,8 @@ def test_fetched_full_mnist_is_used_and_named(shared_mnist: Path, monkeypatch) -
     monkeypatch.setenv(mnist.CACHE_ENV_VAR, str(shared_mnist))  # the cache layout: the four files, verified
     at = open_page(PAGE)
     assert not at.exception
-    assert any("full MNIST (60,000 train + 10,000 test)" in success.value for success in at.success)
+    assert any("full MNIST (60,000 + 10,000)" in success.value for success in at.success)
+    assert not any(str(shared_mnist) in success.value for success in at.success)  # the folder is the operator's
     assert all(button.key != "mnist.fetch" for button in at.button)  # nothing left to fetch
     at.number_input(key="mnist.record").set_value(59_999).run()
     assert not at.exception
@@ -200,7 +201,8 @@ def test_fetch_button_downloads_from_the_configured_mirror(shared_mnist: Path, m
         server.server_close()
     assert not at.exception
     assert mnist.full_mnist_present(cache)
-    assert any("full MNIST (60,000 train + 10,000 test)" in success.value for success in at.success)
+    assert any("full MNIST (60,000 + 10,000)" in success.value for success in at.success)
+    assert not any(str(cache) in success.value for success in at.success)
 
 
 def test_fetch_button_with_every_mirror_down_keeps_the_sample(monkeypatch) -> None:

@@ -29,6 +29,8 @@ LOCAL_ASSETS = {
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css":
         f"{STATIC_URL}/leaflet-draw-1.0.2/leaflet.draw.css",
 }
+# Loaded after leaflet.js: tells Leaflet where its marker images are (the point a visitor draws uses them).
+ICON_PATH_SCRIPT = f"{STATIC_URL}/maps/leaflet-icon-path.js"
 # Icon-font markers and Bootstrap 3 glyphs: this map draws no icon markers, so they are left out.
 UNUSED_ASSETS = ("awesome-markers", "fontawesome", "glyphicons", "leaflet.awesome.rotate")
 
@@ -62,6 +64,7 @@ def use_local_assets(web_map: folium.Map) -> folium.Map:
         if isinstance(element, folium.elements.JSCSSMixin):
             element.default_js = _localise(list(element.default_js))
             element.default_css = _localise(list(element.default_css))
+    web_map.add_js_link("leaflet_icon_path", ICON_PATH_SCRIPT)  # after localising: the map's list is its own now
     return web_map
 
 

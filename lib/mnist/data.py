@@ -15,6 +15,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import logging
 import os
 import struct
 import sys
@@ -67,6 +68,10 @@ CSV_CHUNK_ROWS = 2_000
 # Written beside the four IDX files by import-csv: where they came from and the sizes written.
 IMPORT_RECORD = "imported-from-csv.json"
 CSV_SOURCE = "full MNIST (from your CSV files)"
+# What a visitor reads: the cache folder is the operator's business, so it goes to the log instead.
+FULL_SOURCE = "full MNIST (60,000 + 10,000)"
+
+log = logging.getLogger(__name__)
 
 # progress(file_name, bytes_done, bytes_total)
 FetchProgress = Callable[[str, int, int], None]
@@ -373,9 +378,11 @@ def load_best_available(folder: Path | str | None = None) -> MnistData:
     """MNIST from the cache when it has been fetched or imported from CSV, otherwise the shipped sample."""
     folder = cache_dir(folder)
     if fetched_mnist_present(folder):
-        return read_idx_folder(folder, source=f"full MNIST (60,000 train + 10,000 test) from {folder}")
+        log.info("full MNIST read from %s", folder)
+        return read_idx_folder(folder, source=FULL_SOURCE)
     record = import_record(folder)
     if record is not None:
+        log.info("MNIST imported from CSV files read from %s", folder)
         data = read_idx_folder(folder, source=CSV_SOURCE)
         if data.is_full:
             return data

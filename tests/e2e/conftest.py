@@ -7,6 +7,7 @@ missing the tests skip with the reason; .ci/run installs both.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,9 +15,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -32,6 +34,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORT = {"width": 1400, "height": 1000}
 
 pytestmark = pytest.mark.e2e
+# Streamlit's page first asks whether the page's own path (/maps) is the server's base URL, then tries /:
+# those two 404s are how it finds the server, not a missing file.
+BASE_URL_PROBE = re.compile(r"/[^/]+(/[^/]+)*/_stcore/(health|host-config)")
 
 
 def _free_port() -> int:
@@ -138,3 +143,23 @@ def wait_until_idle(page) -> None:
     """Wait until no script runs. Right after a click the rerun may not have started yet, so wait for
     the change itself first (an expect), then for idle, before relying on what the run draws last."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=PAGE_LIMIT_MS)
+
+
+def on_failed_app_response(page, app_url: str, note: Callable[[str], None]) -> None:
+    """Call `note('status url')` for every answer of 400 or more that `page` and its frames get from the app's
+    own server (/app/static/..., /static/..., /_stcore/..., a component's files)."""
+    app_host = urlsplit(app_url).netloc
+
+    def check(response) -> None:
+        address = urlsplit(response.url)
+        if response.status >= 400 and address.netloc == app_host and not BASE_URL_PROBE.fullmatch(address.path):
+            note(f"{response.status} {response.url}")
+
+    page.on("response", check)
+
+
+def failed_app_responses(page, app_url: str) -> list[str]:
+    """A list that fills with every failed answer from the app's own server to `page`, as 'status url'."""
+    failed: list[str] = []
+    on_failed_app_response(page, app_url, failed.append)
+    return failed

@@ -1,11 +1,12 @@
-"""Every chart on every page, tab and Methodology view draws its data, in Chromium.
+"""Every chart on every page, tab and Methodology view draws its data, in Chromium, and the app's own files load.
 
 A chart whose rows never arrived still draws its frame and axes, so a screenshot looks almost right.
 Two signals catch it: Vega logs "Infinite extent for field ..." in the console, and the chart's SVG has
 no mark items (Streamlit renders Vega-Lite with the SVG renderer, the canvas one only for very large
 charts: those are reported, not counted). Each walk runs on a server of its own: once fresh, and once
 right after a room of protocol-level visitors (tests/protocol_session.py) first drew the same pages and
-tabs at the same moment, the QR-code moment that once left a shared chart cache half-made.
+tabs at the same moment, the QR-code moment that once left a shared chart cache half-made. Any answer of 400 or
+more from the app's server to the walk (a static file, a component's, Streamlit's own) is a problem too.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tests.e2e.conftest import (
     CHROMIUM_ARGS,
     PAGE_LIMIT_MS,
     VIEWPORT,
+    on_failed_app_response,
     open_app_page,
     running_app,
     wait_until_idle,
@@ -61,12 +63,14 @@ def chromium(playwright_driver) -> Iterator[object]:
 class ChartWatch:
     """One browser tab that walks the app and keeps every problem a visitor would see, by where it was."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, app_url: str) -> None:
         self.page = page
         self.where = ""
         self.problems: list[str] = []
         self.charts_by_view: dict[str, int] = {}
         page.on("console", self._console)
+        on_failed_app_response(page, app_url, lambda failure: self.problems.append(f"{self.where}: the app answered "
+                                                                                   f"{failure}"))
 
     def _console(self, message: object) -> None:
         if "Infinite extent" in message.text:
@@ -113,7 +117,7 @@ def walk_every_chart(chromium, url: str) -> ChartWatch:
     """Open every page, each of its tabs (or Methodology's views) in turn, and check every chart drawn."""
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(PAGE_LIMIT_MS)
-    watch = ChartWatch(context.new_page())
+    watch = ChartWatch(context.new_page(), url)
     page = watch.page
     try:
         for path, title in PAGES:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from lib.maps.spatial_io import export_features, load_campus
-from tests.e2e.conftest import open_app_page, wait_until_idle
+from tests.e2e.conftest import failed_app_responses, open_app_page, wait_until_idle
 
 TITLE = "Maps and projections"
 # Generous: the machine running the tests is shared, and a Leaflet map in an iframe loads after the page.
@@ -107,6 +107,33 @@ def test_a_drawn_polygon_gets_attributes_and_survives_zooming(page, app_url) -> 
     expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES + 2, timeout=WAIT_MS)
     frame.locator(".leaflet-control-zoom-out").click()
     expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES + 2, timeout=WAIT_MS)
+
+
+def test_a_point_drawn_with_the_marker_tool_shows_leaflets_marker_icon(page, app_url) -> None:
+    failed = failed_app_responses(page, app_url)
+    answers: dict[str, int] = {}  # every address the page and its frames asked for -> the status it got
+    page.on("response", lambda answer: answers.__setitem__(answer.url, answer.status))
+    open_app_page(page, app_url, "maps", TITLE)
+    frame = _campus_frame(page)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(CAMPUS_FEATURES, timeout=WAIT_MS)
+    frame.locator(".leaflet-draw-draw-marker").click()
+    box = _settled_box(page, frame.locator(".leaflet-container"))
+    page.mouse.move(box["x"] + 0.85 * box["width"], box["y"] + 0.15 * box["height"], steps=3)
+    page.mouse.down()
+    page.mouse.up()
+    expect(page.get_by_test_id("stForm")).to_contain_text("Which drawing", timeout=WAIT_MS)
+    drawn = frame.locator("img.leaflet-marker-icon")  # the capacity labels are div icons: only the point is an img
+    expect(drawn).to_have_count(1, timeout=WAIT_MS)
+    expect(drawn).to_have_js_property("naturalWidth", 25, timeout=WAIT_MS)  # marker-icon.png is 25 x 41
+    shadow = frame.locator("img.leaflet-marker-shadow")
+    expect(shadow).to_have_js_property("naturalWidth", 41, timeout=WAIT_MS)
+    for image in (drawn, shadow):
+        # the browser may have it cached from the map's first draw: the address was answered 200 then
+        address = image.evaluate("img => img.src")
+        assert address.startswith(f"{app_url}/app/static/leaflet-1.9.3/images/marker-"), address
+        assert answers.get(address) == 200, (address, answers.get(address))
+    wait_until_idle(page)
+    assert failed == []
 
 
 def test_an_upload_without_a_crs_asks_for_one_and_a_bad_file_changes_nothing(page, app_url, tmp_path) -> None:
