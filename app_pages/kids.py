@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.demos import tab_labels
 from lib.kids.settings import SETTINGS
+from lib.registry import tab_labels
 from ui.page import demo_tabs, page_ui
 
 HANDS, GARDEN, SPY, XRAYS = TABS = tab_labels("kids")

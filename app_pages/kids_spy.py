@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.kids_shared import category_scale, real_code_ui, try_this_ui
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from lib.kids.settings import SETTINGS, SPY_COPIES
 from lib.kids.spy import (
     MAX_MESSAGE_CHARACTERS,

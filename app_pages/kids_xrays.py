@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages.kids_shared import real_code_ui, try_this_ui
 from lib.core.palette import BLUE, BLUISH_GREEN, ORANGE, VERMILLION
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from lib.kids.settings import SETTINGS
 from lib.kids.xrays import (
     MODELLED_FILE,

@@ -10,8 +10,7 @@ import streamlit as st
 
 from lib.core.colour_vision import vision_label
 from lib.core.palette import BLUE, GREY, VERMILLION
-from lib.core.urlcodec import by_key
-from lib.demos import tab_labels
+from lib.core.settings import by_key
 from lib.maps.colour import (
     DEFICIENCIES,
     KIND_OF_DEFICIENCY,
@@ -24,7 +23,8 @@ from lib.maps.colour import (
 from lib.maps.geo import mercator_area_scale
 from lib.maps.settings import SETTINGS, VISIONS
 from lib.maps.typography import SANS, SERIF, counters_html, pairing_html
-from ui.cached_maps import (
+from lib.registry import tab_labels
+from ui.maps_data import (
     countries_data,
     country_classes,
     density_breaks,

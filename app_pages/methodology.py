@@ -9,13 +9,13 @@ import streamlit as st
 
 from app_pages.methodology_own_data import fit_metrics_ui, own_data_chosen_ui
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from lib.methodology import demos
 from lib.methodology.settings import (
     SETTINGS,
     VIEW,
 )
-from ui.cached_methodology import (
+from ui.methodology_results import (
     baseline_results,
     bias_curve,
     bias_rates,
@@ -41,7 +41,7 @@ INTRO = ("Good machine learning starts with questions, not algorithms: **why** (
          "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.")
 
 
-# ------------------------------------------------------------------ shared helpers (cached lib calls: ui.cached_methodology)
+# ------------------------------------------------------------------ shared helpers (cached lib calls: ui.methodology_results)
 
 
 def colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:

@@ -9,7 +9,6 @@ import streamlit as st
 
 from app_pages.mnist_evaluate import give_digit_ui  # noqa: F401 (tests draw it from the page)
 from app_pages.mnist_shared import OWN_DATA_KEY, current_data, shared_data
-from lib.demos import tab_labels
 from lib.mnist.data import (
     CSV_SOURCE,
     FetchError,
@@ -18,6 +17,7 @@ from lib.mnist.data import (
     read_csv_pair,
 )
 from lib.mnist.settings import SETTINGS
+from lib.registry import tab_labels
 from ui.errors import LOG_HINT, visitor_message
 from ui.page import demo_tabs, page_ui
 

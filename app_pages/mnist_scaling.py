@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.mnist_shared import DIGIT_COLOURS, SETTING, training_split
+from lib.background.jobs import BackgroundJob, WorkerTask
 from lib.core.device import available_devices
-from lib.core.jobs import BackgroundJob, WorkerTask
 from lib.mnist.config import SCALING_HIDDEN
 from ui.errors import LOG_HINT, visitor_message
-from ui.jobs import job_poller_ui, job_running, submit_job
+from ui.job_progress import job_poller_ui, job_running, submit_job
 from ui.page import chart_ui
 from ui.widgets import slider
 

@@ -21,13 +21,13 @@ from app_pages.mnist_shared import (
     loss_chart_ui,
     training_split,
 )
+from lib.background.jobs import app_slots
 from lib.core.device import describe_device, pick_device
-from lib.core.jobs import app_slots
 from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, MAX_TRAIN_SECONDS, PRESETS, bound_config
 from lib.mnist.settings import PRESET_NAMES, config_from_settings, preset_settings
 from lib.room.share import mnist_run_payload
 from ui.errors import visitor_message
-from ui.jobs import job_poller_ui, job_running, queue_job
+from ui.job_progress import job_poller_ui, job_running, queue_job
 from ui.room import in_room, post_to_room, room_code, shared_message
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
 

@@ -7,12 +7,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from lib.background.jobs import BackgroundJob, WorkerTask
 from lib.core.device import describe_device, pick_device
-from lib.core.jobs import BackgroundJob, WorkerTask
 from lib.core.palette import BLUE, VERMILLION
+from lib.core.settings import by_key
 from lib.core.threads import PYTHON_PARSING
-from lib.core.urlcodec import by_key
-from lib.demos import tab_labels
 from lib.pytorch_basics.kmmiles import (
     DIVERGENCE_RATE,
     MILES_PER_KM,
@@ -22,9 +21,10 @@ from lib.pytorch_basics.kmmiles import (
     train_km_to_miles,
 )
 from lib.pytorch_basics.settings import EXAMPLES, MATMUL_SIZES, PLOT_HALF_WIDTH, SETTINGS
-from ui.cached_pytorch_basics import km_examples
+from lib.registry import tab_labels
 from ui.errors import LOG_HINT, visitor_message
-from ui.jobs import job_poller_ui, job_running, submit_job
+from ui.job_progress import job_poller_ui, job_running, submit_job
+from ui.km_miles_examples import km_examples
 from ui.page import chart_ui, demo_tabs, page_ui
 from ui.widgets import radio, select_slider, slider, text_input
 

@@ -22,8 +22,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from lib.core.jobs import WorkerTask
-from lib.core.workers import Worker, WorkerPool, ping
+from lib.background.jobs import WorkerTask
+from lib.background.worker_processes import Worker, WorkerPool, ping
 from lib.mnist.data import cache_signature, load_best_available
 from lib.mnist.train import PRESETS, KeptSplit, TrainingJob, train_task
 from lib.pytorch_basics.matmul import matmul_sweep_task

@@ -15,10 +15,10 @@ from app_pages.kids_hands import hands_story_ui
 from app_pages.kids_shared import REAL_CODE
 from app_pages.kids_spy import spy_story_ui
 from app_pages.kids_xrays import xray_story_ui
-from lib.demos import BY_ID
 from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
 from lib.kids.settings import SETTINGS
 from lib.kids.xrays import make_cygx3_light_curve
+from lib.registry import BY_ID
 from tests import helpers
 from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page
 from tests.swift_bat_files import daily_file, orbit_file

@@ -19,9 +19,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 from streamlit.testing.v1 import AppTest
 
-from lib.demos import BY_ID
 from lib.methodology import demos
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
+from lib.registry import BY_ID
 from tests.helpers import HOME, PAGE_TIMEOUT_S, ROOT, open_page
 from ui.page import NOTEBOOK_LABEL
 

@@ -17,7 +17,7 @@ from lib.mnist.confusion import (
 )
 from lib.mnist.train import PRESETS, evaluate, train_model
 from tests.helpers import open_page, open_tab
-from ui.confusion import clicked_cell
+from ui.confusion_explorer import clicked_cell
 
 SAMPLE = mnist.load_sample()
 

@@ -1,4 +1,4 @@
-"""One source for each demo: the pages' tabs, lib.notebooks.DEMOS and the notebooks all come from lib.demos'
+"""One source for each demo: the pages' tabs, lib.notebooks.DEMOS and the notebooks all come from lib.registry'
 declarations, and every function or class a take-home notebook defines is, statement for statement, the
 lib function or class that ran in the app (benchmarks/notebook_source.py counts the same)."""
 from __future__ import annotations
@@ -9,9 +9,9 @@ import importlib
 import pytest
 
 from benchmarks.notebook_source import DEFINITION, cell_python, is_from_lib, measure_every_notebook, totals
-from lib.demos import BY_ID, DECLARATIONS, PAGES_WITH_DEMOS, demos_of, resolve, tab_labels
 from lib.notebooks import DEMOS, build_notebook
 from lib.notebooks.core import shown_objects
+from lib.registry import BY_ID, DECLARATIONS, PAGES_WITH_DEMOS, demos_of, resolve, tab_labels
 
 # The checklist is a form: its tab computes nothing, and its notebook is the team's answers (markdown, never code)
 # and one starter cell per measurement to fill in.

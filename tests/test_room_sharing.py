@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.kids import HANDS
 from app_pages.methodology_checklist import CHECKLIST_FILE
 from app_pages.mnist import TRAIN
-from lib.core.jobs import BackgroundJob, app_slots
+from lib.background.jobs import BackgroundJob, app_slots
 from lib.methodology.checklist import load_checklist
 from lib.mnist import data as mnist
 from lib.room import RoomStore

@@ -1,4 +1,4 @@
-"""lib/core/workers.py: long work in worker processes, with its progress, Stop, result and errors coming back.
+"""lib/background/worker_processes.py: long work in worker processes, with its progress, Stop, result and errors coming back.
 
 The functions a worker runs are defined here at module level: a task travels by name, and the worker
 imports this module to find them.
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from lib.core.jobs import BackgroundJob, WorkerTask, app_workers
-from lib.core.workers import (
+from lib.background.jobs import BackgroundJob, WorkerTask, app_workers
+from lib.background.worker_processes import (
     DEFAULT_NICENESS,
     NICENESS_ENV_VAR,
     WORKERS_ENV_VAR,
@@ -215,9 +215,9 @@ def test_an_error_in_a_worker_is_a_message_on_the_page_not_a_traceback() -> None
     def failing_job_page() -> None:
         import streamlit as st
 
-        from lib.core.jobs import BackgroundJob, WorkerTask
+        from lib.background.jobs import BackgroundJob, WorkerTask
         from tests.test_workers import fail_with_value_error
-        from ui.jobs import job_poller_ui, submit_job
+        from ui.job_progress import job_poller_ui, submit_job
 
         if st.button("Go", key="go"):
             submit_job("job", lambda owner_alive: BackgroundJob(WorkerTask(fail_with_value_error)))
@@ -250,8 +250,8 @@ def test_the_threads_setting_runs_worker_tasks_in_this_process(monkeypatch) -> N
 
 
 PARENT_SCRIPT = """
-from lib.core.jobs import BackgroundJob, WorkerTask
-from lib.core.workers import WorkerPool
+from lib.background.jobs import BackgroundJob, WorkerTask
+from lib.background.worker_processes import WorkerPool
 from tests.test_workers import report_pids_then_wait, wait_until
 
 job = BackgroundJob(WorkerTask(report_pids_then_wait), workers=WorkerPool(1)).start()

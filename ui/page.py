@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib.core.settings import UrlParam
 from lib.core.threads import PYTHON_PARSING, blas_on_one_thread, convert_frames_on_one_thread
-from lib.core.urlcodec import UrlParam
-from lib.demos import BY_ID, demos_of, resolve
+from lib.registry import BY_ID, demos_of, resolve
 from ui import widgets
 from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
 from ui.errors import visitor_message
@@ -52,13 +52,13 @@ blas_on_one_thread()  # OpenBLAS's idle threads spun on the other core through e
 class Tab:
     label: str  # what the tab (or view) is called on the page and in the link
     draw: Callable[[], None]
-    demo: str | None = None  # lib.demos id: the tab offers its take-home notebook and shows its code
+    demo: str | None = None  # lib.registry id: the tab offers its take-home notebook and shows its code
     notebook_extra: Callable[[], Mapping[str, object]] | None = None  # more notebook settings (a checklist's answers)
     settings: Sequence[UrlParam] | None = None  # what this tab's link carries; None: every setting of the page
 
 
 def demo_tabs(page: str, settings: Sequence[UrlParam]) -> list[Tab]:
-    """The page's tabs, in order, as lib.demos declares them (`settings`: the page's, for each tab's link)."""
+    """The page's tabs, in order, as lib.registry declares them (`settings`: the page's, for each tab's link)."""
     by_key = {param.key: param for param in settings}
     tabs = []
     for demo in demos_of(page):

@@ -5,11 +5,11 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 """
 from __future__ import annotations
 
-from lib.core.urlcodec import UrlParam
-from lib.demos import demos_of
+from lib.core.settings import UrlParam
 from lib.methodology import demos
+from lib.registry import demos_of
 
-VIEWS = {demo.id: demo.tab for demo in demos_of("methodology")}  # each view is a demo, declared in lib/demos.py
+VIEWS = {demo.id: demo.tab for demo in demos_of("methodology")}  # each view is a demo, declared in lib/registry.py
 VIEW = UrlParam("methodology.view", "checklist", choices=tuple(VIEWS))
 PROJECT = UrlParam("methodology.project", "")
 FIT = [UrlParam("methodology.fit.points", 30, minimum=15, maximum=100),

@@ -23,8 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from lib.core.jobs import APP_WORKERS, BackgroundJob, WorkerTask
-from lib.core.workers import WorkerPool
+from lib.background.jobs import APP_WORKERS, BackgroundJob, WorkerTask
+from lib.background.worker_processes import WorkerPool
 
 # MAX_BATCH, MAX_EPOCHS and bound_config are re-exported: callers have always found them here.
 from lib.mnist.config import (  # noqa: F401
@@ -534,7 +534,7 @@ class TrainingJob(BackgroundJob):
     """One visitor's training run on the app's background-job mechanism; the page polls `snapshot()`.
 
     Each reported item is a `TrainProgress`; the losses recorded in this run are theirs, in order. It runs in
-    a worker process (lib/core/workers.py) unless `workers` says otherwise; its result's model is rebuilt here.
+    a worker process (lib/background/worker_processes.py) unless `workers` says otherwise; its result's model is rebuilt here.
     `resume_from` (a model file's bytes, so the task pickles as plain values) continues that run.
     """
 

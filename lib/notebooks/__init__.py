@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
-from lib.demos import BY_ID, DECLARATIONS, Demo, resolve
+from lib.core.settings import UrlValue
 from lib.notebooks.core import MAX_NOTEBOOK_BYTES, NotebookSettingsError, assemble, resolve_settings
+from lib.registry import BY_ID, DECLARATIONS, Demo, resolve
 
 __all__ = ["DEMOS", "MAX_NOTEBOOK_BYTES", "NOTEBOOK_MIME", "NotebookSettingsError", "build_notebook",
            "notebook_file_name"]

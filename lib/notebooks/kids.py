@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
+from lib.core.settings import UrlValue
 from lib.kids.garden import (
     ITEM_KINDS,
     LABEL_COLUMN,

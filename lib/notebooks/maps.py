@@ -1,6 +1,6 @@
 """Notebooks for the Maps page: the campus map, projections, moving a country, colour and type.
 
-Every function a notebook defines is lib's own source (each demo's `shows` in lib.demos), after a cell of
+Every function a notebook defines is lib's own source (each demo's `shows` in lib.registry), after a cell of
 imports and lib's constants under their lib names. Geometry goes inline as compact GeoJSON text: only the
 features a demo needs, coordinates rounded, so the notebooks run offline.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from nbformat.notebooknode import NotebookNode
 
 from lib.core import colour_vision
-from lib.core.urlcodec import UrlValue
+from lib.core.settings import UrlValue
 from lib.maps import colour as maps_colour
 from lib.maps import geo, typography
 from lib.maps.colour import MAX_KEY_COLOURS, SCHEMES, palette

@@ -1,6 +1,6 @@
 """Notebooks for the Methodology page: the team's checklist, and the seven demonstrations behind it.
 
-Each demonstration's notebook defines the very functions its tab ran (lib/demos.py's `shows`, inserted from
+Each demonstration's notebook defines the very functions its tab ran (lib/registry.py's `shows`, inserted from
 their source with the constants they read), then calls them in short cells and plots the results; the
 own-table variants do the same with the functions that ran on the visitor's table.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
+from lib.core.settings import UrlValue
 from lib.methodology import demos, own_data
 from lib.methodology.checklist import (
     AnswersError,
@@ -137,7 +137,7 @@ answers as they were saved from the app, and under *How well* a code cell for ea
 
 
 # ---------------------------------------------------------------- the seven demonstrations
-# Each notebook defines exactly the functions its tab shows (lib/demos.py's `shows`), inserted from their own
+# Each notebook defines exactly the functions its tab shows (lib/registry.py's `shows`), inserted from their own
 # source after the imports and the constants they read (those lines too are copied from lib); the glue cells
 # only call them and plot.
 

@@ -1,6 +1,6 @@
 """Notebooks for the MNIST trainer: explore the data, train, evaluate, and the CPU-against-GPU experiment.
 
-Every function and class a notebook defines is lib's own source (`shown_objects`, lib.demos' `shows`): the
+Every function and class a notebook defines is lib's own source (`shown_objects`, lib.registry' `shows`): the
 IDX readers and the download from lib/mnist/data.py, the network and the plain PyTorch loop from
 lib/mnist/network.py. The cells here hold only the constants those need, the calls and the plots.
 """
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
+from lib.core.settings import UrlValue
 from lib.mnist import confusion
 from lib.mnist import data as mnist_data
 from lib.mnist.config import SCALING_HIDDEN, bound_config

@@ -5,7 +5,7 @@ A page submits its job with `submit_job` (one app-wide slot limit: it starts now
 wait and Cancel); either way the job is tied to this browser session, so it stops (or leaves the
 queue) when the session ends. `job_poller_ui` draws it: a fragment that reruns every `every_s`
 seconds while the job waits or runs, so sliders and other tabs stay live meanwhile.
-A job whose work is a `WorkerTask` runs in a worker process (lib/core/workers.py); the poller reads it the same way.
+A job whose work is a `WorkerTask` runs in a worker process (lib/background/worker_processes.py); the poller reads it the same way.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib.core.jobs import BackgroundJob, QueueRefused, Ticket, app_slots
+from lib.background.jobs import BackgroundJob, QueueRefused, Ticket, app_slots
 from ui.errors import visitor_message
 
 QUEUE_FAILED = "The queue cannot take this run now; try again in a minute."

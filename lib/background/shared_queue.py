@@ -1,6 +1,6 @@
 """The training queue kept in the room database, so every app process behind the proxy shares one limit.
 
-`SharedSlotQueue` has `SlotQueue`'s interface and rules (lib/core/job_queue.py): first in first out,
+`SharedSlotQueue` has `SlotQueue`'s interface and rules (lib/background/local_queue.py): first in first out,
 one ticket per owner, at most `max_waiting` waiting, an owner's grace, an estimate from finished job
 lengths. Its tickets are rows in the database (SQLAlchemy Core; a SQLite file in WAL mode across the
 processes of one machine, PostgreSQL across machines), each leased to the process that made it: that
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from lib.core.job_queue import (
+from lib.background.local_queue import (
     DEFAULT_JOB_SECONDS,
     OWNER_GRACE_S,
     QueueRefused,

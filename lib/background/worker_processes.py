@@ -211,7 +211,7 @@ class Worker:
 
     def __init__(self) -> None:
         self._channel, theirs = socket.socketpair()
-        entry = f"from lib.core.workers import serve_descriptor; serve_descriptor({theirs.fileno()}, {os.getpid()})"
+        entry = f"from lib.background.worker_processes import serve_descriptor; serve_descriptor({theirs.fileno()}, {os.getpid()})"
         # The server's import path and working folder, so the worker finds the same modules and data.
         search_path = [os.path.abspath(path) if path else os.getcwd() for path in sys.path]
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(search_path)}
