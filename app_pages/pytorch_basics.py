@@ -10,8 +10,8 @@ import streamlit as st
 from lib.background.jobs import BackgroundJob, WorkerTask
 from lib.core.device import describe_device, pick_device
 from lib.core.palette import BLUE, VERMILLION
+from lib.core.parsing import PYTHON_PARSING
 from lib.core.settings import by_key
-from lib.core.threads import PYTHON_PARSING
 from lib.pytorch_basics.kmmiles import (
     DIVERGENCE_RATE,
     MILES_PER_KM,

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib.core.parsing import PYTHON_PARSING
 from lib.core.settings import UrlParam
-from lib.core.threads import PYTHON_PARSING, blas_on_one_thread, convert_frames_on_one_thread
+from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from lib.registry import BY_ID, demos_of, resolve
 from ui import widgets
 from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
