@@ -27,8 +27,9 @@ from lib.background.worker_processes import (
     worker_mode,
     worker_niceness,
 )
+from lib.mnist.config import PRESETS
 from lib.mnist.data import load_sample
-from lib.mnist.train import PRESETS, KeptSplit, TrainingJob
+from lib.mnist.train import KeptSplit, TrainingJob
 from tests.helpers import ROOT
 
 JOB_TIMEOUT_S = 120  # a worker's first start imports PyTorch on a busy 2-core machine
@@ -295,3 +296,11 @@ def test_a_task_the_worker_cannot_import_fails_its_job_and_the_worker_carries_on
         assert run_job(BackgroundJob(WorkerTask(report_pid), workers=workers)).result == pid
     finally:
         workers.close()
+
+
+def test_the_worker_entry_is_named_by_the_function_itself() -> None:
+    from lib.background.worker_processes import call_line, serve_descriptor
+
+    line = call_line(serve_descriptor, 7, 42)
+    assert line == "from lib.background.worker_processes import serve_descriptor; serve_descriptor(7, 42)"
+    compile(line, "<worker entry>", "exec")
