@@ -27,7 +27,6 @@ from typing import Any
 from lib.background.local_queue import QueueRefused, SlotQueue, Ticket
 from lib.background.shared_queue import SharedSlotQueue, app_queue
 from lib.background.worker_processes import THREADS, WorkerPool, WorkerTask, worker_mode
-from lib.room.store import room_db_url
 
 Report = Callable[[Any], None]
 Work = Callable[[Report, threading.Event], Any]
@@ -210,11 +209,11 @@ def slot_limit(environ: dict[str, str] | None = None) -> int:
 
 
 @functools.cache
-def app_slots() -> JobSlots:
-    """The one slot limit, shared by every visitor, every kind of job and every app process on the room
-    database (lib/background/shared_queue.py; in this process alone where that database cannot be used)."""
+def app_slots(db_url: str) -> JobSlots:
+    """The one slot limit, shared by every visitor, every kind of job and every app process on the database
+    at `db_url`, the room database (lib/background/shared_queue.py; in this process alone where it cannot be used)."""
     limit = slot_limit()
-    return JobSlots(limit, queue=app_queue(room_db_url(), limit, MAX_WAITING, OWNER_GRACE_S))
+    return JobSlots(limit, queue=app_queue(db_url, limit, MAX_WAITING, OWNER_GRACE_S))
 
 
 @functools.cache
