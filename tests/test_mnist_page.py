@@ -9,7 +9,8 @@ import pytest
 
 from app_pages.mnist import EVALUATE, EXPLORE, SCALING, TABS, TRAIN
 from lib.mnist import data as mnist
-from lib.mnist.train import PRESETS, build_model, model_to_bytes
+from lib.mnist.config import PRESETS
+from lib.mnist.train import build_model, model_to_bytes
 from lib.registry import demos_of, resolve
 from tests.conftest import ROOT
 from tests.helpers import open_page, open_tab

@@ -25,35 +25,25 @@ from torch import nn
 
 from lib.background.jobs import APP_WORKERS, BackgroundJob, WorkerTask
 from lib.background.worker_processes import WorkerPool
-
-# MAX_BATCH, MAX_EPOCHS and bound_config are re-exported: callers have always found them here.
-from lib.mnist.config import (  # noqa: F401
+from lib.mnist.config import (
     ACTIVATIONS,
     ARCHITECTURES,
     LOSSES,
-    MAX_BATCH,
-    MAX_EPOCHS,
     MAX_HIDDEN,
     MAX_SCALING_HIDDEN,
     MAX_SCALING_SAMPLES,
     MAX_TRAIN_SECONDS,
     MIN_HIDDEN,
     OPTIMISERS,
-    PRESETS,
     TrainConfig,
-    bound_config,
 )
 from lib.mnist.confusion import confusion_counts
 from lib.mnist.data import PIXELS, MnistData, MnistSplit, load_best_available
-
-# SmallCnn and to_inputs are re-exported too: callers have always found them here.
-from lib.mnist.network import (  # noqa: F401
-    SmallCnn,
+from lib.mnist.network import (
     build_network,
     make_optimiser,
     network_outputs,
     time_training,
-    to_inputs,
     train_epoch,
 )
 
