@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.maps_campus import campus_ui
 from lib.core.colour_vision import vision_label
 from lib.core.palette import BLUE, GREY, VERMILLION
 from lib.core.settings import by_key
@@ -23,7 +24,7 @@ from lib.maps.colour import (
 from lib.maps.geo import mercator_area_scale
 from lib.maps.settings import SETTINGS, VISIONS
 from lib.maps.typography import SANS, SERIF, counters_html, pairing_html
-from lib.registry import tab_labels
+from lib.registry import tab_label, tab_labels
 from ui.maps_data import (
     countries_data,
     country_classes,
@@ -38,7 +39,12 @@ from ui.widgets import select_slider, selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
 PALETTE_TOO_SHORT = "This palette has fewer colours than that."
-CAMPUS, PROJECTIONS_TAB, MOVE, COLOUR, TYPE = TABS = tab_labels("maps")
+TABS = tab_labels("maps")
+CAMPUS = tab_label("campus_map")
+PROJECTIONS_TAB = tab_label("projections")
+MOVE = tab_label("move_country")
+COLOUR = tab_label("colour")
+TYPE = tab_label("type")
 PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
                ("equalEarth", "Equal Earth (equal-area)"),
                ("naturalEarth1", "Natural Earth (a compromise)"),
@@ -325,5 +331,8 @@ def type_ui() -> None:
 
 # ---------------------------------------------------------------- the page
 
+STORIES = {"campus_map": campus_ui, "projections": projections_ui, "move_country": move_ui, "colour": colour_ui,
+           "type": type_ui}  # each tab's story by its demo id (lib/registry.py)
+
 if __name__ == "__main__":  # each open tab is a fragment: moving its widgets reruns that tab only
-    page_ui("maps", "🗺️ Maps and projections", SETTINGS, demo_tabs("maps", SETTINGS), talk=TALK, intro=INTRO)
+    page_ui("maps", "🗺️ Maps and projections", SETTINGS, demo_tabs("maps", SETTINGS, STORIES), talk=TALK, intro=INTRO)

@@ -7,7 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.methodology_own_data import fit_metrics_ui, own_data_chosen_ui
+from app_pages.methodology_checklist import checklist_notebook_settings, checklist_ui
+from app_pages.methodology_own_data import fit_metrics_ui, own_data_chosen_ui, own_notebook_settings
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
 from lib.core.settings import by_key
 from lib.methodology import demos
@@ -30,7 +31,7 @@ from ui.methodology_results import (
     simulated_p_values,
     target_layers,
 )
-from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
+from ui.page import Story, chart_ui, demo_tabs, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider
 
 SETTING = by_key(SETTINGS)
@@ -431,6 +432,13 @@ def bias_ui() -> None:
 
 # ------------------------------------------------------------------ the page
 
+# Each view's story by its demo id (lib/registry.py); every notebook but the checklist's can take a visitor's table.
+STORIES = {"checklist": Story(checklist_ui, checklist_notebook_settings),
+           **{demo: Story(draw, own_notebook_settings) for demo, draw in (
+               ("overfitting", overfitting_ui), ("accuracy", accuracy_ui), ("roc", roc_ui), ("losses", losses_ui),
+               ("hypothesis", hypothesis_ui), ("baseline", baseline_ui), ("bias", bias_ui))}}
+
+
 if __name__ == "__main__":
-    page_ui("methodology", "🧭 Methodology", SETTINGS, demo_tabs("methodology", SETTINGS), talk=TALK, intro=INTRO,
-            views=VIEW)
+    page_ui("methodology", "🧭 Methodology", SETTINGS, demo_tabs("methodology", SETTINGS, STORIES), talk=TALK,
+            intro=INTRO, views=VIEW)

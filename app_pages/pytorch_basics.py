@@ -21,7 +21,7 @@ from lib.pytorch_basics.kmmiles import (
     train_km_to_miles,
 )
 from lib.pytorch_basics.settings import EXAMPLES, MATMUL_SIZES, PLOT_HALF_WIDTH, SETTINGS
-from lib.registry import tab_labels
+from lib.registry import tab_label, tab_labels
 from ui.errors import LOG_HINT, visitor_message
 from ui.job_progress import job_poller_ui, job_running, submit_job
 from ui.km_miles_examples import km_examples
@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 SETTING = by_key(SETTINGS)
 EXPRESSION_FAILED = "it is not a formula in x that I can read."
 TIMING_FAILED = f"The timing run stopped with an error. {LOG_HINT}"
-KM, AUTOGRAD, GPU = TABS = tab_labels("pytorch_basics")
+TABS = tab_labels("pytorch_basics")
+KM = tab_label("km_miles")
+AUTOGRAD = tab_label("autograd")
+GPU = tab_label("matmul")
 STEPS_KEY, MATMUL_JOB_KEY, MATMUL_RESULTS_KEY = (
     "pytorch_basics.km_steps", "pytorch_basics.matmul_job", "pytorch_basics.matmul_results")
 TALK = "From the talk “Hands-On Introduction to PyTorch” (first half)"
@@ -316,5 +319,7 @@ def gpu_tab_ui() -> None:
 
 # ---------------------------------------------------------------- the page
 
+STORIES = {"km_miles": km_tab_ui, "autograd": autograd_tab_ui, "matmul": gpu_tab_ui}  # by demo id (lib/registry.py)
+
 if __name__ == "__main__":
-    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, demo_tabs("pytorch_basics", SETTINGS), talk=TALK)
+    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, demo_tabs("pytorch_basics", SETTINGS, STORIES), talk=TALK)

@@ -1,181 +1,268 @@
-"""Every demo of the app, declared once: its id, its tab, its notebook and the lib code it shows.
+"""Every demo of the app, declared once: its id, its page and tab, its notebook's title, its settings, its link.
 
-A page's tabs (ui.page.demo_tabs), `lib.notebooks.DEMOS`, the notebook button, "The code behind this" and the
-tests all read these records. References are "module:name" text, resolved when used, so importing this module
-imports nothing else (the pages import torch and geopandas; lib never imports a page).
+A page's tabs (ui.page.demo_tabs, with the story functions the page imports), `lib.notebooks.DEMOS`, the
+notebook button, "The code behind this" and the tests all read these records. A declaration is data, and its
+`shows` names lib's own functions and classes as objects: the teaching code the tab runs, shows and its
+notebook defines. Each `shows` is a function that imports its lib module when first asked, so a page loads
+only what its open tab needs (PyTorch and geopandas, for the tabs that use them).
 
-A new demo touches its lib module, its story (the draw function), its declaration here and its tests.
+A new demo touches its lib module, its story (the draw function, named in its page), its declaration here
+and its test (docs/adding-a-demo.md).
 """
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+
+Shown = tuple[object, ...]
 
 
 @dataclass(frozen=True)
 class Demo:
-    id: str  # the notebook's id (and the Methodology view's choice in its link)
+    id: str  # the notebook's id, the key its page's stories are handed under (and a Methodology view's choice)
     page: str  # the page's name: its URL path, its widget prefix and lib/<page>/settings.py
     tab: str  # the tab's (or view's) label on the page and in the link
     title: str  # the notebook's title
-    draw: str  # "app_pages.module:function" drawing the tab
-    notebook: str  # "lib.notebooks.module:function" returning the notebook's cells
     keys: tuple[str, ...]  # the settings the notebook takes (short keys, after the page's prefix)
-    shows: tuple[str, ...] = ()  # "lib.module:name": the teaching code the tab runs, shows and its notebook defines
-    notebook_extra: str | None = None  # "app_pages.module:function" (demo id -> more notebook settings)
+    shows: Callable[[], Shown] | None = None  # the teaching code the tab runs, shows and its notebook defines
     link: tuple[str, ...] | None = None  # the full setting keys the tab's link carries; None: all of the page's
 
 
-def resolve(reference: str) -> object:
-    """The object a "module:name" (or "module:Class.method") reference names."""
-    module, _, name = reference.partition(":")
-    found: object = importlib.import_module(module)
-    for part in name.split("."):
-        found = getattr(found, part)
-    return found
+def _methodology(demo_id: str, tab: str, title: str, keys: tuple[str, ...], shows: Callable[[], Shown] | None = None
+                 ) -> Demo:
+    return Demo(demo_id, "methodology", tab, title, keys, shows,
+                link=("methodology.view", *(f"methodology.{key}" for key in keys)))
 
 
-def _from(module: str, *names: str) -> tuple[str, ...]:
-    """References to several names of one lib module, in order."""
-    return tuple(f"{module}:{name}" for name in names)
+# ---------------------------------------------------------------- the code each demo shows
 
 
-def _methodology(demo_id: str, tab: str, title: str, draw: str, keys: tuple[str, ...], **more) -> Demo:
-    more.setdefault("notebook_extra", "app_pages.methodology_own_data:own_notebook_settings")
-    return Demo(demo_id, "methodology", tab, title, draw, f"lib.notebooks.methodology:{demo_id}", keys,
-                link=("methodology.view", *(f"methodology.{key}" for key in keys)), **more)
+def _overfitting_code() -> Shown:
+    from lib.methodology import demos as maths
 
+    return (maths.CurveSample, maths.true_curve, maths.make_curve_sample, maths.design_matrix, maths.fit_polynomial,
+            maths.predict_polynomial, maths.split_indices, maths.polynomial_errors, maths.train_validation_errors,
+            maths.cross_validated_errors, maths.best_degree, maths.split_spread, maths.fitted_curve,
+            maths.sample_points)
+
+
+def _accuracy_code() -> Shown:
+    from lib.methodology import demos as maths
+
+    return (maths.ShotSummary, maths.shoot_at_target, maths.summarise_shots)
+
+
+def _roc_code() -> Shown:
+    from lib.methodology import demos as maths
+
+    return (maths.ScoredSample, maths.ThresholdMetrics, maths.make_scored_sample, maths.threshold_metrics,
+            maths.roc_points, maths.roc_auc)
+
+
+def _losses_code() -> Shown:
+    from lib.methodology import demos as maths
+
+    return (maths.LineSample, maths.make_line_sample, maths.fit_lines, maths.line_metrics, maths.huber_loss,
+            maths.loss_shapes, maths.LogisticFit, maths.fit_logistic_with_mislabelled)
+
+
+def _hypothesis_code() -> Shown:
+    from lib.methodology import demos as maths
+
+    return (maths.ExperimentResults, maths.experiment_draws, maths.simulate_experiments, maths.analytic_power,
+            maths.power_curve, maths.trial_table)
+
+
+def _baseline_code() -> Shown:
+    from lib.methodology import demos as maths
+
+    return (maths.baseline_models, maths.load_dataset, maths.compare_baselines, maths.value_against_cost)
+
+
+def _bias_code() -> Shown:
+    from lib.methodology import demos as maths
+
+    return (maths.group_data, maths.group_error_rates, maths.error_rates_by_share)
+
+
+def _km_miles_code() -> Shown:
+    from lib.pytorch_basics import kmmiles
+
+    return (kmmiles.KmMilesStep, kmmiles.known_good_examples, kmmiles.training_step, kmmiles.next_step,
+            kmmiles.is_diverging, kmmiles.train_km_to_miles)
+
+
+def _autograd_code() -> Shown:
+    from lib.pytorch_basics import autograd
+
+    return (autograd.ExpressionError, autograd.parse_expression, autograd.check_node, autograd.constant_size,
+            autograd.to_torch, autograd.compile_expression, autograd.gradient_at, autograd.graph_to_dot,
+            autograd.GradientResult, autograd.analyse_expression, autograd.explain_non_finite,
+            autograd.evaluate_curve, autograd.curve_near, autograd.tangent_line, autograd.chain_example,
+            autograd.TwoInputResult, autograd.two_input_example)
+
+
+def _matmul_code() -> Shown:
+    from lib.core import device
+    from lib.pytorch_basics import matmul
+
+    return (matmul.MatmulTiming, matmul.median_seconds, matmul.time_torch_matmul, matmul.time_numpy_matmul,
+            matmul.pure_python_matmul, matmul.time_pure_python_matmul, matmul.time_matmul_sweep,
+            device.synchronize, device.mps_available, device.available_devices)
+
+
+def _mnist_data_code() -> Shown:
+    """What every MNIST tab reads its digits with (and the page fetches them with)."""
+    from lib.mnist import data
+
+    return (data.MnistFormatError, data.read_idx_header, data.read_idx_images, data.read_idx_labels, data.FetchError,
+            data.md5_of, data.download_checked, data.download_mnist)
+
+
+def _mnist_network_code() -> Shown:
+    from lib.mnist import network
+
+    return (network.make_activation, network.SmallCnn, network.build_network, network.make_loss,
+            network.make_optimiser, network.to_inputs, network.to_targets, network.train_step)
+
+
+def _mnist_train_code() -> Shown:
+    from lib.mnist import network
+
+    return (*_mnist_data_code(), *_mnist_network_code(), network.decayed_rate, network.train_epoch,
+            network.network_outputs)
+
+
+def _mnist_evaluate_code() -> Shown:
+    from lib.mnist import confusion
+
+    return (*_mnist_train_code(), confusion.confusion_counts)
+
+
+def _mnist_scaling_code() -> Shown:
+    from lib.core import device
+    from lib.mnist import network
+
+    return (*_mnist_data_code(), *_mnist_network_code(), device.synchronize, network.time_training)
+
+
+def colour_simulation_code() -> Shown:
+    """How each kind of colour vision sees a colour (Machado 2009): the campus map and the Colour tab both show it."""
+    from lib.core import colour_vision
+    from lib.maps import colour
+
+    return (colour.simulate_colour_blindness, colour.simulate_colours, colour.simulate_srgb, colour.machado_matrix,
+            colour_vision.machado_rows, colour_vision.severity_step,
+            colour.srgb_to_linear, colour.linear_to_srgb, colour.hex_to_rgb, colour.rgb_to_hex)
+
+
+def _projections_code() -> Shown:
+    from lib.maps import geo
+
+    return (geo.tissot_circles, geo.mercator_area_scale)
+
+
+def _move_country_code() -> Shown:
+    from lib.maps import geo
+
+    return (geo.move_preserving_area, geo.rotation_matrix, geo.rotation_about_z, geo.rotation_about_y,
+            geo.spherical_centroid, geo.arc_moment, geo.to_unit_vectors, geo.to_lon_lat, geo.authalic_latitude,
+            geo.geodetic_latitude, geo.authalic_q, geo.true_area_km2, geo.mercator_area_km2)
+
+
+def _colour_code() -> Shown:
+    from lib.maps import colour
+
+    return (colour.key_warning, *colour_simulation_code(), colour.confusable_pairs, colour.delta_e76,
+            colour.srgb_to_lab, colour.quantile_breaks, colour.threshold_classes)
+
+
+def _type_code() -> Shown:
+    from lib.maps import typography
+
+    return (typography.pairing_html, typography.counters_html)
+
+
+def _hands_code() -> Shown:
+    from lib.kids import hands
+
+    return (hands.as_length, hands.is_blank, hands.finger_name, hands.box_problem, hands.check_hands,
+            hands.usable_lengths, hands.summarise_hands, hands.HandVerdict, hands.compare_hands)
+
+
+def _garden_code() -> Shown:
+    from lib.kids import garden
+
+    return (garden.GardenTableError, garden.find_own_groups, garden.guess_own_item, garden.GardenClusters,
+            garden.find_groups, garden.guess_item, garden.right_guesses, garden.groups_against_kinds)
+
+
+def _spy_code() -> Shown:
+    from lib.kids import spy
+
+    return (spy.glyph, spy.tidy_message, spy.wrap_words, spy.render_message, spy.noisy_copies, spy.subtract_copies,
+            spy.add_copies, spy.signal_to_noise, spy.noise_left_after_adding)
+
+
+def _xrays_code() -> Shown:
+    from lib.kids import xrays
+
+    return (xrays.BadDataLimits, xrays.BadData, xrays.find_bad_rows, xrays.find_gaps, xrays.clean_light_curve,
+            xrays.typical_step_hours, xrays.rolling_average, xrays.keep_peaks, xrays.slow_trend,
+            xrays.TooCoarseForBeat, xrays.Periodogram, xrays.find_period, xrays.fold)
+
+
+# ---------------------------------------------------------------- the declarations
 
 _FIT = ("fit.points", "fit.noise", "fit.degree", "fit.train_share", "fit.folds", "fit.seed")
 _MNIST_TRAINING = ("preset", "architecture", "hidden", "activation", "loss", "optimiser", "learning_rate",
                    "batch_size", "epochs", "seed", "samples")
-# What every MNIST tab reads its digits with (and the page fetches them with), then the network's pieces.
-_MNIST_DATA = _from("lib.mnist.data",
-    "MnistFormatError", "read_idx_header", "read_idx_images", "read_idx_labels", "FetchError", "md5_of",
-    "download_checked", "download_mnist")
-_MNIST_NETWORK = _from("lib.mnist.network",
-    "make_activation", "SmallCnn", "build_network", "make_loss", "make_optimiser", "to_inputs", "to_targets",
-    "train_step")
-# How each kind of colour vision sees a colour (Machado 2009): the campus map and the Colour tab both show it.
-_COLOUR_SIMULATION = (
-    *_from("lib.maps.colour", "simulate_colour_blindness", "simulate_colours", "simulate_srgb", "machado_matrix"),
-    *_from("lib.core.colour_vision", "machado_rows", "severity_step"),
-    *_from("lib.maps.colour", "srgb_to_linear", "linear_to_srgb", "hex_to_rgb", "rgb_to_hex"))
-_MNIST_LOOP = ("lib.mnist.network:decayed_rate", "lib.mnist.network:train_epoch", "lib.mnist.network:network_outputs")
 
 DECLARATIONS: tuple[Demo, ...] = (
     # ---------------------------------------------------------------- Methodology (views, in this order)
-    _methodology("checklist", "✅ Checklist", "Methodology checklist", "app_pages.methodology_checklist:checklist_ui",
-                 ("project",), notebook_extra="app_pages.methodology_checklist:checklist_notebook_settings"),
-    _methodology("overfitting", "1 Over/under-fitting", "Over- and under-fitting", "app_pages.methodology:overfitting_ui",
-                 _FIT, shows=_from("lib.methodology.demos", "CurveSample", "true_curve",
-                     "make_curve_sample", "design_matrix", "fit_polynomial", "predict_polynomial", "split_indices",
-                     "polynomial_errors", "train_validation_errors", "cross_validated_errors", "best_degree",
-                     "split_spread", "fitted_curve", "sample_points")),
-    _methodology("accuracy", "2 Precision vs accuracy", "Precision and accuracy", "app_pages.methodology:accuracy_ui",
-                 ("shots.bias", "shots.spread", "shots.count", "shots.seed"),
-                 shows=_from("lib.methodology.demos", "ShotSummary", "shoot_at_target",
-                     "summarise_shots")),
-    _methodology("roc", "3 Thresholds and ROC", "Thresholds and ROC", "app_pages.methodology:roc_ui",
-                 ("roc.threshold", "roc.positive_share", "roc.separation", "roc.seed"),
-                 shows=_from("lib.methodology.demos", "ScoredSample", "ThresholdMetrics",
-                     "make_scored_sample", "threshold_metrics", "roc_points", "roc_auc")),
-    _methodology("losses", "4 Loss functions", "Loss functions", "app_pages.methodology:losses_ui",
-                 ("loss.outlier_y", "loss.huber_epsilon", "loss.mislabelled_x"),
-                 shows=_from("lib.methodology.demos", "LineSample", "make_line_sample",
-                     "fit_lines", "line_metrics", "huber_loss", "loss_shapes", "LogisticFit",
-                     "fit_logistic_with_mislabelled")),
-    _methodology("hypothesis", "5 Hypothesis tests", "Hypothesis tests", "app_pages.methodology:hypothesis_ui",
-                 ("test.effect", "test.n", "test.alpha", "test.seed"),
-                 shows=_from("lib.methodology.demos", "ExperimentResults", "experiment_draws",
-                     "simulate_experiments", "analytic_power", "power_curve", "trial_table")),
-    _methodology("baseline", "6 Baseline first", "Baseline first", "app_pages.methodology:baseline_ui",
+    _methodology("checklist", "✅ Checklist", "Methodology checklist", ("project",)),
+    _methodology("overfitting", "1 Over/under-fitting", "Over- and under-fitting", _FIT, _overfitting_code),
+    _methodology("accuracy", "2 Precision vs accuracy", "Precision and accuracy",
+                 ("shots.bias", "shots.spread", "shots.count", "shots.seed"), _accuracy_code),
+    _methodology("roc", "3 Thresholds and ROC", "Thresholds and ROC",
+                 ("roc.threshold", "roc.positive_share", "roc.separation", "roc.seed"), _roc_code),
+    _methodology("losses", "4 Loss functions", "Loss functions",
+                 ("loss.outlier_y", "loss.huber_epsilon", "loss.mislabelled_x"), _losses_code),
+    _methodology("hypothesis", "5 Hypothesis tests", "Hypothesis tests",
+                 ("test.effect", "test.n", "test.alpha", "test.seed"), _hypothesis_code),
+    _methodology("baseline", "6 Baseline first", "Baseline first",
                  ("baseline.dataset", "baseline.folds", "baseline.value_per_point", "baseline.upkeep_cost"),
-                 shows=_from("lib.methodology.demos", "baseline_models", "load_dataset",
-                     "compare_baselines", "value_against_cost")),
-    _methodology("bias", "7 Bias in data", "Bias in data", "app_pages.methodology:bias_ui",
-                 ("bias.minority_share", "bias.train_rows", "bias.noise", "bias.seed"),
-                 shows=_from("lib.methodology.demos", "group_data", "group_error_rates",
-                     "error_rates_by_share")),
+                 _baseline_code),
+    _methodology("bias", "7 Bias in data", "Bias in data",
+                 ("bias.minority_share", "bias.train_rows", "bias.noise", "bias.seed"), _bias_code),
     # ---------------------------------------------------------------- PyTorch basics
-    Demo("km_miles", "pytorch_basics", "1 · Kilometres to miles", "Kilometres to miles",
-         "app_pages.pytorch_basics:km_tab_ui", "lib.notebooks.pytorch_basics:km_miles", ("lr", "examples"),
-         shows=_from("lib.pytorch_basics.kmmiles",
-             "KmMilesStep", "known_good_examples", "training_step", "next_step", "is_diverging", "train_km_to_miles")),
-    Demo("autograd", "pytorch_basics", "2 · Autograd playground", "Autograd playground",
-         "app_pages.pytorch_basics:autograd_tab_ui", "lib.notebooks.pytorch_basics:autograd", ("expression", "x", "a", "b"),
-         shows=_from("lib.pytorch_basics.autograd",
-             "ExpressionError", "parse_expression", "check_node", "constant_size", "to_torch", "compile_expression",
-             "gradient_at", "graph_to_dot", "GradientResult", "analyse_expression", "explain_non_finite",
-             "evaluate_curve", "curve_near", "tangent_line", "chain_example", "TwoInputResult", "two_input_example")),
-    Demo("matmul", "pytorch_basics", "3 · GPU speed", "GPU speed: matrix timing",
-         "app_pages.pytorch_basics:gpu_tab_ui", "lib.notebooks.pytorch_basics:matmul", ("matmul_max",),
-         shows=(*(f"lib.pytorch_basics.matmul:{name}" for name in (
-             "MatmulTiming", "median_seconds", "time_torch_matmul", "time_numpy_matmul", "pure_python_matmul",
-             "time_pure_python_matmul", "time_matmul_sweep")),
-             "lib.core.device:synchronize", "lib.core.device:mps_available", "lib.core.device:available_devices")),
+    Demo("km_miles", "pytorch_basics", "1 · Kilometres to miles", "Kilometres to miles", ("lr", "examples"),
+         _km_miles_code),
+    Demo("autograd", "pytorch_basics", "2 · Autograd playground", "Autograd playground", ("expression", "x", "a", "b"),
+         _autograd_code),
+    Demo("matmul", "pytorch_basics", "3 · GPU speed", "GPU speed: matrix timing", ("matmul_max",), _matmul_code),
     # ---------------------------------------------------------------- MNIST trainer
-    Demo("mnist_explore", "mnist", "Explore", "MNIST: explore the data",
-         "app_pages.mnist_explore:explore_tab_ui", "lib.notebooks.mnist:explore", ("record",), shows=_MNIST_DATA),
-    Demo("mnist_train", "mnist", "Train", "MNIST: train the talk's network",
-         "app_pages.mnist_train:train_tab_ui", "lib.notebooks.mnist:train", _MNIST_TRAINING,
-         shows=(*_MNIST_DATA, *_MNIST_NETWORK, *_MNIST_LOOP)),
-    Demo("mnist_evaluate", "mnist", "Evaluate", "MNIST: evaluate a trained network",
-         "app_pages.mnist_evaluate:evaluate_tab_ui", "lib.notebooks.mnist:evaluate", (*_MNIST_TRAINING, "test_record"),
-         shows=(*_MNIST_DATA, *_MNIST_NETWORK, *_MNIST_LOOP, "lib.mnist.confusion:confusion_counts")),
-    Demo("mnist_scaling", "mnist", "CPU vs GPU", "MNIST: CPU against GPU",
-         "app_pages.mnist_scaling:scaling_tab_ui", "lib.notebooks.mnist:scaling", ("scaling_samples",),
-         shows=(*_MNIST_DATA, *_MNIST_NETWORK, "lib.core.device:synchronize", "lib.mnist.network:time_training")),
+    Demo("mnist_explore", "mnist", "Explore", "MNIST: explore the data", ("record",), _mnist_data_code),
+    Demo("mnist_train", "mnist", "Train", "MNIST: train the talk's network", _MNIST_TRAINING, _mnist_train_code),
+    Demo("mnist_evaluate", "mnist", "Evaluate", "MNIST: evaluate a trained network", (*_MNIST_TRAINING, "test_record"),
+         _mnist_evaluate_code),
+    Demo("mnist_scaling", "mnist", "CPU vs GPU", "MNIST: CPU against GPU", ("scaling_samples",), _mnist_scaling_code),
     # ---------------------------------------------------------------- Maps and projections
-    Demo("campus_map", "maps", "📍 Campus map", "Penryn campus map",
-         "app_pages.maps_campus:campus_ui", "lib.notebooks.maps:campus_map", ("building_scheme", "campus_vision"),
-         shows=_COLOUR_SIMULATION),
-    Demo("projections", "maps", "🌍 Projections", "Map projections",
-         "app_pages.maps:projections_ui", "lib.notebooks.maps:projections", ("tissot",),
-         shows=("lib.maps.geo:tissot_circles", "lib.maps.geo:mercator_area_scale")),
-    Demo("move_country", "maps", "🇯🇵 Move a country", "Move a country",
-         "app_pages.maps:move_ui", "lib.notebooks.maps:move_country", ("country", "lon", "lat"),
-         shows=("lib.maps.geo:move_preserving_area",
-                "lib.maps.geo:rotation_matrix", "lib.maps.geo:rotation_about_z", "lib.maps.geo:rotation_about_y",
-                "lib.maps.geo:spherical_centroid", "lib.maps.geo:arc_moment", "lib.maps.geo:to_unit_vectors",
-                "lib.maps.geo:to_lon_lat", "lib.maps.geo:authalic_latitude", "lib.maps.geo:geodetic_latitude",
-                "lib.maps.geo:authalic_q", "lib.maps.geo:true_area_km2", "lib.maps.geo:mercator_area_km2")),
-    Demo("colour", "maps", "🎨 Colour", "Colour for maps",
-         "app_pages.maps:colour_ui", "lib.notebooks.maps:colour", ("scheme", "classes", "severity"),
-         shows=("lib.maps.colour:key_warning", *_COLOUR_SIMULATION,
-                "lib.maps.colour:confusable_pairs", "lib.maps.colour:delta_e76",
-                "lib.maps.colour:srgb_to_lab", "lib.maps.colour:quantile_breaks", "lib.maps.colour:threshold_classes")),
-    Demo("type", "maps", "🔤 Type", "Type for maps",
-         "app_pages.maps:type_ui", "lib.notebooks.maps:type_faces", ("type_size",),
-         shows=("lib.maps.typography:pairing_html", "lib.maps.typography:counters_html")),
+    Demo("campus_map", "maps", "📍 Campus map", "Penryn campus map", ("building_scheme", "campus_vision"),
+         colour_simulation_code),
+    Demo("projections", "maps", "🌍 Projections", "Map projections", ("tissot",), _projections_code),
+    Demo("move_country", "maps", "🇯🇵 Move a country", "Move a country", ("country", "lon", "lat"), _move_country_code),
+    Demo("colour", "maps", "🎨 Colour", "Colour for maps", ("scheme", "classes", "severity"), _colour_code),
+    Demo("type", "maps", "🔤 Type", "Type for maps", ("type_size",), _type_code),
     # ---------------------------------------------------------------- Kids' projects
-    Demo("hands", "kids", "✋ Hands and fingers", "Hands and fingers",
-         "app_pages.kids_hands:hands_story_ui", "lib.notebooks.kids:hands", ("hands_guess",),
-         shows=("lib.kids.hands:as_length", "lib.kids.hands:is_blank", "lib.kids.hands:finger_name",
-                "lib.kids.hands:box_problem", "lib.kids.hands:check_hands", "lib.kids.hands:usable_lengths",
-                "lib.kids.hands:summarise_hands", "lib.kids.hands:HandVerdict", "lib.kids.hands:compare_hands")),
+    Demo("hands", "kids", "✋ Hands and fingers", "Hands and fingers", ("hands_guess",), _hands_code),
     Demo("garden", "kids", "🐞 Garden bug detective", "Garden bug detective",
-         "app_pages.kids_garden:garden_story_ui", "lib.notebooks.kids:garden",
-         ("garden_x", "garden_y", "garden_k", "new_width", "new_length", "new_weight", "garden_reveal"),
-         shows=("lib.kids.garden:GardenTableError", "lib.kids.garden:find_own_groups",
-                "lib.kids.garden:guess_own_item", "lib.kids.garden:GardenClusters", "lib.kids.garden:find_groups",
-                "lib.kids.garden:guess_item", "lib.kids.garden:right_guesses",
-                "lib.kids.garden:groups_against_kinds"),
-         notebook_extra="app_pages.kids_garden_own:own_garden_notebook_settings"),
+         ("garden_x", "garden_y", "garden_k", "new_width", "new_length", "new_weight", "garden_reveal"), _garden_code),
     Demo("spy", "kids", "🕵️ Secret spy messages", "Secret spy messages",
-         "app_pages.kids_spy:spy_story_ui", "lib.notebooks.kids:spy", ("spy_message", "spy_noise", "spy_added", "spy_subtract"),
-         shows=("lib.kids.spy:glyph", "lib.kids.spy:tidy_message", "lib.kids.spy:wrap_words",
-                "lib.kids.spy:render_message", "lib.kids.spy:noisy_copies", "lib.kids.spy:subtract_copies",
-                "lib.kids.spy:add_copies", "lib.kids.spy:signal_to_noise", "lib.kids.spy:noise_left_after_adding")),
+         ("spy_message", "spy_noise", "spy_added", "spy_subtract"), _spy_code),
     Demo("xrays", "kids", "🌌 Mysterious space X-rays", "Mysterious space X-rays",
-         "app_pages.kids_xrays:xray_story_ui", "lib.notebooks.kids:xrays",
          ("xray_lowest", "xray_highest", "xray_error", "xray_flagged", "xray_repeats", "xray_gap_hours", "xray_tool",
-          "xray_window", "xray_top", "xray_bins"),
-         shows=("lib.kids.xrays:BadDataLimits", "lib.kids.xrays:BadData", "lib.kids.xrays:find_bad_rows",
-                "lib.kids.xrays:find_gaps", "lib.kids.xrays:clean_light_curve",
-                "lib.kids.xrays:typical_step_hours", "lib.kids.xrays:rolling_average",
-                "lib.kids.xrays:keep_peaks", "lib.kids.xrays:slow_trend", "lib.kids.xrays:TooCoarseForBeat",
-                "lib.kids.xrays:Periodogram", "lib.kids.xrays:find_period", "lib.kids.xrays:fold")),
+          "xray_window", "xray_top", "xray_bins"), _xrays_code),
 )
 BY_ID: dict[str, Demo] = {demo.id: demo for demo in DECLARATIONS}
 PAGES_WITH_DEMOS = ("methodology", "pytorch_basics", "mnist", "maps", "kids")
@@ -188,3 +275,14 @@ def demos_of(page: str) -> tuple[Demo, ...]:
 
 def tab_labels(page: str) -> tuple[str, ...]:
     return tuple(demo.tab for demo in demos_of(page))
+
+
+def tab_label(demo_id: str) -> str:
+    """The label of the demo's tab (or view): what a page, a test or a link names it by."""
+    return BY_ID[demo_id].tab
+
+
+def shown_objects(demo_id: str) -> Shown:
+    """The lib functions and classes the demo's tab shows and its notebook defines, in order."""
+    shows = BY_ID[demo_id].shows
+    return () if shows is None else shows()

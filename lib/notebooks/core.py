@@ -111,13 +111,6 @@ def _source(item: object) -> str:
     return textwrap.dedent(inspect.getsource(item)).strip()
 
 
-def shown_objects(demo_id: str) -> tuple[object, ...]:
-    """The lib functions and classes a demo's tab shows and its notebook defines (lib.registry' `shows`)."""
-    from lib.registry import BY_ID, resolve
-
-    return tuple(resolve(reference) for reference in BY_ID[demo_id].shows)
-
-
 def constants_source(module: ModuleType, *names: str) -> str:
     """The module's own top-level assignments of `names`, line for line as written there (comments too)."""
     return _constants_source(module, names)

@@ -50,8 +50,8 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the *Python Data Science for Kids* taster workshops (Data Science Cornwall, 2019)"
 DATA = Path(__file__).resolve().parents[2] / "data" / "kids"
@@ -501,3 +501,11 @@ right.set(xlabel=f"where in the {{best:.2f}}-hour cycle", ylabel="brightness (1 
           title="Every cycle stacked on top of each other")
 plt.show()"""),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "hands": hands,
+    "garden": garden,
+    "spy": spy,
+    "xrays": xrays,
+}

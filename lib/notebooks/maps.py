@@ -29,8 +29,8 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the talk *Design for Data Visualisation, and Introduction to Maps and Spatial Data* (Data Science Cornwall, 2019)"
 ROOT = Path(__file__).resolve().parents[2]
@@ -389,3 +389,12 @@ display(HTML("".join(counters_html(family, label, BODY_SIZE_PX) for label, famil
                                                                                       ("Sans-serif", SANS)))))"""),
         markdown(FOOTER),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "campus_map": campus_map,
+    "projections": projections,
+    "move_country": move_country,
+    "colour": colour,
+    "type": type_faces,
+}

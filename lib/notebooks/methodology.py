@@ -47,8 +47,8 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the talk *Practical Steps for Building Intelligent Systems* (Data Science Cornwall, 2019)"
 CHECKLIST_FILE = Path(__file__).resolve().parents[2] / "data" / "methodology" / "checklist.yaml"
@@ -600,3 +600,15 @@ def own_notebook(demo: str, values: dict[str, UrlValue], extra: Mapping[str, obj
     roles, build = OWN_BUILDERS[demo]
     own = own_table(extra, roles)
     return None if own is None else build(values, own)
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "checklist": checklist,
+    "overfitting": overfitting,
+    "accuracy": accuracy,
+    "roc": roc,
+    "losses": losses,
+    "hypothesis": hypothesis,
+    "baseline": baseline,
+    "bias": bias,
+}

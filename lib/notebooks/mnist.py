@@ -23,8 +23,8 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019), second half"
 QUICK_IMAGES = 20_000  # the default run's images per epoch: a few seconds to a minute on two CPU cores
@@ -254,3 +254,11 @@ plt.legend()
 plt.show()"""),
         markdown(FOOTER),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "mnist_explore": explore,
+    "mnist_train": train,
+    "mnist_evaluate": evaluate,
+    "mnist_scaling": scaling,
+}

@@ -20,9 +20,9 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
 from lib.pytorch_basics import kmmiles, settings
+from lib.registry import shown_objects
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019)"
 
@@ -232,3 +232,10 @@ plt.legend()
 plt.show()"""),
         markdown(FOOTER),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "km_miles": km_miles,
+    "autograd": autograd,
+    "matmul": matmul,
+}
