@@ -12,6 +12,7 @@ from app_pages.mnist_explore import explore_tab_ui
 from app_pages.mnist_scaling import scaling_tab_ui
 from app_pages.mnist_shared import OWN_DATA_KEY, current_data, shared_data
 from app_pages.mnist_train import train_tab_ui
+from lib.mnist import words
 from lib.mnist.data import (
     CSV_SOURCE,
     FetchError,
@@ -34,9 +35,7 @@ TRAIN = tab_label("mnist_train")
 EVALUATE = tab_label("mnist_evaluate")
 SCALING = tab_label("mnist_scaling")
 TALK = "From the talk “Hands-On Introduction to PyTorch” (second half), Data Science Cornwall, 2019"
-INTRO = ("A network learns to read handwritten digits from examples. The talk's version is small and plain: "
-         "784 pixels in, 200 hidden nodes, 10 outputs (one per digit), shown **one image at a time**. "
-         "Train it here, watch its error fall, then try faster modern variants.")
+INTRO = f"{words.STORY} Train it here, watch its error fall, then try faster modern variants."
 
 
 def data_source_ui() -> None:

@@ -12,6 +12,7 @@ from lib.core.device import describe_device, pick_device
 from lib.core.palette import BLUE, VERMILLION
 from lib.core.parsing import PYTHON_PARSING
 from lib.core.settings import by_key
+from lib.pytorch_basics import words
 from lib.pytorch_basics.kmmiles import (
     DIVERGENCE_RATE,
     MILES_PER_KM,
@@ -260,12 +261,7 @@ def two_inputs_ui() -> None:
 
 def autograd_tab_ui() -> None:
     # PyTorch is imported by this tab's functions, not with the page: the first tab needs none of it.
-    st.markdown(
-        "PyTorch remembers every operation done to a tensor that `requires_grad`, as a graph. Calling "
-        "`.backward()` walks that graph in reverse and applies the chain rule, giving the gradient: how fast "
-        "the output changes as the input moves. Training a network is this, repeated: find the slope of the "
-        "error, step downhill."
-    )
+    st.markdown(words.AUTOGRAD_WHY)
     example = radio(SETTING["pytorch_basics.example"], "Example", horizontal=True)
     {EXAMPLES[0]: own_formula_ui, EXAMPLES[1]: chain_ui, EXAMPLES[2]: two_inputs_ui}[example]()
 
@@ -292,11 +288,7 @@ def gpu_tab_ui() -> None:
     from lib.pytorch_basics.matmul import matmul_sweep_task
 
     device = pick_device()
-    st.markdown(
-        f"This app is computing on **{describe_device(device).label}**. A GPU runs thousands of small "
-        "multiplications at once, but each job has a start-up cost (copying, launching a kernel). So a GPU "
-        "shines only when the work is wide enough; for small matrices the CPU can win."
-    )
+    st.markdown(f"This app is computing on **{describe_device(device).label}**. {words.MATMUL_WHY}")
     if device.type == "cpu":
         st.info("No GPU here (CUDA or Apple MPS), so the chart compares pure Python, numpy and PyTorch on the CPU. "
                 "On a machine with a GPU its line appears too.")

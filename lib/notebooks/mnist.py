@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from nbformat.notebooknode import NotebookNode
 
 from lib.core.settings import UrlValue
-from lib.mnist import confusion
+from lib.mnist import confusion, words
 from lib.mnist import data as mnist_data
 from lib.mnist.config import SCALING_HIDDEN, bound_config
 from lib.mnist.settings import config_from_settings, config_key
@@ -31,8 +31,7 @@ QUICK_IMAGES = 20_000  # the default run's images per epoch: a few seconds to a 
 DATA_CONSTANTS = ("IMAGE_SIDE", "PIXELS", "IMAGES_MAGIC", "LABELS_MAGIC", "FILE_MD5S", "FILE_SIZES", "DEFAULT_MIRRORS",
                   "DOWNLOAD_CHUNK", "DOWNLOAD_TIMEOUT_S")
 
-STORY = """A network learns to read handwritten digits from examples. The talk's version is small and plain:
-784 pixels in, 200 hidden nodes, 10 outputs (one per digit), shown **one image at a time**."""
+STORY = words.STORY
 
 DATA_NOTE = """## The data
 
@@ -229,9 +228,7 @@ def scaling(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[No
         markdown(f"""
 # MNIST: does a GPU help? Time against hidden-layer size
 
-From {TALK}. The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to
-5000 nodes: the CPU slows down as the layer grows, the GPU barely notices. Each point here times the plain
-PyTorch loop, one image per step, on a fixed number of images. On Colab choose *Runtime → Change runtime
+From {TALK}. {words.SCALING_WHY} On Colab choose *Runtime → Change runtime
 type → GPU* to add the GPU's line."""),
         install_cell(["numpy", "torch", "matplotlib"]),
         settings_cell({"IMAGES_PER_TIMING": values["scaling_samples"], "HIDDEN_SIZES": list(SCALING_HIDDEN)}),
