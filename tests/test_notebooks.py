@@ -14,8 +14,8 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
+from app_pages.methodology_checklist import VIEWS
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
-from lib.methodology.settings import VIEWS
 from lib.mnist.data import DEFAULT_MIRRORS, FILE_MD5S
 from lib.notebooks import (
     DEMOS,

@@ -9,6 +9,7 @@ import importlib
 import pytest
 
 from benchmarks.notebook_source import DEFINITION, cell_python, is_from_lib, measure_every_notebook, totals
+from lib.methodology.settings import VIEW
 from lib.notebooks import DEMOS, TOPICS, build_notebook
 from lib.registry import BY_ID, DECLARATIONS, PAGES_WITH_DEMOS, demos_of, shown_objects, tab_labels
 
@@ -32,6 +33,7 @@ def test_declarations_have_unique_ids_and_tab_labels_and_builders():
     assert len(BY_ID) == len(DECLARATIONS) == len(DEMOS)
     assert list(DEMOS) == [demo.id for demo in DECLARATIONS]
     assert set(TOPICS) == set(PAGES_WITH_DEMOS)
+    assert VIEW.choices == tuple(demo.id for demo in demos_of("methodology"))  # the Methodology views are its demos
     for page in PAGES_WITH_DEMOS:
         assert len(set(tab_labels(page))) == len(demos_of(page)) > 0
         assert set(TOPICS[page]()[1]) == {demo.id for demo in demos_of(page)}, page  # a builder for each demo
