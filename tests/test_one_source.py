@@ -1,4 +1,4 @@
-"""One source for each demo: the pages' tabs, lib.notebooks.DEMOS and the notebooks all come from lib.registry'
+"""One source for each demo: the pages' tabs, lib.notebooks.DEMOS and the notebooks all come from lib.registry's
 declarations, and every function or class a take-home notebook defines is, statement for statement, the
 lib function or class that ran in the app (benchmarks/notebook_source.py counts the same)."""
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Notebooks for the MNIST trainer: explore the data, train, evaluate, and the CPU-against-GPU experiment.
 
-Every function and class a notebook defines is lib's own source (`shown_objects`, lib.registry' `shows`): the
+Every function and class a notebook defines is lib's own source (`shown_objects`, lib.registry's `shows`): the
 IDX readers and the download from lib/mnist/data.py, the network and the plain PyTorch loop from
 lib/mnist/network.py. The cells here hold only the constants those need, the calls and the plots.
 """

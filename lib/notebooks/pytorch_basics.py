@@ -1,6 +1,6 @@
 """Notebooks for the PyTorch basics page: kilometres to miles, autograd, and timing a matrix product.
 
-Each notebook defines the very functions the page's tab runs (lib.registry' `shows`, inserted from lib's source),
+Each notebook defines the very functions the page's tab runs (lib.registry's `shows`, inserted from lib's source),
 then calls them: the settings cell, the calls and the plots are the only code written here.
 """
 from __future__ import annotations
