@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.demos import tab_labels
+from app_pages.kids_garden import garden_story_ui
+from app_pages.kids_garden_own import own_garden_notebook_settings
+from app_pages.kids_hands import hands_story_ui
+from app_pages.kids_spy import spy_story_ui
+from app_pages.kids_xrays import xray_story_ui
 from lib.kids.settings import SETTINGS
-from ui.page import demo_tabs, page_ui
+from lib.registry import tab_label, tab_labels
+from ui.page import Story, demo_tabs, page_ui
 
-HANDS, GARDEN, SPY, XRAYS = TABS = tab_labels("kids")
+# Each project's story by its demo id (lib/registry.py); the garden's notebook also takes a child's own table.
+STORIES = {"hands": hands_story_ui, "garden": Story(garden_story_ui, own_garden_notebook_settings),
+           "spy": spy_story_ui, "xrays": xray_story_ui}
+TABS = tab_labels("kids")
+HANDS = tab_label("hands")
+GARDEN = tab_label("garden")
+SPY = tab_label("spy")
+XRAYS = tab_label("xrays")
 # Bigger, friendlier text for young readers; it lives only while this page is drawn.
 KIDS_CSS = """
 <style>
@@ -29,4 +41,4 @@ def kids_css_ui() -> None:
 
 
 if __name__ == "__main__":  # each open project is a fragment: moving its sliders reruns that project only
-    page_ui("kids", "🐞 Kids' projects", SETTINGS, demo_tabs("kids", SETTINGS), talk=TALK, intro=INTRO, above_tabs=kids_css_ui, error_message=OOPS)
+    page_ui("kids", "🐞 Kids' projects", SETTINGS, demo_tabs("kids", SETTINGS, STORIES), talk=TALK, intro=INTRO, above_tabs=kids_css_ui, error_message=OOPS)

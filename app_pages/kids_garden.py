@@ -8,7 +8,8 @@ import streamlit as st
 from app_pages.kids_garden_own import own_garden_chosen_ui
 from app_pages.kids_shared import DATA, category_scale, real_code_ui, try_this_ui
 from lib.core.palette import BLACK
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
+from lib.kids import words
 from lib.kids.garden import (
     ITEM_KINDS,
     LABEL_COLUMN,
@@ -141,11 +142,7 @@ def garden_story_ui() -> None:
     st.header("🐞 Garden bug detective")
     if own_garden_chosen_ui():  # the child's own measurements instead of Rolo's
         return
-    st.markdown(
-        "Robot **Rolo** went into the garden and picked up 120 things. Rolo can't see what they are! "
-        "Rolo can only measure each one: how **wide**, how **long** and how **heavy** it is. "
-        "Some are worms, some are ladybirds and some are stones. Can you help Rolo sort them out?"
-    )
+    st.markdown(words.GARDEN_INTRO)
     first_look_ui()
     histograms_ui()
     x, y = scatter_step_ui()
@@ -192,8 +189,7 @@ def scatter_step_ui() -> tuple[str, str]:
 def k_means_ui(x: str, y: str) -> tuple[int, GardenClusters]:
     """Step 4: k-means finds the child's k groups; returns k and the groups."""
     st.subheader("Step 4: machine learning! k-means finds the groups")
-    st.markdown("**k-means** is a real machine-learning tool. You tell it how many groups (**k**) to find, "
-                "and it puts items that are close together in the same group.")
+    st.markdown(words.GARDEN_K_MEANS)
     groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
     found = garden_groups(groups)
     garden_scatter_ui("groups", x, y, groups, groups_title(groups),

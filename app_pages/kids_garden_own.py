@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages.kids_shared import category_scale, real_code_ui, try_this_ui
 from lib.core.palette import BLACK
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from lib.kids.garden import (
     STARTER_TABLE,
     GardenTableError,

@@ -8,7 +8,8 @@ import streamlit as st
 
 from app_pages.kids_shared import real_code_ui, try_this_ui
 from lib.core.palette import BLUE, ORANGE
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
+from lib.kids import words
 from lib.kids.hands import (
     FINGER_COLUMN,
     HAND_COLUMNS,
@@ -117,10 +118,7 @@ def verdict_ui(verdict: HandVerdict, guess: str) -> None:
 
 def hands_story_ui() -> None:
     st.header("✋ Hands and fingers")
-    st.markdown(
-        "Robot **Rolo** has never seen a human hand. Can you help Rolo learn about yours? "
-        "Grab a ruler and measure each finger, from the crease where it meets your hand to the tip."
-    )
+    st.markdown(words.HANDS_INTRO)
     if "kids.hands_table" not in st.session_state:
         reset_hands_table(blank=False)
     guess = radio(SETTING["kids.hands_guess"], "First, a guess: which hand do you think has longer fingers?",
@@ -153,7 +151,7 @@ def hands_story_ui() -> None:
     hands_chart_ui(edited)
     st.subheader("Shortest, longest and mean (average) finger")
     st.dataframe(summarise_hands(edited).round(2), width="content")
-    st.caption("The mean is what you get if you add up all the fingers of one hand and share the total equally.")
+    st.caption(words.HANDS_MEAN)
 
     verdict_ui(compare_hands(edited), guess)
     try_this_ui("look at the chart. Which finger is the longest? Is it the same finger on both hands?")

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.core.palette import CATEGORY_COLOURS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kids"
-# The code itself is in the page skeleton's "🐍 The code behind this" expander under every tab (lib.demos' shows).
+# The code itself is in the page skeleton's "🐍 The code behind this" expander under every tab (lib.registry's shows).
 REAL_CODE = ("🐍 Open **The code behind this** below to see the real Python this story runs, with pandas, numpy "
              "and scikit-learn: the same tools grown-up data scientists type into a Jupyter notebook. You just did "
              "the same with sliders and clicks!")

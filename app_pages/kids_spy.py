@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.kids_shared import category_scale, real_code_ui, try_this_ui
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
+from lib.kids import words
 from lib.kids.settings import SETTINGS, SPY_COPIES
 from lib.kids.spy import (
     MAX_MESSAGE_CHARACTERS,
@@ -55,10 +56,7 @@ def picture_alt(label: str, ratio: float, message: str) -> str:
 
 def spy_story_ui() -> None:
     st.header("🕵️ Secret spy messages")
-    st.markdown(
-        "Spy **Jane** sends a secret picture to spy **John**. But a baddie fills every message with "
-        f"random **noise**, so Jane sends the same picture **{SPY_COPIES} times**. Here is what John got:"
-    )
+    st.markdown(f"{words.SPY_INTRO} Here is what John got:")
     text_input(SETTING["kids.spy_message"], f"Or send your own secret message (up to {MAX_MESSAGE_CHARACTERS} letters)",
                max_chars=MAX_MESSAGE_CHARACTERS, placeholder="Type a secret here")
     # The box shows only what fits; a link may carry more, and the child is told what was cut.
@@ -94,11 +92,7 @@ def spy_story_ui() -> None:
         st.markdown(f"The message stands out **{ratio:.1f} times** above the noise.")
 
         st.subheader("Why does adding work?")
-        st.markdown(
-            "The message is the **same** in every copy, so adding copies makes it stronger every time. "
-            "The noise is **random**: sometimes up, sometimes down, so it mostly **cancels out**. "
-            "Average lots of random noise and you get nearly zero!"
-        )
+        st.markdown(f"{words.SPY_ADDING} Average lots of random noise and you get nearly zero!")
         left_over = noise_left_after_adding(copies, picture)
         curve = pd.DataFrame({"copies added": np.arange(1, SPY_COPIES + 1), "noise we measured": left_over,
                               "noise ÷ √copies (the maths)": noise / np.sqrt(np.arange(1, SPY_COPIES + 1))})

@@ -8,7 +8,8 @@ import streamlit as st
 
 from app_pages.kids_shared import real_code_ui, try_this_ui
 from lib.core.palette import BLUE, BLUISH_GREEN, ORANGE, VERMILLION
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
+from lib.kids import words
 from lib.kids.settings import SETTINGS
 from lib.kids.xrays import (
     MODELLED_FILE,
@@ -156,8 +157,7 @@ def beat_tool_ui(clean: pd.DataFrame) -> None:
     st.success(f"🥁 The strongest beat repeats every **{best:.2f} hours**. Astronomers measured Cygnus X-3's "
                f"orbit as {ORBITAL_PERIOD_HOURS:.2f} hours: the two stars go round each other that fast!")
     folded_ui(clean, best)
-    st.caption("A 'periodogram' (Lomb-Scargle) tries every beat from 1 to 12 hours, after taking away the slow "
-               "changes that last longer than a day, and scores how well each one fits.")
+    st.caption(words.XRAYS_PERIODOGRAM)
 
 
 def periodogram_ui(periodogram: Periodogram) -> float:
@@ -203,17 +203,8 @@ def forget_upload() -> None:
 
 def xray_story_ui() -> None:
     st.header("🌌 Mysterious space X-rays")
-    st.markdown(
-        "Far away in the stars of the Swan (Cygnus) there is a strange object called **Cygnus X-3**: a huge star "
-        "and a tiny, super-heavy one going round and round, shooting out jets. We can't fly there. The only "
-        "clue that reaches Earth is its **radiation**. NASA's **Swift** satellite catches its X-rays, about once "
-        "every time Swift goes round the Earth (every 96 minutes)."
-    )
-    st.warning(
-        "🧪 The shipped data is **modelled**: a computer made it to look like Swift's measurements of Cygnus X-3, "
-        "using facts astronomers have published (a 4.8-hour orbit, two moods called states, flares). "
-        "It also has some **bad data hidden in it** for you to find. You can also upload a real light curve below."
-    )
+    st.markdown(words.XRAYS_INTRO)
+    st.warning(f"🧪 {words.XRAYS_MODELLED} You can also upload a real light curve below.")
     table, source = light_curve_ui()
 
     st.subheader("Step 1: look at everything")

@@ -8,10 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.maps_campus import campus_ui
 from lib.core.colour_vision import vision_label
 from lib.core.palette import BLUE, GREY, VERMILLION
-from lib.core.urlcodec import by_key
-from lib.demos import tab_labels
+from lib.core.settings import by_key
+from lib.maps import words
 from lib.maps.colour import (
     DEFICIENCIES,
     KIND_OF_DEFICIENCY,
@@ -24,7 +25,8 @@ from lib.maps.colour import (
 from lib.maps.geo import mercator_area_scale
 from lib.maps.settings import SETTINGS, VISIONS
 from lib.maps.typography import SANS, SERIF, counters_html, pairing_html
-from ui.cached_maps import (
+from lib.registry import tab_label, tab_labels
+from ui.maps_data import (
     countries_data,
     country_classes,
     density_breaks,
@@ -38,7 +40,12 @@ from ui.widgets import select_slider, selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
 PALETTE_TOO_SHORT = "This palette has fewer colours than that."
-CAMPUS, PROJECTIONS_TAB, MOVE, COLOUR, TYPE = TABS = tab_labels("maps")
+TABS = tab_labels("maps")
+CAMPUS = tab_label("campus_map")
+PROJECTIONS_TAB = tab_label("projections")
+MOVE = tab_label("move_country")
+COLOUR = tab_label("colour")
+TYPE = tab_label("type")
 PROJECTIONS = (("mercator", "Mercator (conformal: shapes right, areas wrong)"),
                ("equalEarth", "Equal Earth (equal-area)"),
                ("naturalEarth1", "Natural Earth (a compromise)"),
@@ -128,10 +135,7 @@ def charts_grid_ui(charts: list[tuple[Callable[..., alt.TopLevelMixin], tuple, s
 
 
 def projections_ui() -> None:
-    st.markdown("Every flat map stretches the round Earth somehow. **Mercator** keeps angles and local shapes "
-                "(good for navigation, so web maps use it) but inflates area by 1/cos²(latitude): four times at "
-                "60°. **Equal-area** projections keep area and bend shapes instead. Circles of equal size on the "
-                "ground (Tissot's indicatrices) make the stretch visible.")
+    st.markdown(f"Every flat map stretches the round Earth somehow. {words.PROJECTIONS_WHY}")
     tissot = toggle(SETTING["maps.tissot"], "Show Tissot's indicatrices (500 km circles)")
     charts = []
     for projection_type, title in PROJECTIONS:
@@ -153,9 +157,7 @@ def projection_options(projection_type: str) -> dict:
 
 
 def move_ui() -> None:
-    st.markdown("On a Mercator map Japan and Britain look about the same size. Move Japan next to Britain "
-                "**on the globe** (a rotation of the sphere, so its shape and area on the ground are kept) and "
-                "it is plainly larger. Pick any country and place it anywhere, as thetruesize.com does.")
+    st.markdown(f"{words.MOVE_COUNTRY_WHY} Pick any country and place it anywhere, as thetruesize.com does.")
     countries = countries_data()
     names = countries["name"].tolist()
     if st.session_state["maps.country"] not in names:
@@ -247,9 +249,7 @@ def _japan_beside_britain() -> None:
 
 
 def colour_ui() -> None:
-    st.markdown("About 1 in 12 men and 1 in 200 women see colour differently, most often confusing red with green. "
-                "Pick a scheme for the kind of data (sequential for amounts, diverging for above/below a midpoint, "
-                "qualitative for categories), keep a key to at most seven colours, and check it as others see it.")
+    st.markdown(words.COLOUR_WHY)
     controls = st.columns(3)
     selectbox(SETTING["maps.scheme"], "Scheme", container=controls[0],
               format_func=lambda name: f"{name} ({next(k for k, v in SCHEMES.items() if name in v)})")
@@ -311,10 +311,7 @@ def density_maps_ui(colours: list[str], seen: dict[str, list[str]], names: dict[
 
 
 def type_ui() -> None:
-    st.markdown("The talk's advice: **serif** faces for body text, **sans-serif** for headings and titles. Compare "
-                "the same words set each way. Then look at the round *counters*, the enclosed spaces inside a, e, o, "
-                "b and d: at the same point size a face with a taller x-height and bigger, more open counters stays "
-                "readable smaller and further away, which is what matters for labels on a map or a slide.")
+    st.markdown(words.TYPE_WHY)
     size = int(slider(SETTING["maps.type_size"], "Body text size (px)"))
     for row in ((SANS, SERIF), (SERIF, SANS)):
         for column, body in zip(st.columns(2), row, strict=True):
@@ -325,5 +322,8 @@ def type_ui() -> None:
 
 # ---------------------------------------------------------------- the page
 
+STORIES = {"campus_map": campus_ui, "projections": projections_ui, "move_country": move_ui, "colour": colour_ui,
+           "type": type_ui}  # each tab's story by its demo id (lib/registry.py)
+
 if __name__ == "__main__":  # each open tab is a fragment: moving its widgets reruns that tab only
-    page_ui("maps", "🗺️ Maps and projections", SETTINGS, demo_tabs("maps", SETTINGS), talk=TALK, intro=INTRO)
+    page_ui("maps", "🗺️ Maps and projections", SETTINGS, demo_tabs("maps", SETTINGS, STORIES), talk=TALK, intro=INTRO)

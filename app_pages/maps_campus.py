@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from lib.maps.colour import key_warning, palette, simulate_colour_blindness
 from lib.maps.settings import SETTINGS
 from lib.maps.spatial_io import (

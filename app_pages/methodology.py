@@ -7,15 +7,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.methodology_own_data import fit_metrics_ui, own_data_chosen_ui
+from app_pages.methodology_checklist import checklist_notebook_settings, checklist_ui
+from app_pages.methodology_own_data import fit_metrics_ui, own_data_chosen_ui, own_notebook_settings
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
-from lib.core.urlcodec import by_key
-from lib.methodology import demos
+from lib.core.settings import by_key
+from lib.methodology import demos, words
 from lib.methodology.settings import (
     SETTINGS,
     VIEW,
 )
-from ui.cached_methodology import (
+from ui.methodology_results import (
     baseline_results,
     bias_curve,
     bias_rates,
@@ -30,18 +31,17 @@ from ui.cached_methodology import (
     simulated_p_values,
     target_layers,
 )
-from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
+from ui.page import Story, chart_ui, demo_tabs, kept_chart_ui, page_ui
 from ui.widgets import selectbox, slider
 
 SETTING = by_key(SETTINGS)
 SIDE_LEGEND = alt.Legend(orient="right", labelLimit=170)  # below a chart it would squeeze the plot
 BASELINE_RUNS_KEY = "methodology.baseline.runs"
 TALK = "From the talk “Practical Steps for Building Intelligent Systems” (Data Science Cornwall, 2019)"
-INTRO = ("Good machine learning starts with questions, not algorithms: **why** (the problem), **what** "
-         "(possible solutions), **how** (data and models), **how well**, **value** and **risks**.")
+INTRO = words.QUESTIONS
 
 
-# ------------------------------------------------------------------ shared helpers (cached lib calls: ui.cached_methodology)
+# ------------------------------------------------------------------ shared helpers (cached lib calls: ui.methodology_results)
 
 
 def colour(field: str, domain: list[str], title: str | None = None) -> alt.Color:
@@ -70,8 +70,7 @@ def sliders_ui(*sliders: tuple[str, str, float | None]) -> list:
 
 
 def overfitting_ui() -> None:
-    if intro_ui("A model is only useful on data it has not seen: training error always falls as a model grows, "
-                "but validation error turns up once the model starts memorising noise.", "overfitting"):
+    if intro_ui(words.OVERFITTING_WHY, "overfitting"):
         return
     left, right = st.columns(2)
     with left:
@@ -129,7 +128,7 @@ def split_spread_ui(spread: pd.DataFrame, degree: int, train_share: float) -> No
     st.caption(f"From {spread.validation_mse.min():.4f} to {spread.validation_mse.max():.4f} "
                f"(median {spread.validation_mse.median():.4f}). The meetup's discussion of the best split "
                "was inconclusive, and this is why: the answer moves with the data, the model and luck. "
-               "Cross-validation averages over several splits instead of trusting one.")
+               + words.OVERFITTING_SPLITS)
 
 
 # ------------------------------------------------------------------ 2. precision and accuracy
@@ -146,8 +145,7 @@ def target_chart(low: float, high: float, title: str) -> alt.LayerChart:
 
 
 def accuracy_ui() -> None:
-    intro_ui("Accuracy is how close results are to the truth on average; precision is how close they are to "
-             "each other. A model can be precise and still wrong, so measure both.")
+    intro_ui(words.ACCURACY_WHY)
     left, right = st.columns([1, 2])
     with left:
         bias = slider(SETTING["methodology.shots.bias"], "Bias (how far the aim is off-centre)", step=0.1)
@@ -201,8 +199,7 @@ def roc_chart() -> alt.LayerChart:
 
 
 def roc_ui() -> None:
-    if intro_ui("A classifier gives a score; the threshold turns it into decisions. Moving it trades false alarms "
-                "against misses, and with rare positives a high accuracy can mean nothing at all.", "roc"):
+    if intro_ui(words.ROC_WHY, "roc"):
         return
     threshold, positive_share, separation, seed = sliders_ui(
         ("roc.threshold", "Threshold", 0.01), ("roc.positive_share", "Share of positives (class balance)", 0.01),
@@ -248,8 +245,7 @@ def roc_ui() -> None:
 
 
 def losses_ui() -> None:
-    intro_ui("The loss is what training minimises, so it decides what the model cares about: squared error "
-             "chases outliers, absolute and Huber losses shrug them off. A metric is what you report afterwards.")
+    intro_ui(words.LOSSES_WHY)
     outlier_y, epsilon, mislabelled_x = sliders_ui(
         ("loss.outlier_y", "Move the outlier (its height)", 0.5), ("loss.huber_epsilon", "Huber threshold (epsilon)", 0.05),
         ("loss.mislabelled_x", "Where the mislabelled point sits (log-loss)", 0.5))
@@ -274,9 +270,7 @@ def losses_ui() -> None:
                 "metrics on the ordinary points (without the outlier):")
     st.dataframe(metrics.round(3).assign(slope=lines["slope"].round(3)), hide_index=True)
 
-    st.markdown("**Log-loss**, the loss of classifiers that output a probability, has no ceiling: the further a "
-                "mislabelled point sits among the positives, the more it costs, and the model pays for it by "
-                "becoming less sure of every other point (a flatter curve).")
+    st.markdown(f"**Log-loss**, the loss of classifiers that output a probability, {words.LOSSES_LOG_LOSS}")
     kept_chart_ui(log_loss_chart, (mislabelled_x,), f"Mean log-loss {logistic.log_loss:.3f}; the boundary "
                   f"(probability 0.5) is at x = {logistic.boundary:.2f}.", logistic_points)
 
@@ -307,8 +301,7 @@ def logistic_points(mislabelled_x: float) -> pd.DataFrame:
 
 
 def hypothesis_ui() -> None:
-    intro_ui("A test asks whether a difference could be chance. Like a trial, it presumes innocence (no "
-             "difference) and convicts only on strong evidence, so two kinds of mistake are possible.")
+    intro_ui(words.HYPOTHESIS_WHY)
     effect, n_per_group, alpha, seed = sliders_ui(
         ("test.effect", "True effect size (in standard deviations)", 0.05), ("test.n", "Sample size per group", None),
         ("test.alpha", "Significance level alpha", 0.01), ("test.seed", "Random experiments (seed)", None))
@@ -349,9 +342,7 @@ def hypothesis_ui() -> None:
 
 
 def baseline_ui() -> None:
-    if intro_ui("Before anything clever, measure something trivial. A model is only worth what it adds over the "
-                "baseline, set against everything it costs, and the best solution is not always the complex one.",
-                "baseline"):
+    if intro_ui(words.BASELINE_WHY, "baseline"):
         return
     columns = st.columns(4)
     dataset = selectbox(SETTING["methodology.baseline.dataset"], "Data set (bundled with scikit-learn)", container=columns[0])
@@ -404,8 +395,7 @@ def baseline_ui() -> None:
 
 
 def bias_ui() -> None:
-    if intro_ui("A model learns most from the rows it sees most. When one group is rare in the training data, "
-                "its errors are usually the worst, even though nobody intended it.", "bias"):
+    if intro_ui(words.BIAS_WHY, "bias"):
         return
     share, train_rows, noise, seed = sliders_ui(
         ("bias.minority_share", "Group B's share of the training rows", 0.01), ("bias.train_rows", "Training rows", 100),
@@ -425,12 +415,18 @@ def bias_ui() -> None:
     chart_ui(alt.layer(rates_chart, marker).properties(height=320), "Group B's error falls as it makes up more of "
              "the training rows; group A's barely moves.", by_share)
     st.dataframe(rates.round(3), hide_index=True)
-    st.caption("Both groups have the same features, but the outcome depends on them differently in group B; "
-               "one logistic regression is trained on the mixture and tested on 2,000 fresh rows of each group.")
+    st.caption(words.BIAS_SET_UP)
 
 
 # ------------------------------------------------------------------ the page
 
+# Each view's story by its demo id (lib/registry.py); every notebook but the checklist's can take a visitor's table.
+STORIES = {"checklist": Story(checklist_ui, checklist_notebook_settings),
+           **{demo: Story(draw, own_notebook_settings) for demo, draw in (
+               ("overfitting", overfitting_ui), ("accuracy", accuracy_ui), ("roc", roc_ui), ("losses", losses_ui),
+               ("hypothesis", hypothesis_ui), ("baseline", baseline_ui), ("bias", bias_ui))}}
+
+
 if __name__ == "__main__":
-    page_ui("methodology", "🧭 Methodology", SETTINGS, demo_tabs("methodology", SETTINGS), talk=TALK, intro=INTRO,
-            views=VIEW)
+    page_ui("methodology", "🧭 Methodology", SETTINGS, demo_tabs("methodology", SETTINGS, STORIES), talk=TALK,
+            intro=INTRO, views=VIEW)

@@ -27,12 +27,14 @@ from lib.methodology.checklist import (
     report_file_name,
     section_progress,
 )
-from lib.methodology.settings import PROJECT, VIEW, VIEWS
+from lib.methodology.settings import PROJECT, VIEW
+from lib.registry import demos_of
 from lib.room.share import checklist_payload
 from ui.errors import LOG_HINT, visitor_message
 from ui.room import share_button_ui
 from ui.widgets import text_input
 
+VIEWS = {demo.id: demo.tab for demo in demos_of("methodology")}  # each view's label, by its demo id
 CHECKLIST_FILE = Path(__file__).resolve().parents[1] / "data" / "methodology" / "checklist.yaml"
 ANSWERS_KEY = "methodology.answers"  # the team's answers: a plain key, so it survives page changes
 LOAD_MESSAGE_KEY = "methodology.load_message"

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.palette import CATEGORY_COLOURS as PALETTE
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from lib.methodology import demos
 from lib.methodology.own_data import OwnDataError, task_of
 from lib.methodology.settings import SETTINGS

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.mnist_evaluate import give_digit_ui  # noqa: F401 (tests draw it from the page)
+from app_pages.mnist_evaluate import evaluate_tab_ui, give_digit_ui  # noqa: F401 (tests draw give_digit_ui from the page)
+from app_pages.mnist_explore import explore_tab_ui
+from app_pages.mnist_scaling import scaling_tab_ui
 from app_pages.mnist_shared import OWN_DATA_KEY, current_data, shared_data
-from lib.demos import tab_labels
+from app_pages.mnist_train import train_tab_ui
+from lib.mnist import words
 from lib.mnist.data import (
     CSV_SOURCE,
     FetchError,
@@ -18,16 +21,21 @@ from lib.mnist.data import (
     read_csv_pair,
 )
 from lib.mnist.settings import SETTINGS
+from lib.registry import tab_label, tab_labels
 from ui.errors import LOG_HINT, visitor_message
 from ui.page import demo_tabs, page_ui
 
 OWN_FILES_UNREADABLE = "they could not be read as MNIST CSV files"
 FETCH_FAILED = f"Full MNIST could not be fetched from any mirror, so the page keeps using the sample. {LOG_HINT}"
-EXPLORE, TRAIN, EVALUATE, SCALING = TABS = tab_labels("mnist")
+STORIES = {"mnist_explore": explore_tab_ui, "mnist_train": train_tab_ui, "mnist_evaluate": evaluate_tab_ui,
+           "mnist_scaling": scaling_tab_ui}  # each tab's story by its demo id (lib/registry.py)
+TABS = tab_labels("mnist")
+EXPLORE = tab_label("mnist_explore")
+TRAIN = tab_label("mnist_train")
+EVALUATE = tab_label("mnist_evaluate")
+SCALING = tab_label("mnist_scaling")
 TALK = "From the talk “Hands-On Introduction to PyTorch” (second half), Data Science Cornwall, 2019"
-INTRO = ("A network learns to read handwritten digits from examples. The talk's version is small and plain: "
-         "784 pixels in, 200 hidden nodes, 10 outputs (one per digit), shown **one image at a time**. "
-         "Train it here, watch its error fall, then try faster modern variants.")
+INTRO = f"{words.STORY} Train it here, watch its error fall, then try faster modern variants."
 
 
 def data_source_ui() -> None:
@@ -86,5 +94,5 @@ def fetch_ui() -> None:
 
 
 if __name__ == "__main__":
-    page_ui("mnist", "✍️ MNIST trainer", SETTINGS, demo_tabs("mnist", SETTINGS), talk=TALK, intro=INTRO,
+    page_ui("mnist", "✍️ MNIST trainer", SETTINGS, demo_tabs("mnist", SETTINGS, STORIES), talk=TALK, intro=INTRO,
             above_tabs=data_source_ui)

@@ -29,9 +29,9 @@ from lib.mnist.data import (
 )
 from lib.mnist.digit import preprocess_drawing
 from lib.room.share import digit_payload
-from ui.confusion import confusion_explorer_ui
+from ui.confusion_explorer import confusion_explorer_ui
 from ui.errors import visitor_message
-from ui.jobs import job_poller_ui, job_running, queue_job
+from ui.job_progress import job_poller_ui, job_running, queue_job
 from ui.room import in_room, share_button_ui
 from ui.widgets import number_input
 

@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.mnist_shared import DIGIT_COLOURS, SETTING, training_split
+from lib.background.jobs import BackgroundJob, WorkerTask
 from lib.core.device import available_devices
-from lib.core.jobs import BackgroundJob, WorkerTask
+from lib.mnist import words
 from lib.mnist.config import SCALING_HIDDEN
 from ui.errors import LOG_HINT, visitor_message
-from ui.jobs import job_poller_ui, job_running, submit_job
+from ui.job_progress import job_poller_ui, job_running, submit_job
 from ui.page import chart_ui
 from ui.widgets import slider
 
@@ -24,9 +25,7 @@ def scaling_tab_ui() -> None:
     from lib.mnist.train import scaling_task, warm_up_torch
 
     st.subheader("Does a GPU help? Time against hidden-layer size")
-    st.markdown("The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to "
-                "5000 nodes: the CPU slows down as the layer grows, the GPU barely notices. Here each point "
-                "times the plain PyTorch loop, one image per step, on a fixed number of images.")
+    st.markdown(words.SCALING_WHY)
     devices = available_devices()
     if not any(device.type in ("cuda", "mps") for device in devices):
         st.info("No GPU on this machine: only the CPU line is drawn.")

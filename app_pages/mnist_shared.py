@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.palette import BLUE
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from lib.mnist.data import (
     MnistData,
     MnistSplit,
@@ -17,8 +17,8 @@ from lib.mnist.data import (
     cache_signature,
 )
 from lib.mnist.settings import SETTINGS
-from ui.cached_mnist import mnist_data
 from ui.errors import LOG_HINT
+from ui.mnist_data import mnist_data
 from ui.page import chart_ui, kept_chart_ui
 
 if TYPE_CHECKING:

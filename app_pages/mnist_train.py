@@ -22,12 +22,11 @@ from app_pages.mnist_shared import (
     training_split,
 )
 from lib.core.device import describe_device, pick_device
-from lib.core.jobs import app_slots
 from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, MAX_TRAIN_SECONDS, PRESETS, bound_config
 from lib.mnist.settings import PRESET_NAMES, config_from_settings, preset_settings
 from lib.room.share import mnist_run_payload
 from ui.errors import visitor_message
-from ui.jobs import job_poller_ui, job_running, queue_job
+from ui.job_progress import job_poller_ui, job_running, job_slots, queue_job
 from ui.room import in_room, post_to_room, room_code, shared_message
 from ui.widgets import number_input, radio, select_slider, selectbox, slider
 
@@ -91,7 +90,7 @@ def train_tab_ui() -> None:
                    "time (`TalkNetworkFast`): the same maths as the plain loop `train_epoch` below, whose weights "
                    "its tests match, about ten times faster on a CPU.")
     st.caption(f"Limits per run on this shared app: at most {MAX_EPOCHS} epochs, {MAX_HIDDEN} hidden nodes and "
-               f"{MAX_TRAIN_SECONDS:.0f} s; one run per visitor and {app_slots().limit} long runs in the whole app "
+               f"{MAX_TRAIN_SECONDS:.0f} s; one run per visitor and {job_slots().limit} long runs in the whole app "
                "at once, each on one CPU thread. When all are busy, Train queues your run and it starts by itself.")
     if in_room():
         st.caption(f"You are in room {room_code()}: your seed ({int(st.session_state[SETTING['mnist.seed'].key])}) "

@@ -7,12 +7,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from lib.background.jobs import BackgroundJob, WorkerTask
 from lib.core.device import describe_device, pick_device
-from lib.core.jobs import BackgroundJob, WorkerTask
 from lib.core.palette import BLUE, VERMILLION
-from lib.core.threads import PYTHON_PARSING
-from lib.core.urlcodec import by_key
-from lib.demos import tab_labels
+from lib.core.parsing import PYTHON_PARSING
+from lib.core.settings import by_key
+from lib.pytorch_basics import words
 from lib.pytorch_basics.kmmiles import (
     DIVERGENCE_RATE,
     MILES_PER_KM,
@@ -22,9 +22,10 @@ from lib.pytorch_basics.kmmiles import (
     train_km_to_miles,
 )
 from lib.pytorch_basics.settings import EXAMPLES, MATMUL_SIZES, PLOT_HALF_WIDTH, SETTINGS
-from ui.cached_pytorch_basics import km_examples
+from lib.registry import tab_label, tab_labels
 from ui.errors import LOG_HINT, visitor_message
-from ui.jobs import job_poller_ui, job_running, submit_job
+from ui.job_progress import job_poller_ui, job_running, submit_job
+from ui.km_miles_examples import km_examples
 from ui.page import chart_ui, demo_tabs, page_ui
 from ui.widgets import radio, select_slider, slider, text_input
 
@@ -34,7 +35,10 @@ if TYPE_CHECKING:
 SETTING = by_key(SETTINGS)
 EXPRESSION_FAILED = "it is not a formula in x that I can read."
 TIMING_FAILED = f"The timing run stopped with an error. {LOG_HINT}"
-KM, AUTOGRAD, GPU = TABS = tab_labels("pytorch_basics")
+TABS = tab_labels("pytorch_basics")
+KM = tab_label("km_miles")
+AUTOGRAD = tab_label("autograd")
+GPU = tab_label("matmul")
 STEPS_KEY, MATMUL_JOB_KEY, MATMUL_RESULTS_KEY = (
     "pytorch_basics.km_steps", "pytorch_basics.matmul_job", "pytorch_basics.matmul_results")
 TALK = "From the talk “Hands-On Introduction to PyTorch” (first half)"
@@ -257,12 +261,7 @@ def two_inputs_ui() -> None:
 
 def autograd_tab_ui() -> None:
     # PyTorch is imported by this tab's functions, not with the page: the first tab needs none of it.
-    st.markdown(
-        "PyTorch remembers every operation done to a tensor that `requires_grad`, as a graph. Calling "
-        "`.backward()` walks that graph in reverse and applies the chain rule, giving the gradient: how fast "
-        "the output changes as the input moves. Training a network is this, repeated: find the slope of the "
-        "error, step downhill."
-    )
+    st.markdown(words.AUTOGRAD_WHY)
     example = radio(SETTING["pytorch_basics.example"], "Example", horizontal=True)
     {EXAMPLES[0]: own_formula_ui, EXAMPLES[1]: chain_ui, EXAMPLES[2]: two_inputs_ui}[example]()
 
@@ -289,11 +288,7 @@ def gpu_tab_ui() -> None:
     from lib.pytorch_basics.matmul import matmul_sweep_task
 
     device = pick_device()
-    st.markdown(
-        f"This app is computing on **{describe_device(device).label}**. A GPU runs thousands of small "
-        "multiplications at once, but each job has a start-up cost (copying, launching a kernel). So a GPU "
-        "shines only when the work is wide enough; for small matrices the CPU can win."
-    )
+    st.markdown(f"This app is computing on **{describe_device(device).label}**. {words.MATMUL_WHY}")
     if device.type == "cpu":
         st.info("No GPU here (CUDA or Apple MPS), so the chart compares pure Python, numpy and PyTorch on the CPU. "
                 "On a machine with a GPU its line appears too.")
@@ -316,5 +311,7 @@ def gpu_tab_ui() -> None:
 
 # ---------------------------------------------------------------- the page
 
+STORIES = {"km_miles": km_tab_ui, "autograd": autograd_tab_ui, "matmul": gpu_tab_ui}  # by demo id (lib/registry.py)
+
 if __name__ == "__main__":
-    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, demo_tabs("pytorch_basics", SETTINGS), talk=TALK)
+    page_ui("pytorch_basics", "🔥 PyTorch basics", SETTINGS, demo_tabs("pytorch_basics", SETTINGS, STORIES), talk=TALK)

@@ -23,8 +23,7 @@ from lib.room.views import (
     latest_checklist,
     longest_middle_fingers,
 )
-from ui.cached_room import checklist_questions, digit_sheet, mnist_frames, room_entries
-from ui.confusion import confusion_explorer_ui
+from ui.confusion_explorer import confusion_explorer_ui
 from ui.errors import visitor_message
 from ui.follow import follow_controls_ui
 from ui.layout import presenter_mode
@@ -41,6 +40,7 @@ from ui.room import (
     qr_code_ui,
     room_store,
 )
+from ui.room_reads import checklist_questions, digit_sheet, mnist_frames, room_entries
 
 REFRESH_SECONDS = 1.5  # the issue asks for 1-2 s: quick enough to feel live, slow enough for 100 phones
 VIEWS = {"mnist_run": "📉 MNIST runs", "hands": "✋ Hands", "digit": "✍️ Digits", "checklist": "🧭 Checklist"}

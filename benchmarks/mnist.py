@@ -19,8 +19,9 @@ from pathlib import Path
 import torch
 
 from lib.core.device import describe_device, pick_device
+from lib.mnist.config import PRESETS
 from lib.mnist.data import read_idx_folder
-from lib.mnist.train import PRESETS, train_model
+from lib.mnist.train import train_model
 
 RECIPES = ("talk", "mlp", "cnn", "naive")
 

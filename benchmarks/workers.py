@@ -22,10 +22,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from lib.core.jobs import WorkerTask
-from lib.core.workers import Worker, WorkerPool, ping
+from lib.background.jobs import WorkerTask
+from lib.background.worker_processes import Worker, WorkerPool, ping
+from lib.mnist.config import PRESETS
 from lib.mnist.data import cache_signature, load_best_available
-from lib.mnist.train import PRESETS, KeptSplit, TrainingJob, train_task
+from lib.mnist.train import KeptSplit, TrainingJob, train_task
 from lib.pytorch_basics.matmul import matmul_sweep_task
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ core. This starts N `streamlit run Home.py` processes on free loopback ports beh
 (`apt-get install haproxy`), which serves the app at PORT with cookie-based session affinity: every
 request of a browser session (its page, its websocket, its uploads and downloads, its reconnects)
 reaches the process that holds the session. All processes share the room database (DSC_ROOM_DB, or
-the app's default SQLite file) and with it one training queue (lib/core/shared_queue.py).
+the app's default SQLite file) and with it one training queue (lib/background/shared_queue.py).
 
 Where HAProxy is not installed it says how to install it and serves one process at PORT. Ctrl-C or
 SIGTERM stops everything it started: each child runs in its own process group, which is signalled

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
+from lib.background.jobs import BackgroundJob
 from lib.core.device import available_devices, describe_device, pick_device
-from lib.core.jobs import BackgroundJob
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 from lib.pytorch_basics.matmul import (
     PURE_PYTHON_MAX_SIZE,
     pure_python_matmul,

@@ -1,9 +1,9 @@
-"""lib/core/jobs.py: the app-wide slot limit, stopping, and stopping the jobs of a session that has gone."""
+"""lib/background/jobs.py: the app-wide slot limit, stopping, and stopping the jobs of a session that has gone."""
 from __future__ import annotations
 
 import threading
 
-from lib.core.jobs import DEFAULT_SLOTS, SLOTS_ENV_VAR, BackgroundJob, JobSlots, slot_limit
+from lib.background.jobs import DEFAULT_SLOTS, SLOTS_ENV_VAR, BackgroundJob, JobSlots, slot_limit
 
 
 def wait_for_stop(report, stop: threading.Event) -> str:
@@ -56,8 +56,8 @@ def test_the_environment_can_raise_the_slot_limit_but_not_lower_it() -> None:
 
 
 def test_a_job_in_a_worker_process_holds_a_slot_until_it_ends_and_its_owner_leaving_stops_it() -> None:
-    from lib.core.jobs import WorkerTask
-    from lib.core.workers import WorkerPool
+    from lib.background.jobs import WorkerTask
+    from lib.background.worker_processes import WorkerPool
     from tests.test_workers import JOB_TIMEOUT_S, count_until_stopped, wait_until
 
     owner_here = threading.Event()

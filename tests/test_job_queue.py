@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from lib.core.job_queue import QueueRefused, SlotQueue
+from lib.background.local_queue import QueueRefused, SlotQueue
 
 
 class FakeClock:
@@ -178,7 +178,7 @@ def test_a_visitor_whose_connection_drops_briefly_keeps_their_place() -> None:
 
 
 def test_queued_background_jobs_on_one_slot_start_in_order_and_a_cancelled_one_never_starts() -> None:
-    from lib.core.jobs import BackgroundJob, JobSlots
+    from lib.background.jobs import BackgroundJob, JobSlots
 
     slots, order = JobSlots(limit=1), []
 

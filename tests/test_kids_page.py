@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.kids import GARDEN, HANDS, SPY, TABS, XRAYS
+from app_pages.kids import GARDEN, HANDS, SPY, STORIES, TABS, XRAYS
 from app_pages.kids_garden import garden_story_ui
 from app_pages.kids_hands import hands_story_ui
 from app_pages.kids_shared import REAL_CODE
 from app_pages.kids_spy import spy_story_ui
 from app_pages.kids_xrays import xray_story_ui
-from lib.demos import BY_ID
 from lib.kids.hands import LEFT_COLUMN, RIGHT_COLUMN
 from lib.kids.settings import SETTINGS
 from lib.kids.xrays import make_cygx3_light_curve
+from lib.registry import BY_ID, shown_objects
 from tests import helpers
 from tests.helpers import HOME, PAGE_TIMEOUT_S, open_page
 from tests.swift_bat_files import daily_file, orbit_file
@@ -381,7 +381,7 @@ def test_each_story_is_its_own_module_and_shows_the_code_that_ran(kids: AppTest,
     # ui.page's "The code behind this": the source of the lib functions the story ran, which its notebook defines
     [expander] = code_expanders(kids)
     shown = "\n".join(block.value for block in expander.code)
-    demo = BY_ID[next(tab.demo for tab in demo_tabs("kids", SETTINGS) if tab.label == label)]
-    names = [reference.rpartition(":")[2] for reference in demo.shows]
+    demo = BY_ID[next(tab.demo for tab in demo_tabs("kids", SETTINGS, STORIES) if tab.label == label)]
+    names = [item.__name__ for item in shown_objects(demo.id)]
     assert names and all(f"def {name}(" in shown or f"class {name}" in shown for name in names)
     assert REAL_CODE in texts(kids.caption)  # kids_shared.py's prompt to open it, in a child's words

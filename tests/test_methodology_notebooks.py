@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 from benchmarks.notebook_source import DEFINITION, cell_python, is_from_lib
-from lib.demos import demos_of
 from lib.methodology import demos, own_data
 from lib.methodology.own_data import to_safe_csv
 from lib.notebooks import build_notebook
-from lib.notebooks.core import constants_source, shown_objects
+from lib.notebooks.core import constants_source
 from lib.notebooks.methodology import OWN_BUILDERS
+from lib.registry import demos_of, shown_objects
 from tests.test_own_data import visitor_table
 
 DEMO_IDS = [demo.id for demo in demos_of("methodology") if demo.shows]

@@ -8,6 +8,7 @@ import pytest
 
 from app_pages.mnist import EVALUATE
 from lib.mnist import data as mnist
+from lib.mnist.config import PRESETS
 from lib.mnist.confusion import (
     MAX_CELL_IMAGES,
     cell_members,
@@ -15,9 +16,9 @@ from lib.mnist.confusion import (
     confusion_long,
     most_confused_cell,
 )
-from lib.mnist.train import PRESETS, evaluate, train_model
+from lib.mnist.train import evaluate, train_model
 from tests.helpers import open_page, open_tab
-from ui.confusion import clicked_cell
+from ui.confusion_explorer import clicked_cell
 
 SAMPLE = mnist.load_sample()
 

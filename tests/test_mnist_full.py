@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from lib.mnist.config import PRESETS
 from lib.mnist.data import read_idx_folder
-from lib.mnist.train import PRESETS, train_model
+from lib.mnist.train import train_model
 
 pytestmark = pytest.mark.slow
 

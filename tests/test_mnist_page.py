@@ -7,12 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app_pages.mnist import EVALUATE, EXPLORE, SCALING, TABS, TRAIN
-from lib.demos import demos_of, resolve
+from app_pages.mnist import EVALUATE, EXPLORE, SCALING, STORIES, TABS, TRAIN
 from lib.mnist import data as mnist
-from lib.mnist.train import PRESETS, build_model, model_to_bytes
+from lib.mnist.config import PRESETS
+from lib.mnist.settings import SETTINGS
+from lib.mnist.train import build_model, model_to_bytes
 from tests.conftest import ROOT
 from tests.helpers import open_page, open_tab
+from ui.page import demo_tabs
 
 PAGE = "app_pages/mnist.py"
 
@@ -30,7 +32,7 @@ def _chart_titles(at) -> str:
 def test_the_page_routes_and_each_tab_is_drawn_by_its_story_module() -> None:
     """app_pages/mnist.py holds the tabs and the data source; mnist_explore.py, mnist_train.py, mnist_evaluate.py
     and mnist_scaling.py each draw one tab, sharing mnist_shared.py's digits, session keys and charts."""
-    stories = {demo.tab: resolve(demo.draw).__module__ for demo in demos_of("mnist")}
+    stories = {tab.label: tab.draw.__module__ for tab in demo_tabs("mnist", SETTINGS, STORIES)}
     assert list(stories) == list(TABS)
     assert stories == {EXPLORE: "app_pages.mnist_explore", TRAIN: "app_pages.mnist_train",
                        EVALUATE: "app_pages.mnist_evaluate", SCALING: "app_pages.mnist_scaling"}

@@ -11,10 +11,10 @@ import torch
 
 import lib.mnist.network as network
 import lib.mnist.train as trainer
+from lib.mnist.config import PRESETS
 from lib.mnist.data import load_sample
 from lib.mnist.train import (
     MODEL_FORMAT,
-    PRESETS,
     RESUMABLE_FORMAT,
     ModelFileError,
     TrainingJob,

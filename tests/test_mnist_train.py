@@ -12,17 +12,13 @@ import pytest
 import torch
 
 import lib.mnist.train as trainer
+from lib.mnist.config import MAX_EPOCHS, MAX_HIDDEN, PRESETS, TrainConfig, bound_config
 from lib.mnist.data import MnistSplit, load_sample
 from lib.mnist.network import make_optimiser, train_epoch
 from lib.mnist.train import (
-    MAX_EPOCHS,
-    MAX_HIDDEN,
-    PRESETS,
     ModelFileError,
     TalkNetworkFast,
-    TrainConfig,
     TrainingJob,
-    bound_config,
     build_model,
     evaluate,
     fast_path_applies,

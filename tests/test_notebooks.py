@@ -14,9 +14,8 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from lib.demos import DECLARATIONS
+from app_pages.methodology_checklist import VIEWS
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
-from lib.methodology.settings import VIEWS
 from lib.mnist.data import DEFAULT_MIRRORS, FILE_MD5S
 from lib.notebooks import (
     DEMOS,
@@ -29,6 +28,7 @@ from lib.notebooks.__main__ import main as notebooks_cli
 from lib.notebooks.core import assemble, code, markdown
 from lib.notebooks.expression import canonical_expression
 from lib.notebooks.requirements import MINIMUM_VERSIONS, PIP_NAMES, TORCH_TESTED_OLDEST, check_source
+from lib.registry import DECLARATIONS
 from tests.conftest import ROOT
 
 HOSTILE = '"); import os; ("'

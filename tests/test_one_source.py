@@ -1,4 +1,4 @@
-"""One source for each demo: the pages' tabs, lib.notebooks.DEMOS and the notebooks all come from lib.demos'
+"""One source for each demo: the pages' tabs, lib.notebooks.DEMOS and the notebooks all come from lib.registry's
 declarations, and every function or class a take-home notebook defines is, statement for statement, the
 lib function or class that ran in the app (benchmarks/notebook_source.py counts the same)."""
 from __future__ import annotations
@@ -9,9 +9,9 @@ import importlib
 import pytest
 
 from benchmarks.notebook_source import DEFINITION, cell_python, is_from_lib, measure_every_notebook, totals
-from lib.demos import BY_ID, DECLARATIONS, PAGES_WITH_DEMOS, demos_of, resolve, tab_labels
-from lib.notebooks import DEMOS, build_notebook
-from lib.notebooks.core import shown_objects
+from lib.methodology.settings import VIEW
+from lib.notebooks import DEMOS, TOPICS, build_notebook
+from lib.registry import BY_ID, DECLARATIONS, PAGES_WITH_DEMOS, demos_of, shown_objects, tab_labels
 
 # The checklist is a form: its tab computes nothing, and its notebook is the team's answers (markdown, never code)
 # and one starter cell per measurement to fill in.
@@ -29,28 +29,42 @@ def default_notebooks():
     return {demo_id: build_notebook(demo_id, {}) for demo_id in DEMOS}
 
 
-def test_declarations_have_unique_ids_and_tab_labels_and_resolve():
+def test_declarations_have_unique_ids_and_tab_labels_and_builders():
     assert len(BY_ID) == len(DECLARATIONS) == len(DEMOS)
     assert list(DEMOS) == [demo.id for demo in DECLARATIONS]
+    assert set(TOPICS) == set(PAGES_WITH_DEMOS)
+    assert VIEW.choices == tuple(demo.id for demo in demos_of("methodology"))  # the Methodology views are its demos
     for page in PAGES_WITH_DEMOS:
         assert len(set(tab_labels(page))) == len(demos_of(page)) > 0
+        assert set(TOPICS[page]()[1]) == {demo.id for demo in demos_of(page)}, page  # a builder for each demo
     for demo in DECLARATIONS:
-        assert callable(resolve(demo.draw)) and callable(resolve(demo.notebook))
-        assert demo.notebook_extra is None or callable(resolve(demo.notebook_extra))
-        settings = importlib.import_module(f"lib.{demo.page}.settings").SETTINGS
+        settings, builders = TOPICS[demo.page]()
+        assert callable(builders[demo.id])
         known = {param.key for param in settings}
         assert {f"{demo.page}.{key}" for key in demo.keys} <= known, demo.id
         assert demo.link is None or set(demo.link) <= known, demo.id
 
 
 @pytest.mark.parametrize("page", PAGES_WITH_DEMOS)
-def test_each_pages_tabs_are_its_declared_demos(page):
+def test_each_pages_tabs_are_its_declared_demos_drawn_by_the_stories_it_imports(page):
+    from ui.page import Story, demo_tabs
+
+    stories = importlib.import_module(f"app_pages.{page}").STORIES
+    tabs = demo_tabs(page, TOPICS[page]()[0], stories)
+    assert [(tab.label, tab.demo) for tab in tabs] == [(demo.tab, demo.id) for demo in demos_of(page)]
+    draws = {demo_id: story.draw if isinstance(story, Story) else story for demo_id, story in stories.items()}
+    assert [tab.draw for tab in tabs] == [draws[demo.id] for demo in demos_of(page)]
+    assert all(draw.__module__.startswith("app_pages.") or draw.__module__ == "__main__" for draw in draws.values())
+
+
+def test_a_page_must_hand_over_a_story_for_each_of_its_demos():
     from ui.page import demo_tabs
 
-    settings = importlib.import_module(f"lib.{page}.settings").SETTINGS
-    tabs = demo_tabs(page, settings)
-    assert [(tab.label, tab.demo) for tab in tabs] == [(demo.tab, demo.id) for demo in demos_of(page)]
-    assert [tab.draw for tab in tabs] == [resolve(demo.draw) for demo in demos_of(page)]
+    settings, _ = TOPICS["kids"]()
+    with pytest.raises(ValueError, match="are not its demos"):
+        demo_tabs("kids", settings, {"hands": lambda: None})
+    with pytest.raises(ValueError, match="are not its demos"):
+        demo_tabs("kids", settings, {demo.id: lambda: None for demo in demos_of("kids")} | {"extra": lambda: None})
 
 
 @pytest.mark.parametrize("demo_id", list(DEMOS))

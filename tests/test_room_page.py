@@ -195,7 +195,8 @@ def test_post_to_room_reports_success_and_refusals(room_db: str) -> None:
 def test_the_room_page_scores_the_presenters_model_on_the_rooms_digits(room_db: str) -> None:
     import numpy as np
 
-    from lib.mnist.train import EvalResult, TrainConfig, TrainResult, build_model, predict
+    from lib.mnist.config import TrainConfig
+    from lib.mnist.train import EvalResult, TrainResult, build_model, predict
 
     presenter, code = _start_room()
     rng = np.random.default_rng(0)

@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 from app_pages.kids import HANDS
 from app_pages.methodology_checklist import CHECKLIST_FILE
 from app_pages.mnist import TRAIN
-from lib.core.jobs import BackgroundJob, app_slots
+from lib.background.jobs import BackgroundJob, app_slots
 from lib.methodology.checklist import load_checklist
 from lib.mnist import data as mnist
-from lib.room import RoomStore
+from lib.room import RoomStore, room_db_url
 from tests.helpers import PAGE_TIMEOUT_S, open_app, open_tab
 
 TRAINING_LIMIT_S = 120  # a deadline for a 100-image run on a loaded CI machine, polled, not slept
@@ -124,7 +124,7 @@ def test_a_drawn_digit_is_given_with_the_digit_its_writer_meant(room) -> None:
 
 def test_train_queues_the_run_when_every_slot_is_busy_and_cancel_takes_it_out(room) -> None:
     _, code = room
-    slots = app_slots()
+    slots = app_slots(room_db_url())
     release = threading.Event()
     blockers = [BackgroundJob(lambda report, stop: release.wait(TRAINING_LIMIT_S)) for _ in range(slots.free)]
     try:
@@ -150,7 +150,7 @@ def test_train_queues_the_run_when_every_slot_is_busy_and_cancel_takes_it_out(ro
 
 def test_a_queued_run_starts_by_itself_when_a_slot_frees(room) -> None:
     _, code = room
-    slots = app_slots()
+    slots = app_slots(room_db_url())
     release = threading.Event()
     blockers = [BackgroundJob(lambda report, stop: release.wait(TRAINING_LIMIT_S)) for _ in range(slots.free)]
     try:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from lib.core.job_queue import QueueRefused, SlotQueue
-from lib.core.jobs import BackgroundJob, JobSlots
-from lib.core.shared_queue import SharedSlotQueue, app_queue
+from lib.background.jobs import BackgroundJob, JobSlots
+from lib.background.local_queue import QueueRefused, SlotQueue
+from lib.background.shared_queue import SharedSlotQueue, app_queue
 from lib.serve import free_ports
 from tests.room_pg import fresh_database
 
@@ -228,7 +228,7 @@ def test_an_unusable_database_leaves_the_queue_in_this_process(tmp_path: Path) -
 
 HOLDER = """
 import sys
-from lib.core.shared_queue import SharedSlotQueue
+from lib.background.shared_queue import SharedSlotQueue
 queue = SharedSlotQueue(sys.argv[1], slots=1, poll_s=0.05, heartbeat_s=0.2, lease_s=float(sys.argv[2]))
 ticket = queue.request("holder", lambda ticket: None)
 print(ticket.state, flush=True)

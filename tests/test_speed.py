@@ -268,7 +268,7 @@ def test_a_chart_that_breaks_the_schema_is_still_refused() -> None:
 def _pages_and_tabs() -> list[tuple[str, str, str]]:
     """(page, widget key, choice) for every tab of every page with charts, and every Methodology view."""
     from app_pages import kids, maps, mnist, pytorch_basics
-    from lib.methodology.settings import VIEWS
+    from app_pages.methodology_checklist import VIEWS
 
     opened = [("methodology", "methodology.view", view) for view in VIEWS]
     for page, module in (("kids", kids), ("maps", maps), ("mnist", mnist), ("pytorch_basics", pytorch_basics)):

@@ -62,7 +62,7 @@ def test_sessions_parsing_python_at_once_take_turns_under_the_apps_gc_hook() -> 
     out = json.loads(run_python("""
         import json, threading
         from lib.core.gc_pauses import freeze_after_full_collections
-        from lib.core.threads import PYTHON_PARSING
+        from lib.core.parsing import PYTHON_PARSING
         from lib.notebooks import DEMOS, build_notebook
         from lib.notebooks import core
 

@@ -13,7 +13,7 @@ from lib.notebooks.core import NotebookSettingsError
 def skeleton_page() -> None:
     import streamlit as st
 
-    from lib.core.urlcodec import UrlParam
+    from lib.core.settings import UrlParam
     from ui.page import Tab, page_ui
     from ui.widgets import slider
 

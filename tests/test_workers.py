@@ -1,4 +1,4 @@
-"""lib/core/workers.py: long work in worker processes, with its progress, Stop, result and errors coming back.
+"""lib/background/worker_processes.py: long work in worker processes, with its progress, Stop, result and errors coming back.
 
 The functions a worker runs are defined here at module level: a task travels by name, and the worker
 imports this module to find them.
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from lib.core.jobs import BackgroundJob, WorkerTask, app_workers
-from lib.core.workers import (
+from lib.background.jobs import BackgroundJob, WorkerTask, app_workers
+from lib.background.worker_processes import (
     DEFAULT_NICENESS,
     NICENESS_ENV_VAR,
     WORKERS_ENV_VAR,
@@ -27,8 +27,9 @@ from lib.core.workers import (
     worker_mode,
     worker_niceness,
 )
+from lib.mnist.config import PRESETS
 from lib.mnist.data import load_sample
-from lib.mnist.train import PRESETS, KeptSplit, TrainingJob
+from lib.mnist.train import KeptSplit, TrainingJob
 from tests.helpers import ROOT
 
 JOB_TIMEOUT_S = 120  # a worker's first start imports PyTorch on a busy 2-core machine
@@ -215,9 +216,9 @@ def test_an_error_in_a_worker_is_a_message_on_the_page_not_a_traceback() -> None
     def failing_job_page() -> None:
         import streamlit as st
 
-        from lib.core.jobs import BackgroundJob, WorkerTask
+        from lib.background.jobs import BackgroundJob, WorkerTask
         from tests.test_workers import fail_with_value_error
-        from ui.jobs import job_poller_ui, submit_job
+        from ui.job_progress import job_poller_ui, submit_job
 
         if st.button("Go", key="go"):
             submit_job("job", lambda owner_alive: BackgroundJob(WorkerTask(fail_with_value_error)))
@@ -250,8 +251,8 @@ def test_the_threads_setting_runs_worker_tasks_in_this_process(monkeypatch) -> N
 
 
 PARENT_SCRIPT = """
-from lib.core.jobs import BackgroundJob, WorkerTask
-from lib.core.workers import WorkerPool
+from lib.background.jobs import BackgroundJob, WorkerTask
+from lib.background.worker_processes import WorkerPool
 from tests.test_workers import report_pids_then_wait, wait_until
 
 job = BackgroundJob(WorkerTask(report_pids_then_wait), workers=WorkerPool(1)).start()
@@ -295,3 +296,11 @@ def test_a_task_the_worker_cannot_import_fails_its_job_and_the_worker_carries_on
         assert run_job(BackgroundJob(WorkerTask(report_pid), workers=workers)).result == pid
     finally:
         workers.close()
+
+
+def test_the_worker_entry_is_named_by_the_function_itself() -> None:
+    from lib.background.worker_processes import call_line, serve_descriptor
+
+    line = call_line(serve_descriptor, 7, 42)
+    assert line == "from lib.background.worker_processes import serve_descriptor; serve_descriptor(7, 42)"
+    compile(line, "<worker entry>", "exec")

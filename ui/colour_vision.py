@@ -19,7 +19,7 @@ from lib.core.colour_vision import (
     svg_colour_matrix,
     vision_label,
 )
-from lib.core.urlcodec import by_key
+from lib.core.settings import by_key
 from ui import widgets
 from ui.urlstate import restore_from_url
 

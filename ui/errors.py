@@ -31,7 +31,7 @@ WRITTEN_FOR_PEOPLE = frozenset({
     "lib.mnist.train.ModelFileError",
     "lib.notebooks.core.NotebookSettingsError",
     "lib.maps.spatial_io.SpatialFileError",
-    "lib.core.job_queue.QueueRefused",
+    "lib.background.local_queue.QueueRefused",
     "lib.pytorch_basics.autograd.ExpressionError",
     "lib.methodology.own_data.OwnDataError",
     "lib.kids.garden.GardenTableError",
@@ -40,8 +40,8 @@ WRITTEN_FOR_PEOPLE = frozenset({
 NOT_FOR_PEOPLE = frozenset({
     "lib.room.errors.RoomStorageError",
     "lib.mnist.data.FetchError",
-    "lib.core.workers.WorkerCrashed",  # a worker process's end or its work's own exception text
-    "lib.core.workers.WorkerError",
+    "lib.background.worker_processes.WorkerCrashed",  # a worker process's end or its work's own exception text
+    "lib.background.worker_processes.WorkerError",
 })
 LOG_HINT = "Whoever runs this app can find the reason in its log."
 REMEMBERED_FAILURES = 256  # enough to log each failure once while reruns keep showing it

@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 from lib.room import RoomError, RoomStorageError
 from lib.room.follow import (
     EXPLORE,

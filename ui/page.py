@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib.core.threads import PYTHON_PARSING, blas_on_one_thread, convert_frames_on_one_thread
-from lib.core.urlcodec import UrlParam
-from lib.demos import BY_ID, demos_of, resolve
+from lib.core.parsing import PYTHON_PARSING
+from lib.core.settings import UrlParam
+from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
+from lib.registry import BY_ID, demos_of, shown_objects
 from ui import widgets
 from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
 from ui.errors import visitor_message
@@ -52,19 +53,34 @@ blas_on_one_thread()  # OpenBLAS's idle threads spun on the other core through e
 class Tab:
     label: str  # what the tab (or view) is called on the page and in the link
     draw: Callable[[], None]
-    demo: str | None = None  # lib.demos id: the tab offers its take-home notebook and shows its code
+    demo: str | None = None  # lib.registry id: the tab offers its take-home notebook and shows its code
     notebook_extra: Callable[[], Mapping[str, object]] | None = None  # more notebook settings (a checklist's answers)
     settings: Sequence[UrlParam] | None = None  # what this tab's link carries; None: every setting of the page
 
 
-def demo_tabs(page: str, settings: Sequence[UrlParam]) -> list[Tab]:
-    """The page's tabs, in order, as lib.demos declares them (`settings`: the page's, for each tab's link)."""
+@dataclass(frozen=True)
+class Story:
+    """A demo's story as its page hands it over: the function drawing its tab, and (where the notebook takes
+    more than the settings, such as a visitor's own table) the function giving those, called with the demo id."""
+
+    draw: Callable[[], None]
+    notebook_extra: Callable[[str], Mapping[str, object]] | None = None
+
+
+def demo_tabs(page: str, settings: Sequence[UrlParam], stories: Mapping[str, Story | Callable[[], None]]) -> list[Tab]:
+    """The page's tabs, in lib.registry's order, each drawn by its story (`stories`: demo id -> Story, or just
+    its draw function). `settings`: the page's, for each tab's link. ValueError unless every demo has a story."""
+    declared = demos_of(page)
+    if set(stories) != {demo.id for demo in declared}:
+        raise ValueError(f"the {page} page's stories {sorted(stories)} are not its demos {[d.id for d in declared]}")
     by_key = {param.key: param for param in settings}
     tabs = []
-    for demo in demos_of(page):
-        extra = None if demo.notebook_extra is None else partial(resolve(demo.notebook_extra), demo.id)
+    for demo in declared:
+        story = stories[demo.id]
+        story = story if isinstance(story, Story) else Story(story)
+        extra = None if story.notebook_extra is None else partial(story.notebook_extra, demo.id)
         link = None if demo.link is None else [by_key[key] for key in demo.link]
-        tabs.append(Tab(demo.tab, resolve(demo.draw), demo.id, extra, link))
+        tabs.append(Tab(demo.tab, story.draw, demo.id, extra, link))
     return tabs
 
 
@@ -152,7 +168,7 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
 
 @st.cache_resource(show_spinner=False)
 def _shown_source(demo_id: str) -> str:
-    from lib.notebooks.core import shown_objects, source_of
+    from lib.notebooks.core import source_of
 
     with PYTHON_PARSING:  # inspect.getsource parses a class's module with ast
         return source_of(*shown_objects(demo_id))
@@ -160,7 +176,7 @@ def _shown_source(demo_id: str) -> str:
 
 def code_behind_ui(tab: Tab) -> None:
     """"The code behind this": the lib functions that just ran for this tab, which its notebook defines too."""
-    if tab.demo not in BY_ID or not BY_ID[tab.demo].shows:
+    if tab.demo not in BY_ID or not shown_objects(tab.demo):
         return
     with st.expander(CODE_BEHIND_LABEL):
         st.caption("These functions, from the app's own code, ran to draw this tab. The take-home notebook "

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 
 
 def restore_from_url(params: Sequence[UrlParam]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.core.urlcodec import UrlParam, UrlValue
+from lib.core.settings import UrlParam, UrlValue
 
 Container = Any  # st, a column, a container: anything with Streamlit's widget methods
 

@@ -1,1 +1,1 @@
-"""Shared by every topic: the compute device, background jobs, and the URL codec for settings."""
+"""Shared by every topic: the compute device, the settings type (UrlParam), colour vision, one-thread settings."""

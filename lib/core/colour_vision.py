@@ -11,7 +11,7 @@ every page's sidebar reads this module, and the first page loads no numpy.
 """
 from __future__ import annotations
 
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 
 TYPICAL = "typical"
 CVD_KINDS = ("protanomaly", "deuteranomaly", "tritanomaly")

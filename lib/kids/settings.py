@@ -5,7 +5,7 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 """
 from __future__ import annotations
 
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 from lib.kids.garden import MEASUREMENTS
 
 SPY_COPIES = 20

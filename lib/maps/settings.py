@@ -6,7 +6,7 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 from __future__ import annotations
 
 from lib.core.colour_vision import SEVERITY_PERCENTS
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 from lib.maps.colour import DEFICIENCIES, SCHEMES
 
 QUALITATIVE = tuple(SCHEMES["qualitative"])

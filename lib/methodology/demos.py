@@ -2,7 +2,7 @@
 
 Each function takes every setting that changes its result (including the seed) and returns data frames or
 small dataclasses ready to chart. Nothing here draws, prints or reads files. The functions a tab shows
-(lib/demos.py's `shows`) are the code the page runs and the very code its take-home notebook defines, so
+(lib/registry.py's `shows`) are the code the page runs and the very code its take-home notebook defines, so
 their bodies use only the standard library, numpy, pandas, scikit-learn and SciPy, this module's constants and
 one another. SciPy and scikit-learn are imported inside the functions that use them: importing them takes
 seconds, and the page's checklist (and its settings) need neither.

@@ -5,12 +5,12 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 """
 from __future__ import annotations
 
-from lib.core.urlcodec import UrlParam
-from lib.demos import demos_of
+from lib.core.settings import UrlParam
 from lib.methodology import demos
 
-VIEWS = {demo.id: demo.tab for demo in demos_of("methodology")}  # each view is a demo, declared in lib/demos.py
-VIEW = UrlParam("methodology.view", "checklist", choices=tuple(VIEWS))
+# The page's views are its demos: their ids, in lib/registry.py's order (which a test holds this to).
+VIEW = UrlParam("methodology.view", "checklist",
+                choices=("checklist", "overfitting", "accuracy", "roc", "losses", "hypothesis", "baseline", "bias"))
 PROJECT = UrlParam("methodology.project", "")
 FIT = [UrlParam("methodology.fit.points", 30, minimum=15, maximum=100),
        UrlParam("methodology.fit.noise", 0.2, minimum=0.05, maximum=0.5),

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 from lib.mnist.config import (
     ACTIVATIONS,
     ARCHITECTURES,

@@ -23,37 +23,27 @@ import numpy as np
 import torch
 from torch import nn
 
-from lib.core.jobs import APP_WORKERS, BackgroundJob, WorkerTask
-from lib.core.workers import WorkerPool
-
-# MAX_BATCH, MAX_EPOCHS and bound_config are re-exported: callers have always found them here.
-from lib.mnist.config import (  # noqa: F401
+from lib.background.jobs import APP_WORKERS, BackgroundJob, WorkerTask
+from lib.background.worker_processes import WorkerPool
+from lib.mnist.config import (
     ACTIVATIONS,
     ARCHITECTURES,
     LOSSES,
-    MAX_BATCH,
-    MAX_EPOCHS,
     MAX_HIDDEN,
     MAX_SCALING_HIDDEN,
     MAX_SCALING_SAMPLES,
     MAX_TRAIN_SECONDS,
     MIN_HIDDEN,
     OPTIMISERS,
-    PRESETS,
     TrainConfig,
-    bound_config,
 )
 from lib.mnist.confusion import confusion_counts
 from lib.mnist.data import PIXELS, MnistData, MnistSplit, load_best_available
-
-# SmallCnn and to_inputs are re-exported too: callers have always found them here.
-from lib.mnist.network import (  # noqa: F401
-    SmallCnn,
+from lib.mnist.network import (
     build_network,
     make_optimiser,
     network_outputs,
     time_training,
-    to_inputs,
     train_epoch,
 )
 
@@ -534,7 +524,7 @@ class TrainingJob(BackgroundJob):
     """One visitor's training run on the app's background-job mechanism; the page polls `snapshot()`.
 
     Each reported item is a `TrainProgress`; the losses recorded in this run are theirs, in order. It runs in
-    a worker process (lib/core/workers.py) unless `workers` says otherwise; its result's model is rebuilt here.
+    a worker process (lib/background/worker_processes.py) unless `workers` says otherwise; its result's model is rebuilt here.
     `resume_from` (a model file's bytes, so the task pickles as plain values) continues that run.
     """
 

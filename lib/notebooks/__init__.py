@@ -7,24 +7,62 @@ visitor's validated settings (written with `repr`), then short cells doing the d
 """
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
-from lib.demos import BY_ID, DECLARATIONS, Demo, resolve
+from lib.core.settings import UrlParam, UrlValue
 from lib.notebooks.core import MAX_NOTEBOOK_BYTES, NotebookSettingsError, assemble, resolve_settings
+from lib.registry import BY_ID, DECLARATIONS
 
 __all__ = ["DEMOS", "MAX_NOTEBOOK_BYTES", "NOTEBOOK_MIME", "NotebookSettingsError", "build_notebook",
            "notebook_file_name"]
 NOTEBOOK_MIME = "application/x-ipynb+json"
 
 
-def _cells(demo: Demo) -> Callable[[dict[str, UrlValue], Mapping[str, object]], list[NotebookNode]]:
-    return resolve(demo.notebook)  # imported on first use, so importing this package stays cheap
+Builder = Callable[[dict[str, UrlValue], Mapping[str, object]], list[NotebookNode]]
+Topic = tuple[Sequence[UrlParam], Mapping[str, Builder]]  # a page's settings, and its demos' builders by id
 
 
+# Each page's builders are imported with its first notebook: the maps' bring geopandas, the kids' need neither it
+# nor PyTorch, and the notebook button under every tab builds its notebook on each rerun.
+def _methodology() -> Topic:
+    from lib.methodology.settings import SETTINGS
+    from lib.notebooks.methodology import BUILDERS
+
+    return SETTINGS, BUILDERS
+
+
+def _pytorch_basics() -> Topic:
+    from lib.notebooks.pytorch_basics import BUILDERS
+    from lib.pytorch_basics.settings import SETTINGS
+
+    return SETTINGS, BUILDERS
+
+
+def _mnist() -> Topic:
+    from lib.mnist.settings import SETTINGS
+    from lib.notebooks.mnist import BUILDERS
+
+    return SETTINGS, BUILDERS
+
+
+def _maps() -> Topic:
+    from lib.maps.settings import SETTINGS
+    from lib.notebooks.maps import BUILDERS
+
+    return SETTINGS, BUILDERS
+
+
+def _kids() -> Topic:
+    from lib.kids.settings import SETTINGS
+    from lib.notebooks.kids import BUILDERS
+
+    return SETTINGS, BUILDERS
+
+
+TOPICS: dict[str, Callable[[], Topic]] = {"methodology": _methodology, "pytorch_basics": _pytorch_basics,
+                                          "mnist": _mnist, "maps": _maps, "kids": _kids}
 DEMOS: dict[str, str] = {demo.id: demo.title for demo in DECLARATIONS}
 
 
@@ -37,9 +75,9 @@ def build_notebook(demo_id: str, settings: Mapping[str, object] | None = None) -
     settings = {} if settings is None else settings
     if not isinstance(settings, Mapping):
         raise NotebookSettingsError("settings must be a mapping of setting names to values")
-    params = importlib.import_module(f"lib.{demo.page}.settings").SETTINGS
+    params, builders = TOPICS[demo.page]()
     values = resolve_settings(params, demo.keys, settings)
-    return assemble(demo.title, _cells(demo)(values, settings))
+    return assemble(demo.title, builders[demo.id](values, settings))
 
 
 def notebook_file_name(demo_id: str) -> str:

@@ -18,7 +18,7 @@ from types import ModuleType
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import MAX_RAW_LENGTH, UrlParam, UrlValue
+from lib.core.settings import MAX_RAW_LENGTH, UrlParam, UrlValue
 from lib.notebooks.requirements import check_source
 
 MAX_NOTEBOOK_BYTES = 1_000_000
@@ -109,13 +109,6 @@ def source_of(*objects: object) -> str:
 @cache  # the notebook is built on every rerun of its tab; reading and tokenising its source once is enough
 def _source(item: object) -> str:
     return textwrap.dedent(inspect.getsource(item)).strip()
-
-
-def shown_objects(demo_id: str) -> tuple[object, ...]:
-    """The lib functions and classes a demo's tab shows and its notebook defines (lib.demos' `shows`)."""
-    from lib.demos import BY_ID, resolve
-
-    return tuple(resolve(reference) for reference in BY_ID[demo_id].shows)
 
 
 def constants_source(module: ModuleType, *names: str) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
+from lib.core.settings import UrlValue
+from lib.kids import words
 from lib.kids.garden import (
     ITEM_KINDS,
     LABEL_COLUMN,
@@ -50,8 +51,8 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the *Python Data Science for Kids* taster workshops (Data Science Cornwall, 2019)"
 DATA = Path(__file__).resolve().parents[2] / "data" / "kids"
@@ -98,8 +99,7 @@ def hands(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Note
         markdown(f"""
 # ✋ Hands and fingers
 
-From {TALK}. Robot **Rolo** has never seen a human hand. Can you help Rolo learn about yours? Grab a ruler and
-measure each finger, from the crease where it meets your hand to the tip."""),
+From {TALK}. {words.HANDS_INTRO}"""),
         install_cell(["pandas", "matplotlib"]),
         settings_cell({"MY_GUESS": values["hands_guess"]},
                       "Your guess from the page: which hand has longer fingers? ('Left', 'Right' or 'About the same')"),
@@ -111,8 +111,7 @@ hands = pd.DataFrame({columns!r})
 for message in check_hands(hands):
     print("🤔", message)
 hands"""),
-        markdown("## Shortest, longest and mean (average) finger\n\nThe mean is what you get if you add up all the "
-                 "fingers of one hand and share the total equally."),
+        markdown(f"## Shortest, longest and mean (average) finger\n\n{words.HANDS_MEAN}"),
         code("""
 summarise_hands(hands).round(2)"""),
         code("""
@@ -161,9 +160,7 @@ def garden_start_cells(values: dict[str, UrlValue]) -> list[NotebookNode]:
         markdown(f"""
 # 🐞 Garden bug detective
 
-From {TALK}. Robot **Rolo** went into the garden and picked up 120 things. Rolo can't see what they are! Rolo
-can only measure each one: how **wide**, how **long** and how **heavy** it is. Some are worms, some are
-ladybirds and some are stones. Can you help Rolo sort them out? (The data is made up, modelled on real garden
+From {TALK}. {words.GARDEN_INTRO} (The data is made up, modelled on real garden
 worms, seven-spot ladybirds and pebbles.)"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"ACROSS": values["garden_x"], "UP": values["garden_y"], "GROUPS": values["garden_k"],
@@ -199,9 +196,7 @@ plt.show()"""),
 def garden_learn_cells() -> list[NotebookNode]:
     """Steps 4 to 6: k-means finds the groups, names a new item, and the big reveal."""
     return [
-        markdown("## Step 4: machine learning! k-means finds the groups\n\n**k-means** is a real machine-learning "
-                 "tool. You tell it how many groups (**k**) to find, and it puts items that are close together in "
-                 "the same group."),
+        markdown(f"## Step 4: machine learning! k-means finds the groups\n\n{words.GARDEN_K_MEANS}"),
         code("""
 found = find_groups(garden, GROUPS)
 measured.plot.scatter(x=ACROSS, y=UP, c=found.clusters, cmap="tab10", s=40, colorbar=False,
@@ -328,8 +323,7 @@ def spy(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Notebo
         markdown(f"""
 # 🕵️ Secret spy messages
 
-From {TALK}. Spy **Jane** sends a secret picture to spy **John**. But a baddie fills every message with random
-**noise**, so Jane sends the same picture **{SPY_COPIES} times**. Can John read it?"""),
+From {TALK}. {words.SPY_INTRO} Can John read it?"""),
         install_cell(["numpy", "matplotlib"]),
         settings_cell({"MESSAGE": message, "NOISE": values["spy_noise"], "COPIES_TO_ADD": values["spy_added"],
                        "SUBTRACT": values["spy_subtract"], "COPIES": SPY_COPIES}),
@@ -368,11 +362,10 @@ plt.axis("off")
 plt.show()
 if NOISE > 0:
     print(f"The message stands out {signal_to_noise(total, message, COPIES_TO_ADD):.1f} times above the noise.")"""),
-        markdown("""
+        markdown(f"""
 ## Why does adding work?
 
-The message is the **same** in every copy, so adding copies makes it stronger every time. The noise is
-**random**: sometimes up, sometimes down, so it mostly **cancels out**. The noise left in the average shrinks
+{words.SPY_ADDING} The noise left in the average shrinks
 like 1 ÷ √(copies): 4 copies halve it, 16 copies make it a quarter."""),
         code("""
 counts = np.arange(1, len(copies) + 1)
@@ -408,14 +401,9 @@ def xrays_start_cells(values: dict[str, UrlValue]) -> list[NotebookNode]:
         markdown(f"""
 # 🌌 Mysterious space X-rays
 
-From {TALK}. Far away in the stars of the Swan (Cygnus) there is a strange object called **Cygnus X-3**: a huge
-star and a tiny, super-heavy one going round and round, shooting out jets. The only clue that reaches Earth is
-its **radiation**. NASA's **Swift** satellite catches its X-rays about once every time Swift goes round the
-Earth (every 96 minutes).
+From {TALK}. {words.XRAYS_INTRO}
 
-The data here is **modelled**: a computer made it to look like Swift's measurements of Cygnus X-3, using facts
-astronomers have published (a 4.8-hour orbit, two moods called states, flares), and it has some **bad data
-hidden in it** for you to find. It is written the way NASA writes a Swift/BAT orbit light curve
+{words.XRAYS_MODELLED} It is written the way NASA writes a Swift/BAT orbit light curve
 (`*.orbit.lc.txt`), so this code also reads the real file. Columns: TIME (seconds since 2001), RATE and ERROR
 (X-rays, counts/cm²/s), YEAR and DAY, MJD (the same moment as TIME, in days), TIMEDEL (seconds of exposure),
 STAT_ERR and SYS_ERR, PCODEFR (how much of the detector saw the star), DATA_FLAG (0 = good) and DITHER_FLAG."""),
@@ -482,11 +470,10 @@ elif TOOL == "Histogram":
 else:
     print("Your tool is the beat finder: it is the next step.")
 plt.show()"""),
-        markdown("""
+        markdown(f"""
 ## Find the beat
 
-A periodogram (Lomb-Scargle) tries every beat from 1 to 12 hours, after taking away the slow changes that last
-longer than a day, and scores how well each one fits."""),
+{words.XRAYS_PERIODOGRAM}"""),
         code(f"""
 periodogram = find_period(clean)
 best = periodogram.best_period_hours
@@ -501,3 +488,11 @@ right.set(xlabel=f"where in the {{best:.2f}}-hour cycle", ylabel="brightness (1 
           title="Every cycle stacked on top of each other")
 plt.show()"""),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "hands": hands,
+    "garden": garden,
+    "spy": spy,
+    "xrays": xrays,
+}

@@ -1,6 +1,6 @@
 """Notebooks for the Maps page: the campus map, projections, moving a country, colour and type.
 
-Every function a notebook defines is lib's own source (each demo's `shows` in lib.demos), after a cell of
+Every function a notebook defines is lib's own source (each demo's `shows` in lib.registry), after a cell of
 imports and lib's constants under their lib names. Geometry goes inline as compact GeoJSON text: only the
 features a demo needs, coordinates rounded, so the notebooks run offline.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 from nbformat.notebooknode import NotebookNode
 
 from lib.core import colour_vision
-from lib.core.urlcodec import UrlValue
+from lib.core.settings import UrlValue
 from lib.maps import colour as maps_colour
-from lib.maps import geo, typography
-from lib.maps.colour import MAX_KEY_COLOURS, SCHEMES, palette
+from lib.maps import geo, typography, words
+from lib.maps.colour import SCHEMES, palette
 from lib.maps.webmap import TREE_COLOUR
 from lib.notebooks.core import (
     FOOTER,
@@ -29,8 +29,8 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the talk *Design for Data Visualisation, and Introduction to Maps and Spatial Data* (Data Science Cornwall, 2019)"
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,9 +178,7 @@ def projections(values: dict[str, UrlValue], extra: Mapping[str, object]) -> lis
         markdown(f"""
 # Map projections: every flat map stretches the Earth somehow
 
-From {TALK}. **Mercator** keeps angles and local shapes (good for navigation, so web maps use it) but inflates
-area by 1/cos²(latitude): four times at 60°. **Equal-area** projections keep area and bend shapes instead.
-Circles of equal size on the ground (Tissot's indicatrices) make the stretch visible. Five countries come
+From {TALK}. {words.PROJECTIONS_WHY} Five countries come
 with this notebook: {", ".join(PROJECTION_COUNTRIES)}."""),
         install_cell(["geopandas", "matplotlib", "numpy", "pyproj", "shapely"]),
         settings_cell({"SHOW_TISSOT": values["tissot"]}),
@@ -248,8 +246,7 @@ def move_country(values: dict[str, UrlValue], extra: Mapping[str, object]) -> li
         markdown(f"""
 # Move a country: the true size of things
 
-From {TALK}. On a Mercator map Japan and Britain look about the same size. Move Japan next to Britain **on the
-globe** (a rotation of the sphere, so its shape and area on the ground are kept) and it is plainly larger.
+From {TALK}. {words.MOVE_COUNTRY_WHY}
 This notebook moves the country you chose to the place you chose, and measures true areas on the WGS84
 ellipsoid against what Mercator shows."""),
         install_cell(["geopandas", "matplotlib", "numpy", "pyproj", "shapely"]),
@@ -298,9 +295,7 @@ def colour(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Not
         markdown(f"""
 # Colour for maps: schemes, colour blindness and the seven-colour limit
 
-From {TALK}. About 1 in 12 men and 1 in 200 women see colour differently, most often confusing red with green.
-Pick a scheme for the kind of data (sequential for amounts, diverging for above/below a midpoint,
-qualitative for categories), keep a key to at most {MAX_KEY_COLOURS} colours, and check it as others see it."""),
+From {TALK}. {words.COLOUR_WHY}"""),
         install_cell(["geopandas", "matplotlib", "numpy", "pyogrio"]),
         settings_cell({"SCHEME": scheme, "KIND": kind, "CLASSES": classes, "COLOURS": palette(scheme, classes),
                        "SEVERITY": int(values["severity"]) / 100},
@@ -375,10 +370,7 @@ def type_faces(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list
         markdown(f"""
 # Type for maps: serif and sans-serif
 
-From {TALK}. The talk's advice: **serif** faces for body text, **sans-serif** for headings and titles. Compare
-the same words set each way. Then look at the round *counters*, the enclosed spaces inside a, e, o, b and d: at
-the same point size a face with a taller x-height and bigger, more open counters stays readable smaller and
-further away, which is what matters for labels on a map or a slide."""),
+From {TALK}. {words.TYPE_WHY}"""),
         install_cell([]),
         settings_cell({"BODY_SIZE_PX": values["type_size"]}),
         definitions_cell(shown_objects("type"), imports="from IPython.display import HTML, display\n\n" + constant_values(
@@ -389,3 +381,12 @@ display(HTML("".join(counters_html(family, label, BODY_SIZE_PX) for label, famil
                                                                                       ("Sans-serif", SANS)))))"""),
         markdown(FOOTER),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "campus_map": campus_map,
+    "projections": projections,
+    "move_country": move_country,
+    "colour": colour,
+    "type": type_faces,
+}

@@ -1,6 +1,6 @@
 """Notebooks for the Methodology page: the team's checklist, and the seven demonstrations behind it.
 
-Each demonstration's notebook defines the very functions its tab ran (lib/demos.py's `shows`, inserted from
+Each demonstration's notebook defines the very functions its tab ran (lib/registry.py's `shows`, inserted from
 their source with the constants they read), then calls them in short cells and plots the results; the
 own-table variants do the same with the functions that ran on the visitor's table.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
-from lib.methodology import demos, own_data
+from lib.core.settings import UrlValue
+from lib.methodology import demos, own_data, words
 from lib.methodology.checklist import (
     AnswersError,
     Checklist,
@@ -47,8 +47,8 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the talk *Practical Steps for Building Intelligent Systems* (Data Science Cornwall, 2019)"
 CHECKLIST_FILE = Path(__file__).resolve().parents[2] / "data" / "methodology" / "checklist.yaml"
@@ -109,8 +109,7 @@ def checklist(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[
         markdown(f"""
 # Methodology checklist: {name}
 
-From {TALK}. Good machine learning starts with questions, not algorithms: **why** (the problem), **what**
-(possible solutions), **how** (data and models), **how well**, **value** and **risks**. These are the team's
+From {TALK}. {words.QUESTIONS} These are the team's
 answers as they were saved from the app, and under *How well* a code cell for each measurement, ready to fill.
 
 """ + "\n".join(table)),
@@ -137,7 +136,7 @@ answers as they were saved from the app, and under *How well* a code cell for ea
 
 
 # ---------------------------------------------------------------- the seven demonstrations
-# Each notebook defines exactly the functions its tab shows (lib/demos.py's `shows`), inserted from their own
+# Each notebook defines exactly the functions its tab shows (lib/registry.py's `shows`), inserted from their own
 # source after the imports and the constants they read (those lines too are copied from lib); the glue cells
 # only call them and plot.
 
@@ -187,8 +186,7 @@ def overfitting(values: dict[str, UrlValue], extra: Mapping[str, object]) -> lis
         markdown(f"""
 # Over- and under-fitting: train/validation splits and cross-validation
 
-From {TALK}. A model is only useful on data it has not seen: training error always falls as a model grows,
-but validation error turns up once the model starts memorising noise. Here polynomials of degree 1 to 15 are
+From {TALK}. {words.OVERFITTING_WHY} Here polynomials of degree 1 to 15 are
 fitted to noisy points from a hidden curve, cos(1.5πx)."""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"POINTS": values["fit.points"], "NOISE": values["fit.noise"], "DEGREE": values["fit.degree"],
@@ -197,11 +195,11 @@ fitted to noisy points from a hidden curve, cos(1.5πx)."""),
         *definitions(shown_objects("overfitting"), DATA_IMPORTS, constants_source(demos, "MAX_DEGREE", "SPLIT_REPEATS")),
         code("sample = make_curve_sample(POINTS, NOISE, SEED)\n" + FIT_ERRORS.strip()),
         code(FIT_PLOT),
-        markdown("""
+        markdown(f"""
 ## How much does the score depend on the split?
 
 The same points and degree, forty different random splits: the validation score moves with the data and with
-luck. Cross-validation averages over several splits instead of trusting one."""),
+luck. {words.OVERFITTING_SPLITS}"""),
         code(SPLIT_SPREAD),
         markdown(FOOTER),
     ]
@@ -229,8 +227,7 @@ def accuracy(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[N
         markdown(f"""
 # Precision and accuracy
 
-From {TALK}. Accuracy is how close results are to the truth on average; precision is how close they are to
-each other. A model can be precise and still wrong, so measure both. Here, shots at a target: a **bias**
+From {TALK}. {words.ACCURACY_WHY} Here, shots at a target: a **bias**
 pushes the aim off-centre, a **spread** scatters the shots."""),
         install_cell(["numpy", "pandas", "matplotlib"]),
         settings_cell({"BIAS": values["shots.bias"], "SPREAD": values["shots.spread"],
@@ -282,8 +279,7 @@ def roc(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Notebo
         markdown(f"""
 # Thresholds and ROC analysis
 
-From {TALK}. A classifier gives a score; the threshold turns it into decisions. Moving it trades false alarms
-against misses, and with rare positives a high accuracy can mean nothing at all."""),
+From {TALK}. {words.ROC_WHY}"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"THRESHOLD": values["roc.threshold"], "POSITIVE_SHARE": values["roc.positive_share"],
                        "SEPARATION": values["roc.separation"], "SEED": values["roc.seed"]}),
@@ -329,8 +325,7 @@ def losses(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Not
         markdown(f"""
 # Loss functions
 
-From {TALK}. The loss is what training minimises, so it decides what the model cares about: squared error
-chases outliers, absolute and Huber losses shrug them off. A metric is what you report afterwards."""),
+From {TALK}. {words.LOSSES_WHY}"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"OUTLIER_Y": values["loss.outlier_y"], "HUBER_EPSILON": values["loss.huber_epsilon"],
                        "MISLABELLED_X": values["loss.mislabelled_x"]}),
@@ -341,11 +336,10 @@ sample = make_line_sample(OUTLIER_Y, LINE_POINTS, seed=0)
 lines = fit_lines(sample, HUBER_EPSILON)
 line_metrics(sample, lines).assign(slope=lines["slope"]).round(3)"""),
         code(LOSS_LINES_PLOT),
-        markdown("""
+        markdown(f"""
 ## Log-loss: the loss of classifiers
 
-Log-loss has no ceiling: the further a mislabelled point sits among the positives, the more it costs, and the
-model pays for it by becoming less sure of every other point (a flatter curve)."""),
+Log-loss {words.LOSSES_LOG_LOSS}"""),
         code(LOG_LOSS_PLOT),
         markdown(FOOTER),
     ]
@@ -374,9 +368,7 @@ def hypothesis(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list
         markdown(f"""
 # Hypothesis tests: type I and type II errors
 
-From {TALK}. A test asks whether a difference could be chance. Like a criminal trial, it presumes innocence
-(no difference) and convicts only on strong evidence, so two kinds of mistake are possible: convicting the
-innocent (type I) and letting the guilty walk free (type II)."""),
+From {TALK}. {words.HYPOTHESIS_WHY}"""),
         install_cell(["numpy", "pandas", "scipy", "matplotlib"]),
         settings_cell({"EFFECT": values["test.effect"], "N_PER_GROUP": values["test.n"],
                        "ALPHA": values["test.alpha"], "SEED": values["test.seed"]}),
@@ -400,8 +392,7 @@ def baseline(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[N
         markdown(f"""
 # Baseline first, and value against cost
 
-From {TALK}. Before anything clever, measure something trivial. A model is only worth what it adds over the
-baseline, set against everything it costs, and the best solution is not always the complex one."""),
+From {TALK}. {words.BASELINE_WHY}"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"DATASET": values["baseline.dataset"], "FOLDS": values["baseline.folds"],
                        "VALUE_PER_POINT": values["baseline.value_per_point"],
@@ -427,10 +418,7 @@ def bias(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Noteb
         markdown(f"""
 # Bias in data
 
-From {TALK}. A model learns most from the rows it sees most. When one group is rare in the training data, its
-errors are usually the worst, even though nobody intended it. Both groups here have the same features, but
-the outcome depends on them differently in group B; one logistic regression is trained on the mixture and
-tested on 2,000 fresh rows of each group."""),
+From {TALK}. {words.BIAS_WHY} {words.BIAS_SET_UP}"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"MINORITY_SHARE": values["bias.minority_share"], "TRAIN_ROWS": values["bias.train_rows"],
                        "LABEL_NOISE": values["bias.noise"], "SEED": values["bias.seed"]}),
@@ -600,3 +588,15 @@ def own_notebook(demo: str, values: dict[str, UrlValue], extra: Mapping[str, obj
     roles, build = OWN_BUILDERS[demo]
     own = own_table(extra, roles)
     return None if own is None else build(values, own)
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "checklist": checklist,
+    "overfitting": overfitting,
+    "accuracy": accuracy,
+    "roc": roc,
+    "losses": losses,
+    "hypothesis": hypothesis,
+    "baseline": baseline,
+    "bias": bias,
+}

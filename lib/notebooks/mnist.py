@@ -1,6 +1,6 @@
 """Notebooks for the MNIST trainer: explore the data, train, evaluate, and the CPU-against-GPU experiment.
 
-Every function and class a notebook defines is lib's own source (`shown_objects`, lib.demos' `shows`): the
+Every function and class a notebook defines is lib's own source (`shown_objects`, lib.registry's `shows`): the
 IDX readers and the download from lib/mnist/data.py, the network and the plain PyTorch loop from
 lib/mnist/network.py. The cells here hold only the constants those need, the calls and the plots.
 """
@@ -10,8 +10,8 @@ from collections.abc import Mapping
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
-from lib.mnist import confusion
+from lib.core.settings import UrlValue
+from lib.mnist import confusion, words
 from lib.mnist import data as mnist_data
 from lib.mnist.config import SCALING_HIDDEN, bound_config
 from lib.mnist.settings import config_from_settings, config_key
@@ -23,16 +23,15 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
+from lib.registry import shown_objects
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019), second half"
 QUICK_IMAGES = 20_000  # the default run's images per epoch: a few seconds to a minute on two CPU cores
 DATA_CONSTANTS = ("IMAGE_SIDE", "PIXELS", "IMAGES_MAGIC", "LABELS_MAGIC", "FILE_MD5S", "FILE_SIZES", "DEFAULT_MIRRORS",
                   "DOWNLOAD_CHUNK", "DOWNLOAD_TIMEOUT_S")
 
-STORY = """A network learns to read handwritten digits from examples. The talk's version is small and plain:
-784 pixels in, 200 hidden nodes, 10 outputs (one per digit), shown **one image at a time**."""
+STORY = words.STORY
 
 DATA_NOTE = """## The data
 
@@ -229,9 +228,7 @@ def scaling(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[No
         markdown(f"""
 # MNIST: does a GPU help? Time against hidden-layer size
 
-From {TALK}. The talk trained the same network on a CPU and on a GPU while the hidden layer grew from 200 to
-5000 nodes: the CPU slows down as the layer grows, the GPU barely notices. Each point here times the plain
-PyTorch loop, one image per step, on a fixed number of images. On Colab choose *Runtime → Change runtime
+From {TALK}. {words.SCALING_WHY} On Colab choose *Runtime → Change runtime
 type → GPU* to add the GPU's line."""),
         install_cell(["numpy", "torch", "matplotlib"]),
         settings_cell({"IMAGES_PER_TIMING": values["scaling_samples"], "HIDDEN_SIZES": list(SCALING_HIDDEN)}),
@@ -254,3 +251,11 @@ plt.legend()
 plt.show()"""),
         markdown(FOOTER),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "mnist_explore": explore,
+    "mnist_train": train,
+    "mnist_evaluate": evaluate,
+    "mnist_scaling": scaling,
+}

@@ -1,6 +1,6 @@
 """Notebooks for the PyTorch basics page: kilometres to miles, autograd, and timing a matrix product.
 
-Each notebook defines the very functions the page's tab runs (lib.demos' `shows`, inserted from lib's source),
+Each notebook defines the very functions the page's tab runs (lib.registry's `shows`, inserted from lib's source),
 then calls them: the settings cell, the calls and the plots are the only code written here.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from types import ModuleType
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.urlcodec import UrlValue
+from lib.core.settings import UrlValue
 from lib.notebooks.core import (
     FOOTER,
     NotebookSettingsError,
@@ -20,9 +20,9 @@ from lib.notebooks.core import (
     install_cell,
     markdown,
     settings_cell,
-    shown_objects,
 )
-from lib.pytorch_basics import kmmiles, settings
+from lib.pytorch_basics import kmmiles, settings, words
+from lib.registry import shown_objects
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019)"
 
@@ -132,10 +132,7 @@ def autograd_intro(formula: str) -> list[NotebookNode]:
         markdown(f"""
 # Autograd: PyTorch finds the slope for you
 
-From {TALK}. PyTorch remembers every operation done to a tensor that `requires_grad`, as a graph. Calling
-`.backward()` walks that graph in reverse and applies the chain rule, giving the **gradient**: how fast the
-output changes as the input moves. Training a network is this, repeated: find the slope of the error, step
-downhill.
+From {TALK}. {words.AUTOGRAD_WHY}
 
 Your formula was `y = {formula}` (written back from the checked formula, in a standard form)."""),
         install_cell(["torch", "matplotlib"]),
@@ -201,9 +198,7 @@ def matmul(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[Not
         markdown(f"""
 # GPU speed: timing a matrix product
 
-From {TALK}. A GPU runs thousands of small multiplications at once, but each job has a start-up cost
-(copying, launching a kernel). So a GPU shines only when the work is wide enough; for small matrices the CPU
-can win. The talk's figures: a 600 × 600 product took 13.2 ms in numpy, minutes in a pure-Python triple loop,
+From {TALK}. {words.MATMUL_WHY} The talk's figures: a 600 × 600 product took 13.2 ms in numpy, minutes in a pure-Python triple loop,
 and 74.6 µs on a CUDA GPU. On Colab choose *Runtime → Change runtime type → GPU* to add the GPU's line."""),
         install_cell(["numpy", "torch", "matplotlib"]),
         settings_cell({"LARGEST_SIZE": values["matmul_max"]}),
@@ -232,3 +227,10 @@ plt.legend()
 plt.show()"""),
         markdown(FOOTER),
     ]
+
+
+BUILDERS = {  # demo id -> the function that builds its notebook's cells
+    "km_miles": km_miles,
+    "autograd": autograd,
+    "matmul": matmul,
+}

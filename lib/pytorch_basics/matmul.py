@@ -109,7 +109,7 @@ def time_matmul_sweep(
 
 def matmul_sweep_task(report: Callable[[tuple[float, str]], None], stop: threading.Event, *,
                       sizes: list[int]) -> list[MatmulTiming]:
-    """The sweep as a worker's task (lib/core/workers.py): the devices are the ones the worker finds."""
+    """The sweep as a worker's task (lib/background/worker_processes.py): the devices are the ones the worker finds."""
     from lib.core.device import available_devices
 
     return time_matmul_sweep(sizes, available_devices(), lambda fraction, what: report((fraction, what)), stop)

@@ -5,7 +5,7 @@ builds its widgets from these, the share link encodes them, and take-home notebo
 """
 from __future__ import annotations
 
-from lib.core.urlcodec import UrlParam
+from lib.core.settings import UrlParam
 
 LEARNING_RATES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 1.9, 2.1, 2.5, 3.0)
 EXAMPLES = ("Type your own formula in x", "Chain rule: y = x², z = 2y + 3", "Two inputs: a and b")

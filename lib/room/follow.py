@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from lib.core.urlcodec import MAX_RAW_LENGTH, UrlParam, UrlValue
+from lib.core.settings import MAX_RAW_LENGTH, UrlParam, UrlValue
 from lib.room.errors import RoomError
 
 FOLLOW, EXPLORE = "follow", "explore"  # the room's mode: members follow the presenter, or everyone explores

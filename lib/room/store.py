@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
+from lib.core.database import sqlite_engine, writes_up_front
 from lib.room.errors import RoomError, RoomStorageError
 from lib.room.follow import (
     EXPLORE,
@@ -58,7 +59,6 @@ STATEMENT_LOG_ENV_VAR = "DSC_DB_READ_LOG"  # set only by benchmarks.room_load: a
 IDLE_EXPIRY_S = 12 * 3600
 MAX_MEMBERS = 200
 MAX_ENTRIES = 5000
-SQLITE_BUSY_TIMEOUT_S = 15  # a writer waits this long for the lock before SQLite gives up
 WRITE_ATTEMPTS = 6  # bounded retries on a busy database, on top of the busy timeout
 CODE_ATTEMPTS = 20  # a clash among 31^6 codes is rare; twenty in a row means something else is wrong
 
@@ -210,10 +210,7 @@ class RoomStore:
         self._sqlite_file = self._sqlite_path(parsed)
         try:
             if parsed.get_backend_name() == "sqlite":
-                self._engine = sa.create_engine(
-                    parsed, pool_size=5, max_overflow=30, pool_timeout=60,
-                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
-                self._install_sqlite_hooks(self._engine)
+                self._engine = sqlite_engine(parsed, pool_size=5, max_overflow=30, pool_timeout=60)
                 self._write_lock = threading.Lock()
             else:
                 self._engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=30,
@@ -235,25 +232,6 @@ class RoomStore:
         if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
             return None
         return Path(parsed.database)
-
-    @staticmethod
-    def _install_sqlite_hooks(engine: Engine) -> None:
-        @sa.event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            # The driver must not open transactions itself: the "begin" hook below decides how.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.close()
-
-        @sa.event.listens_for(engine, "begin")
-        def _on_begin(connection: Connection) -> None:
-            # A writer takes the write lock up front, so it waits (busy timeout) instead of failing later.
-            immediate = connection.get_execution_options().get("room_write", False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     @staticmethod
     def _log_statements(engine: Engine, path: str) -> None:
@@ -291,7 +269,7 @@ class RoomStore:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 with self._writer_turn(write), self._engine.connect() as connection:
-                    connection.execution_options(room_write=write)
+                    writes_up_front(connection, write)
                     with connection.begin():
                         return work(connection)
             except OperationalError as error:
@@ -324,7 +302,7 @@ class RoomStore:
                 for attempt in range(WRITE_ATTEMPTS):
                     try:
                         with self._engine.connect() as connection:
-                            connection.execution_options(room_write=True)
+                            writes_up_front(connection)
                             with connection.begin():
                                 metadata.create_all(connection, checkfirst=True)
                         break

@@ -17,12 +17,12 @@ from app_pages.kids import SPY
 from app_pages.kids import TABS as KIDS_TABS
 from app_pages.maps import MOVE
 from app_pages.maps import TABS as MAPS_TABS
+from app_pages.methodology_checklist import VIEWS
 from app_pages.mnist import TABS as MNIST_TABS
 from app_pages.pytorch_basics import AUTOGRAD
 from app_pages.pytorch_basics import TABS as PYTORCH_BASICS_TABS
 from app_pages.room import NOT_IN_ROOM
 from app_pages.room import VIEWS as ROOM_VIEWS
-from lib.methodology.settings import VIEWS
 from tests.e2e.conftest import PAGE_LIMIT_MS, open_app_page, wait_until_idle
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules behind the app's "WCAG 2.2 AA" promise.

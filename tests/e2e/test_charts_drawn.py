@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.methodology.settings import VIEW, VIEWS
+from app_pages.methodology_checklist import VIEWS
+from lib.methodology.settings import VIEW
 from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,

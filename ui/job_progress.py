@@ -5,7 +5,7 @@ A page submits its job with `submit_job` (one app-wide slot limit: it starts now
 wait and Cancel); either way the job is tied to this browser session, so it stops (or leaves the
 queue) when the session ends. `job_poller_ui` draws it: a fragment that reruns every `every_s`
 seconds while the job waits or runs, so sliders and other tabs stay live meanwhile.
-A job whose work is a `WorkerTask` runs in a worker process (lib/core/workers.py); the poller reads it the same way.
+A job whose work is a `WorkerTask` runs in a worker process (lib/background/worker_processes.py); the poller reads it the same way.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib.core.jobs import BackgroundJob, QueueRefused, Ticket, app_slots
+from lib.background.jobs import BackgroundJob, JobSlots, QueueRefused, Ticket, app_slots
+from lib.room import room_db_url
 from ui.errors import visitor_message
 
 QUEUE_FAILED = "The queue cannot take this run now; try again in a minute."
@@ -53,13 +54,18 @@ def job_running(job_key: str) -> bool:
     return job is not None and (job.running or job_waiting(job_key))
 
 
+def job_slots() -> JobSlots:
+    """The app's one slot limit, kept in the room database, which every app process shares."""
+    return app_slots(room_db_url())
+
+
 def submit_job(job_key: str, make_job: Callable[[Callable[[], bool]], BackgroundJob]) -> bool:
     """Start the job `make_job(owner_alive)` builds in a free app-wide slot and keep it at `job_key`.
 
     Says so on the page and returns False when every slot is taken (nothing is started then).
     """
     job = make_job(session_alive())
-    slots = app_slots()
+    slots = job_slots()
     if not slots.submit(job):
         st.warning(f"{slots.limit} long runs are already going on this app. Try again in a minute.")
         return False
@@ -76,7 +82,7 @@ def queue_job(job_key: str, make_job: Callable[[Callable[[], bool]], BackgroundJ
     """
     job = make_job(session_alive())
     try:
-        ticket = app_slots().enqueue(job, owner=session_owner())
+        ticket = job_slots().enqueue(job, owner=session_owner())
     except QueueRefused as error:
         st.warning(visitor_message(error, QUEUE_FAILED))
         return False
@@ -87,7 +93,7 @@ def queue_job(job_key: str, make_job: Callable[[Callable[[], bool]], BackgroundJ
 
 def cancel_queued_job(job_key: str) -> None:
     ticket: Ticket | None = st.session_state.get(_ticket_key(job_key))
-    if ticket is not None and app_slots().cancel(ticket):
+    if ticket is not None and job_slots().cancel(ticket):
         st.session_state.pop(job_key, None)
         st.session_state.pop(_ticket_key(job_key), None)
 
@@ -103,7 +109,7 @@ def _wait_text(seconds: float | None) -> str:
 def queue_status_ui(job_key: str, cancel_key: str) -> None:
     """Where a queued job stands: its place in line, a rough wait, and Cancel."""
     ticket: Ticket = st.session_state[_ticket_key(job_key)]
-    slots = app_slots()
+    slots = job_slots()
     position = slots.queue.position(ticket)
     if position is None or position == 0:
         return

@@ -1,6 +1,6 @@
 """The training queue kept in the room database, so every app process behind the proxy shares one limit.
 
-`SharedSlotQueue` has `SlotQueue`'s interface and rules (lib/core/job_queue.py): first in first out,
+`SharedSlotQueue` has `SlotQueue`'s interface and rules (lib/background/local_queue.py): first in first out,
 one ticket per owner, at most `max_waiting` waiting, an owner's grace, an estimate from finished job
 lengths. Its tickets are rows in the database (SQLAlchemy Core; a SQLite file in WAL mode across the
 processes of one machine, PostgreSQL across machines), each leased to the process that made it: that
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from lib.core.job_queue import (
+from lib.background.local_queue import (
     DEFAULT_JOB_SECONDS,
     OWNER_GRACE_S,
     QueueRefused,
@@ -38,11 +38,11 @@ from lib.core.job_queue import (
     Ticket,
     start_tickets,
 )
+from lib.core.database import sqlite_engine, writes_up_front
 
 LEASE_S = 20.0  # a ticket whose process has not renewed it for this long is taken to be dead
 HEARTBEAT_S = 4.0  # how often a process renews its tickets' leases: several renewals per lease
 POLL_S = 0.5  # how often a process looks whether one of its waiting tickets may start
-SQLITE_BUSY_TIMEOUT_S = 15  # a writer waits this long for another process's write lock
 PG_CONNECT_TIMEOUT_S = 5
 QUEUE_NAME = "training"
 PREPARE_ATTEMPTS = 5
@@ -80,23 +80,7 @@ def queue_engine(url: str) -> Engine:
                                 connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=8)
-    engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # the "begin" hook below opens transactions
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # A turn reads, decides and writes with the write lock held from its start: no other writer between.
-        immediate = connection.get_execution_options().get("queue_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
+    return sqlite_engine(parsed)
 
 
 class SharedSlotQueue:
@@ -139,7 +123,7 @@ class SharedSlotQueue:
     @contextmanager
     def _write_connection(self) -> Iterator[Connection]:
         with self._engine.connect() as connection:
-            connection.execution_options(queue_write=True)
+            writes_up_front(connection)
             yield connection
 
     @contextmanager

@@ -3,7 +3,7 @@
 Training an MNIST network, timing matrix products and the CPU-vs-GPU experiment all run as a
 `BackgroundJob`: `work(report, stop)` calls `report(item)` as it goes (every item is kept, so a page can
 draw them as they arrive) and checks `stop.is_set()` to end early. A job's thread in the server runs the
-work itself, or, where the work is a `WorkerTask` (lib/core/workers.py), hands it to a worker process and
+work itself, or, where the work is a `WorkerTask` (lib/background/worker_processes.py), hands it to a worker process and
 relays its items, its Stop and its result: the server's interpreter lock stays free for the visitors.
 `DSC_TRAINING_WORKERS=threads` runs those in the job's thread too.
 
@@ -24,10 +24,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from lib.core.job_queue import QueueRefused, SlotQueue, Ticket
-from lib.core.shared_queue import SharedSlotQueue, app_queue
-from lib.core.workers import THREADS, WorkerPool, WorkerTask, worker_mode
-from lib.room.store import room_db_url
+from lib.background.local_queue import QueueRefused, SlotQueue, Ticket
+from lib.background.shared_queue import SharedSlotQueue, app_queue
+from lib.background.worker_processes import THREADS, WorkerPool, WorkerTask, worker_mode
 
 Report = Callable[[Any], None]
 Work = Callable[[Report, threading.Event], Any]
@@ -132,7 +131,7 @@ class BackgroundJob:
 
 class JobSlots:
     """At most `limit` jobs running at once in the whole app, a first-in-first-out queue of jobs waiting
-    for a slot (lib/core/job_queue.py), and a watch that stops running jobs whose owner has gone.
+    for a slot (lib/background/local_queue.py), and a watch that stops running jobs whose owner has gone.
     """
 
     def __init__(self, limit: int = DEFAULT_SLOTS, owner_check_s: float = OWNER_CHECK_S,
@@ -210,11 +209,11 @@ def slot_limit(environ: dict[str, str] | None = None) -> int:
 
 
 @functools.cache
-def app_slots() -> JobSlots:
-    """The one slot limit, shared by every visitor, every kind of job and every app process on the room
-    database (lib/core/shared_queue.py; in this process alone where that database cannot be used)."""
+def app_slots(db_url: str) -> JobSlots:
+    """The one slot limit, shared by every visitor, every kind of job and every app process on the database
+    at `db_url`, the room database (lib/background/shared_queue.py; in this process alone where it cannot be used)."""
     limit = slot_limit()
-    return JobSlots(limit, queue=app_queue(room_db_url(), limit, MAX_WAITING, OWNER_GRACE_S))
+    return JobSlots(limit, queue=app_queue(db_url, limit, MAX_WAITING, OWNER_GRACE_S))
 
 
 @functools.cache

@@ -203,6 +203,11 @@ def serve_descriptor(descriptor: int, parent: int) -> None:
     serve(socket.socket(fileno=descriptor), parent)
 
 
+def call_line(function: Callable[..., None], *args: int) -> str:
+    """The `python -c` line calling module-level `function(*args)`, named from the function itself (renames follow)."""
+    return f"from {function.__module__} import {function.__qualname__}; {function.__qualname__}{args!r}"
+
+
 # ---------------------------------------------------------------- in the server
 
 
@@ -211,7 +216,7 @@ class Worker:
 
     def __init__(self) -> None:
         self._channel, theirs = socket.socketpair()
-        entry = f"from lib.core.workers import serve_descriptor; serve_descriptor({theirs.fileno()}, {os.getpid()})"
+        entry = call_line(serve_descriptor, theirs.fileno(), os.getpid())
         # The server's import path and working folder, so the worker finds the same modules and data.
         search_path = [os.path.abspath(path) if path else os.getcwd() for path in sys.path]
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(search_path)}

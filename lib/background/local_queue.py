@@ -8,8 +8,8 @@ without starting. The estimated wait comes from the average length of the jobs f
 
 Thread-safe: tickets are requested from script threads and slots released from job threads. A
 ticket's `start(ticket)` runs outside the lock, on the thread that gave it its slot, and should only
-start the work (a background thread), not do it. lib/core/shared_queue.py keeps the same queue in the
-room database for every app process; lib/core/jobs.py's JobSlots uses that one, and this one where
+start the work (a background thread), not do it. lib/background/shared_queue.py keeps the same queue in the
+room database for every app process; lib/background/jobs.py's JobSlots uses that one, and this one where
 the database cannot be used.
 """
 from __future__ import annotations
