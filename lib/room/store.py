@@ -60,6 +60,10 @@ MAX_MEMBERS = 200
 MAX_ENTRIES = 5000
 SQLITE_BUSY_TIMEOUT_S = 15  # a writer waits this long for the lock before SQLite gives up
 WRITE_ATTEMPTS = 6  # bounded retries on a busy database, on top of the busy timeout
+# A database host that goes away (a pulled cable, a powered-off machine) must not hold a page for the minutes
+# TCP takes to give up: a connection attempt, or a request the server does not acknowledge, fails in seconds.
+PG_CONNECT_TIMEOUT_S = 5
+PG_TCP_USER_TIMEOUT_MS = 5000
 CODE_ATTEMPTS = 20  # a clash among 31^6 codes is rare; twenty in a row means something else is wrong
 
 T = TypeVar("T")
@@ -171,6 +175,14 @@ _ENTRIES_OF_KIND = (
     .order_by(entries_table.c.entry_id))
 
 
+def network_timeouts(parsed: sa.URL) -> dict[str, int]:
+    """libpq's connection settings that bound a dead PostgreSQL host's wait; nothing for other databases."""
+    if parsed.get_backend_name() != "postgresql":
+        return {}
+    return {"connect_timeout": PG_CONNECT_TIMEOUT_S, "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS,
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 2}
+
+
 @dataclass(frozen=True)
 class KindVersion:
     entries: int
@@ -217,7 +229,7 @@ class RoomStore:
                 self._write_lock = threading.Lock()
             else:
                 self._engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=30,
-                                                pool_timeout=60)
+                                                pool_timeout=60, connect_args=network_timeouts(parsed))
                 if parsed.get_backend_name() == "postgresql":
                     self._install_postgresql_hooks(self._engine)
         except Exception as error:  # a missing driver, an unknown dialect: all mean "cannot use this URL"
