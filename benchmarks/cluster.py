@@ -80,7 +80,8 @@ class Visitor:
     def host(self) -> str:
         return self.cookies.get("SRV", "?")
 
-    def _message(self, connection: Connection, message) -> None:
+    def read_message(self, connection: Connection | None, message) -> None:
+        """What a browser keeps from each message: the member token its page's script writes, the text drawn."""
         if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
             element = message.delta.new_element
             kind = element.WhichOneof("type")
@@ -96,7 +97,7 @@ class Visitor:
 
     async def open(self, http, base_url: str) -> float:
         connection = Connection(base_url, self.page, self.query,
-                                on_message=lambda message: self._message(connection, message))
+                                on_message=lambda message: self.read_message(connection, message))
         connection.cookies.update(self.cookies)
         self.connection = connection
         seconds = await connection.open(http, OPEN_LIMIT_S)
@@ -561,8 +562,13 @@ def result_of(s: Scenario, seconds: float) -> dict[str, object]:
         "visitor_errors": errors,
         "reconnections": {v.name: v.closed for v in s.visitors if v.closed},
         "server_log_tracebacks": tracebacks,
-        "passed": bool(s.checks) and all(c.passed for c in s.checks) and not errors,
+        "passed": passed(s.checks, errors),
     }
+
+
+def passed(checks: list[Check], visitor_errors: dict[str, list[str]]) -> bool:
+    """Every check held (there were some) and no visitor saw an error; a reconnection is not an error."""
+    return bool(checks) and all(check.passed for check in checks) and not any(visitor_errors.values())
 
 
 def print_tables(result: dict[str, object]) -> None:
