@@ -31,11 +31,15 @@ import asyncio
 import json
 import random
 import re
+import secrets
 import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.latency import summary
 from benchmarks.room_load import JOIN_BUTTON, Change, FollowRun, answer_timers
@@ -46,7 +50,8 @@ from ui.room import AVAILABLE_RECHECK_S, ROOMS_UNAVAILABLE
 KIDS, GARDEN, HANDS = "kids", "🐞 Garden bug detective", "✋ Hands and fingers"
 FOLLOW_SETTING, SHARE_BUTTON = "kids.garden_k", "kids.hands_share"
 MNIST, TRAIN_KEY, STOP_KEY = "mnist", "mnist.train", "mnist.stop"
-TRAIN_QUERY = {"mnist.tab": "Train", "mnist.preset": "talk", "mnist.epochs": "10"}
+# The talk's recipe with the widest hidden layer and the most epochs a visitor may ask for: a run that lasts.
+TRAIN_QUERY = {"mnist.tab": "Train", "mnist.preset": "talk", "mnist.epochs": "10", "mnist.hidden": "1000"}
 MEMBER_COOKIE = "dsc_room_member"
 TOKEN_PATTERN = re.compile(MEMBER_COOKIE + r"=([A-Za-z0-9_-]*);")
 OPEN_LIMIT_S = 180.0
@@ -57,6 +62,13 @@ RECONNECT_PAUSE_S = 0.5
 LEASE_LIMIT_S = 60.0  # the queue's lease (20 s) plus its holders' heartbeat, with room to spare
 STATE_POLL_S = 0.5
 KEEP_OPEN_S = 3600.0
+
+
+class Tab(Connection):
+    """A browser tab's websocket, which also asks for upload URLs (a BackMsg that starts no run)."""
+
+    async def send(self, message: BackMsg) -> None:
+        await self._socket.write_message(message.SerializeToString(), binary=True)
 
 
 @dataclass
@@ -75,6 +87,7 @@ class Visitor:
     errors: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # markdown and alerts drawn, newest last
     closed: list[str] = field(default_factory=list)
+    files: dict[str, object] = field(default_factory=dict)  # the last download button, file uploader, upload URLs
 
     @property
     def host(self) -> str:
@@ -92,11 +105,17 @@ class Visitor:
             elif kind in ("markdown", "alert", "text"):
                 self.texts.append(getattr(element, kind).body)
                 del self.texts[:-200]
+            elif kind == "download_button":
+                self.files[f"download: {element.download_button.label}"] = element.download_button
+            elif kind == "file_uploader":
+                self.files[kind] = element.file_uploader
+        elif message.WhichOneof("type") == "file_urls_response":
+            self.files["file_urls_response"] = message.file_urls_response
         if self.follow is not None:
             self.follow.saw(connection, message)
 
     async def open(self, http, base_url: str) -> float:
-        connection = Connection(base_url, self.page, self.query,
+        connection = Tab(base_url, self.page, self.query,
                                 on_message=lambda message: self.read_message(connection, message))
         connection.cookies.update(self.cookies)
         self.connection = connection
@@ -361,11 +380,74 @@ async def training(s: Scenario) -> tuple[Visitor, Visitor, Visitor]:
     return first, second, third
 
 
+# ---------------------------------------------------------------- uploads and downloads
+
+
+async def fetch(s: Scenario, visitor: Visitor, method: str, path: str, host: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None):
+    """One HTTP request through lb with the visitor's cookies, SRV set to `host`."""
+    from tornado.httpclient import HTTPRequest
+
+    cookies = {**visitor.cookies, "SRV": host}
+    url = path if path.startswith("http") else f"{s.base_url}{path if path.startswith('/') else '/' + path}"
+    request = HTTPRequest(url, method=method, body=body, request_timeout=RUN_LIMIT_S, headers={
+        **(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    return await s.http.fetch(request, raise_error=False)
+
+
+def multipart(name: str, data: bytes) -> tuple[bytes, str]:
+    boundary = f"dsc-{secrets.token_hex(8)}"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: application/json\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+async def download_and_upload(s: Scenario, host: str) -> None:
+    """The checklist's answers downloaded from the visitor's own host, then uploaded back into its session there;
+    the other host has neither the file nor the session."""
+    other = "app1" if host == "app2" else "app2"
+    project = f"Tin mine forecast on {host}"  # this visitor's own answers: a file no other session has
+    visitor = Visitor(f"saving answers on {host}", "methodology", query_with("", **{"methodology.project": project}),
+                      {"SRV": host})
+    await visitor.open(s.http, s.base_url)
+    button = next((b for label, b in visitor.files.items() if label.startswith("download:") and "JSON" in label), None)
+    got = await fetch(s, visitor, "GET", button.url, host) if button is not None and button.url else None
+    elsewhere = await fetch(s, visitor, "GET", button.url, other) if got is not None else None
+    s.check(f"a download reaches its visitor's own host ({host})", got is not None and got.code == 200
+            and project.encode() in got.body and elsewhere.code == 404,
+            f"{got.code if got else 'no download button'} here, {elsewhere.code if elsewhere else '-'} on {other}")
+    if got is None or "file_uploader" not in visitor.files:
+        return
+    ask = BackMsg()
+    ask.file_urls_request.request_id, ask.file_urls_request.session_id = "1", visitor.connection.session_id
+    ask.file_urls_request.file_names.append("answers.json")
+    await visitor.connection.send(ask)
+    await until(lambda: "file_urls_response" in visitor.files, RUN_LIMIT_S)
+    urls = visitor.files["file_urls_response"].file_urls[0]
+    body, content_type = multipart("answers.json", got.body)
+    headers = {"Content-Type": content_type, "X-Xsrftoken": visitor.cookies.get("_streamlit_xsrf", "")}
+    wrong = await fetch(s, visitor, "PUT", urls.upload_url, other, body, headers)
+    put = await fetch(s, visitor, "PUT", urls.upload_url, host, body, headers)
+    state = WidgetState(id=visitor.files["file_uploader"].id)
+    info = state.file_uploader_state_value.uploaded_file_info.add()
+    info.file_id, info.name, info.size = urls.file_id, "answers.json", len(got.body)
+    info.file_urls.CopyFrom(urls)
+    visitor.texts.clear()
+    await visitor.connection.rerun(state, limit_s=RUN_LIMIT_S)
+    visitor.take_errors()
+    s.check(f"an upload reaches its visitor's own host ({host}) and the page loads it", put.code == 204
+            and wrong.code == 400 and visitor.says("Loaded the answers from answers.json"),
+            f"PUT {put.code} here, {wrong.code} on {other}")
+    await visitor.connection.close()
+    visitor.connection = None  # gone before the faults
+    s.visitors.append(visitor)
+
+
 # ---------------------------------------------------------------- faults
 
 
 def on_host(s: Scenario, host: str) -> list[Visitor]:
-    return [v for v in s.visitors if v.host == host]
+    return [v for v in s.visitors if v.host == host and v.connection is not None]
 
 
 async def fault(s: Scenario, name: str, act: Callable[[], None], moved: list[Visitor]) -> dict[str, object]:
@@ -394,15 +476,17 @@ async def fault(s: Scenario, name: str, act: Callable[[], None], moved: list[Vis
 
 async def kill_app2(s: Scenario, trainers: tuple[Visitor, Visitor, Visitor], phone: Visitor) -> None:
     """SIGKILL on app2 while it serves followers, a presenter screen and a training run."""
+    third = trainers[2]
+    s.check("app2's run is training when app2 is killed", third.has(STOP_KEY))
+    app2_ticket = max(await s.db(lambda: live_tickets(s)), default=None)  # the newest running ticket: app2's
     record = await fault(s, "app2 killed (SIGKILL)", lambda: s.cluster.kill_app("app2"), on_host(s, "app2"))
 
-    async def one_running() -> bool:
-        return (await queue_counts(s))[0] == 1
+    async def app2_ticket_gone() -> bool:
+        return app2_ticket not in await s.db(lambda: live_tickets(s))
 
-    freed = await until_async(one_running, LEASE_LIMIT_S)
+    freed = await until_async(app2_ticket_gone, LEASE_LIMIT_S)
     freed_after = None if freed is None else round(time.perf_counter() - s.fault_at, 1)
     record["slot_of_app2_run_freed_after_s"] = freed_after
-    third = trainers[2]
     s.check("the run that was on app2 left its slot (its lease ran out)", freed is not None,
             f"{freed_after} s after the kill" if freed is not None else "still counted as running")
     s.check("the run that was on app2 shows as not running on app1", not third.has(STOP_KEY)
@@ -413,6 +497,22 @@ async def kill_app2(s: Scenario, trainers: tuple[Visitor, Visitor, Visitor], pho
     s.check("the queue is empty after the last run stops", stopped is not None)
     await presenter_moves(s, phone, 1, "after the kill, the presenter phone (now on app1)")
     await restart_app2(s, "after the kill", lambda: s.cluster.start_app("app2"))
+
+
+def live_tickets(s: Scenario) -> list[int]:
+    """The ids of the running tickets whose lease still holds: the slots taken, as every host counts them."""
+    import sqlalchemy as sa
+
+    from lib.core.shared_queue import tickets_table
+
+    engine = sa.create_engine(s.cluster.local_db_url)
+    try:
+        with engine.connect() as connection:
+            table = tickets_table.c
+            return list(connection.execute(sa.select(table.ticket_id).where(
+                table.state == "running", table.lease_until >= time.time())).scalars())
+    finally:
+        engine.dispose()
 
 
 async def _queue_is(s: Scenario, counts: tuple[int, int]) -> bool:
@@ -533,6 +633,8 @@ async def scenario(s: Scenario) -> None:
         phone = await presenter_screen(s, "presenter phone", "app2")
         laptop = await presenter_screen(s, "presenter laptop", "app1")
         await presenter_moves(s, laptop, s.args.moves, "before the faults", timed=True)
+        for host in ("app1", "app2"):
+            await download_and_upload(s, host)
         trainers = await training(s)
         await kill_app2(s, trainers, phone)
         await cut_app2(s)
