@@ -653,6 +653,7 @@ def result_of(s: Scenario, seconds: float) -> dict[str, object]:
     every = [x for samples in s.follow_latency.values() for x in samples]
     errors = {v.name: v.errors for v in s.visitors if v.errors}
     tracebacks = {host: len(s.cluster.log_lines(host, "Traceback")) for host in ("app1", "app2")}
+    exceptions = {host: s.cluster.exceptions_logged(host) for host in ("app1", "app2")}
     return {
         "hosts": {host: s.cluster.network.address(host) for host in s.cluster.network.hosts},
         "url": s.base_url, "room": s.code, "seconds": round(seconds, 1), "outage_s": s.args.outage,
@@ -663,7 +664,7 @@ def result_of(s: Scenario, seconds: float) -> dict[str, object]:
         "checks": [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in s.checks],
         "visitor_errors": errors,
         "reconnections": {v.name: v.closed for v in s.visitors if v.closed},
-        "server_log_tracebacks": tracebacks,
+        "server_log_tracebacks": tracebacks, "server_log_exceptions": exceptions,
         "passed": passed(s.checks, errors),
     }
 
@@ -687,7 +688,10 @@ def print_tables(result: dict[str, object]) -> None:
         results = f"{row['before']['results']} -> {row['after']['results']}"
         print(f"    {row['fault'][:26]:<26} {row['visitors_moved']:>5} {took:>21} {members:>12} {results:>12}")
     print(f"\n  timings: {result['timings']}")
-    print(f"  server log tracebacks (the database outage logs one per process): {result['server_log_tracebacks']}")
+    print(f"  server log tracebacks: {result['server_log_tracebacks']}")
+    for host, lines in result["server_log_exceptions"].items():
+        for line in lines[:10]:
+            print(f"    {host}: {line}")
     print("\n  checks:")
     for check in result["checks"]:
         print(f"    {'ok  ' if check['passed'] else 'FAIL'} {check['check']}" + (f": {check['detail']}" if check["detail"] else ""))

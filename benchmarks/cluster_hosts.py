@@ -199,6 +199,19 @@ class Cluster:
         text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
         return [line for line in text.splitlines() if marker in line]
 
+    def exceptions_logged(self, name: str) -> list[str]:
+        """The exception line that ends each traceback in the host's log, once each."""
+        path = self.folder / f"{name}.log"
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
+        found: list[str] = []
+        for number, line in enumerate(lines):
+            if not line.startswith("Traceback"):
+                continue
+            ending = next((later for later in lines[number + 1:] if later and not later.startswith((" ", "\t"))), "")
+            if ending and ending[:300] not in found:
+                found.append(ending[:300])
+        return found
+
     def stop(self) -> None:
         """Everything started ends, the namespaces and the folder go; safe after a partial start."""
         for process in self.processes.values():
