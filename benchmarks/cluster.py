@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import secrets
@@ -173,6 +174,7 @@ class Scenario:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     keepers: dict[str, asyncio.Task] = field(default_factory=dict)
     fault_at: float = 0.0
+    load_at_start: list[float] = field(default_factory=lambda: [round(x, 2) for x in os.getloadavg()])
 
     @property
     def base_url(self) -> str:
@@ -657,6 +659,8 @@ def result_of(s: Scenario, seconds: float) -> dict[str, object]:
     return {
         "hosts": {host: s.cluster.network.address(host) for host in s.cluster.network.hosts},
         "url": s.base_url, "room": s.code, "seconds": round(seconds, 1), "outage_s": s.args.outage,
+        "machine": {"cpu_cores": os.cpu_count(), "load_average_at_start": s.load_at_start,
+                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
         "followers_per_host": s.args.followers_per_host, "moves_timed": s.args.moves,
         "follow_from_presenter_move": {**{host: summary(x) for host, x in sorted(s.follow_latency.items())},
                                         "all": summary(every)},
@@ -675,8 +679,11 @@ def passed(checks: list[Check], visitor_errors: dict[str, list[str]]) -> bool:
 
 
 def print_tables(result: dict[str, object]) -> None:
+    machine = result["machine"]
     print(f"Several hosts in network namespaces: {result['hosts']}; room {result['room']}; "
           f"{result['seconds']} s in all")
+    print(f"  machine: {machine['cpu_cores']} cores, load average {machine['load_average_at_start']} at the start, "
+          f"{machine['load_average_at_end']} at the end")
     print(f"\n  {'followers, presenter move -> screen showing it':<48} {'runs':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     for host, row in result["follow_from_presenter_move"].items():
         print(f"    {host:<46} {row['runs']:>6} {str(row['p50_ms']):>7} {str(row['p95_ms']):>7} {str(row['max_ms']):>7}")
