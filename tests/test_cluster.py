@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.testing.v1 import AppTest
 
 from benchmarks import cluster
 from benchmarks.cluster_hosts import haproxy_config
 from lib.serve import find_haproxy
 from tests import netns
+from tests.conftest import HOME, PAGE_TIMEOUT_S
+from ui.room import AVAILABLE_CHECKED_KEY, AVAILABLE_RECHECK_S, ROOMS_UNAVAILABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_ENV_VAR = "DSC_REQUIRE_CLUSTER"
@@ -71,6 +74,23 @@ def test_the_run_fails_on_any_failed_check_or_any_error_a_visitor_saw() -> None:
     assert not cluster.passed([], {})
     assert not cluster.passed([*ok, cluster.Check("results kept", False, "4 -> 3")], {})
     assert not cluster.passed(ok, {"member 2": ["ValueError: boom"]})
+
+
+def test_a_room_box_that_said_rooms_are_unavailable_offers_them_again_once_the_database_is_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "db-host"
+    blocker.write_text("a file where the database's folder should be: the database cannot be opened")
+    monkeypatch.setenv("DSC_ROOM_DB", f"sqlite:///{blocker / 'rooms.sqlite'}")
+    visitor = AppTest.from_file(str(HOME), default_timeout=PAGE_TIMEOUT_S)
+    visitor.run()
+    assert [warning.value for warning in visitor.sidebar.warning] == [ROOMS_UNAVAILABLE]
+    blocker.unlink()  # the database is back
+    visitor.run()
+    assert [warning.value for warning in visitor.sidebar.warning] == [ROOMS_UNAVAILABLE]  # not asked on every run
+    visitor.session_state[AVAILABLE_CHECKED_KEY] -= AVAILABLE_RECHECK_S  # as if the recheck interval had passed
+    visitor.run()
+    assert not visitor.exception and not visitor.sidebar.warning
+    assert visitor.sidebar.text_input(key="room.join_code") is not None  # the join form, without "Try again"
 
 
 # ------------------------------------------------------------ namespaces
