@@ -684,9 +684,11 @@ def print_tables(result: dict[str, object]) -> None:
           f"{result['seconds']} s in all")
     print(f"  machine: {machine['cpu_cores']} cores, load average {machine['load_average_at_start']} at the start, "
           f"{machine['load_average_at_end']} at the end")
-    print(f"\n  {'followers, presenter move -> screen showing it':<48} {'runs':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    print(f"\n  {'followers, presenter move -> screen showing it':<48} {'runs':>6} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'max ms':>7}")
     for host, row in result["follow_from_presenter_move"].items():
-        print(f"    {host:<46} {row['runs']:>6} {str(row['p50_ms']):>7} {str(row['p95_ms']):>7} {str(row['max_ms']):>7}")
+        cells = " ".join(f"{str(row[name]):>7}" for name in ("p50_ms", "p95_ms", "max_ms"))
+        print(f"    {host:<46} {row['runs']:>6} {cells}")
     print(f"\n  {'fault':<28} {'moved':>5} {'failover p50 / max s':>21} {'members':>12} {'results':>12}")
     for row in result["faults"]:
         failover = row["failover"]
@@ -701,7 +703,8 @@ def print_tables(result: dict[str, object]) -> None:
             print(f"    {host}: {line}")
     print("\n  checks:")
     for check in result["checks"]:
-        print(f"    {'ok  ' if check['passed'] else 'FAIL'} {check['check']}" + (f": {check['detail']}" if check["detail"] else ""))
+        detail = f": {check['detail']}" if check["detail"] else ""
+        print(f"    {'ok  ' if check['passed'] else 'FAIL'} {check['check']}{detail}")
     for name, errors in result["visitor_errors"].items():
         print(f"  errors seen by {name}: {errors[:5]}")
     print(f"\n  {'PASSED' if result['passed'] else 'FAILED'}")

@@ -104,7 +104,8 @@ def test_test_hosts_reach_each_other_and_nothing_else_and_are_removed() -> None:
             routes = subprocess.run(network.command(host, ["ip", "route"]), capture_output=True, text=True).stdout
             assert routes.strip() == f"{netns.SUBNET}.0/24 dev eth0 proto kernel scope link src {network.address(host)}"
         probe = [sys.executable, "-c", "import socket,sys; s=socket.create_connection((sys.argv[1], 9), 2)"]
-        refused = subprocess.run(network.command("two", [*probe, network.address("one")]), capture_output=True, text=True)
+        refused = subprocess.run(network.command("two", [*probe, network.address("one")]), capture_output=True,
+                                 text=True)
         assert "ConnectionRefusedError" in refused.stderr  # host one answered (nothing listens on port 9)
         network.cut("one")
         cut = subprocess.run(network.command("two", [*probe, network.address("one")]), capture_output=True, text=True)
