@@ -137,7 +137,7 @@ backend app
     balance roundrobin
     cookie SRV insert indirect nocache httponly
     option httpchk GET /_stcore/health
-    default-server inter 2s fall 3 rise 1
+    default-server inter 2s fall 3 rise 1 on-marked-down shutdown-sessions
 {servers}
 """
 

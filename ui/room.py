@@ -13,6 +13,7 @@ process (lib/room/read_cache.py), so a full room's boxes cost a few database rea
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -43,6 +44,8 @@ MESSAGE_KEY = "room.message"  # (kind, text) shown once by the box after a callb
 CARD_MESSAGE_KEY = "room.card_message"  # the same, for the join card or the welcome page's box
 SHOW_PRESENTER_LINK_KEY = "room.show_presenter_link"
 AVAILABLE_KEY = "room.available"  # None when the database works, else the box's sentence (checked once per session)
+AVAILABLE_CHECKED_KEY = "room.available_checked"  # when AVAILABLE_KEY was last decided (time.monotonic)
+AVAILABLE_RECHECK_S = 10.0  # a database that was down is tried again on a run this long after, so rooms come back
 LINK_HANDLED_KEY = "room.link_handled"  # the ?room=/&presenter= of this session's first URL were read
 PRESENTER_NAME = "Presenter"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
@@ -265,6 +268,7 @@ def _say(kind: str, text: str) -> None:
 def _storage_problem(error: RoomStorageError, message: str = ROOMS_UNAVAILABLE) -> None:
     """Rooms off for this session, with `message` in the box; the reason goes to the server log."""
     st.session_state[AVAILABLE_KEY] = visitor_message(error, message, outage=ROOM_DATABASE)
+    st.session_state[AVAILABLE_CHECKED_KEY] = time.monotonic()
 
 
 def _storage_works() -> None:
@@ -357,8 +361,12 @@ def _retry_database() -> None:
 
 
 def _database_problem() -> str | None:
-    """Why rooms are off in this session, or None; the database is tried once per session, not every rerun."""
-    if AVAILABLE_KEY not in st.session_state:
+    """Why rooms are off in this session, or None; the database is tried once per session while it works, and
+    again every AVAILABLE_RECHECK_S while it does not."""
+    problem = st.session_state.get(AVAILABLE_KEY)
+    stale = time.monotonic() - st.session_state.get(AVAILABLE_CHECKED_KEY, 0.0) >= AVAILABLE_RECHECK_S
+    if AVAILABLE_KEY not in st.session_state or (problem is not None and stale):
+        st.session_state[AVAILABLE_CHECKED_KEY] = time.monotonic()
         try:
             room_store().check_available()
         except RoomStorageError as error:

@@ -38,12 +38,11 @@ from lib.background.local_queue import (
     Ticket,
     start_tickets,
 )
-from lib.core.database import sqlite_engine, writes_up_front
+from lib.core.database import network_timeouts, sqlite_engine, writes_up_front
 
 LEASE_S = 20.0  # a ticket whose process has not renewed it for this long is taken to be dead
 HEARTBEAT_S = 4.0  # how often a process renews its tickets' leases: several renewals per lease
 POLL_S = 0.5  # how often a process looks whether one of its waiting tickets may start
-PG_CONNECT_TIMEOUT_S = 5
 QUEUE_NAME = "training"
 PREPARE_ATTEMPTS = 5
 _SMOOTHING = 0.3  # weight of the newest finished job in the running average of job lengths, as SlotQueue
@@ -77,7 +76,7 @@ def queue_engine(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     if parsed.get_backend_name() == "postgresql":  # a server that is down must not hang the page that asks
         return sa.create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=8,
-                                connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
+                                connect_args=network_timeouts(parsed))
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=8)
     return sqlite_engine(parsed)

@@ -1,4 +1,4 @@
-"""The one SQLite set-up that the room store and the shared training queue both use.
+"""The one database set-up that the room store and the shared training queue both use: SQLite's hooks, PostgreSQL's timeouts.
 
 WAL mode, so readers never wait for the writer; a busy timeout, so a writer waits for another process's
 lock; and a writing transaction takes the write lock up front (`BEGIN IMMEDIATE`), so it waits at its
@@ -13,6 +13,18 @@ from sqlalchemy.engine import Connection, Engine
 
 SQLITE_BUSY_TIMEOUT_S = 15  # a writer waits this long for another process's write lock
 WRITE_UP_FRONT = "write_up_front"  # the execution option of a connection whose transactions write
+# A database host that goes away (a pulled cable, a powered-off machine) must not hold a page for the minutes
+# TCP takes to give up: a connection attempt, or a request the server does not acknowledge, fails in seconds.
+PG_CONNECT_TIMEOUT_S = 5
+PG_TCP_USER_TIMEOUT_MS = 5000
+
+
+def network_timeouts(parsed: sa.URL) -> dict[str, int]:
+    """libpq's connection settings that bound a dead PostgreSQL host's wait; nothing for other databases."""
+    if parsed.get_backend_name() != "postgresql":
+        return {}
+    return {"connect_timeout": PG_CONNECT_TIMEOUT_S, "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS,
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 2}
 
 
 def sqlite_engine(url: sa.URL, **engine_args: Any) -> Engine:

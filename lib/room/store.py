@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
-from lib.core.database import sqlite_engine, writes_up_front
+from lib.core.database import network_timeouts, sqlite_engine, writes_up_front
 from lib.room.errors import RoomError, RoomStorageError
 from lib.room.follow import (
     EXPLORE,
@@ -214,7 +214,7 @@ class RoomStore:
                 self._write_lock = threading.Lock()
             else:
                 self._engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=30,
-                                                pool_timeout=60)
+                                                pool_timeout=60, connect_args=network_timeouts(parsed))
                 if parsed.get_backend_name() == "postgresql":
                     self._install_postgresql_hooks(self._engine)
         except Exception as error:  # a missing driver, an unknown dialect: all mean "cannot use this URL"
