@@ -10,7 +10,6 @@ A job whose work is a `WorkerTask` runs in a worker process (lib/core/workers.py
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 from streamlit.runtime import Runtime
@@ -122,30 +121,14 @@ def job_poller_ui(job_key: str, draw: Callable[[BackgroundJob | None], None], *,
 
     `stop_key`: the key of a Stop button shown while it runs (and, with ".cancel" added, of Cancel while
     it is queued). When the job ends, `on_done(job)` runs once (store its result, say) and the whole
-    page reruns, so what depends on the result catches up. `draw` draws no widget: it draws into a
-    placeholder outside the polling fragment, so a poll that finds nothing new draws nothing at all.
+    page reruns, so what depends on the result catches up.
     """
-    job: BackgroundJob | None = st.session_state.get(job_key)
-    stop_shown = job is not None and job.running and stop_key is not None and not job_waiting(job_key)
-    if stop_shown and st.button("Stop", key=stop_key):
-        job.stop()
-    st.session_state[_drawn_key(job_key)] = None  # this run's placeholder is new: the poll draws into it
     every = every_s if job_running(job_key) else None
-    st.fragment(_poll_ui, run_every=every)(job_key, draw, on_done, stop_key, stop_shown, st.empty())
-
-
-def _drawn_key(job_key: str) -> str:
-    return f"{job_key}.drawn"
-
-
-def _job_state(job: BackgroundJob | None) -> tuple:
-    """What `draw(job)` shows depends on: the items reported so far and whether the job still runs."""
-    return (None,) if job is None else (id(job), len(job.items()), job.running, job.finished)
+    st.fragment(_poll_ui, run_every=every)(job_key, draw, on_done, stop_key)
 
 
 def _poll_ui(job_key: str, draw: Callable[[BackgroundJob | None], None],
-             on_done: Callable[[BackgroundJob], None] | None, stop_key: str | None, stop_shown: bool,
-             placeholder: Any) -> None:
+             on_done: Callable[[BackgroundJob], None] | None, stop_key: str | None) -> None:
     job: BackgroundJob | None = st.session_state.get(job_key)
     if job is not None and job_waiting(job_key):
         queue_status_ui(job_key, f"{stop_key or job_key}.cancel")
@@ -156,13 +139,10 @@ def _poll_ui(job_key: str, draw: Callable[[BackgroundJob | None], None],
                   else "its turn came while this page was away")
         st.warning(f"Your queued run did not start ({reason}). Press the button again to queue it anew.")
         return
-    if job is not None and job.running and stop_key is not None and not stop_shown:
-        st.rerun(scope="app")  # it left the queue since the page drew: a full run shows its Stop button
-    state = _job_state(job)
-    if state != st.session_state.get(_drawn_key(job_key)):
-        st.session_state[_drawn_key(job_key)] = state
-        with placeholder.container():
-            draw(job)
+    if job is not None and job.running and stop_key is not None:
+        if st.button("Stop", key=stop_key):
+            job.stop()
+    draw(job)
     if job is None or not job.finished or st.session_state.get(f"{job_key}.collected") is job:
         return
     st.session_state[f"{job_key}.collected"] = job
