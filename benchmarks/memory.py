@@ -340,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         result = {"visitors": args.visitors, "trainers": args.trainers, "seconds": args.seconds, "python": args.python,
                   "server_env": args.server_env,
                   "load_average": [round(x, 2) for x in os.getloadavg()], "rss": rss_report(taken),
+                  "room": {name: taken["load"].get(name) for name in ("lone_moves", "room_moves", "train_presses",
+                                                                          "auto_reruns")},
                   "room_load_failures": taken["load"].get("failures", []),
                   "errors_drawn": taken["load"].get("errors_drawn", [])}
         if args.frames:
