@@ -198,14 +198,15 @@ async def snapshot(folder: Path, name: str) -> dict:
     return json.loads(done.read_text())
 
 
-async def room_snapshot(url: str, folder: Path, args: argparse.Namespace, taken: dict) -> None:
-    """Three quarters into the room, while every visitor is connected: a snapshot and the cache metrics."""
-    while True:
+async def room_snapshot(url: str, folder: Path, args: argparse.Namespace, taken: dict, load: asyncio.Task) -> None:
+    """Three quarters into the room, while every visitor is connected (or as soon as the room is over, should
+    some never connect): a snapshot and the cache metrics."""
+    while not load.done():
         metrics = await asyncio.to_thread(read_metrics, url)
         if (metrics["active_sessions"] or 0) >= args.visitors:
+            await asyncio.wait([load], timeout=args.seconds * 0.75)
             break
         await asyncio.sleep(1.0)
-    await asyncio.sleep(args.seconds * 0.75)
     taken["metrics"] = await asyncio.to_thread(read_metrics, url)
     taken["sessions_at_snapshot"] = taken["metrics"]["active_sessions"]
     taken["proc"] = await snapshot(folder, "room") if args.frames else {"rss_kb": proc_status_kb(args.pid, "VmRSS")}
@@ -218,8 +219,9 @@ async def drive(url: str, pid: int, folder: Path, args: argparse.Namespace) -> d
         load_args += ["--demos", args.demos]
     args.pid = pid
     taken: dict = {}
-    room, _ = await asyncio.gather(room_load.run(room_load.parse_args(load_args)),
-                                   room_snapshot(url, folder, args, taken))
+    load = asyncio.create_task(room_load.run(room_load.parse_args(load_args)))
+    await room_snapshot(url, folder, args, taken, load)
+    room = await load
     await asyncio.sleep(DEPARTED_WAIT_S)
     taken["departed_metrics"] = await asyncio.to_thread(read_metrics, url)
     taken["departed_proc"] = (await snapshot(folder, "departed") if args.frames
