@@ -39,6 +39,12 @@ class Run:
     timers_started: list[str] = field(default_factory=list)  # fragment ids given a run_every timer
     tabs: list[tuple[str, list[str]]] = field(default_factory=list)  # each st.tabs: its query-param key, its labels
     page_script_hash: str = ""
+    deltas: int = 0  # every ForwardMsg delta (element, block, ...) the run sent
+
+    @property
+    def app_run(self) -> bool:
+        """The run finished as a full run of the app (a fragment's st.rerun(scope="app") ends in one)."""
+        return self.finished == ForwardMsg.FINISHED_SUCCESSFULLY
 
     @property
     def fragment_run(self) -> bool:
@@ -78,7 +84,15 @@ class Visitor:
     def move_widget(self, widget: Element, state: WidgetState) -> Run:
         """Send the widget's new state as a browser does: inside the widget's fragment, where it sits in one."""
         state.id = widget.proto.id
-        return self._rerun([state], fragment_id=widget.fragment_id)
+        run = self._rerun([state], fragment_id=widget.fragment_id)
+        self.page_script_hash = run.page_script_hash or self.page_script_hash  # st.switch_page moves the browser too
+        return run
+
+    def answer_timer(self, fragment_id: str) -> Run:
+        """What the browser's `run_every` timer sends: a rerun of that fragment, no widget moved."""
+        run = self._rerun([], fragment_id=fragment_id)
+        self.page_script_hash = run.page_script_hash or self.page_script_hash
+        return run
 
     def _rerun(self, states: Sequence[WidgetState], fragment_id: str) -> Run:
         message = BackMsg()
@@ -99,6 +113,7 @@ class Visitor:
             reply = ForwardMsg()
             reply.ParseFromString(self._connection.recv(timeout=RUN_LIMIT_S))
             kind = reply.WhichOneof("type")
+            run.deltas += kind == "delta"
             if kind == "new_session":
                 run.page_script_hash = reply.new_session.page_script_hash
             elif kind == "navigation":

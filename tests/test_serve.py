@@ -304,3 +304,25 @@ def test_without_haproxy_it_says_how_to_install_it_and_serves_one_process_that_d
         if served.process.poll() is None:
             os.killpg(served.process.pid, signal.SIGKILL)
             served.process.wait(STOP_LIMIT_S)
+
+
+def test_jemalloc_is_preloaded_into_the_app_processes_only_when_asked_for_and_installed(tmp_path: Path) -> None:
+    library = tmp_path / "libjemalloc.so.2"
+    library.write_bytes(b"")
+    assert serve.find_jemalloc([str(tmp_path / "missing.so"), str(library)]) == str(library)
+    assert serve.find_jemalloc([str(tmp_path / "missing.so")]) is None
+    env = {"PATH": "/usr/bin", "LD_PRELOAD": "/opt/other.so"}
+    assert serve.with_allocator(env, "jemalloc", str(library))["LD_PRELOAD"] == f"{library} /opt/other.so"
+    assert serve.with_allocator({"PATH": "/usr/bin"}, "jemalloc", str(library))["LD_PRELOAD"] == str(library)
+    assert serve.with_allocator(env, "glibc", str(library)) == env
+    assert serve.with_allocator({"PATH": "/usr/bin"}, "jemalloc", None) == {"PATH": "/usr/bin"}
+    assert serve.parse_args(["--allocator", "jemalloc"]).allocator == "jemalloc"
+    assert serve.parse_args([]).allocator == "glibc"
+
+
+@pytest.mark.skipif(serve.find_jemalloc() is None, reason="Debian's libjemalloc2 is not installed")
+def test_a_process_started_with_jemalloc_has_it_mapped() -> None:
+    env = serve.with_allocator(serve.child_environment(), "jemalloc", serve.find_jemalloc())
+    maps = subprocess.run([sys.executable, "-c", "print(open('/proc/self/maps').read())"], env=env,
+                          capture_output=True, text=True, check=True).stdout
+    assert "libjemalloc" in maps

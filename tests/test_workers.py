@@ -24,6 +24,7 @@ from lib.background.worker_processes import (
     WorkerCrashed,
     WorkerError,
     WorkerPool,
+    memory_limit_bytes,
     worker_mode,
     worker_niceness,
 )
@@ -246,8 +247,21 @@ def test_the_threads_setting_runs_worker_tasks_in_this_process(monkeypatch) -> N
     config = replace(PRESETS["talk"], epochs=1)
     training = run_job(TrainingJob(SAMPLE.train, config, "cpu", max_samples=100))
     assert training.error is None and training.result.samples_seen == 100
-    monkeypatch.delenv(WORKERS_ENV_VAR)
+    monkeypatch.setenv(WORKERS_ENV_VAR, "processes")
     assert worker_mode() == "processes" and app_workers() is not None
+
+
+def test_unset_a_container_capped_under_4_gb_trains_in_threads(tmp_path) -> None:
+    limit = tmp_path / "memory.max"
+    limit.write_text("2899102924\n")  # Community Cloud's 2.7 GB
+    assert memory_limit_bytes((str(tmp_path / "missing"), str(limit))) == 2_899_102_924
+    limit.write_text("max\n")
+    assert memory_limit_bytes((str(limit),)) is None
+    assert worker_mode({}, limit_bytes=2_899_102_924) == "threads"
+    assert worker_mode({}, limit_bytes=16 * 1024**3) == "processes"
+    assert worker_mode({}, limit_bytes=None) == "processes"
+    assert worker_mode({WORKERS_ENV_VAR: "processes"}, limit_bytes=2_899_102_924) == "processes"
+    assert worker_mode({WORKERS_ENV_VAR: "Threads "}, limit_bytes=None) == "threads"
 
 
 PARENT_SCRIPT = """

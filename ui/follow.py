@@ -1,9 +1,10 @@
 """Follow the presenter: the room's screens show the page, tab and settings the presenter shows.
 
 Three hooks, and the rest is lib/room/follow.py and the room database:
-- `follow_ui` (Home.py, main area, before the page): the join card, then for a follower a poll
-  (`st.fragment(run_every=1 s)`) of the room's view, read at most twice a second per process. On a new
-  version it keeps the presenter's view as pending and switches page (or reruns the app).
+- `follow_ui` (Home.py, main area, before the page): the join card, then for a follower a status line
+  and a poll (`st.fragment(run_every=1 s)`) of the room's view, read at most twice a second per process.
+  On a new version it keeps the presenter's view as pending and switches page (or reruns the app); a
+  poll with nothing new draws nothing at all.
 - `apply_followed_view` (ui/page.py, before any widget): the pending view's settings, parsed by the
   page's own `UrlParam`s, and its tab, when the page has that tab, go into session state. Nothing
   else in session state is touched: the hands typed, a trained model, the checklist answers stay.
@@ -57,6 +58,7 @@ STATE_KEY = "follow.state"  # this follower's FollowerState
 PENDING_KEY = "follow.pending"  # a PresenterView its page applies on its next run
 BASELINE_KEY = "follow.baseline"  # what the follower's screen showed right after taking a view
 PUBLISHED_KEY = "follow.published"  # the presenter's last published screen
+STATUS_KEY = "follow.status"  # what the follower's status line said on the last full run
 POLL_SECONDS = 1.0  # with the view kept half a second (ui.room.READ_TTL_S), a follower moves within about 1.5 s
 UNFOLLOWED_PAGES = ("room",)  # the presenter's own control screen is not a view the room follows
 BANNER_KEY = "follow_banner"
@@ -137,8 +139,38 @@ def _back_to_presenter() -> None:
     st.session_state[STATE_KEY] = FollowerState(None, False, state.seen_gather)
 
 
+def _status(room: RoomView) -> tuple[str, ...] | None:
+    """What the follower's status line says about `room`: compared on each poll, drawn only on a full run."""
+    if room.released is not None:
+        return "released", room.released
+    if room.mode == EXPLORE:
+        return ("explore",)
+    if _state().exploring:
+        return ("exploring",)
+    return ("following",) if room.view is not None else None
+
+
+def _status_ui(status: tuple[str, ...] | None) -> None:
+    st.session_state[STATUS_KEY] = status
+    if status is None:
+        return
+    if status[0] == "released":
+        st.info(status[1], icon="👋")
+    elif status[0] == "explore":
+        st.caption("🧭 The presenter lets everyone explore on their own.")
+    elif status[0] == "exploring":
+        st.html(BANNER_CSS)
+        with st.container(horizontal=True, vertical_alignment="center", key=BANNER_KEY, width="content"):
+            st.markdown("🧭 **Exploring on your own**")
+            st.button("Back to the presenter", key="follow.back", on_click=_back_to_presenter, icon="↩️")
+    else:
+        st.caption("👀 Following the presenter: your screen shows what theirs shows.")
+
+
 def _poll_ui(pages: Sequence[Page], here: str) -> None:
-    """Every second: a new view moves this screen; the slim line says whether it follows."""
+    """Every second: a new view, or a status line that no longer says what is so, reruns the app; otherwise
+    the poll draws nothing (the status line sits outside this fragment), so a poll with nothing new sends
+    no element and costs one per-process cached read."""
     if not in_room() or is_presenter():
         return
     if _follow_now(pages, here):
@@ -147,17 +179,8 @@ def _poll_ui(pages: Sequence[Page], here: str) -> None:
         room = cached_room_view(st.session_state[ROOM_CODE_KEY])
     except (RoomError, RoomStorageError):
         return  # the Room box says what is wrong with the room
-    if room.released is not None:
-        st.info(room.released, icon="👋")
-    elif room.mode == EXPLORE:
-        st.caption("🧭 The presenter lets everyone explore on their own.")
-    elif _state().exploring:
-        st.html(BANNER_CSS)
-        with st.container(horizontal=True, vertical_alignment="center", key=BANNER_KEY, width="content"):
-            st.markdown("🧭 **Exploring on your own**")
-            st.button("Back to the presenter", key="follow.back", on_click=_back_to_presenter, icon="↩️")
-    elif room.view is not None:
-        st.caption("👀 Following the presenter: your screen shows what theirs shows.")
+    if _status(room) != st.session_state.get(STATUS_KEY):
+        st.rerun(scope="app")
 
 
 _poll_fragment = st.fragment(_poll_ui, run_every=POLL_SECONDS)
@@ -170,6 +193,10 @@ def follow_ui(pages: Sequence[Page], current: Page) -> None:
     if not in_room() or is_presenter():
         return
     _follow_now(pages, current.url_path)  # this run already shows a view that arrived since the last poll
+    try:
+        _status_ui(_status(cached_room_view(st.session_state[ROOM_CODE_KEY])))
+    except (RoomError, RoomStorageError):
+        st.session_state.pop(STATUS_KEY, None)  # the Room box says what is wrong with the room
     _poll_fragment(pages, current.url_path)
 
 

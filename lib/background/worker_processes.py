@@ -20,7 +20,8 @@ Python loop over images: in a thread it takes the same interpreter lock as every
   parent changes; the pool ends its workers at exit, and ends one that ignores Stop for `stop_grace_s`.
 
 `DSC_TRAINING_WORKERS=threads` runs the same tasks in threads of the server, as before, where the extra
-processes cannot be afforded (a container with under 1 GB, say).
+processes cannot be afforded; unset, a container whose memory is capped under 4 GB (Community Cloud's
+2.7 GB) gets threads, and `processes` asks for worker processes whatever the cap.
 """
 from __future__ import annotations
 
@@ -53,6 +54,11 @@ STOP_GRACE_S = 20.0  # a worker still busy this long after Stop is ended
 PARENT_CHECK_S = 1.0  # how often a worker checks that the server that started it is still there
 POLL_S = 0.5  # the server's longest wait for a worker's message before it looks at Stop again
 _LENGTH = struct.Struct("!Q")  # each message: its length, then its pickle
+CGROUP_MEMORY_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+# Under this cap training runs in threads unless DSC_TRAINING_WORKERS says otherwise: measured in a room of 30
+# with 5 training on PyPI's CUDA build of torch (what Cloud installs), each of 2 worker processes peaked at 730 MB
+# and the three processes at 2,548 MB together (benchmarks.memory --no-trace --python, 2026-12-07).
+SMALL_CONTAINER_BYTES = 4 * 1024**3
 
 Report = Callable[[Any], None]
 
@@ -80,10 +86,26 @@ class WorkerTask:
         return value if self.rebuild is None else self.rebuild(value)
 
 
-def worker_mode(environ: dict[str, str] | None = None) -> str:
-    """PROCESSES (the default), or THREADS where DSC_TRAINING_WORKERS says "threads"."""
-    raw = (os.environ if environ is None else environ).get(WORKERS_ENV_VAR, "")
-    return THREADS if raw.strip().lower() == THREADS else PROCESSES
+def memory_limit_bytes(paths: tuple[str, ...] = CGROUP_MEMORY_LIMITS) -> int | None:
+    """The container's memory limit (cgroup v2, else v1), or None where there is none to read."""
+    for path in paths:
+        try:
+            text = open(path, encoding="ascii").read().strip()
+        except OSError:
+            continue
+        return None if not text.isdigit() else int(text)  # "max": no limit
+    return None
+
+
+def worker_mode(environ: dict[str, str] | None = None, limit_bytes: int | None | bool = True) -> str:
+    """THREADS or PROCESSES as DSC_TRAINING_WORKERS says; unset, THREADS in a container capped under
+    SMALL_CONTAINER_BYTES (Community Cloud's 2.7 GB: a worker holds its own torch), else PROCESSES.
+    `limit_bytes` True reads the container's limit; tests pass a number or None."""
+    raw = (os.environ if environ is None else environ).get(WORKERS_ENV_VAR, "").strip().lower()
+    if raw in (THREADS, PROCESSES):
+        return raw
+    limit = memory_limit_bytes() if limit_bytes is True else limit_bytes
+    return THREADS if limit is not None and limit < SMALL_CONTAINER_BYTES else PROCESSES
 
 
 # ---------------------------------------------------------------- messages over a socket
