@@ -252,3 +252,26 @@ def test_a_sheet_is_frozen_and_its_dropped_notes_are_not_part_of_its_identity() 
     assert RunSheet(1, "A", "", (step,), ("step 2: x",)) == RunSheet(1, "A", "", (step,))
     with pytest.raises(AttributeError):
         step.title = "changed"  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- editing
+
+
+def test_steps_move_retitle_annotate_and_go_and_stay_plain_text() -> None:
+    from lib.runsheets.edit import annotate_step, delete_step, move_step, retitle_sheet, retitle_step
+
+    sheet = shipped()["kids"]
+    hands, garden = sheet.steps[0], sheet.steps[1]
+    moved = move_step(sheet, 1, -1)
+    assert moved.steps[:2] == (garden, hands)
+    assert move_step(sheet, 0, -1) == sheet and move_step(sheet, 3, 1) == sheet  # past either end: nothing
+    renamed = retitle_step(sheet, 0, "  <b>Fingers</b>\nfirst ")
+    assert renamed.steps[0].title == "<b>Fingers</b> first" and renamed.steps[0].settings == hands.settings
+    assert retitle_step(sheet, 0, "   ").steps[0].title == "Hands and fingers"  # empty: the demo's title
+    noted = annotate_step(sheet, 2, "line 1\nline 2\x07")
+    assert noted.steps[2].notes == "line 1\nline 2"
+    assert [step.title for step in delete_step(sheet, 1).steps] == [hands.title, *(s.title for s in sheet.steps[2:])]
+    assert delete_step(sheet, 9) == sheet
+    assert retitle_sheet(sheet, "").title == "Untitled run-sheet"
+    for changed in (moved, renamed, noted):
+        assert load(dump(changed)) == changed

@@ -23,6 +23,7 @@ from lib.room import RoomError, RoomStorageError
 from lib.runsheets import MAX_STEPS, RunSheet, RunSheetError, Step, dump, load, shipped
 from lib.runsheets.sheet import check_step
 from lib.runsheets.views import StepProblem, values_to_open
+from ui.errors import visitor_message
 from ui.room import PRESENTER_KEY_KEY, ROOM_CODE_KEY, in_room, is_presenter, room_store
 
 LOG = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ def _add_view(page: str, tab_key: str | None, link_keys: Sequence[str]) -> None:
     try:
         message = add_step(current_step(page, tab_key, link_keys))
     except StepProblem as problem:
-        message = f"This view cannot go in a run-sheet: {problem}."
+        message = f"This view cannot go in a run-sheet: {visitor_message(problem, 'it is not a view a link can hold')}."
     st.session_state[ADDED_KEY] = message  # said under the button: a callback in a fragment rerun draws nothing
 
 
@@ -209,4 +210,4 @@ def load_file(data: bytes) -> tuple[RunSheet | None, str | None]:
     try:
         return load(data), None
     except RunSheetError as error:
-        return None, str(error)
+        return None, visitor_message(error, "The file cannot be read as a run-sheet.")
