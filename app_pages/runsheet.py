@@ -6,7 +6,16 @@ import hashlib
 import streamlit as st
 
 from lib.room import RoomError, RoomStorageError
-from lib.runsheets import MAX_FILE_BYTES, RunSheet, RunSheetError, dump, load, shipped, take_home_links, take_home_zip
+from lib.runsheets import (
+    MAX_FILE_BYTES,
+    RunSheet,
+    RunSheetError,
+    dump,
+    load,
+    shipped,
+    take_home_links,
+    take_home_zip,
+)
 from lib.runsheets.edit import annotate_step, delete_step, move_step, retitle_sheet, retitle_step
 from ui.present import load_file, my_sheet, plain, presented, set_my_sheet
 from ui.room import ROOM_CODE_KEY, app_base_url, in_room, room_store

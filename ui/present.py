@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from lib.demos import PAGES_WITH_DEMOS
 from lib.room import RoomError, RoomStorageError
 from lib.runsheets import MAX_STEPS, RunSheet, RunSheetError, Step, dump, load, shipped
 from lib.runsheets.sheet import check_step
@@ -197,6 +198,8 @@ def _add_view(page: str, tab_key: str | None, link_keys: Sequence[str]) -> None:
 
 def add_view_ui(page: str, tab_key: str | None, link_keys: Sequence[str]) -> None:
     """ui/page.py's hook under the share link: add the view on screen, with these settings, as a step."""
+    if page not in PAGES_WITH_DEMOS:
+        return  # the Room page is the presenter's control screen, not a view of a talk
     st.button("Add this view to my run-sheet", key=f"{page}.runsheet_add", icon="➕",
               on_click=_add_view, args=(page, tab_key, tuple(link_keys)),
               help="A step that opens this tab with these settings; edit it on the Run-sheet page.")

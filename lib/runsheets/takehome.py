@@ -41,9 +41,9 @@ def _links_markdown(sheet: RunSheet, links: list[TakeHomeLink]) -> str:
 def take_home_zip(sheet: RunSheet, base: str = "") -> bytes:
     """The zip an attendee takes home: the run-sheet file, its links, and each step's notebook with the step's
     settings. A step whose notebook cannot be built (no notebook for that tab) is just a link."""
-    from lib.notebooks import build_notebook  # notebooks import nbformat: only when a zip is asked for
-
     import nbformat
+
+    from lib.notebooks import build_notebook  # notebooks import nbformat: only when a zip is asked for
 
     buffer = io.BytesIO()
     links = take_home_links(sheet, base)
