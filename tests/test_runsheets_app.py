@@ -228,3 +228,21 @@ def test_the_room_store_keeps_one_run_sheet_and_its_step(store, room) -> None:
         store.set_runsheet_position(code, key, -1)
     store.clear_runsheet(code, key)
     assert store.runsheet(code) is None
+
+
+def test_a_presenter_who_reloads_goes_on_with_the_rooms_run_sheet_at_its_step(room_db) -> None:
+    from lib.room import RoomStore
+
+    presenter = _app()
+    _run(presenter.sidebar.button(key="room.start").click())
+    code, key = presenter.session_state["room.code"], presenter.session_state["room.presenter_key"]
+    RoomStore(room_db).set_runsheet(code, key, dump(shipped()["kids"]), 2)
+    forget_room_reads(code)
+    again = _app({"room": code, "presenter": key})  # the presenter link, opened after a reload or on a new laptop
+    assert again.session_state["room.presenter_key"] == key
+    assert _step_line(again) == "**Step 3 of 4** · Secret spy messages"
+    _run(again.button(key="present.next").click())
+    assert again.session_state["kids.tab"] == "🌌 Mysterious space X-rays"
+    assert RoomStore(room_db).runsheet(code)[1] == 3
+    _run(again.sidebar.button(key="present.stop").click())
+    assert not any(markdown.value.startswith("**Step ") for markdown in again.markdown)  # stopping stays stopped

@@ -33,6 +33,7 @@ SHEET_KEY = "present.sheet"  # the run-sheet being presented, or absent
 POSITION_KEY = "present.position"  # the step shown, from 0
 PENDING_KEY = "present.pending"  # a Step its page opens on its next run
 CHOICE_KEY = "present.choice"
+RESUMED_KEY = "present.resumed"  # the room whose kept run-sheet this presenter's session has looked for
 ADDED_KEY = "present.added"  # what the last "Add this view" did, said once under the button
 MINE = "mine"  # the choice that stands for this visitor's own run-sheet
 RUNSHEET_PAGE = "app_pages/runsheet.py"
@@ -133,10 +134,31 @@ def open_pending_page(pages: Sequence[Page], here: str) -> None:
     st.switch_page(target)
 
 
+def resume_room_sheet() -> None:
+    """A presenter who reloads, or opens the presenter link on another device, goes on with the room's run-sheet
+    at the step the room shows (once per session and room: Stop presenting is not undone)."""
+    if not (in_room() and is_presenter()) or SHEET_KEY in st.session_state:
+        return
+    code = st.session_state[ROOM_CODE_KEY]
+    if st.session_state.get(RESUMED_KEY) == code:
+        return
+    st.session_state[RESUMED_KEY] = code
+    try:
+        kept = room_store().runsheet(code)
+        sheet = None if kept is None else load(kept[0])
+    except (RoomError, RoomStorageError, RunSheetError) as error:
+        LOG.info("room %s: the room's run-sheet was not resumed: %s", code, error)
+        return
+    if sheet is not None and sheet.steps:
+        st.session_state[SHEET_KEY] = sheet
+        st.session_state[POSITION_KEY] = min(kept[1], len(sheet.steps) - 1)
+
+
 def step_bar_ui(pages: Sequence[Page], current: Page) -> None:
     """Home.py's hook at the top of the main area: the presenter's step bar and speaker notes."""
     if in_room() and not is_presenter():
         return
+    resume_room_sheet()
     open_pending_page(pages, current.url_path)
     shown = presented()
     if shown is None or not shown[0].steps:
