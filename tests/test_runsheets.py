@@ -247,6 +247,22 @@ def test_the_take_home_zip_holds_the_sheet_its_links_and_every_steps_notebook_wi
     assert any("4" in cell.source and "k" in cell.source for cell in garden.cells if cell.cell_type == "code")
 
 
+def test_a_step_whose_notebook_cannot_be_built_is_a_link_only() -> None:
+    sheet = load(sheet_text({"page": "pytorch_basics", "tab": "autograd", "settings": {"expression": "x**"}},
+                            {"page": "kids", "tab": "spy"}))
+    archive = zipfile.ZipFile(io.BytesIO(take_home_zip(sheet)))
+    assert sorted(archive.namelist()) == ["links.md", "notebooks/02-spy.ipynb", "runsheet.yaml"]
+    links = archive.read("links.md").decode().splitlines()
+    assert links[-2] == f"1. Autograd playground: <{sheet.steps[0].link}>"
+    assert links[-1].endswith("(notebook: notebooks/02-spy.ipynb)")
+
+
+def test_notes_of_several_lines_are_written_as_a_block() -> None:
+    text = dump(shipped()["hands-on-pytorch"])
+    assert "  notes: |-\n    The machine starts at c = 0.5" in text
+    assert load(text) == shipped()["hands-on-pytorch"]
+
+
 def test_a_sheet_is_frozen_and_its_dropped_notes_are_not_part_of_its_identity() -> None:
     step = Step("kids", "✋ Hands and fingers", {}, "Hands", "")
     assert RunSheet(1, "A", "", (step,), ("step 2: x",)) == RunSheet(1, "A", "", (step,))

@@ -211,8 +211,19 @@ def step_record(step: Step) -> dict[str, object]:
     return record
 
 
+class _SheetDumper(yaml.SafeDumper):
+    """YAML's safe dumper, writing notes of several lines as a block a presenter can edit by hand."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_SheetDumper.add_representer(str, _text)
+
+
 def dump(sheet: RunSheet) -> str:
     """The run-sheet's file text (YAML); `load(dump(sheet)) == sheet`."""
     document = {"version": VERSION, "title": sheet.title, "talk": sheet.talk,
                 "steps": [step_record(step) for step in sheet.steps]}
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(document, Dumper=_SheetDumper, sort_keys=False, allow_unicode=True, width=100)
