@@ -206,6 +206,8 @@ def test_a_follower_follows_each_step_the_presenter_takes(room_db) -> None:
     sheet_text, position = RoomStore(room_db).runsheet(code)
     assert load(sheet_text) == shipped()["kids"] and position == 1
 
+    take_home = [link for link in follower.get("page_link") if "Take this talk home" in link.proto.label]
+    assert take_home and "Python data science for kids" in take_home[0].proto.label  # in the main area, for phones
     _run(follower.switch_page(RUNSHEET_PAGE))
     assert any("/kids?" in markdown.value and "garden_k=3" in markdown.value for markdown in follower.markdown)
 

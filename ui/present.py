@@ -20,7 +20,8 @@ from typing import Any
 import streamlit as st
 
 from lib.demos import PAGES_WITH_DEMOS
-from lib.room import RoomError, RoomStorageError
+from lib.room import RoomError, RoomStorageError, room_db_url
+from lib.room.read_cache import TtlCache
 from lib.runsheets import MAX_STEPS, RunSheet, RunSheetError, Step, dump, load, shipped
 from lib.runsheets.sheet import check_step
 from lib.runsheets.views import StepProblem, values_to_open
@@ -34,7 +35,8 @@ POSITION_KEY = "present.position"  # the step shown, from 0
 PENDING_KEY = "present.pending"  # a Step its page opens on its next run
 CHOICE_KEY = "present.choice"
 RESUMED_KEY = "present.resumed"  # the room whose kept run-sheet this presenter's session has looked for
-ADDED_KEY = "present.added"  # what the last "Add this view" did, said once under the button
+ADDED_KEY = "present.added"
+ROOM_SHEET_TTL_S = 5.0  # members see a new run-sheet's take-home link within this; a read per process, not per member  # what the last "Add this view" did, said once under the button
 MINE = "mine"  # the choice that stands for this visitor's own run-sheet
 RUNSHEET_PAGE = "app_pages/runsheet.py"
 Page = Any  # what st.Page returns
@@ -87,6 +89,8 @@ def go_to(position: int) -> None:
 def start_presenting(sheet: RunSheet) -> None:
     st.session_state[SHEET_KEY] = sheet
     _room_call("itself", lambda store, code, key: store.set_runsheet(code, key, dump(sheet), 0))
+    if in_room() and is_presenter():
+        forget_room_sheet(st.session_state[ROOM_CODE_KEY])
     go_to(0)
 
 
@@ -154,9 +158,41 @@ def resume_room_sheet() -> None:
         st.session_state[POSITION_KEY] = min(kept[1], len(sheet.steps) - 1)
 
 
+@st.cache_resource(show_spinner=False)
+def _room_sheet_titles() -> TtlCache:
+    return TtlCache(ROOM_SHEET_TTL_S)
+
+
+def _room_sheet_title(code: str) -> str | None:
+    """The title of the room's run-sheet, or None; read at most every few seconds per process and room."""
+    def read() -> str | None:
+        kept = room_store().runsheet(code)
+        return None if kept is None else load(kept[0]).title
+
+    try:
+        return _room_sheet_titles().get((room_db_url(), code), read)
+    except (RoomError, RoomStorageError, RunSheetError):
+        return None
+
+
+def forget_room_sheet(code: str) -> None:
+    """This process changed the room's run-sheet: its members' next look reads the database."""
+    _room_sheet_titles().forget((room_db_url(), code))
+
+
+def take_home_link_ui() -> None:
+    """A member's way to the talk's links and notebooks, in the main area (a phone keeps its sidebar shut)."""
+    title = _room_sheet_title(st.session_state[ROOM_CODE_KEY])
+    if title is not None:
+        st.page_link(RUNSHEET_PAGE, label=f"Take this talk home: {title}, its links and notebooks", icon="🎤")
+
+
 def step_bar_ui(pages: Sequence[Page], current: Page) -> None:
-    """Home.py's hook at the top of the main area: the presenter's step bar and speaker notes."""
+    """Home.py's hook at the top of the main area: the presenter's step bar and speaker notes; for a room's
+    members, a link to the talk's take-home page."""
     if in_room() and not is_presenter():
+        if current.url_path != "runsheet":
+            take_home_link_ui()
         return
     resume_room_sheet()
     open_pending_page(pages, current.url_path)
