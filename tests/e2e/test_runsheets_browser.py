@@ -119,3 +119,18 @@ def test_followers_follow_each_step_the_presenter_takes_with_the_arrow_keys(thre
     expect(_main(presenter).get_by_text("Step 2 of 4")).to_be_visible()
     for follower in (laptop, phone):
         _shows(follower, GARDEN)
+
+    # After the talk: the phone takes it home from the main area; the presenter edits a run-sheet.
+    _main(phone).get_by_role("link", name=re.compile("Take this talk home")).tap()
+    expect(phone.get_by_role("heading", name="Take home: Python data science for kids")).to_be_visible()
+    expect(_main(phone).get_by_role("link", name="The garden bug detective")).to_have_attribute(
+        "href", re.compile(r"/kids\?.*kids\.garden_k=3"))
+    wait_until_idle(phone)
+    assert _blocking(_axe_violations(phone), "the take-home page on a phone") == []
+    presenter.get_by_test_id("stSidebar").get_by_role("link", name="Make or change a run-sheet").click()
+    expect(presenter.get_by_role("heading", name="Your run-sheet")).to_be_visible()
+    wait_until_idle(presenter)
+    _main(presenter).get_by_role("button", name="Copy this talk into my run-sheet").click()
+    expect(_main(presenter).get_by_label("Title", exact=True).nth(8)).to_have_value("The trivial baseline")  # 9 steps to edit
+    wait_until_idle(presenter)
+    assert _blocking(_axe_violations(presenter), "the run-sheet editor with nine steps") == []
