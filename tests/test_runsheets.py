@@ -25,6 +25,7 @@ from lib.runsheets import (
     take_home_zip,
 )
 from lib.runsheets.views import page_settings, values_to_open
+from tests.helpers import ROOT
 
 
 def sheet_text(*steps: dict, version: object = 1) -> str:
@@ -42,6 +43,16 @@ def test_the_four_talks_ship_with_no_dropped_step() -> None:
     for name, sheet in talks.items():
         assert sheet.dropped == (), name
         assert load(dump(sheet)) == sheet, name
+
+
+def test_the_talks_titles_are_read_without_their_pages_settings() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from lib.runsheets import talk_titles; titles = talk_titles(); "
+            "print(titles['kids'], '|', any(name in sys.modules for name in ('numpy', 'pandas')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=str(ROOT))
+    assert done.stdout.strip() == f"{shipped()['kids'].title} | False", done.stderr
 
 
 def test_the_autograd_step_opens_the_talks_expression_at_3_5_whose_gradient_is_5_75() -> None:

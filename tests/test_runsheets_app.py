@@ -108,6 +108,18 @@ def test_hostile_titles_and_notes_are_shown_as_plain_text(room_db) -> None:
     assert "[click](javascript:alert(1)) <script>alert(1)</script>" in [text.value for text in at.text]
 
 
+def test_the_present_control_leaves_the_welcome_page_without_numpy_or_pandas() -> None:
+    import subprocess
+    import sys
+
+    code = (f"import sys; from streamlit.testing.v1 import AppTest; at = AppTest.from_file({str(HOME)!r}, "
+            "default_timeout=120); at.run(); assert not at.exception, at.exception; "
+            "assert at.sidebar.selectbox(key='present.choice').options[1] == 'Hands-on PyTorch'; "
+            "print([name for name in ('numpy', 'pandas', 'pyarrow') if name in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=str(HOME.parent))
+    assert done.returncode == 0 and done.stdout.strip().splitlines()[-1] == "[]", done.stderr[-2000:]
+
+
 # ---------------------------------------------------------------- making one
 
 

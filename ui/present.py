@@ -22,7 +22,7 @@ import streamlit as st
 from lib.demos import PAGES_WITH_DEMOS
 from lib.room import RoomError, RoomStorageError, room_db_url
 from lib.room.read_cache import TtlCache
-from lib.runsheets import MAX_STEPS, RunSheet, RunSheetError, Step, dump, load, shipped
+from lib.runsheets import MAX_STEPS, RunSheet, RunSheetError, Step, dump, load, shipped, talk_titles
 from lib.runsheets.sheet import check_step
 from lib.runsheets.views import StepProblem, values_to_open
 from ui.errors import visitor_message
@@ -111,12 +111,12 @@ def present_control_ui() -> None:
     """The sidebar's 🎤 Present a talk: choose a run-sheet, start, stop; the Run-sheet page edits yours."""
     if in_room() and not is_presenter():
         return  # a room's members follow the presenter's steps
-    talks = shipped()
+    titles = talk_titles()  # the talks are checked when one is started, not on every page
     mine = my_sheet()
-    choices = [*talks, MINE]
+    choices = [*titles, MINE]
     with st.sidebar, st.expander("🎤 Present a talk", expanded=presented() is not None):
         st.selectbox("Run-sheet", choices, key=CHOICE_KEY,
-                     format_func=lambda choice: talks[choice].title if choice in talks
+                     format_func=lambda choice: titles[choice] if choice in titles
                      else f"My run-sheet ({len(mine.steps)} steps)")
         st.button("Start presenting", key="present.start", on_click=_start_chosen, icon="▶️",
                   disabled=st.session_state.get(CHOICE_KEY) == MINE and not mine.steps,
