@@ -1,6 +1,6 @@
 """Presenting a talk from a run-sheet (lib/runsheets): the Present control, the step bar and "Add this view".
 
-Four hooks, and the rest is lib/runsheets and the room database:
+Four hooks, and the rest is lib/runsheets and the room database (docs/presenting.md):
 - `present_control_ui` (Home.py, sidebar): pick a shipped talk or your own run-sheet and start presenting.
 - `step_bar_ui` (Home.py, main area, before the page): Previous / "Step 4 of 12 · Title" / Next (the ← and →
   keys through st.button's `shortcut`), and the speaker notes in a foldable expander. Only the presenter's
@@ -35,8 +35,8 @@ POSITION_KEY = "present.position"  # the step shown, from 0
 PENDING_KEY = "present.pending"  # a Step its page opens on its next run
 CHOICE_KEY = "present.choice"
 RESUMED_KEY = "present.resumed"  # the room whose kept run-sheet this presenter's session has looked for
-ADDED_KEY = "present.added"
-ROOM_SHEET_TTL_S = 5.0  # members see a new run-sheet's take-home link within this; a read per process, not per member  # what the last "Add this view" did, said once under the button
+ADDED_KEY = "present.added"  # what the last "Add this view" did, said once under the button
+ROOM_SHEET_TTL_S = 5.0  # members see a new run-sheet's take-home link within this; a read per process, not per member
 MINE = "mine"  # the choice that stands for this visitor's own run-sheet
 RUNSHEET_PAGE = "app_pages/runsheet.py"
 Page = Any  # what st.Page returns

@@ -134,3 +134,21 @@ def test_followers_follow_each_step_the_presenter_takes_with_the_arrow_keys(thre
     expect(_main(presenter).get_by_label("Title", exact=True).nth(8)).to_have_value("The trivial baseline")  # 9 steps to edit
     wait_until_idle(presenter)
     assert _blocking(_axe_violations(presenter), "the run-sheet editor with nine steps") == []
+
+
+def test_the_arrow_keys_on_a_focused_slider_move_the_slider_not_the_talk(page, app_url) -> None:
+    page.goto(f"{app_url}/kids")
+    expect(page.get_by_role("heading", name="Kids' projects").first).to_be_visible()
+    wait_until_idle(page)
+    _start_presenting_the_kids_talk(page)
+    _main(page).get_by_role("button", name="Next").click()
+    k_slider = page.get_by_role("slider", name=K_SLIDER)
+    expect(k_slider).to_have_attribute("aria-valuetext", "3")
+    wait_until_idle(page)
+    k_slider.focus()
+    k_slider.press("ArrowRight")
+    expect(k_slider).to_have_attribute("aria-valuetext", "4")
+    expect(page).to_have_url(re.compile(r"kids\.garden_k=4"))  # written as the tab's run ends
+    wait_until_idle(page)
+    expect(_main(page).get_by_text("Step 2 of 4")).to_be_visible()
+    expect(page.get_by_role("tab", name=GARDEN)).to_have_attribute("aria-selected", "true")
