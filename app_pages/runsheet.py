@@ -62,7 +62,7 @@ def step_editor_ui(sheet: RunSheet, index: int) -> None:
                       args=(index, title_key))
         st.text_area("Speaker notes (only the presenter sees them)", value=step.notes, key=notes_key,
                      max_chars=4000, height=80, on_change=_annotate, args=(index, notes_key))
-        st.caption(f"Opens {step.link}")
+        st.caption(f"Opens {plain(step.link)}")
         with st.container(horizontal=True):
             st.button("Up", key=f"runsheet.up.{revision}.{index}", icon="⬆️", disabled=index == 0,
                       on_click=lambda: _changed(move_step(my_sheet(), index, -1), moved=True))
