@@ -76,6 +76,18 @@ def test_next_and_previous_open_each_steps_page_tab_and_settings(room_db) -> Non
     assert at.session_state["kids.tab"] == GARDEN and _step_line(at).startswith("**Step 2 of 4**")
 
 
+def test_the_pytorch_talk_opens_autograd_at_3_5_with_the_gradient_5_75(room_db) -> None:
+    at = _app()
+    at.default_timeout = 180  # the PyTorch page imports torch
+    at = _present(at, "hands-on-pytorch")
+    assert at.session_state["pytorch_basics.tab"] == "1 · Kilometres to miles"
+    _run(at.button(key="present.next").click())
+    assert at.session_state["pytorch_basics.tab"] == "2 · Autograd playground"
+    assert at.text_input(key="pytorch_basics.expression").value == "(x-1)*(x-2)*(x-3)"
+    assert at.slider(key="pytorch_basics.x").value == 3.5
+    assert {metric.label: metric.value for metric in at.metric}["dy/dx (from autograd)"] == "5.75"
+
+
 def test_a_step_on_another_page_switches_page_and_opens_its_view(room_db) -> None:
     sheet = load(yaml.safe_dump({"version": 1, "title": "Across", "steps": [
         {"page": "kids", "tab": "garden", "settings": {"garden_k": 5}},
