@@ -88,6 +88,23 @@ def test_the_pytorch_talk_opens_autograd_at_3_5_with_the_gradient_5_75(room_db) 
     assert {metric.label: metric.value for metric in at.metric}["dy/dx (from autograd)"] == "5.75"
 
 
+@pytest.mark.parametrize("talk", ["practical-steps", "hands-on-pytorch", "design-and-maps", "kids"])
+def test_every_step_of_each_shipped_talk_opens_its_tab_with_its_settings(room_db, talk: str) -> None:
+    from lib.core.urlcodec import encode_value
+
+    at = _app()
+    at.default_timeout = 180  # pages that import torch or geopandas
+    at = _present(at, talk)
+    for number, step in enumerate(shipped()[talk].steps, start=1):
+        if number > 1:
+            _run(at.button(key="present.next").click())
+        assert _step_line(at).startswith(f"**Step {number} of "), (talk, number)
+        if step.tab is not None:
+            assert at.session_state[f"{step.page}.tab"] == step.tab, (talk, number)
+        shown = {key: encode_value(at.session_state[key]) for key in step.settings}
+        assert shown == dict(step.settings), (talk, number)
+
+
 def test_a_step_on_another_page_switches_page_and_opens_its_view(room_db) -> None:
     sheet = load(yaml.safe_dump({"version": 1, "title": "Across", "steps": [
         {"page": "kids", "tab": "garden", "settings": {"garden_k": 5}},

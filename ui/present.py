@@ -24,7 +24,7 @@ from lib.room import RoomError, RoomStorageError, room_db_url
 from lib.room.read_cache import TtlCache
 from lib.runsheets import MAX_STEPS, RunSheet, RunSheetError, Step, dump, load, shipped, talk_titles
 from lib.runsheets.sheet import check_step
-from lib.runsheets.views import StepProblem, values_to_open
+from lib.runsheets.views import StepProblem, link_query, values_to_open
 from ui.errors import visitor_message
 from ui.room import PRESENTER_KEY_KEY, ROOM_CODE_KEY, in_room, is_presenter, room_store
 
@@ -135,7 +135,8 @@ def open_pending_page(pages: Sequence[Page], here: str) -> None:
     if target is None:
         st.session_state.pop(PENDING_KEY, None)
         return
-    st.switch_page(target)
+    # With the step's own link query: clearing the old page's query would refuse its URL-bound tab bar.
+    st.switch_page(target, query_params=link_query(step.page, step.tab, step.settings))
 
 
 def resume_room_sheet() -> None:

@@ -111,12 +111,17 @@ def typed_settings(page: str, settings: Mapping[str, str]) -> dict[str, UrlValue
     return typed
 
 
-def link_of(page: str, tab: str | None, settings: Mapping[str, str]) -> str:
-    """The share link's path and query: what opening the view in a fresh browser takes."""
+def link_query(page: str, tab: str | None, settings: Mapping[str, str]) -> dict[str, str]:
+    """The share link's query as pairs, in key order: the settings and the tab its tab bar is bound to."""
     pairs = dict(settings)
     if tab is not None:
         pairs[f"{page}.tab"] = tab
-    query = urlencode(sorted(pairs.items()))
+    return dict(sorted(pairs.items()))
+
+
+def link_of(page: str, tab: str | None, settings: Mapping[str, str]) -> str:
+    """The share link's path and query: what opening the view in a fresh browser takes."""
+    query = urlencode(link_query(page, tab, settings))
     return f"/{page}?{query}" if query else f"/{page}"
 
 
