@@ -253,6 +253,27 @@ def test_a_follower_follows_each_step_the_presenter_takes(room_db) -> None:
     assert any("/kids?" in markdown.value and "garden_k=3" in markdown.value for markdown in follower.markdown)
 
 
+def test_a_follower_follows_a_step_from_the_pytorch_page_to_the_mnist_page(room_db) -> None:
+    presenter = _app()
+    presenter.default_timeout = 180  # torch
+    _run(presenter.sidebar.button(key="room.start").click())
+    code = presenter.session_state["room.code"]
+    follower = _app({"room": code})
+    follower.default_timeout = 180
+    follower.text_input(key="room.card_name").set_value("Brave Puffin")
+    _run(follower.button(key="room.card_join").click())
+    _present(presenter, "hands-on-pytorch")
+    for _ in range(3):  # km, autograd, the device; then the MNIST data, on another page
+        forget_room_reads(code)
+        _run(follower)
+        _run(presenter.button(key="present.next").click())
+    forget_room_reads(code)
+    _run(follower)  # leaving a page whose tab bar is bound to the URL for another page: no exception
+    assert follower.session_state["mnist.tab"] == "Explore"
+    assert follower.number_input(key="mnist.record").value == 10  # the talk drew the 11th record
+    assert [title.value for title in follower.title][-1].endswith("MNIST trainer")
+
+
 def test_the_room_store_keeps_one_run_sheet_and_its_step(store, room) -> None:
     code, key = room
     assert store.runsheet(code) is None
