@@ -4,6 +4,7 @@ import streamlit as st
 from lib.core.gc_pauses import freeze_after_full_collections
 from ui.follow import follow_ui
 from ui.layout import sidebar_ui
+from ui.present import present_control_ui, step_bar_ui
 from ui.room import room_box_ui
 
 st.set_page_config(page_title="Data Science Cornwall Lab", page_icon="🧪", layout="wide")
@@ -18,10 +19,13 @@ PAGES = [
     st.Page("app_pages/maps.py", title="Maps and projections", icon="🗺️", url_path="maps"),
     st.Page("app_pages/kids.py", title="Kids' projects", icon="🐞", url_path="kids"),
     st.Page("app_pages/room.py", title="Room", icon="🙋", url_path="room"),
+    st.Page("app_pages/runsheet.py", title="Run-sheet", icon="🎤", url_path="runsheet"),
 ]
 
 navigation = st.navigation(PAGES)
 sidebar_ui()
 room_box_ui()
+present_control_ui()
 follow_ui(PAGES, navigation)  # the join card, and a room's screens following the presenter
+step_bar_ui(PAGES, navigation)  # a presenter's run-sheet: the step bar and notes, and the step's page
 navigation.run()

@@ -46,6 +46,8 @@ PAGE_LEVEL = ""  # widgets drawn above or below a page's tabs
 # Widgets that start long work: timed by benchmarks.mnist, benchmarks.browser and the lib benchmarks.
 LONG_WORK = frozenset({"mnist.train", "mnist.scale", "mnist.fetch", "pytorch_basics.matmul_run",
                        "pytorch_basics.km_auto", "methodology.baseline.run"})
+# Widgets that open another page (a run-sheet's first step): the step is timed by benchmarks.room_load --runsheet.
+OTHER_PAGE = frozenset({"present.start"})
 UNMEASURED_KINDS = frozenset({"download_button", "file_uploader", "arrow_data_frame", "data_editor",
                               "chat_input", "camera_input", "audio_input"})
 REVEAL_LIMIT = 8  # a radio or select box with at most this many options may switch between views
@@ -357,8 +359,9 @@ def measure_widget(target: Target, repeats: int, report: Report) -> None:
         report.skipped.append(f"{page_name(target.page)} / {target.description}: not drawn after its steps")
         return
     kind = kind_of(widget)
-    if target.ident in LONG_WORK or kind in UNMEASURED_KINDS:
-        why = "starts long work" if target.ident in LONG_WORK else "not a change AppTest can make"
+    if target.ident in LONG_WORK | OTHER_PAGE or kind in UNMEASURED_KINDS:
+        why = ("starts long work" if target.ident in LONG_WORK else "opens another page" if target.ident in OTHER_PAGE
+               else "not a change AppTest can make")
         report.skipped.append(f"{page_name(target.page)} / {target.description}: {why}")
         return
     if widget.disabled:

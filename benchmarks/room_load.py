@@ -3,7 +3,8 @@
     python -m benchmarks.room_load [--visitors 30] [--trainers 5] [--think 2] [--seconds 60] [--url URL]
                                    [--arrive-together] [--soak] [--server-pids PID,...] [--json]
                                    [--page PATH] [--demo TEXT] [--save-demos FILE | --demos FILE]
-                                   [--follow [--followers 100] [--presenter-every 5] [--room-db URL] [--db-read-log FILE]]
+                                   [--follow [--followers 100] [--presenter-every 5] [--room-db URL] [--db-read-log FILE]
+                                             [--runsheet]]
 
 One asyncio process speaks Streamlit's own websocket protocol (benchmarks/st_protocol.py) for every
 visitor and draws nothing, so the figures are the server's, not a browser's:
@@ -30,6 +31,9 @@ press the join card's button and answer the follow poll's timer. The visitors mo
 `--seconds` without the followers, then for `--seconds` with them; it prints the time from each
 presenter move to each follower's run showing it, the SELECTs per second the server processes ran on
 the room database (from the DSC_DB_READ_LOG statement log), and the movers' p95 in both phases.
+With `--runsheet` (docs/presenting.md) the room keeps a run-sheet whose steps open the Garden with a new k
+each, and the presenter presses the step bar's Next instead: the time from a presenter's step to each
+follower's finished run showing it.
 
 Without `--url` it starts `streamlit run Home.py --server.headless true` on a free 127.0.0.1 port
 (full MNIST from --mnist-dir, by default ../shared/data/mnist when present) and stops it after.
@@ -516,6 +520,24 @@ JOINING_AT_ONCE = 8  # followers arrive a few at a time, as people scanning a QR
 PRESENTER_PUBLISH_LIMIT_S = 30.0
 
 
+RUNSHEET_NEXT = "present.next"  # the step bar's Next button (ui.present.step_bar_ui)
+RUNSHEET_KS = (3, 5, 2, 6, 4, 1)  # each step shows a k the one before did not
+
+
+def runsheet_steps(args: argparse.Namespace) -> list[int]:
+    """The Garden's k at each step of `--runsheet`: enough steps for every change the measured phase makes."""
+    count = int(args.seconds / args.presenter_every) + 2
+    return [RUNSHEET_KS[index % len(RUNSHEET_KS)] for index in range(count)]
+
+
+def garden_runsheet(steps: list[int]) -> str:
+    """A run-sheet file whose steps open the Garden with each k in turn (lib.runsheets checks it as a link)."""
+    from lib.runsheets import dump, load
+
+    lines = "".join(f"- {{page: kids, tab: garden, title: k = {k}, settings: {{garden_k: {k}}}}}\n" for k in steps)
+    return dump(load(f"version: 1\ntitle: Follow benchmark\nsteps:\n{lines}"))
+
+
 @dataclass
 class Change:
     """One move of the presenter's slider: its new value, when it was sent and when the presenter's run ended."""
@@ -620,19 +642,27 @@ async def join_follower(base_url: str, http, follow: FollowRun, gate: asyncio.Se
             return None
 
 
-async def present(presenter: Connection, follow: FollowRun, until: float, every_s: float, rng: random.Random) -> None:
-    """Every `every_s` seconds the presenter moves the Garden's k; the last move leaves at least half that to follow it."""
+async def present(presenter: Connection, follow: FollowRun, until: float, every_s: float, rng: random.Random,
+                  steps: list[int] | None = None) -> None:
+    """Every `every_s` seconds the presenter moves the Garden's k (or, with a run-sheet's `steps`, presses Next);
+    the last move leaves at least half that to follow it."""
     timers = asyncio.create_task(answer_timers(presenter, until, follow.polls))
     try:
         next_at = time.perf_counter() + every_s
         while next_at + every_s / 2 <= until and presenter.closed_reason is None:
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-            widget = presenter.view.widget(FOLLOW_SETTING)
-            if widget is None:
-                follow.failures.append(f"presenter: the screen lost its {FOLLOW_SETTING} slider")
+            key = FOLLOW_SETTING if steps is None else RUNSHEET_NEXT
+            widget = presenter.view.widget(key)
+            if widget is None or (steps is not None and len(follow.changes) + 1 >= len(steps)):
+                follow.failures.append(f"presenter: the screen lost its {key}" if widget is None else "the run-sheet ended")
                 return
-            moved = moved_state(widget, rng)
-            change = Change(moved.double_array_value.data[0], time.perf_counter())
+            if steps is None:
+                moved = moved_state(widget, rng)
+                change = Change(moved.double_array_value.data[0], time.perf_counter())
+            else:
+                moved = type(widget.state)()
+                moved.id, moved.trigger_value = widget.id, True
+                change = Change(float(steps[len(follow.changes) + 1]), time.perf_counter())
             follow.changes.append(change)
             change.finished = change.sent + await presenter.rerun(moved, widget.fragment_id, limit_s=RUN_LIMIT_S)
             next_at += every_s
@@ -686,6 +716,9 @@ async def follow_phases(args: argparse.Namespace, base_url: str, http, crowd: li
     store = RoomStore(db[0])
     code, key = await asyncio.to_thread(store.create_room)
     follow = FollowRun(code)
+    steps = runsheet_steps(args) if args.runsheet else None
+    if steps is not None:  # the presenter link resumes the room's run-sheet (ui.present.resume_room_sheet)
+        await asyncio.to_thread(store.set_runsheet, code, key, garden_runsheet(steps), 0)
     presenter = await open_presenter(base_url, http, store, code, key)
     alone_log, began = Log(), time.time()
     result["room_without_followers"] = await room(  # the presenter's screen is open: its browser answers its timers
@@ -697,7 +730,7 @@ async def follow_phases(args: argparse.Namespace, base_url: str, http, crowd: li
     follow.watching, began = True, time.time()
 
     async def presenter_and_followers(until: float) -> None:
-        await asyncio.gather(present(presenter, follow, until, args.presenter_every, random.Random(args.seed)),
+        await asyncio.gather(present(presenter, follow, until, args.presenter_every, random.Random(args.seed), steps),
                              *(keep_following(f, until, follow) for f in followers))
 
     result["room"] = await room(base_url, http, crowd, args, watch, crowd_log, alongside=presenter_and_followers)
@@ -708,6 +741,7 @@ async def follow_phases(args: argparse.Namespace, base_url: str, http, crowd: li
         follow.failures.append(f"follow counts: {error}")
         counts = None
     result["follow"] = follow_tables(follow, followers, reads, reads_before, counts)
+    result["follow"]["presenter_action"] = "pressed the run-sheet's Next" if args.runsheet else "moved the Garden's k"
     # A browser's timer asks once a second per follower; fewer answered a second means the server fell behind.
     result["follow"]["timer_reruns_per_s"] = round(len(follow.polls.auto_reruns) / result["room"]["window_s"], 1)
     result["follow"]["slider_moves_without_followers"] = summary(alone_log.all_moves())
@@ -777,8 +811,9 @@ def print_tables(result: dict[str, object]) -> None:
 
 def print_follow(result: dict[str, object], follow: dict[str, object]) -> None:
     without = result["room_without_followers"]
-    print(f"\n  Follow: {follow['followers']} followers in room {follow['room']}, the presenter moved the Garden's k "
-          f"{follow['presenter_changes']} times, every {result['presenter_every_s']} s")
+    print(f"\n  Follow: {follow['followers']} followers in room {follow['room']}, the presenter "
+          f"{follow.get('presenter_action', 'moved the Garden k')} {follow['presenter_changes']} times, "
+          f"every {result['presenter_every_s']} s")
     print(f"  {'':<44} {'runs':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     print(f"  {'presenter move -> follower run showing it':<44} {_cells(follow['from_presenter_move'])}")
     print(f"  {'presenter run end -> follower run showing it':<44} {_cells(follow['from_presenter_run_end'])}")
@@ -834,6 +869,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--followers", type=int, default=100, help="with --follow: room members who follow the presenter")
     parser.add_argument("--presenter-every", type=float, default=5.0,
                         help="with --follow: seconds between the presenter's changes of the Garden's k")
+    parser.add_argument("--runsheet", action="store_true",
+                        help="with --follow: the presenter presses the run-sheet's Next (each step a Garden k) "
+                             "instead of moving the slider")
     parser.add_argument("--room-db", help="with --follow and --url: the servers' DSC_ROOM_DB (the room is made there)")
     parser.add_argument("--db-read-log", help="with --follow and --url: the DSC_DB_READ_LOG file the servers were "
                                               "started with (without it, database reads are not counted)")

@@ -34,6 +34,8 @@ WRITTEN_FOR_PEOPLE = frozenset({
     "lib.background.local_queue.QueueRefused",
     "lib.pytorch_basics.autograd.ExpressionError",
     "lib.methodology.own_data.OwnDataError",
+    "lib.runsheets.sheet.RunSheetError",  # one line about a run-sheet file (issue 28)
+    "lib.runsheets.views.StepProblem",  # why one step cannot be shown (issue 28)
     "lib.kids.garden.GardenTableError",
 })
 # The app's errors whose messages are for whoever runs the app: a database address, mirror hosts.

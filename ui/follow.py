@@ -36,6 +36,7 @@ from lib.room.follow import (
     tab_to_apply,
     view_signature,
 )
+from lib.runsheets.views import link_query
 from ui.errors import visitor_message
 from ui.room import (
     MEMBER_KEY,
@@ -128,8 +129,8 @@ def _follow_now(pages: Sequence[Page], here: str) -> bool:
         return False  # a page this app does not have: refused, the follower stays where they are
     st.session_state[PENDING_KEY] = room.view
     st.session_state.pop(BASELINE_KEY, None)
-    if target.url_path != here:
-        st.switch_page(target)
+    if target.url_path != here:  # with the view's link query: clearing the old page's refuses a URL-bound tab bar
+        st.switch_page(target, query_params=link_query(room.view.page, room.view.tab, room.view.settings))
     return True
 
 

@@ -33,6 +33,7 @@ from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
 from ui.errors import visitor_message
 from ui.follow import apply_followed_view, tab_shown
 from ui.layout import styled_chart
+from ui.present import add_view_ui, apply_pending_step
 from ui.urlstate import restore_from_url, share_link_ui
 
 LOG = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def page_ui(page: str, title: str, settings: Sequence[UrlParam], tabs: Sequence[
     views (part of its settings) instead of tabs. `above_tabs` draws what every tab shares, under the intro.
     """
     apply_followed_view(page, settings, None if views is not None else [tab.label for tab in tabs])  # a room's follower
+    apply_pending_step(page, None if views is not None else [tab.label for tab in tabs])  # a presenter's run-sheet step
     restore_from_url(settings)
     st.title(title)
     if talk:
@@ -127,6 +129,7 @@ def _tab_body(page: str, tab: Tab, settings: Sequence[UrlParam], tab_key: str | 
     code_behind_ui(tab)
     notebook_button_ui(page, tab, settings)
     share_link_ui(settings if tab.settings is None else tab.settings, tab_key)
+    add_view_ui(page, tab_key, [param.key for param in (settings if tab.settings is None else tab.settings)])
 
 
 # Nested fragments (the job poller, the Room page's live view) are parent-scoped in Streamlit 1.67: a tab

@@ -122,6 +122,15 @@ exploring_table = sa.Table(
     sa.Column("member_id", sa.String(32), sa.ForeignKey("room_members.member_id"), primary_key=True),
     sa.Column("room_code", sa.String(6), sa.ForeignKey("room_rooms.code"), nullable=False, index=True),
 )
+# ---------------------------------------------------------------- run-sheets (issue 28; see docs/presenting.md)
+MAX_RUNSHEET_CHARS = 512 * 1024  # lib.runsheets.MAX_FILE_BYTES: the store keeps what a file may hold
+runsheets_table = sa.Table(
+    "room_runsheets", metadata,  # the room's run-sheet (its file text, as lib.runsheets.dump writes it) and step
+    sa.Column("room_code", sa.String(6), sa.ForeignKey("room_rooms.code"), primary_key=True),
+    sa.Column("sheet", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, default=0),  # the step the presenter shows, from 0
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
 
 
 def room_db_url() -> str:
@@ -404,7 +413,7 @@ class RoomStore:
         if not codes:
             return
         connection.execute(sa.delete(entries_table).where(entries_table.c.room_code.in_(codes)))
-        for table in (tokens_table, exploring_table, views_table):
+        for table in (tokens_table, exploring_table, views_table, runsheets_table):
             connection.execute(sa.delete(table).where(table.c.room_code.in_(codes)))
         connection.execute(sa.delete(members_table).where(members_table.c.room_code.in_(codes)))
         connection.execute(sa.update(rooms_table).where(room.code.in_(codes))
@@ -732,6 +741,67 @@ class RoomStore:
             return FollowCounts(following=members - exploring, exploring=exploring)
 
         return self._read(_counts)
+
+
+    # ------------------------------------------------------------ the room's run-sheet (issue 28)
+    # The text is checked by lib.runsheets.load where it is written and read (ui/present.py); the store keeps it.
+
+    def set_runsheet(self, code: str, presenter_key: str, sheet: str, position: int = 0) -> None:
+        """Keep `sheet` (a run-sheet file's text) as the room's run-sheet, at step `position` (presenter only)."""
+        room_code = self._code(code)
+        if not isinstance(sheet, str) or len(sheet) > MAX_RUNSHEET_CHARS:
+            raise RoomError(f"A room's run-sheet is at most {MAX_RUNSHEET_CHARS // 1024} kB of text.")
+        if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+            raise RoomError("A run-sheet's step is a number from 0.")
+
+        def _set(connection: Connection) -> None:
+            now = self._clock()
+            self._check_key(self._open_room_row(connection, room_code), presenter_key)
+            self._bump_room(connection, room_code, now)
+            connection.execute(sa.delete(runsheets_table).where(runsheets_table.c.room_code == room_code))
+            connection.execute(sa.insert(runsheets_table).values(
+                room_code=room_code, sheet=sheet, position=position, updated_at=now))
+
+        self._write(_set)
+
+    def set_runsheet_position(self, code: str, presenter_key: str, position: int) -> None:
+        """Move the room's run-sheet to step `position` (presenter only; the room must have a run-sheet)."""
+        room_code = self._code(code)
+        if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+            raise RoomError("A run-sheet's step is a number from 0.")
+
+        def _move(connection: Connection) -> None:
+            now = self._clock()
+            self._check_key(self._open_room_row(connection, room_code), presenter_key)
+            changed = connection.execute(sa.update(runsheets_table).where(runsheets_table.c.room_code == room_code)
+                                         .values(position=position, updated_at=now)).rowcount
+            if changed != 1:
+                raise RoomError(f"Room {room_code} has no run-sheet to step through.")
+
+        self._write(_move)
+
+    def runsheet(self, code: str) -> tuple[str, int] | None:
+        """The room's run-sheet text and the presenter's step, or None when the room has none (members read it)."""
+        room_code = self._code(code)
+        sheets = runsheets_table.c
+
+        def _read(connection: Connection) -> tuple[str, int] | None:
+            self._room_row(connection, room_code)
+            row = connection.execute(sa.select(sheets.sheet, sheets.position)
+                                     .where(sheets.room_code == room_code)).one_or_none()
+            return None if row is None else (row.sheet, row.position)
+
+        return self._read(_read)
+
+    def clear_runsheet(self, code: str, presenter_key: str) -> None:
+        """The room has no run-sheet from now on (presenter only)."""
+        room_code = self._code(code)
+
+        def _clear(connection: Connection) -> None:
+            self._check_key(self._room_row(connection, room_code), presenter_key)
+            connection.execute(sa.delete(runsheets_table).where(runsheets_table.c.room_code == room_code))
+
+        self._write(_clear)
 
 
 def _room_view_from_row(room_code: str, row: sa.Row) -> RoomView:
