@@ -6,7 +6,7 @@ from benchmarks.memory import ROOT, function_at, group_of
 SITE = "/venv/lib/python3.11/site-packages"
 CACHING = f"{SITE}/streamlit/runtime/caching/cache_utils.py"
 RUNNER = f"{SITE}/streamlit/runtime/scriptrunner/script_runner.py"
-CACHED_MNIST = str(ROOT / "ui" / "cached_mnist.py")
+MNIST_DATA_CACHE = str(ROOT / "ui" / "mnist_data.py")
 DATA = str(ROOT / "lib" / "mnist" / "data.py")
 FOLLOW = str(ROOT / "ui" / "follow.py")
 
@@ -17,11 +17,11 @@ def _line_in(path: str, text: str) -> int:
 
 
 def test_a_block_allocated_inside_a_cached_function_counts_for_that_function() -> None:
-    cached = (CACHED_MNIST, _line_in(CACHED_MNIST, "def ") + 1)
+    cached = (MNIST_DATA_CACHE, _line_in(MNIST_DATA_CACHE, "def ") + 1)
     reading = (DATA, _line_in(DATA, "data += chunk"))
     group = group_of([(RUNNER, 1), (FOLLOW, 1), (CACHING, 10), cached, reading])
     assert group == f"cache {function_at(*cached)}"
-    assert group.startswith("cache ui.cached_mnist.")
+    assert group.startswith("cache ui.mnist_data.")
 
 
 def test_outside_caches_the_innermost_app_function_and_imports_come_first() -> None:

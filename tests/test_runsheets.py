@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.demos import PAGES_WITH_DEMOS, demos_of
+from lib.registry import PAGES_WITH_DEMOS, demos_of
 from lib.runsheets import (
     MAX_FILE_BYTES,
     MAX_STEPS,

@@ -90,7 +90,7 @@ def test_the_pytorch_talk_opens_autograd_at_3_5_with_the_gradient_5_75(room_db) 
 
 @pytest.mark.parametrize("talk", ["practical-steps", "hands-on-pytorch", "design-and-maps", "kids"])
 def test_every_step_of_each_shipped_talk_opens_its_tab_with_its_settings(room_db, talk: str) -> None:
-    from lib.core.urlcodec import encode_value
+    from lib.core.settings import encode_value
 
     at = _app()
     at.default_timeout = 180  # pages that import torch or geopandas

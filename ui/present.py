@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.demos import PAGES_WITH_DEMOS
+from lib.registry import PAGES_WITH_DEMOS
 from lib.room import RoomError, RoomStorageError, room_db_url
 from lib.room.read_cache import TtlCache
 from lib.runsheets import MAX_STEPS, RunSheet, RunSheetError, Step, dump, load, shipped, talk_titles
@@ -231,7 +231,7 @@ def apply_pending_step(page: str, tab_labels: Sequence[str] | None) -> None:
 
 def current_step(page: str, tab_key: str | None, link_keys: Sequence[str]) -> Step:
     """The view on screen as a step, from what its share link carries (checked by lib.runsheets)."""
-    from lib.core.urlcodec import encode_value
+    from lib.core.settings import encode_value
 
     settings = {key: encode_value(st.session_state[key]) for key in link_keys if st.session_state.get(key) is not None}
     tab = st.session_state.get(tab_key) if tab_key else None

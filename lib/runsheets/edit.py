@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from lib.demos import BY_ID
+from lib.registry import BY_ID
 from lib.runsheets.sheet import MAX_NOTES_CHARS, MAX_TITLE_CHARS, RunSheet, plain_text
 
 

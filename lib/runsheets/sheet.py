@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from lib.demos import BY_ID
+from lib.registry import BY_ID
 from lib.runsheets.views import (
     StepProblem,
     check_page,

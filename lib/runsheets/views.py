@@ -1,18 +1,17 @@
 """A run-sheet step is a share link's view: its page, tab and settings are checked as a link's are.
 
-The registry (lib/demos.py) says which pages and tabs exist; each page's lib/<page>/settings.py holds the
+The registry (lib/registry.py) says which pages and tabs exist; each page's lib/<page>/settings.py holds the
 `UrlParam`s that parse a link's values. A page that shows views through a setting (Methodology's
 `methodology.view`) has no tab in its link: its view travels as that setting, and a step names it the same way.
 """
 from __future__ import annotations
 
-import importlib
 import unicodedata
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from lib.core.urlcodec import UrlParam, UrlValue, encode_value
-from lib.demos import PAGES_WITH_DEMOS, Demo, demos_of
+from lib.core.settings import UrlParam, UrlValue, encode_value
+from lib.registry import PAGES_WITH_DEMOS, Demo, demos_of
 from lib.room.follow import is_followed
 
 MAX_SETTINGS_PER_STEP = 100  # the largest page has about 40 settings
@@ -32,8 +31,17 @@ def quoted(value: object) -> str:
 
 
 def page_settings(page: str) -> list[UrlParam]:
-    """The page's settings, as its share links carry them."""
-    return list(importlib.import_module(f"lib.{page}.settings").SETTINGS)
+    """The page's settings, as its share links carry them (imported when first asked: the welcome page lists
+    the talks without loading the pages' settings)."""
+    from lib.kids import settings as kids
+    from lib.maps import settings as maps
+    from lib.methodology import settings as methodology
+    from lib.mnist import settings as mnist
+    from lib.pytorch_basics import settings as pytorch_basics
+
+    by_page = {"kids": kids, "maps": maps, "methodology": methodology, "mnist": mnist,
+               "pytorch_basics": pytorch_basics}
+    return list(by_page[page].SETTINGS)
 
 
 def view_param(page: str) -> UrlParam | None:
