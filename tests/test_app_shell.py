@@ -13,6 +13,7 @@ ROUTED_PAGES = [
     "app_pages/maps.py",
     "app_pages/kids.py",
     "app_pages/room.py",
+    "app_pages/runsheet.py",
 ]
 
 

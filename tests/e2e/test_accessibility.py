@@ -54,6 +54,7 @@ PAGES = [
     AppPage("kids", "Kids' projects", KIDS_TABS),
     AppPage("room", "Room", (NOT_IN_ROOM,)),
     AppPage("room", "Room", tuple(ROOM_VIEWS.values()), in_room=True),
+    AppPage("runsheet", "Run-sheet"),
 ]
 # Enough Tab presses to cross the sidebar and a page's controls; more means the control is not reachable.
 MAX_TAB_PRESSES = 120
