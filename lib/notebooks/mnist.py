@@ -29,7 +29,7 @@ from lib.registry import shown_objects
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019), second half"
 QUICK_IMAGES = 20_000  # the default run's images per epoch: a few seconds to a minute on two CPU cores
 DATA_CONSTANTS = ("IMAGE_SIDE", "PIXELS", "IMAGES_MAGIC", "LABELS_MAGIC", "FILE_MD5S", "FILE_SIZES", "DEFAULT_MIRRORS",
-                  "DOWNLOAD_CHUNK", "DOWNLOAD_TIMEOUT_S")
+                  "DOWNLOAD_CHUNK", "READ_CHUNK_BYTES", "DOWNLOAD_TIMEOUT_S")
 
 STORY = words.STORY
 
