@@ -31,7 +31,6 @@ from ui.cached_maps import (
     move_shape_names,
     moved_country,
     moved_shapes_text,
-    tissot_text,
 )
 from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
 from ui.widgets import select_slider, selectbox, slider, toggle
@@ -61,6 +60,8 @@ MERCATOR_EXTENT = {"type": "Feature", "properties": {},
 # sends a small chart spec instead of 430 kB of coordinates (static/maps/countries.geojson, made by
 # lib.maps.geo.countries_geojson_text from data/maps/; a test keeps the two identical).
 WORLD = alt.UrlData("/app/static/maps/countries.geojson", format=alt.DataFormat(property="features", type="json"))
+# Tissot's circles the same way (lib.maps.geo.tissot_geojson_text): the toggle sends four links, not 4 x 186 kB.
+TISSOT = alt.UrlData("/app/static/maps/tissot.geojson", format=alt.DataFormat(property="features", type="json"))
 INTRO = ("Spatial data is ordinary data with a **where** attached: points, lines and polygons, each with a "
          "table of attributes, and a **coordinate reference system (CRS)** that says what the numbers mean. "
          "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
@@ -82,7 +83,7 @@ def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
         tooltip=alt.Tooltip("properties.name:N", title="country"))
     layers = [sphere, graticule, land]
     if tissot:
-        layers.append(alt.Chart(geo_data(tissot_text())).mark_geoshape(
+        layers.append(alt.Chart(TISSOT).mark_geoshape(
             fill=VERMILLION, fillOpacity=0.45, stroke=VERMILLION, clip=True))
     return alt.layer(*layers).project(**projection).properties(height=MAP_HEIGHT, title=map_title(title))
 

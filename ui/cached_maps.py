@@ -10,26 +10,12 @@ import shapely
 import streamlit as st
 
 from lib.maps.colour import quantile_breaks, threshold_classes
-from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
+from lib.maps.geo import load_countries, move_country, population_density
 
 
 @st.cache_data(show_spinner=False)
 def countries_data() -> gpd.GeoDataFrame:
     return load_countries()
-
-
-@st.cache_data(show_spinner=False)
-def tissot_data() -> gpd.GeoDataFrame:
-    return tissot_circles()
-
-
-def geojson_text(features: gpd.GeoDataFrame) -> str:
-    return features.to_json(drop_id=True)
-
-
-@st.cache_data(show_spinner=False)
-def tissot_text() -> str:
-    return geojson_text(tissot_data()[["geometry"]])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
