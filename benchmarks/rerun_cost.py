@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.latency import percentile
 from benchmarks.pages import (
     PAGE_LEVEL,
     SIDEBAR,
@@ -51,7 +52,6 @@ from benchmarks.pages import (
     page_paths,
     reach,
 )
-from benchmarks.latency import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 MOVABLE = ("slider", "select_slider", "number_input")  # what room_load's visitors move

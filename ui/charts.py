@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import streamlit as st
+from altair.utils.schemapi import disable_debug_mode
 
 from ui.layout import presenter_mode, styled_chart
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 alt.theme.enable("none")
 # Frames inside a chart become inline datasets; large ones are meant to be named datasets, not refused.
 alt.data_transformers.enable("default", max_rows=None)
+# Altair's debug mode checks every part against the schema as it is made: a quarter of building a chart on each
+# rerun (the Move a country map: 27 -> 20 ms). tests/test_speed.py checks every chart a page draws instead.
+disable_debug_mode()
 
 ChartBuild = Callable[..., alt.TopLevelMixin]
 
@@ -58,7 +62,8 @@ def qualified_name(function: Callable[..., Any]) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=512)  # a spec without its changing rows is a few kB
 def _kept_spec(name: str, _build: ChartBuild, args: tuple, presenter: bool) -> Mapping[str, Any]:
-    return MappingProxyType(vega_lite_spec(styled_chart(_build(*args), presenter=presenter)))
+    # Unchecked, as chart_ui's: the first drawing of new arguments (a toggle's other side) halves its time.
+    return MappingProxyType(vega_lite_spec(styled_chart(_build(*args), presenter=presenter), validate=False))
 
 
 def with_datasets(spec: Mapping[str, Any], datasets: Mapping[str, pd.DataFrame] | None,
