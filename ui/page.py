@@ -225,6 +225,12 @@ def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway
     return _chart_and_words_ui(spec, takeaway, numbers, container, width, options, numbers_html)
 
 
+def spec_chart_ui(spec: Mapping[str, Any], takeaway: str, numbers: pd.DataFrame, *, container: Any = None,
+                  width: str = "stretch", **options: Any) -> Any:
+    """`chart_ui` for a finished Vega-Lite spec (a kept spec with one drawing's values put in)."""
+    return _chart_and_words_ui(dict(spec), takeaway, numbers, container, width, options)
+
+
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _kept_numbers_html(name: str, _numbers: Callable[..., pd.DataFrame], args: tuple) -> str:
     return _numbers_html(_numbers(*args))
