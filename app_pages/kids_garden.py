@@ -20,6 +20,7 @@ from lib.kids.garden import (
     right_guesses,
 )
 from lib.kids.settings import SETTINGS
+from ui.cached_kids import one_openmp_thread
 from ui.page import kept_chart_ui
 from ui.widgets import selectbox, slider, toggle
 
@@ -29,14 +30,15 @@ KIND_EMOJI = {"worm": "🪱", "ladybird": "🐞", "stone": "🪨"}
 MEASUREMENT_NAMES = {"width_mm": "width (mm)", "length_mm": "length (mm)", "weight_g": "weight (g)"}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # one file
 def load_garden() -> pd.DataFrame:
     return pd.read_csv(GARDEN_FILE)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=6)  # k is 1 to 6 (kids.garden_k) on Rolo's one table
 def garden_groups(groups: int, seed: int = 0) -> GardenClusters:
-    return find_groups(load_garden(), groups, seed=seed)
+    with one_openmp_thread():
+        return find_groups(load_garden(), groups, seed=seed)
 
 
 POINTS, NEW_ITEM = "garden_points", "garden_new_item"  # the rows a scatter chart reads by name
@@ -65,7 +67,7 @@ def garden_scatter_chart(x: str, y: str, colour: str, domain: tuple[str, ...], w
     return alt.layer(*layers).properties(height=380, title="")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # one garden
 def garden_long() -> pd.DataFrame:
     """Every measurement of every item, one row each: what the line chart and the histograms draw."""
     return load_garden().drop(columns=LABEL_COLUMN).melt(id_vars="item", var_name="measurement", value_name="value")
