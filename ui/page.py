@@ -150,7 +150,7 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
                        help="The same demo as a Jupyter notebook with these settings, to run at home.")
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)  # one per demo (about 30), a few kB of source each
 def _shown_source(demo_id: str) -> str:
     from lib.notebooks.core import shown_objects, source_of
 
