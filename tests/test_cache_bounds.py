@@ -71,3 +71,16 @@ def test_too_many_groups_for_a_childs_table_is_still_refused() -> None:
 
     with pytest.raises(GardenTableError, match="only 6 things"):
         own_groups(pd.DataFrame(STARTER_TABLE), ("width", "length"), 7)
+
+
+def test_a_notebook_kept_per_settings_is_the_notebook_built_directly() -> None:
+    import nbformat
+
+    from lib.notebooks import build_notebook
+    from ui.page import _built_notebook
+
+    values = {"maps.type_size": 24}
+    kept = _built_notebook("type", values)
+    assert kept is _built_notebook("type", dict(values))  # the same settings: built once, shared
+    assert nbformat.writes(kept) == nbformat.writes(build_notebook("type", values))
+    assert _built_notebook("type", {"maps.type_size": 30}) is not kept
