@@ -18,6 +18,8 @@ compiled once as the server does) and its movable widgets are moved in turn to v
     serialise  pyarrow, json, protobuf, and Streamlit's dataframe conversion (streamlit.dataframe_util);
     streamlit  everything else: the script run, widgets, caches' hashing and copying, the page's own lines.
   The fractions are applied to the plain moves' CPU, so the profiler's own overhead is not in the figures.
+  cProfile's clock is the wall clock: a function that waits (OpenMP threads spinning for each other, say)
+  weighs more in the split than in the CPU it burns.
 AppTest reruns the whole app on each move where the server reruns the open tab's fragment: the router
 and sidebar (a few ms) fall in `streamlit`. `--json` prints the rows and the mean over the mix.
 """
