@@ -35,10 +35,17 @@ def load_garden() -> pd.DataFrame:
     return pd.read_csv(GARDEN_FILE)
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)  # k is 1 to 6 (kids.garden_k) on Rolo's one table
-def garden_groups(groups: int, seed: int = 0) -> GardenClusters:
+@st.cache_resource(show_spinner=False, max_entries=1)  # Rolo's one table, one seed
+def garden_groups_for_every_k(seed: int = 0) -> dict[int, GardenClusters]:
+    """Rolo's groups for every k the slider can reach, fitted once per process when the story first opens, so a
+    move of k looks its groups up (a fit on the first visit to each k cost up to 250 ms of CPU)."""
+    k = SETTING["kids.garden_k"]
     with one_openmp_thread():
-        return find_groups(load_garden(), groups, seed=seed)
+        return {groups: find_groups(load_garden(), groups, seed=seed) for groups in range(int(k.minimum), int(k.maximum) + 1)}
+
+
+def garden_groups(groups: int) -> GardenClusters:
+    return garden_groups_for_every_k()[groups]
 
 
 POINTS, NEW_ITEM = "garden_points", "garden_new_item"  # the rows a scatter chart reads by name

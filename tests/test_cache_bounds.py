@@ -84,3 +84,15 @@ def test_a_notebook_kept_per_settings_is_the_notebook_built_directly() -> None:
     assert kept is _built_notebook("type", dict(values))  # the same settings: built once, shared
     assert nbformat.writes(kept) == nbformat.writes(build_notebook("type", values))
     assert _built_notebook("type", {"maps.type_size": 30}) is not kept
+
+
+def test_rolos_groups_looked_up_for_every_k_are_the_groups_fitted_directly() -> None:
+    from app_pages.kids_garden import garden_groups, garden_groups_for_every_k, load_garden
+    from lib.kids.garden import find_groups
+
+    every_k = garden_groups_for_every_k()
+    assert sorted(every_k) == [1, 2, 3, 4, 5, 6]  # what the k slider (kids.garden_k) can reach
+    for groups in (1, 3, 6):
+        direct = find_groups(load_garden(), groups)
+        assert list(garden_groups(groups).clusters) == list(direct.clusters)
+        assert garden_groups(groups).cluster_names == direct.cluster_names
