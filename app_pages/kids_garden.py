@@ -9,6 +9,7 @@ from app_pages.kids_garden_own import own_garden_chosen_ui
 from app_pages.kids_shared import DATA, category_scale, real_code_ui, try_this_ui
 from lib.core.palette import BLACK
 from lib.core.settings import by_key
+from lib.core.threads import one_openmp_thread
 from lib.kids import words
 from lib.kids.garden import (
     ITEM_KINDS,
@@ -30,14 +31,22 @@ KIND_EMOJI = {"worm": "🪱", "ladybird": "🐞", "stone": "🪨"}
 MEASUREMENT_NAMES = {"width_mm": "width (mm)", "length_mm": "length (mm)", "weight_g": "weight (g)"}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # one file
 def load_garden() -> pd.DataFrame:
     return pd.read_csv(GARDEN_FILE)
 
 
-@st.cache_resource(show_spinner=False)
-def garden_groups(groups: int, seed: int = 0) -> GardenClusters:
-    return find_groups(load_garden(), groups, seed=seed)
+@st.cache_resource(show_spinner=False, max_entries=1)  # Rolo's one table, one seed
+def garden_groups_for_every_k(seed: int = 0) -> dict[int, GardenClusters]:
+    """Rolo's groups for every k the slider can reach, fitted once per process when the story first opens, so a
+    move of k looks its groups up (a fit on the first visit to each k cost up to 250 ms of CPU)."""
+    k = SETTING["kids.garden_k"]
+    with one_openmp_thread():
+        return {groups: find_groups(load_garden(), groups, seed=seed) for groups in range(int(k.minimum), int(k.maximum) + 1)}
+
+
+def garden_groups(groups: int) -> GardenClusters:
+    return garden_groups_for_every_k()[groups]
 
 
 POINTS, NEW_ITEM = "garden_points", "garden_new_item"  # the rows a scatter chart reads by name
@@ -66,7 +75,7 @@ def garden_scatter_chart(x: str, y: str, colour: str, domain: tuple[str, ...], w
     return alt.layer(*layers).properties(height=380, title="")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # one garden
 def garden_long() -> pd.DataFrame:
     """Every measurement of every item, one row each: what the line chart and the histograms draw."""
     return load_garden().drop(columns=LABEL_COLUMN).melt(id_vars="item", var_name="measurement", value_name="value")

@@ -20,14 +20,14 @@ from lib.kids.garden import (
     STARTER_TABLE,
     GardenTableError,
     check_own_table,
-    find_own_groups,
     guess_own_item,
     slider_range,
 )
 from lib.kids.settings import SETTINGS
 from lib.methodology.own_data import OwnDataError, load_table, to_safe_csv
 from ui.errors import visitor_message
-from ui.page import chart_ui
+from ui.kids_groups import own_groups
+from ui.page import kept_chart_ui
 from ui.widgets import slider
 
 SETTING = by_key(SETTINGS)
@@ -85,17 +85,37 @@ def _choice_ui(role: str, label: str, columns: list[str], default: str, containe
     return container.selectbox(label, columns, key=key, persist_state="session")
 
 
-def _scatter(table: pd.DataFrame, x: str, y: str, colour: str, title: str,
-             new_item: dict[str, float] | None = None) -> alt.LayerChart:
-    domain = sorted(table[colour].unique(), key=str)
-    layers = [alt.Chart(table).mark_point(size=90, filled=True, opacity=0.85).encode(
+OWN_POINTS, OWN_NEW_ITEM, OWN_COUNTED = "own_points", "own_new_item", "own_counted"  # rows the charts read by name
+
+
+def _scatter(x: str, y: str, domain: tuple[str, ...], title: str, with_new_item: bool) -> alt.LayerChart:
+    """The things (rows named OWN_POINTS, with a `group` column) coloured by group, and the new item (OWN_NEW_ITEM)."""
+    layers = [alt.Chart(alt.NamedData(OWN_POINTS)).mark_point(size=90, filled=True, opacity=0.85).encode(
         x=alt.X(f"{x}:Q", title=x), y=alt.Y(f"{y}:Q", title=y),
-        color=alt.Color(f"{colour}:N", scale=category_scale(domain), title=None),
-        shape=alt.Shape(f"{colour}:N", title=None))]
-    if new_item is not None:
-        layers.append(alt.Chart(pd.DataFrame([new_item])).mark_point(shape="cross", size=500, filled=True, color=BLACK)
-                      .encode(x=f"{x}:Q", y=f"{y}:Q"))
+        color=alt.Color("group:N", scale=category_scale(list(domain)), title=None),
+        shape=alt.Shape("group:N", title=None))]
+    if with_new_item:
+        layers.append(alt.Chart(alt.NamedData(OWN_NEW_ITEM)).mark_point(shape="cross", size=500, filled=True,
+                                                                          color=BLACK).encode(x=f"{x}:Q", y=f"{y}:Q"))
     return alt.layer(*layers).properties(height=360, title=title)
+
+
+def _histogram(column: str) -> alt.Chart:
+    """The binned counts of `column` in the rows named OWN_COUNTED."""
+    return alt.Chart(alt.NamedData(OWN_COUNTED)).mark_bar().encode(
+        x=alt.X(f"{column}:Q", bin=alt.Bin(maxbins=20), title=column),
+        y=alt.Y("count():Q", title="how many things")).properties(height=240)
+
+
+def _scatter_ui(rows: pd.DataFrame, x: str, y: str, title: str, takeaway: str,
+                new_item: dict[str, float] | None = None) -> None:
+    """A kept scatter spec per columns and groups; the rows (and the new item) are handed over with each drawing."""
+    domain = tuple(sorted(rows["group"].unique(), key=str))
+    datasets = {OWN_POINTS: rows[[x, y, "group"]]}
+    if new_item is not None:
+        datasets[OWN_NEW_ITEM] = pd.DataFrame([new_item])
+    kept_chart_ui(_scatter, (x, y, domain, title, new_item is not None), takeaway,
+                  pd.DataFrame([new_item]) if new_item is not None else rows[[x, y, "group"]], datasets=datasets)
 
 
 def _new_item_ui(table: pd.DataFrame, columns: list[str]) -> dict[str, float]:
@@ -129,34 +149,32 @@ def own_garden_ui() -> None:
     table, columns = own
     st.subheader("Step 2: histograms: how many things have each size?")
     hist_column = _choice_ui("hist", "Which column shall we count?", columns, columns[0], st)
-    histogram = alt.Chart(table).mark_bar().encode(
-        x=alt.X(f"{hist_column}:Q", bin=alt.Bin(maxbins=20), title=hist_column),
-        y=alt.Y("count():Q", title="how many things")).properties(height=240)
-    chart_ui(histogram, f"Tall bars are {hist_column} values many of your things share.", table[[hist_column]])
+    kept_chart_ui(_histogram, (hist_column,), f"Tall bars are {hist_column} values many of your things share.",
+                  table[[hist_column]], datasets={OWN_COUNTED: table[[hist_column]]})
     st.subheader("Step 3: a scatter chart: two columns at once")
     left, right = st.columns(2)
     x = _choice_ui("x", "Across (x)", columns, columns[0], left)
     y = _choice_ui("y", "Up (y)", columns, columns[1], right)
-    chart_ui(_scatter(table.assign(group="a thing"), x, y, "group", "Each dot is one of your things"),
-             f"{len(table)} dots, one per thing: do they sit in clumps?", table[[x, y]])
+    _scatter_ui(table.assign(group="a thing"), x, y, "Each dot is one of your things",
+                f"{len(table)} dots, one per thing: do they sit in clumps?")
     st.subheader("Step 4: machine learning! k-means finds the groups")
     groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
     try:
-        model = find_own_groups(table, columns, groups)
+        model = own_groups(table, tuple(columns), groups)
     except GardenTableError as problem:
         st.warning(visitor_message(problem, TABLE_PROBLEM))
         return
     grouped = table.assign(group=[f"group {number + 1}" for number in model.labels_])
-    chart_ui(_scatter(grouped, x, y, "group", f"The computer's {groups} group(s), one colour each"),
-             f"k-means split your {len(table)} things into {groups} group(s).", grouped[[x, y, "group"]])
+    _scatter_ui(grouped, x, y, f"The computer's {groups} group(s), one colour each",
+                f"k-means split your {len(table)} things into {groups} group(s).")
     try_this_ui("change k. Does the computer find the groups your eyes can see?")
     st.subheader("Step 5: you find something new")
     item = _new_item_ui(table, columns)
     group = guess_own_item(model, [item[column] for column in columns])
     st.session_state[f"{KEY}.notebook"] = (table[columns], x, y, [item[column] for column in columns])
     st.success(f"🤖 Rolo says: your new thing is in **group {group + 1}**!")
-    chart_ui(_scatter(grouped, x, y, "group", "Your new thing is the black cross", item),
-             f"The new thing lands in group {group + 1}.", pd.DataFrame([item]))
+    _scatter_ui(grouped, x, y, "Your new thing is the black cross", f"The new thing lands in group {group + 1}.",
+                new_item=item)
 
 
 def own_garden_notebook_settings(demo_id: str) -> Mapping[str, object]:

@@ -42,7 +42,9 @@ XRAY_FILE = MODELLED_FILE  # in the published Swift/BAT orbit layout, so the chi
 KEPT_UPLOAD = "kids.xray_upload_kept"
 
 
-@st.cache_data(show_spinner=False)
+# Keyed by a file's bytes: a class uploading their own files must not grow the process without end; a light
+# curve is about 100 kB, and the bundled file and the last few uploads are what reruns ask for again.
+@st.cache_data(show_spinner=False, max_entries=16)
 def load_light_curve(raw: bytes) -> LightCurveFile:
     return read_light_curve_file(raw)
 

@@ -1,8 +1,9 @@
 """Maps and projections: spatial data as QGIS shows it, projections you can feel, colour and type for maps."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -26,6 +27,7 @@ from lib.maps.geo import mercator_area_scale
 from lib.maps.settings import SETTINGS, VISIONS
 from lib.maps.typography import SANS, SERIF, counters_html, pairing_html
 from lib.registry import tab_label, tab_labels
+from ui.charts import kept_spec
 from ui.maps_data import (
     countries_data,
     country_classes,
@@ -33,9 +35,8 @@ from ui.maps_data import (
     move_shape_names,
     moved_country,
     moved_shapes_text,
-    tissot_text,
 )
-from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
+from ui.page import demo_tabs, kept_chart_ui, page_ui, spec_chart_ui
 from ui.widgets import select_slider, selectbox, slider, toggle
 
 SETTING = by_key(SETTINGS)
@@ -68,6 +69,8 @@ MERCATOR_EXTENT = {"type": "Feature", "properties": {},
 # sends a small chart spec instead of 430 kB of coordinates (static/maps/countries.geojson, made by
 # lib.maps.geo.countries_geojson_text from data/maps/; a test keeps the two identical).
 WORLD = alt.UrlData("/app/static/maps/countries.geojson", format=alt.DataFormat(property="features", type="json"))
+# Tissot's circles the same way (lib.maps.geo.tissot_geojson_text): the toggle sends four links, not 4 x 186 kB.
+TISSOT = alt.UrlData("/app/static/maps/tissot.geojson", format=alt.DataFormat(property="features", type="json"))
 INTRO = ("Spatial data is ordinary data with a **where** attached: points, lines and polygons, each with a "
          "table of attributes, and a **coordinate reference system (CRS)** that says what the numbers mean. "
          "Get the CRS wrong and features land in the wrong place; pick a projection without thinking and "
@@ -89,7 +92,7 @@ def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
         tooltip=alt.Tooltip("properties.name:N", title="country"))
     layers = [sphere, graticule, land]
     if tissot:
-        layers.append(alt.Chart(geo_data(tissot_text())).mark_geoshape(
+        layers.append(alt.Chart(TISSOT).mark_geoshape(
             fill=VERMILLION, fillOpacity=0.45, stroke=VERMILLION, clip=True))
     return alt.layer(*layers).project(**projection).properties(height=MAP_HEIGHT, title=map_title(title))
 
@@ -97,7 +100,7 @@ def world_chart(projection: dict, title: str, tissot: bool) -> alt.LayerChart:
 CLASSES_DATASET = "country_classes"
 
 
-def choropleth_chart(vision: str) -> alt.LayerChart:
+def choropleth_chart() -> alt.LayerChart:
     """Countries filled with their class's colour, looked up by name in the rows named CLASSES_DATASET (name,
     class, colour as seen), which each drawing hands over: the spec is kept per vision while the classes and the
     scheme change (a threshold scale would write the colours into the spec itself)."""
@@ -113,7 +116,7 @@ def choropleth_chart(vision: str) -> alt.LayerChart:
     # the sphere sets the projection's extent (and the sea), as in the projection gallery
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#f3f6f8", stroke="#9bb")
     return alt.layer(sphere, land).project(type="equalEarth").properties(
-        height=MAP_HEIGHT, title=map_title(f"as seen: {vision}"))
+        height=MAP_HEIGHT, title=map_title("as seen: normal"))  # each drawing names its vision (charts_grid_ui)
 
 
 def map_title(text: str) -> alt.Title:
@@ -122,16 +125,17 @@ def map_title(text: str) -> alt.Title:
 
 
 def charts_grid_ui(charts: list[tuple[Callable[..., alt.TopLevelMixin], tuple, str, pd.DataFrame]], key: str,
-                   datasets: list[dict[str, pd.DataFrame] | None] | None = None) -> None:
+                   datasets: list[dict[str, pd.DataFrame] | None] | None = None, titles: list[str] | None = None) -> None:
     """Charts two to a row, each filling its column and styled on its own (presenter mode cannot resize a
     concatenated chart); each with its takeaway and numbers. Each chart is `build(*args)`, kept per arguments,
-    reading any rows in its `datasets` entry by name."""
+    reading any rows in its `datasets` entry by name, titled by its `titles` entry where given."""
     for start in range(0, len(charts), 2):
         for offset, column in enumerate(st.columns(2)):
             if start + offset < len(charts):
                 build, args, takeaway, numbers = charts[start + offset]
                 kept_chart_ui(build, args, takeaway, numbers, container=column, key=f"{key}.{start + offset}",
-                              datasets=datasets[start + offset] if datasets else None)
+                              datasets=datasets[start + offset] if datasets else None,
+                              title=titles[start + offset] if titles else None)
 
 
 def projections_ui() -> None:
@@ -188,7 +192,7 @@ def move_ui() -> None:
                "The Earth is an ellipsoid, so a plain turn of the globe would keep area only to about 1%; this one turns "
                "the equal-area (authalic) sphere instead, which keeps it to a fraction of a percent.")
     lon, lat = float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"])
-    what = move_shape_names(name)
+    what = tuple(move_shape_names(name))
     shapes_text = moved_shapes_text(name, lon, lat)
     window = {"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiPoint", "coordinates": [[lon - 35, max(lat - 22, -80)], [lon + 35, min(lat + 22, 80)]]}}
@@ -205,32 +209,60 @@ def move_ui() -> None:
         takeaway = (f"On Mercator the moved {name} looks × {report.apparent_ratio:.2f} its true size."
                     if projection_type == "mercator" else
                     f"On an equal-area map {name} keeps its true size wherever it goes.")
-        chart_ui(move_chart(shapes_text, what, projection_type, title, window, lon, lat), takeaway, areas, container=column,
-                 key=chart_key, on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
+        kept_map = kept_spec(move_chart, (UNPLACED_SHAPES, what, projection_type, title, UNPLACED_WINDOW, 0.0, 0.0))
+        spec_chart_ui(placed_move_spec(kept_map, shapes_text, window, lon, lat), takeaway, areas, container=column,
+                      key=chart_key, on_select=partial(_place_where_clicked, chart_key), selection_mode="place")
 
 
-def move_chart(shapes_text: str, what: list[str], projection_type: str, title: str, window: dict, lon: float,
+# The move maps' spec is kept per country and projection with these in place of a move's values, which
+# `placed_move_spec` puts in: building the map took 20-30 ms a chart on every move.
+UNPLACED_SHAPES = '{"type": "FeatureCollection", "features": []}'
+UNPLACED_WINDOW = {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": []}}
+
+
+def move_chart(shapes_text: str, what: tuple[str, ...], projection_type: str, title: str, window: dict, lon: float,
                lat: float) -> alt.LayerChart:
     land = alt.Chart(WORLD).mark_geoshape(fill="#ddd8cc", stroke="#ffffff", strokeWidth=0.4, clip=True)
     highlight = alt.Chart(geo_data(shapes_text)).mark_geoshape(clip=True, strokeWidth=1.5).encode(
         color=alt.Color("properties.what:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
-            domain=what, range=[GREY, VERMILLION, BLUE])),
+            domain=list(what), range=[GREY, VERMILLION, BLUE])),
         fillOpacity=alt.FillOpacityValue(0.7), tooltip=alt.Tooltip("properties.what:N", title="shape"))
     return alt.layer(land, highlight, click_grid_chart(lon, lat)).project(type=projection_type, fit=window).properties(
         height=MAP_HEIGHT + 60, title=map_title(title))
 
 
+def placed_move_spec(spec: Mapping[str, Any], shapes_text: str, window: dict, lon: float, lat: float) -> dict:
+    """`move_chart`'s kept spec with one move's values: the shapes, the window the projection fits, the click grid."""
+    land, shapes, grid = spec["layer"]
+    west, east, south, north = click_grid_bounds(lon, lat)
+    shapes = {**shapes, "data": {**shapes["data"], "values": shapes_text}}
+    sequence = {**grid["data"]["sequence"], "start": west, "stop": east}
+    calculate, *rest = grid["transform"]
+    grid = {**grid, "data": {**grid["data"], "sequence": sequence},
+            "transform": [{**calculate, "calculate": latitudes_expression(south, north)}, *rest]}
+    return {**spec, "layer": [land, shapes, grid], "projection": {**spec["projection"], "fit": window}}
+
+
 CLICK_GRID_DEGREES = 2  # every degree made 5,500 points, and the browser's nearest-point search on them took ~1 s
+
+
+def click_grid_bounds(lon: float, lat: float) -> tuple[int, int, int, int]:
+    """(first and past-the-last longitude, southmost and northmost latitude) of the click grid around (lon, lat)."""
+    step = CLICK_GRID_DEGREES
+    centre_lon, centre_lat = step * round(lon / step), step * round(lat / step)
+    return centre_lon - 46, centre_lon + 47, max(centre_lat - 30, -74), min(centre_lat + 30, 74)
+
+
+def latitudes_expression(south: int, north: int) -> str:
+    return f"sequence({south}, {north + 1}, {CLICK_GRID_DEGREES})"
 
 
 def click_grid_chart(lon: float, lat: float) -> alt.Chart:
     """Invisible points every CLICK_GRID_DEGREES around the view, made in the browser, so a click reports a lon/lat."""
     place = alt.selection_point(name="place", fields=["lon", "lat"], on="click", nearest=True, clear=False)
-    step = CLICK_GRID_DEGREES
-    centre_lon, centre_lat = step * round(lon / step), step * round(lat / step)
-    south, north = max(centre_lat - 30, -74), min(centre_lat + 30, 74)
-    return alt.Chart(alt.sequence(centre_lon - 46, centre_lon + 47, step, as_="lon")).transform_calculate(
-        lat=f"sequence({south}, {north + 1}, {step})").transform_filter("datum.lon >= -180 && datum.lon <= 180",
+    west, east, south, north = click_grid_bounds(lon, lat)
+    return alt.Chart(alt.sequence(west, east, CLICK_GRID_DEGREES, as_="lon")).transform_calculate(
+        lat=latitudes_expression(south, north)).transform_filter("datum.lon >= -180 && datum.lon <= 180",
     ).transform_flatten(["lat"]).mark_point(opacity=0, size=1, clip=True).encode(
         longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q")).add_params(place)
 
@@ -269,14 +301,11 @@ def colour_ui() -> None:
     names = {vision: "normal" if vision == "normal" else vision_label(KIND_OF_DEFICIENCY[vision], percent)
              for vision in VISIONS}
     seen = {vision: simulate_colour_blindness(colours, vision, percent / 100) for vision in VISIONS}
-    swatches = pd.DataFrame([{"vision": names[vision], "class": index + 1, "colour": colour}
-                             for vision in VISIONS for index, colour in enumerate(seen[vision])])
-    swatch_chart = alt.Chart(swatches).mark_rect(stroke="#fff").encode(
-        x=alt.X("class:O", title="class"), y=alt.Y("vision:N", sort=list(names.values()), title=None),
-        color=alt.Color("colour:N", scale=None), tooltip=[alt.Tooltip("vision"), alt.Tooltip("class"), alt.Tooltip("colour")],
-    ).properties(width=min(60 * classes, 560), height=160)
-    chart_ui(swatch_chart, f"The {classes} colours of {scheme} as each kind of colour vision sees them.", swatches,
-             width="content", key="maps.swatches")
+    swatches = pd.DataFrame([{"vision": names[vision], "row": row, "class": index + 1, "colour": colour}
+                             for row, vision in enumerate(VISIONS) for index, colour in enumerate(seen[vision])])
+    kept_chart_ui(swatch_chart, (classes,), f"The {classes} colours of {scheme} as each kind of colour vision sees "
+                  "them.", swatches.drop(columns="row"), width="content", key="maps.swatches",
+                  datasets={SWATCHES: swatches})
     flagged = [{"seen with": names[vision], "classes": f"{pair['first'] + 1} and {pair['second'] + 1}",
                 "ΔE normal": round(pair["delta_e_normal"], 1), "ΔE seen": round(pair["delta_e_seen"], 1)}
                for vision in DEFICIENCIES for pair in confusable_pairs(colours, vision, severity=percent / 100)]
@@ -291,23 +320,36 @@ def colour_ui() -> None:
                "estimates.")
 
 
+SWATCHES = "swatches"
+
+
+def swatch_chart(classes: int) -> alt.Chart:
+    """One square per class and vision (rows named SWATCHES), the visions in their `row` order."""
+    return alt.Chart(alt.NamedData(SWATCHES)).mark_rect(stroke="#fff").encode(
+        x=alt.X("class:O", title="class"), y=alt.Y("vision:N", sort=alt.EncodingSortField("row", op="min"), title=None),
+        color=alt.Color("colour:N", scale=None),
+        tooltip=[alt.Tooltip("vision:N"), alt.Tooltip("class:O"), alt.Tooltip("colour:N")],
+    ).properties(width=min(60 * classes, 560), height=160)
+
+
 def density_maps_ui(colours: list[str], seen: dict[str, list[str]], names: dict[str, str]) -> None:
     """The population-density choropleth in `colours`, once per vision as `seen` by it."""
     breaks = density_breaks(len(colours))
     bounds = [f"{value:,.0f}" for value in breaks]
     ranges = [f"under {bounds[0]}", *(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False)),
               f"over {bounds[-1]}"]
-    views, rows = [], []
+    views, rows, titles = [], [], []
     for vision in VISIONS:
         classes_seen = pd.DataFrame({"class": range(1, len(ranges) + 1), "people per km²": ranges,
                                      "colour seen": seen[vision][:len(ranges)]})
-        views.append((choropleth_chart, (names[vision],),
+        views.append((choropleth_chart, (),
                       f"Population density in {len(ranges)} classes, as seen: {names[vision]}.",
                       classes_seen))
         rows.append({CLASSES_DATASET: country_classes(tuple(breaks), tuple(seen[vision][:len(breaks) + 1]))})
+        titles.append(f"as seen: {names[vision]}")
     st.markdown(f"**Population density, people per km²**, classes 1 to {len(ranges)}: " + ", ".join(ranges)
                 + " (quantiles, so each class holds about as many countries).")
-    charts_grid_ui(views, "maps.choropleth", rows)
+    charts_grid_ui(views, "maps.choropleth", rows, titles)
 
 
 def type_ui() -> None:

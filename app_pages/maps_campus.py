@@ -40,7 +40,7 @@ EXPORT_DEFAULTS = {"maps.export_format": "shapefile",
                    "maps.meta.copyright": "© the authors; campus features are approximate"}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # one campus file
 def campus_data() -> gpd.GeoDataFrame:
     return load_campus()
 
@@ -85,7 +85,7 @@ def campus_web_map(scheme: str, vision: str, records_json: str, imported_json: s
     return web_map, layers
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # of the one campus
 def building_uses() -> list[str]:
     campus = campus_data()
     return sorted(campus.loc[campus["kind"] == "building", "use"].dropna().unique())

@@ -88,43 +88,62 @@ def overfitting_ui() -> None:
     split_spread_ui(spread, degree, train_share)
 
 
-def fit_charts_ui(sample: pd.DataFrame, curve: pd.DataFrame, errors: pd.DataFrame, cv_errors: pd.DataFrame,
-                  chosen: pd.Series, degree: int, folds: int) -> None:
-    """The chosen degree's fit beside the error curves of every degree."""
-    fit_chart = alt.layer(
-        alt.Chart(curve).mark_line().encode(x=alt.X("x:Q"), y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3])),
-                                           color=colour("curve", ["fitted polynomial", "truth"], "curve"),
-                                           strokeDash=alt.StrokeDash("curve:N", legend=SIDE_LEGEND)),
-        alt.Chart(sample).mark_point(filled=True, size=60).encode(
+FIT_CURVE, FIT_POINTS, ERRORS, CHOSEN_DEGREE, SPLITS = "fit_curve", "fit_points", "errors", "chosen_degree", "splits"
+
+
+def polynomial_fit_chart() -> alt.LayerChart:
+    """The fitted and true curves (rows named FIT_CURVE) over the sample (FIT_POINTS); the title names the degree."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(FIT_CURVE)).mark_line().encode(
+            x=alt.X("x:Q"), y=alt.Y("y:Q", scale=alt.Scale(domain=[-3, 3])),
+            color=colour("curve", ["fitted polynomial", "truth"], "curve"),
+            strokeDash=alt.StrokeDash("curve:N", legend=SIDE_LEGEND)),
+        alt.Chart(alt.NamedData(FIT_POINTS)).mark_point(filled=True, size=60).encode(
             x=alt.X("x:Q"), y=alt.Y("y:Q"), shape=alt.Shape("role:N", title="point", legend=SIDE_LEGEND)),
-    ).properties(title=f"Degree {degree} fitted to the training points", height=320)
-    long_errors = demos.errors_by_kind(errors, cv_errors, folds)
-    error_chart = alt.layer(
-        alt.Chart(long_errors).mark_line(point=True).encode(
+    ).properties(title="Degree 1 fitted to the training points", height=320)
+
+
+def error_curves_chart(kinds: tuple[str, ...]) -> alt.LayerChart:
+    """Error by degree for each of `kinds` (rows named ERRORS) and the chosen degree's rule (CHOSEN_DEGREE)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(ERRORS)).mark_line(point=True).encode(
             x=alt.X("degree:Q", title="polynomial degree"),
             y=alt.Y("MSE:Q", scale=alt.Scale(type="log"), title="mean squared error (log scale)"),
-            color=colour("kind", list(long_errors["kind"].unique()), "error on"),
-            tooltip=[alt.Tooltip("kind"), alt.Tooltip("degree"), alt.Tooltip("MSE:Q", format=".4f")]),
-        alt.Chart(pd.DataFrame({"degree": [degree]})).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("degree:Q")),
+            color=colour("kind", list(kinds), "error on"),
+            tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("degree:Q"), alt.Tooltip("MSE:Q", format=".4f")]),
+        alt.Chart(alt.NamedData(CHOSEN_DEGREE)).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("degree:Q")),
     ).properties(title="Error against model complexity", height=320)
+
+
+def fit_charts_ui(sample: pd.DataFrame, curve: pd.DataFrame, errors: pd.DataFrame, cv_errors: pd.DataFrame,
+                  chosen: pd.Series, degree: int, folds: int) -> None:
+    """The chosen degree's fit beside the error curves of every degree (kept specs: a move sends only rows)."""
+    long_errors = demos.errors_by_kind(errors, cv_errors, folds)
     left, right = st.columns(2)
-    chart_ui(fit_chart, f"Degree {degree} misses the training points by {chosen.train_mse:.4f} (MSE) and points it "
-             f"has not seen by {chosen.validation_mse:.4f}.", sample, container=left)
-    chart_ui(error_chart, "Training error only falls as the degree grows; validation error is lowest at degree "
-             f"{demos.best_degree(errors, 'validation_mse')} and rises after it.",
-             errors.merge(cv_errors, on="degree"), container=right)
+    kept_chart_ui(polynomial_fit_chart, (), f"Degree {degree} misses the training points by {chosen.train_mse:.4f} "
+                  f"(MSE) and points it has not seen by {chosen.validation_mse:.4f}.", sample, container=left,
+                  title=f"Degree {degree} fitted to the training points",
+                  datasets={FIT_CURVE: curve, FIT_POINTS: sample})
+    kept_chart_ui(error_curves_chart, (tuple(long_errors["kind"].unique()),), "Training error only falls as the "
+                  f"degree grows; validation error is lowest at degree {demos.best_degree(errors, 'validation_mse')} "
+                  "and rises after it.", errors.merge(cv_errors, on="degree"), container=right,
+                  datasets={ERRORS: long_errors, CHOSEN_DEGREE: pd.DataFrame({"degree": [degree]})})
+
+
+def split_spread_chart() -> alt.Chart:
+    """One tick per random split (rows named SPLITS) at its validation error."""
+    return alt.Chart(alt.NamedData(SPLITS)).mark_tick(thickness=2, size=30).encode(
+        x=alt.X("validation_mse:Q", scale=alt.Scale(type="log"), title="validation MSE (log scale)"),
+        tooltip=[alt.Tooltip("split:Q"), alt.Tooltip("validation_mse:Q", format=".4f")],
+    ).properties(height=80)
 
 
 def split_spread_ui(spread: pd.DataFrame, degree: int, train_share: float) -> None:
     """How much one degree's validation score moves over many random splits."""
     st.markdown(f"**How much does the score depend on the split?** Degree {degree}, {train_share:.0%} for "
                 f"training, {len(spread)} different random splits of the same points:")
-    spread_chart = alt.Chart(spread).mark_tick(thickness=2, size=30).encode(
-        x=alt.X("validation_mse:Q", scale=alt.Scale(type="log"), title="validation MSE (log scale)"),
-        tooltip=[alt.Tooltip("split"), alt.Tooltip("validation_mse:Q", format=".4f")],
-    ).properties(height=80)
-    chart_ui(spread_chart, f"The same model scores from {spread.validation_mse.min():.4f} to "
-             f"{spread.validation_mse.max():.4f} depending only on the split.", spread)
+    kept_chart_ui(split_spread_chart, (), f"The same model scores from {spread.validation_mse.min():.4f} to "
+                  f"{spread.validation_mse.max():.4f} depending only on the split.", spread, datasets={SPLITS: spread})
     st.caption(f"From {spread.validation_mse.min():.4f} to {spread.validation_mse.max():.4f} "
                f"(median {spread.validation_mse.median():.4f}). The meetup's discussion of the best split "
                "was inconclusive, and this is why: the answer moves with the data, the model and luck. "
@@ -254,16 +273,11 @@ def losses_ui() -> None:
     points = pd.DataFrame({"x": sample.x, "y": sample.y, "point": ["data"] * (len(sample.x) - 1) + ["outlier"]})
     ends = pd.concat([lines.assign(x=0.0), lines.assign(x=10.0)])
     ends["y"] = ends["intercept"] + ends["slope"] * ends["x"]
-    fit_chart = alt.layer(
-        alt.Chart(points).mark_point(filled=True, size=70).encode(
-            x=alt.X("x:Q"), y=alt.Y("y:Q"), shape=alt.Shape("point:N", legend=SIDE_LEGEND), color=alt.ColorValue("#444444")),
-        alt.Chart(ends).mark_line(strokeWidth=3).encode(
-            x=alt.X("x:Q"), y=alt.Y("y:Q"), color=colour("loss", list(demos.LOSS_NAMES), "line fitted with")),
-    ).properties(title="One outlier, three fitted lines", height=320)
     left, right = st.columns(2)
     slopes = lines.set_index("loss")["slope"]
-    chart_ui(fit_chart, f"The outlier pulls the squared-error (MSE) line to slope {slopes['MSE']:.2f}; MAE's stays "
-             f"at {slopes['MAE']:.2f} and Huber's at {slopes['Huber']:.2f}.", lines, container=left)
+    kept_chart_ui(fitted_lines_chart, (), f"The outlier pulls the squared-error (MSE) line to slope {slopes['MSE']:.2f}; "
+                  f"MAE's stays at {slopes['MAE']:.2f} and Huber's at {slopes['Huber']:.2f}.", lines, container=left,
+                  datasets={LINE_POINTS: points, LINE_ENDS: ends[["x", "y", "loss"]]})
     kept_chart_ui(loss_shape_chart, (epsilon,), "Squared error charges big errors far more than absolute error; "
                   f"Huber is squared for small errors and absolute past {epsilon:g}.", loss_shapes, container=right)
     st.markdown("**Loss against metric.** Each line was trained with one loss; here all three are judged by two "
@@ -273,6 +287,19 @@ def losses_ui() -> None:
     st.markdown(f"**Log-loss**, the loss of classifiers that output a probability, {words.LOSSES_LOG_LOSS}")
     kept_chart_ui(log_loss_chart, (mislabelled_x,), f"Mean log-loss {logistic.log_loss:.3f}; the boundary "
                   f"(probability 0.5) is at x = {logistic.boundary:.2f}.", logistic_points)
+
+
+LINE_POINTS, LINE_ENDS = "line_points", "line_ends"
+
+
+def fitted_lines_chart() -> alt.LayerChart:
+    """The points with their outlier (rows named LINE_POINTS) and each loss's line through its two ends (LINE_ENDS)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(LINE_POINTS)).mark_point(filled=True, size=70).encode(
+            x=alt.X("x:Q"), y=alt.Y("y:Q"), shape=alt.Shape("point:N", legend=SIDE_LEGEND), color=alt.ColorValue("#444444")),
+        alt.Chart(alt.NamedData(LINE_ENDS)).mark_line(strokeWidth=3).encode(
+            x=alt.X("x:Q"), y=alt.Y("y:Q"), color=colour("loss", list(demos.LOSS_NAMES), "line fitted with")),
+    ).properties(title="One outlier, three fitted lines", height=320)
 
 
 def loss_shape_chart(huber_epsilon: float) -> alt.Chart:
@@ -314,28 +341,41 @@ def hypothesis_ui() -> None:
     st.caption(f"{demos.EXPERIMENTS:,} simulated experiments with no real difference and {demos.EXPERIMENTS:,} with the "
                "effect above, each judged by a two-sample t-test.")
     histogram = demos.p_value_histogram(results)
-    p_chart = alt.layer(
-        alt.Chart(histogram).mark_bar(opacity=0.6, binSpacing=0).encode(
+    power = demos.power_curve(effect, alpha, demos.POWER_SIZES)
+    left, right = st.columns(2)
+    kept_chart_ui(p_values_chart, (), f"{results.type_one_rate:.1%} of experiments with no real difference still come "
+                  f"out significant (alpha is {alpha:g}); {results.power:.1%} of those with one do.", histogram,
+                  container=left, datasets={P_VALUES: histogram, ALPHA: pd.DataFrame({"alpha": [alpha]})})
+    kept_chart_ui(power_chart, (), f"With {n_per_group} per group the test finds a real effect {results.power:.0%} of "
+                  "the time; more data raises that.", power, container=right, datasets={
+                      POWER: power, SIMULATED_POWER: pd.DataFrame({"n": [n_per_group], "power": [results.power]})})
+    st.markdown("**The criminal trial.** The null hypothesis is innocence; rejecting it is a conviction.")
+    st.table(demos.trial_table(results))
+
+
+P_VALUES, ALPHA, POWER, SIMULATED_POWER = "p_values", "alpha", "power", "simulated_power"
+
+
+def p_values_chart() -> alt.LayerChart:
+    """The p-value histogram by truth (rows named P_VALUES) and alpha's rule (ALPHA)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(P_VALUES)).mark_bar(opacity=0.6, binSpacing=0).encode(
             x=alt.X("bin_start:Q", bin="binned", title="p-value"), x2=alt.X2("bin_end:Q"),
             y=alt.Y("count:Q", stack=None, title="experiments"),
             color=colour("truth", ["no real difference", "real difference"], "truth")),
-        alt.Chart(pd.DataFrame({"alpha": [alpha]})).mark_rule(strokeWidth=3).encode(x=alt.X("alpha:Q")),
+        alt.Chart(alt.NamedData(ALPHA)).mark_rule(strokeWidth=3).encode(x=alt.X("alpha:Q")),
     ).properties(title="p-values (left of the line: significant)", height=300)
-    power = demos.power_curve(effect, alpha, demos.POWER_SIZES)
-    power_chart = alt.layer(
-        alt.Chart(power).mark_line(point=True, color=PALETTE[0]).encode(
+
+
+def power_chart() -> alt.LayerChart:
+    """Power by group size from theory (rows named POWER) and the simulated power at this size (SIMULATED_POWER)."""
+    return alt.layer(
+        alt.Chart(alt.NamedData(POWER)).mark_line(point=True, color=PALETTE[0]).encode(
             x=alt.X("n_per_group:Q", title="sample size per group"),
             y=alt.Y("power:Q", scale=alt.Scale(domain=[0, 1]))),
-        alt.Chart(pd.DataFrame({"n": [n_per_group], "power": [results.power]})).mark_point(
-            size=200, filled=True, color=PALETTE[5]).encode(x=alt.X("n:Q"), y=alt.Y("power:Q")),
+        alt.Chart(alt.NamedData(SIMULATED_POWER)).mark_point(size=200, filled=True, color=PALETTE[5]).encode(
+            x=alt.X("n:Q"), y=alt.Y("power:Q")),
     ).properties(title="Power against sample size (dot: simulated)", height=300)
-    left, right = st.columns(2)
-    chart_ui(p_chart, f"{results.type_one_rate:.1%} of experiments with no real difference still come out "
-             f"significant (alpha is {alpha:g}); {results.power:.1%} of those with one do.", histogram, container=left)
-    chart_ui(power_chart, f"With {n_per_group} per group the test finds a real effect {results.power:.0%} of the "
-             "time; more data raises that.", power, container=right)
-    st.markdown("**The criminal trial.** The null hypothesis is innocence; rejecting it is a conviction.")
-    st.table(demos.trial_table(results))
 
 
 # ------------------------------------------------------------------ 6. baseline first
@@ -394,6 +434,20 @@ def baseline_ui() -> None:
 # ------------------------------------------------------------------ 7. bias in data
 
 
+BY_SHARE, SHARE = "bias_by_share", "bias_share"
+
+
+def bias_curve_chart() -> alt.LayerChart:
+    """Each group's error rate by group B's share (rows named BY_SHARE) and the chosen share's rule (SHARE)."""
+    rates = alt.Chart(alt.NamedData(BY_SHARE)).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("minority_share:Q", title="group B's share of training rows"),
+        y=alt.Y("error_rate:Q", title="error rate on each group's own test set"),
+        color=colour("group", ["A", "B"]),
+    )
+    marker = alt.Chart(alt.NamedData(SHARE)).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("share:Q"))
+    return alt.layer(rates, marker).properties(height=320)
+
+
 def bias_ui() -> None:
     if intro_ui(words.BIAS_WHY, "bias"):
         return
@@ -404,16 +458,10 @@ def bias_ui() -> None:
     columns = st.columns(2)
     for column, row in zip(columns, rates.itertuples(), strict=True):
         column.metric(f"Error rate, group {row.group} ({row.training_rows:,} training rows)", f"{row.error_rate:.3f}")
-    rates_chart = alt.Chart(by_share).mark_line(point=True, strokeWidth=3).encode(
-        x=alt.X("minority_share:Q", title="group B's share of training rows"),
-        y=alt.Y("error_rate:Q", title="error rate on each group's own test set"),
-        color=colour("group", ["A", "B"]),
-    )
-    marker = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(strokeDash=[4, 4]).encode(x=alt.X("share:Q"))
     st.markdown("**One model, two groups:** error rates as group B becomes better represented "
                 "(the dashed line is your setting)")
-    chart_ui(alt.layer(rates_chart, marker).properties(height=320), "Group B's error falls as it makes up more of "
-             "the training rows; group A's barely moves.", by_share)
+    kept_chart_ui(bias_curve_chart, (), "Group B's error falls as it makes up more of the training rows; group A's "
+                  "barely moves.", by_share, datasets={BY_SHARE: by_share, SHARE: pd.DataFrame({"share": [share]})})
     st.dataframe(rates.round(3), hide_index=True)
     st.caption(words.BIAS_SET_UP)
 

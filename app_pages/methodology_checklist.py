@@ -42,7 +42,7 @@ ANSWERS_UNREADABLE = "The file could not be read."
 CHECKLIST_UNREADABLE = f"it is missing or unreadable. {LOG_HINT}"
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # one checklist file
 def checklist_content() -> Checklist:
     return load_checklist(CHECKLIST_FILE)
 

@@ -57,14 +57,22 @@ def training_split() -> MnistSplit | KeptSplit:
     return KeptSplit(str(folder), cache_signature(folder), shared_data().train)
 
 
-def digit_chart(image: np.ndarray, title: str, size: int = 280) -> alt.Chart:
-    rows, cols = np.indices(image.shape)
-    frame = pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "pixel": image.ravel().astype(int)})
-    return alt.Chart(frame, title=title).mark_rect().encode(
+DIGIT_PIXELS = "digit_pixels"  # one image's pixels as rows (row, col, pixel), read by name
+
+
+def digit_chart(size: int, titled: bool) -> alt.Chart:
+    """A 28 x 28 image from the rows named DIGIT_PIXELS; kept per size, so a new record sends only its pixels.
+    Titled charts get each drawing's title (kept_chart_ui's `title`)."""
+    return alt.Chart(alt.NamedData(DIGIT_PIXELS), title="digit" if titled else alt.Undefined).mark_rect().encode(
         x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None),
         color=alt.Color("pixel:Q", scale=alt.Scale(scheme="blues", domain=[0, 255]), legend=None),
-        tooltip=[alt.Tooltip("row"), alt.Tooltip("col"), alt.Tooltip("pixel")],
+        tooltip=[alt.Tooltip("row:O"), alt.Tooltip("col:O"), alt.Tooltip("pixel:Q")],
     ).properties(width=size, height=size)
+
+
+def pixel_rows(image: np.ndarray) -> pd.DataFrame:
+    rows, cols = np.indices(image.shape)
+    return pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "pixel": image.ravel().astype(int)})
 
 
 def outputs_chart(outputs: np.ndarray, title: str) -> alt.Chart:
@@ -94,7 +102,8 @@ def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART
 
 def digit_ui(image: np.ndarray, title: str, takeaway: str, size: int = 280) -> None:
     # The numbers behind a digit are its 28 x 28 pixels, as the talk's CSV rows hold them.
-    kept_chart_ui(digit_chart, (image, title, size), takeaway, pd.DataFrame(image), width="content")
+    kept_chart_ui(digit_chart, (size, bool(title)), takeaway, pd.DataFrame(image), width="content",
+                  datasets={DIGIT_PIXELS: pixel_rows(image)}, title=title or None)
 
 
 def outputs_ui(outputs: np.ndarray, title: str) -> None:

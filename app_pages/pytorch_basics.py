@@ -26,7 +26,7 @@ from lib.registry import tab_label, tab_labels
 from ui.errors import LOG_HINT, visitor_message
 from ui.job_progress import job_poller_ui, job_running, submit_job
 from ui.km_miles_examples import km_examples
-from ui.page import chart_ui, demo_tabs, page_ui
+from ui.page import chart_ui, demo_tabs, kept_chart_ui, page_ui
 from ui.widgets import radio, select_slider, slider, text_input
 
 if TYPE_CHECKING:
@@ -93,24 +93,29 @@ def km_charts_ui(steps: list) -> None:
              container=right)
 
 
-def tangent_chart(expression: str, x0: float, y0: float, slope: float) -> tuple[alt.LayerChart, pd.DataFrame]:
-    """The curve around x0 with its tangent, and the curve's points (the numbers behind the chart)."""
+CURVE, TANGENT, POINT = "curve", "tangent", "point"  # the rows the tangent chart reads by name
+
+
+def tangent_chart() -> alt.LayerChart:
+    """The curve (rows named CURVE), its tangent (TANGENT) and the point (POINT); each drawing titles it."""
+    base = alt.Chart(alt.NamedData(CURVE)).mark_line(color=BLUE).encode(x=alt.X("x:Q"), y=alt.Y("y:Q", title="y"))
+    tangent_line_chart = alt.Chart(alt.NamedData(TANGENT)).mark_line(color=VERMILLION, strokeWidth=3).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"))
+    point = alt.Chart(alt.NamedData(POINT)).mark_point(size=120, filled=True, color=VERMILLION).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"))
+    return (base + tangent_line_chart + point).properties(height=340, title="y = x and its tangent")
+
+
+def tangent_rows(expression: str, x0: float, y0: float, slope: float) -> dict[str, pd.DataFrame]:
+    """The curve around x0, its tangent there and the point: the rows of `tangent_chart`."""
     from lib.pytorch_basics.autograd import curve_near, tangent_line
 
     # A window around x keeps the tangent readable; the whole slider range can dwarf it.
     with PYTHON_PARSING:  # the formula is parsed with ast
         xs, ys = curve_near(expression, x0, PLOT_HALF_WIDTH)
-    curve = pd.DataFrame({"x": xs, "y": ys})
     tangent_xs, tangent_ys = tangent_line(x0, y0, slope)
-    tangent = pd.DataFrame({"x": tangent_xs, "y": tangent_ys})
-    base = alt.Chart(curve).mark_line(color=BLUE).encode(x=alt.X("x:Q"), y=alt.Y("y:Q", title="y"))
-    tangent_line_chart = alt.Chart(tangent).mark_line(color=VERMILLION, strokeWidth=3).encode(
-        x=alt.X("x:Q"), y=alt.Y("y:Q"))
-    point = alt.Chart(pd.DataFrame({"x": [x0], "y": [y0]})).mark_point(size=120, filled=True, color=VERMILLION).encode(
-        x=alt.X("x:Q"), y=alt.Y("y:Q"))
-    chart = (base + tangent_line_chart + point).properties(
-        height=340, title=f"y = {expression} and its tangent at x = {x0:g}")
-    return chart, curve.iloc[::20]
+    return {CURVE: pd.DataFrame({"x": xs, "y": ys}), TANGENT: pd.DataFrame({"x": tangent_xs, "y": tangent_ys}),
+            POINT: pd.DataFrame({"x": [x0], "y": [y0]})}
 
 
 def matmul_chart(timings: list[MatmulTiming]) -> tuple[alt.Chart, pd.DataFrame]:
@@ -222,9 +227,10 @@ def own_formula_ui() -> None:
     if note:
         st.warning(note)
     else:
-        chart, curve = tangent_chart(expression, x, result.value, result.gradient)
-        chart_ui(chart, f"At x = {x:g} the curve is at y = {_number(result.value)} and climbs "
-                 f"{_number(result.gradient)} for each step in x: the tangent's slope, which autograd found.", curve)
+        rows = tangent_rows(expression, x, result.value, result.gradient)
+        kept_chart_ui(tangent_chart, (), f"At x = {x:g} the curve is at y = {_number(result.value)} and climbs "
+                      f"{_number(result.gradient)} for each step in x: the tangent's slope, which autograd found.",
+                      rows[CURVE].iloc[::20], datasets=rows, title=f"y = {expression} and its tangent at x = {x:g}")
     st.markdown("**The computation graph PyTorch recorded** (read upwards: `.backward()` walks it downwards)")
     st.graphviz_chart(result.graph_dot)
 

@@ -1,6 +1,7 @@
 """Areas in km2 and moves on the sphere, against figures that could be wrong (data/maps, FACTS.md)."""
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -20,6 +21,7 @@ from lib.maps.geo import (
     rotation_matrix,
     spherical_centroid,
     tissot_circles,
+    tissot_geojson_text,
     to_lon_lat,
     to_unit_vectors,
     true_area_km2,
@@ -118,6 +120,12 @@ def test_tissot_circles_have_the_area_of_their_radius() -> None:
 def test_the_browser_copy_of_the_countries_matches_the_shipped_data(countries) -> None:
     served = (ROOT / "static" / "maps" / "countries.geojson").read_text()
     assert served == countries_geojson_text(countries)
+
+
+def test_the_browser_copy_of_tissots_circles_matches_the_computed_circles() -> None:
+    served = (ROOT / "static" / "maps" / "tissot.geojson").read_text()
+    assert served == tissot_geojson_text(tissot_circles())
+    assert json.loads(served)["features"][0]["geometry"]["type"] == "Polygon"
 
 
 def test_authalic_q_gives_the_ellipsoids_area_between_the_equator_and_a_latitude() -> None:

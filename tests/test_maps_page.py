@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -73,6 +74,43 @@ def test_moving_japan_north_keeps_true_area_and_inflates_mercator_area(at) -> No
     north = _metric(at, "On Mercator, moved")
     assert int(north.split()[0].replace(",", "")) > 3 * int(south.split()[0].replace(",", ""))
     assert _metric(at, "Japan: true area") == "404,620 km²"
+
+
+def _without_view_names(spec: object) -> object:
+    """A spec with Altair's generated view names (a counter per build) taken out."""
+    if isinstance(spec, dict):
+        return {key: _without_view_names(value) for key, value in spec.items() if key not in ("name", "views")}
+    if isinstance(spec, list):
+        return [_without_view_names(value) for value in spec]
+    return spec
+
+
+@pytest.mark.parametrize(("name", "lon", "lat"), [("Japan", -25.0, 53.0), ("Greenland", 12.5, -33.5)])
+def test_a_kept_move_map_with_a_moves_values_is_the_map_built_for_that_move(name, lon, lat) -> None:
+    from app_pages.maps import UNPLACED_SHAPES, UNPLACED_WINDOW, move_chart, placed_move_spec
+    from ui.charts import vega_lite_spec
+    from ui.layout import styled_chart
+    from ui.maps_data import move_shape_names, moved_shapes_text
+
+    what, shapes = tuple(move_shape_names(name)), moved_shapes_text(name, lon, lat)
+    window = {"type": "Feature", "properties": {},
+              "geometry": {"type": "MultiPoint", "coordinates": [[lon - 35, lat - 22], [lon + 35, lat + 22]]}}
+    for projection in ("mercator", "equalEarth"):
+        built = vega_lite_spec(styled_chart(move_chart(shapes, what, projection, "t", window, lon, lat)))
+        kept = vega_lite_spec(styled_chart(move_chart(UNPLACED_SHAPES, what, projection, "t", UNPLACED_WINDOW, 0, 0)))
+        assert _without_view_names(placed_move_spec(kept, shapes, window, lon, lat)) == _without_view_names(built)
+        assert kept["projection"]["fit"] == UNPLACED_WINDOW  # the kept spec itself is left as it was
+
+
+def test_moving_the_country_draws_its_new_place_on_both_maps(at) -> None:
+    go_to(at, MOVE)
+    at.slider(key="maps.lon").set_value(100.0).run()
+    assert not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert len(specs) == 2
+    for spec in specs:
+        assert spec["projection"]["fit"]["geometry"]["coordinates"][0][0] == 100.0 - 35
+        assert "Japan moved" in spec["layer"][1]["data"]["values"]
 
 
 def test_picking_another_country_and_the_preset(at) -> None:

@@ -17,20 +17,23 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import altair as alt
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from altair.utils.schemapi import disable_debug_mode
 
 from ui.layout import presenter_mode, styled_chart
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # Streamlit's own theme styles the chart in the browser; Altair's default theme would fix its size (300 px).
 alt.theme.enable("none")
 # Frames inside a chart become inline datasets; large ones are meant to be named datasets, not refused.
 alt.data_transformers.enable("default", max_rows=None)
+# Altair's debug mode checks every part against the schema as it is made: a quarter of building a chart on each
+# rerun (the Move a country map: 27 -> 20 ms). tests/test_speed.py checks every chart a page draws instead.
+disable_debug_mode()
 
 ChartBuild = Callable[..., alt.TopLevelMixin]
 
@@ -58,7 +61,21 @@ def qualified_name(function: Callable[..., Any]) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=512)  # a spec without its changing rows is a few kB
 def _kept_spec(name: str, _build: ChartBuild, args: tuple, presenter: bool) -> Mapping[str, Any]:
-    return MappingProxyType(vega_lite_spec(styled_chart(_build(*args), presenter=presenter)))
+    # Unchecked, as chart_ui's: the first drawing of new arguments (a toggle's other side) halves its time.
+    spec = vega_lite_spec(styled_chart(_build(*args), presenter=presenter), validate=False)
+    if spec.get("datasets"):
+        spec["datasets"] = {name: tabled_rows(rows) for name, rows in spec["datasets"].items()}
+    return MappingProxyType(spec)
+
+
+def tabled_rows(rows: Any) -> Any:
+    """A kept spec's inline rows as an Arrow table, made once: Streamlit sends a table as it is, where it turned
+    the records into a data frame and then into Arrow on every drawing (the garden's 360-row line chart: 5 ms).
+    Rows that are not flat records (GeoJSON features) stay as they are, for Vega to read."""
+    if not isinstance(rows, list) or not rows or not all(
+            isinstance(row, dict) and not any(isinstance(value, dict | list) for value in row.values()) for row in rows):
+        return rows
+    return pa.Table.from_pandas(pd.DataFrame(rows))
 
 
 def with_datasets(spec: Mapping[str, Any], datasets: Mapping[str, pd.DataFrame] | None,

@@ -6,6 +6,6 @@ import streamlit as st
 from lib.pytorch_basics.kmmiles import known_good_examples
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)  # one per example count the page asks for
 def km_examples(count: int) -> list[tuple[float, float]]:
     return known_good_examples(count, seed=0)

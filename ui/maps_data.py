@@ -10,26 +10,12 @@ import shapely
 import streamlit as st
 
 from lib.maps.colour import quantile_breaks, threshold_classes
-from lib.maps.geo import load_countries, move_country, population_density, tissot_circles
+from lib.maps.geo import load_countries, move_country, population_density
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # one file
 def countries_data() -> gpd.GeoDataFrame:
     return load_countries()
-
-
-@st.cache_data(show_spinner=False)
-def tissot_data() -> gpd.GeoDataFrame:
-    return tissot_circles()
-
-
-def geojson_text(features: gpd.GeoDataFrame) -> str:
-    return features.to_json(drop_id=True)
-
-
-@st.cache_data(show_spinner=False)
-def tissot_text() -> str:
-    return geojson_text(tissot_data()[["geometry"]])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -37,7 +23,7 @@ def moved_country(name: str, to_lon: float, to_lat: float):
     return move_country(countries_data(), name, to_lon, to_lat)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)  # one per class count (3 to 11)
 def density_breaks(classes: int) -> list[float]:
     """Quantile breaks of population density; the browser's copy of the countries carries each density."""
     return quantile_breaks(country_densities()[1].tolist(), classes)
@@ -51,7 +37,7 @@ def country_classes(breaks: tuple[float, ...], colours: tuple[str, ...]) -> pd.D
     return pd.DataFrame({"name": names, "class": index + 1, "colour": np.asarray(colours, dtype=object)[index]})
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=1)  # one table of countries
 def country_densities() -> tuple[np.ndarray, np.ndarray]:
     """Each country's name and people per km² (true areas on the ellipsoid: 80 ms, so once)."""
     countries = countries_data()

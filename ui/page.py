@@ -149,18 +149,12 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
     """The open tab's take-home notebook, with the visitor's settings."""
     if tab.demo is None:
         return
-    from lib.notebooks import (  # with the first notebook, not the page
-        NOTEBOOK_MIME,
-        build_notebook,
-        notebook_file_name,
-    )
+    from lib.notebooks import NOTEBOOK_MIME, notebook_file_name  # with the first notebook, not the page
 
     values: dict[str, object] = {param.key: st.session_state.get(param.key, param.default) for param in settings}
-    if tab.notebook_extra is not None:
-        values |= dict(tab.notebook_extra())
-    try:
-        with PYTHON_PARSING:  # a notebook reads lib's source (inspect, ast) and checks a formula (ast)
-            notebook = build_notebook(tab.demo, values)  # built now, so settings it refuses are said now
+    extra = dict(tab.notebook_extra()) if tab.notebook_extra is not None else {}
+    try:  # built now, so settings it refuses are said now; one visitor's own table or answers are not shared
+        notebook = _built_notebook(tab.demo, values) if not extra else _notebook_of(tab.demo, values | extra)
     except ValueError as error:
         st.caption(f"No take-home notebook for these settings: {visitor_message(error, NO_NOTEBOOK)}")
         return
@@ -169,7 +163,21 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
                        help="The same demo as a Jupyter notebook with these settings, to run at home.")
 
 
-@st.cache_resource(show_spinner=False)
+# A notebook per demo and settings, built once and shared read-only (written out only when clicked): a room
+# reruns the same settings again and again. 256: the settings a room visits in a session, a few kB each.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _built_notebook(demo_id: str, values: dict[str, object]) -> object:
+    return _notebook_of(demo_id, values)
+
+
+def _notebook_of(demo_id: str, values: Mapping[str, object]) -> object:
+    from lib.notebooks import build_notebook
+
+    with PYTHON_PARSING:  # a notebook reads lib's source (inspect, ast) and checks a formula (ast)
+        return build_notebook(demo_id, dict(values))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)  # one per demo (about 30), a few kB of source each
 def _shown_source(demo_id: str) -> str:
     from lib.notebooks.core import source_of
 
@@ -242,6 +250,12 @@ def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway
     numbers_html = _kept_numbers_html(qualified_name(numbers), numbers, args) if callable(numbers) else None
     spec = with_datasets(kept_spec(build, args), datasets, title)
     return _chart_and_words_ui(spec, takeaway, numbers, container, width, options, numbers_html)
+
+
+def spec_chart_ui(spec: Mapping[str, Any], takeaway: str, numbers: pd.DataFrame, *, container: Any = None,
+                  width: str = "stretch", **options: Any) -> Any:
+    """`chart_ui` for a finished Vega-Lite spec (a kept spec with one drawing's values put in)."""
+    return _chart_and_words_ui(dict(spec), takeaway, numbers, container, width, options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

@@ -159,7 +159,7 @@ def resume_room_sheet() -> None:
         st.session_state[POSITION_KEY] = min(kept[1], len(sheet.steps) - 1)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # one holder per process; it keeps at most 1,024 rooms
 def _room_sheet_titles() -> TtlCache:
     return TtlCache(ROOM_SHEET_TTL_S)
 

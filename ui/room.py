@@ -70,7 +70,7 @@ FOLLOW_KEYS = ("follow.state", "follow.pending", "follow.baseline", "follow.publ
 T = TypeVar("T")
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)  # one database URL per process; a few for tests that switch
 def _store_for(url: str) -> RoomStore:
     """One store (one connection pool) per database URL, shared by every session; its state is in the database."""
     return RoomStore(url)
@@ -86,7 +86,7 @@ def room_store() -> RoomStore:
 READ_TTL_S = {"info": 1.0, "view": 0.5, "counts": 1.0}
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=len(READ_TTL_S))  # one per kind of read, each of bounded size
 def _read_cache(what: str) -> TtlCache:
     return TtlCache(READ_TTL_S[what])
 

@@ -37,7 +37,7 @@ def digit_sheet(url: str, code: str, version: tuple[int, int]) -> tuple[np.ndarr
     return images, labels, digit_montage(images), [entry["name"] for entry in entries]
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # one checklist file
 def checklist_questions() -> dict[str, str]:
     try:
         checklist = load_checklist(CHECKLIST_FILE)

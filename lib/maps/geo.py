@@ -237,3 +237,9 @@ def countries_geojson_text(countries: gpd.GeoDataFrame) -> str:
     columns = ["name", "iso_a3", "continent", "density", "geometry"]
     with_density = countries.assign(density=population_density(countries).round(1))
     return with_density[columns].to_json(drop_id=True, separators=(",", ":")) + "\n"
+
+
+def tissot_geojson_text(circles: gpd.GeoDataFrame) -> str:
+    """Tissot's circles (`tissot_circles`) as compact GeoJSON, for the browser to fetch once and cache (static/maps/),
+    so showing them on four maps adds a link to each spec instead of 186 kB of coordinates to each of them."""
+    return circles[["lon", "lat", "geometry"]].to_json(drop_id=True, separators=(",", ":")) + "\n"
