@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lib.serve import COOKIE_SECRET_ENV_VAR, HOME, REPO_ROOT, find_haproxy
+from lib.serve import COOKIE_SECRET_ENV_VAR, HOME, REPO_ROOT, find_haproxy, proxy_config
 from tests.netns import Network
 from tests.room_pg import server_bin
 
@@ -39,40 +39,9 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent dies
 
 
 def haproxy_config(addresses: dict[str, str], bind: str, stats_socket: Path) -> str:
-    """lib.serve's settings (round robin for new visitors, the SRV cookie keeps each on its host, health checks
-    on /_stcore/health, websockets passed through), for app hosts at `addresses`. A host marked down has its
-    open websockets closed (`on-marked-down shutdown-sessions`): its visitors reconnect to another host at
-    once instead of waiting on a dead link."""
-    servers = "\n".join(f"    server {name} {address}:{APP_PORT} check cookie {name}"
-                        for name, address in addresses.items())
-    return f"""global
-    maxconn 4000
-    stats socket {stats_socket} mode 600 level admin
-
-defaults
-    mode http
-    option http-server-close
-    # a request for a host that has died goes to another one (as a new session there)
-    option redispatch
-    retries 3
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-    # a session's websocket (/_stcore/stream) stays open for as long as its tab does
-    timeout tunnel 1h
-    timeout http-request 30s
-
-frontend room
-    bind {bind}:{LB_PORT}
-    default_backend app
-
-backend app
-    balance roundrobin
-    cookie SRV insert indirect nocache httponly
-    option httpchk GET /_stcore/health
-    default-server inter 2s fall 3 rise 1 on-marked-down shutdown-sessions
-{servers}
-"""
+    """lib.serve's configuration for app hosts at `addresses`, with an admin socket for `show stat`."""
+    return proxy_config(bind, LB_PORT, {name: f"{address}:{APP_PORT}" for name, address in addresses.items()},
+                        stats_socket)
 
 
 def _as_postgres(argv: list[str]) -> list[str]:

@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,15 +133,22 @@ def streamlit_command(port: int, address: str) -> list[str]:
 
 def haproxy_config(address: str, port: int, backend_ports: Sequence[int]) -> str:
     """HAProxy in front of the app processes: round robin for new visitors, a cookie keeps each on its process."""
-    servers = "\n".join(f"    server app{number} 127.0.0.1:{backend} check cookie app{number}"
-                        for number, backend in enumerate(backend_ports, start=1))
+    return proxy_config(address, port, {f"app{number}": f"127.0.0.1:{backend}"
+                                        for number, backend in enumerate(backend_ports, start=1)})
+
+
+def proxy_config(address: str, port: int, servers: Mapping[str, str], stats_socket: Path | None = None) -> str:
+    """The one HAProxy configuration, for app servers named to "host:port" (processes here, or app hosts). A server
+    marked down has its websockets closed (`on-marked-down shutdown-sessions`), so its visitors reconnect at once."""
+    server_lines = "\n".join(f"    server {name} {target} check cookie {name}" for name, target in servers.items())
+    stats = "" if stats_socket is None else f"\n    stats socket {stats_socket} mode 600 level admin"
     return f"""global
-    maxconn 4000
+    maxconn 4000{stats}
 
 defaults
     mode http
     option http-server-close
-    # a request for a process that has died goes to another one (as a new session there)
+    # a request for a server that has died goes to another one (as a new session there)
     option redispatch
     retries 3
     timeout connect 5s
@@ -160,7 +167,7 @@ backend app
     cookie SRV insert indirect nocache httponly
     option httpchk GET /_stcore/health
     default-server inter 2s fall 3 rise 1 on-marked-down shutdown-sessions
-{servers}
+{server_lines}
 """
 
 
