@@ -7,17 +7,23 @@ charts: those are reported, not counted). Each walk runs on a server of its own:
 right after a room of protocol-level visitors (tests/protocol_session.py) first drew the same pages and
 tabs at the same moment, the QR-code moment that once left a shared chart cache half-made. Any answer of 400 or
 more from the app's server to the walk (a static file, a component's, Streamlit's own) is a problem too.
+
+How many charts a view must show is read from the app's own messages to the browser (SentCharts): Streamlit
+loads its chart code lazily, so right after a run the page may hold no chart element yet, and "every chart is
+drawn" would hold of an empty page.
 """
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app_pages.methodology_checklist import VIEWS
 from lib.methodology.settings import VIEW
@@ -49,9 +55,62 @@ CHARTS_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChar
     renderer: chart.querySelector('svg.marks') ? 'svg' : (chart.querySelector('canvas') ? 'canvas' : ''),
     items: chart.querySelectorAll('svg.marks g.role-mark > *').length,
     inside: chart.innerHTML.slice(0, 300)}))"""
-# A chart is drawn when Vega has put its SVG (or canvas) in place and, for SVG, at least one mark item in it.
-ALL_DRAWN_JS = f"""() => ({CHARTS_JS})().every(chart => chart.renderer === 'canvas' ||
-    (chart.renderer === 'svg' && chart.items > 0))"""
+# A chart is drawn when Vega has put its SVG (or canvas) in place and, for SVG, at least one mark item in it;
+# the page is drawn when it holds as many charts as the app sent (the argument), every one of them drawn.
+ALL_DRAWN_JS = f"""sent => {{ const charts = ({CHARTS_JS})(); return charts.length >= sent && charts.every(chart =>
+    chart.renderer === 'canvas' || (chart.renderer === 'svg' && chart.items > 0)); }}"""
+CHART_ELEMENTS = {"arrow_vega_lite_chart", "vega_lite_chart"}  # the proto names st.vega_lite_chart has had
+
+
+class SentCharts:
+    """The app's messages to one browser tab, read as they arrive: how many runs have finished, and how many
+    charts the last finished run left on the page (by delta path: an element sent again replaces its place)."""
+
+    def __init__(self, page: Page) -> None:
+        self.finished_runs = 0
+        self.running = False
+        self.charts = 0
+        self._chart_paths: set[tuple[int, ...]] = set()
+        self._kind_by_hash: dict[str, str] = {}  # Streamlit sends a message the browser has cached as its hash
+        page.on("websocket", lambda socket: socket.on("framereceived", self._read))
+
+    def _read(self, payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "new_session":  # a full run starts: it sends every element the page keeps
+            self.running = True
+            self._chart_paths = set()
+        elif kind in ("delta", "ref_hash"):
+            element = self._element_kind(message)
+            path = tuple(message.metadata.delta_path)
+            if element in CHART_ELEMENTS:
+                self._chart_paths.add(path)
+            else:
+                self._chart_paths.discard(path)
+        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self.charts = len(self._chart_paths)
+            self.finished_runs += 1
+            self.running = False
+
+    def _element_kind(self, message: ForwardMsg) -> str:
+        if message.WhichOneof("type") == "ref_hash":
+            return self._kind_by_hash.get(message.ref_hash, "")
+        delta = message.delta
+        kind = delta.new_element.WhichOneof("type") or "" if delta.WhichOneof("type") == "new_element" else ""
+        if message.hash:
+            self._kind_by_hash[message.hash] = kind
+        return kind
+
+    def wait_for_run_after(self, page: Page, finished_before: int) -> None:
+        """Wait until a run that started after `finished_before` runs had finished has finished, and no other runs."""
+        deadline = time.monotonic() + PAGE_LIMIT_MS / 1000
+        while self.finished_runs <= finished_before or self.running:
+            assert time.monotonic() < deadline, f"no run finished within {PAGE_LIMIT_MS} ms"
+            page.wait_for_timeout(50)  # Playwright hands over the socket's frames while it waits
+        wait_until_idle(page)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +128,7 @@ class ChartWatch:
         self.where = ""
         self.problems: list[str] = []
         self.charts_by_view: dict[str, int] = {}
+        self.sent = SentCharts(page)
         page.on("console", self._console)
         on_failed_app_response(page, app_url, lambda failure: self.problems.append(f"{self.where}: the app answered "
                                                                                    f"{failure}"))
@@ -78,14 +138,18 @@ class ChartWatch:
             self.problems.append(f"{self.where}: Vega warned {message.text!r}")
 
     def check_charts(self, where: str) -> None:
-        """After a run: wait until every chart is drawn (or the limit passes), then note the empty ones."""
+        """After a run: wait until every chart it sent is drawn (or the limit passes), then note the missing and
+        empty ones."""
         self.where = where
+        sent = self.sent.charts
         try:
-            self.page.wait_for_function(ALL_DRAWN_JS, timeout=DRAW_LIMIT_MS)
-        except Exception:  # noqa: BLE001 - the empty charts are named below
+            self.page.wait_for_function(ALL_DRAWN_JS, arg=sent, timeout=DRAW_LIMIT_MS)
+        except Exception:  # noqa: BLE001 - the missing and empty charts are named below
             pass
         charts = self.page.evaluate(CHARTS_JS)
-        self.charts_by_view[where] = len(charts)
+        self.charts_by_view[where] = min(len(charts), sent)  # both the app's messages and the page must show them
+        if len(charts) < sent:
+            self.problems.append(f"{where}: the app sent {sent} charts, the page shows {len(charts)}")
         for chart in charts:
             if chart["renderer"] != "canvas" and chart["items"] == 0:  # a canvas has no items to count
                 self.problems.append(f"{where}: the chart {chart['name']!r} drew no marks "
@@ -97,21 +161,33 @@ class ChartWatch:
                 self.problems.append(f"{where}: the tab says {text!r}")
 
 
-def open_tab(page: Page, label: str) -> None:
-    """Click a page's tab and wait until the run it starts has drawn the tab (lazy tabs are empty before)."""
-    tab = page.locator('[data-testid="stTabs"]').first.get_by_role("tab", name=label, exact=True)
+def open_tab(watch: ChartWatch, label: str) -> None:
+    """Click a page's tab (unless it is open) and wait until the run it starts has finished (lazy tabs are empty
+    before)."""
+    tab = watch.page.locator('[data-testid="stTabs"]').first.get_by_role("tab", name=label, exact=True)
+    if tab.get_attribute("aria-selected") == "true":
+        return
+    finished_before = watch.sent.finished_runs
     tab.click()
     expect(tab).to_have_attribute("aria-selected", "true")
-    panel = page.locator('[data-testid="stTabs"]').first.locator('[role="tabpanel"]:not([hidden])')
-    expect(panel.locator('[data-testid="stElementContainer"]').first).to_be_attached(timeout=PAGE_LIMIT_MS)
-    wait_until_idle(page)
+    watch.sent.wait_for_run_after(watch.page, finished_before)
 
 
-def open_view(page: Page, choice: str) -> None:
-    """Pick a Methodology view in its radio; the view's run writes it to the address bar."""
-    page.get_by_role("radiogroup").first.get_by_text(VIEWS[choice], exact=True).click()
-    expect(page).to_have_url(re.compile(rf"methodology\.view={choice}(&|$)"), timeout=PAGE_LIMIT_MS)
-    wait_until_idle(page)
+def open_view(watch: ChartWatch, choice: str) -> None:
+    """Pick a Methodology view in its radio (unless it is picked); the view's run writes it to the address bar."""
+    option = watch.page.get_by_role("radiogroup").first.get_by_role("radio", name=VIEWS[choice], exact=True)
+    if option.is_checked():
+        return
+    finished_before = watch.sent.finished_runs
+    watch.page.get_by_role("radiogroup").first.get_by_text(VIEWS[choice], exact=True).click()
+    expect(watch.page).to_have_url(re.compile(rf"methodology\.view={choice}(&|$)"), timeout=PAGE_LIMIT_MS)
+    watch.sent.wait_for_run_after(watch.page, finished_before)
+
+
+def open_walked_page(watch: ChartWatch, url: str, path: str, title: str) -> None:
+    finished_before = watch.sent.finished_runs
+    open_app_page(watch.page, url, path, title)
+    watch.sent.wait_for_run_after(watch.page, finished_before)
 
 
 def walk_every_chart(chromium, url: str) -> ChartWatch:
@@ -123,19 +199,20 @@ def walk_every_chart(chromium, url: str) -> ChartWatch:
     try:
         for path, title in PAGES:
             watch.where = path or "welcome"
-            open_app_page(page, url, path, title)
+            open_walked_page(watch, url, path, title)
             if path == "methodology":
                 for choice in VIEW.choices:
                     watch.where = f"methodology / {VIEWS[choice]}"
-                    open_view(page, str(choice))
+                    open_view(watch, str(choice))
                     watch.check_charts(f"methodology / {VIEWS[choice]}")
                 continue
-            labels = page.locator('[data-testid="stTabs"]').first.get_by_role("tab").all_inner_texts()
+            tabs = page.locator('[data-testid="stTabs"]').first.get_by_role("tab")
+            labels = tabs.all_inner_texts()
             if not labels:
                 watch.check_charts(watch.where)
             for label in labels:
                 watch.where = f"{path} / {label}"
-                open_tab(page, label)
+                open_tab(watch, label)
                 watch.check_charts(f"{path} / {label}")
     finally:
         context.close()
