@@ -22,11 +22,13 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lib.background.local_queue import QueueRefused, SlotQueue, Ticket
-from lib.background.shared_queue import SharedSlotQueue, app_queue
 from lib.background.worker_processes import THREADS, WorkerPool, WorkerTask, worker_mode
+
+if TYPE_CHECKING:  # the shared queue brings SQLAlchemy: a training worker, which imports this module, needs neither
+    from lib.background.shared_queue import SharedSlotQueue
 
 Report = Callable[[Any], None]
 Work = Callable[[Report, threading.Event], Any]
@@ -213,6 +215,8 @@ def app_slots(db_url: str) -> JobSlots:
     """The one slot limit, shared by every visitor, every kind of job and every app process on the database
     at `db_url`, the room database (lib/background/shared_queue.py; in this process alone where it cannot be used)."""
     limit = slot_limit()
+    from lib.background.shared_queue import app_queue
+
     return JobSlots(limit, queue=app_queue(db_url, limit, MAX_WAITING, OWNER_GRACE_S))
 
 
