@@ -1,6 +1,7 @@
 """The MNIST trainer's CPU vs GPU tab: the talk's timing of one training pass against hidden-layer size."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import altair as alt
@@ -31,9 +32,15 @@ def scaling_tab_ui() -> None:
         st.info("No GPU on this machine: only the CPU line is drawn.")
     samples = int(slider(SETTING["mnist.scaling_samples"], "Images per timing", step=50))
     if st.button("Run the experiment", key="mnist.scale", disabled=job_running(SCALING_KEY)):
-        warm_up_torch()
         task = WorkerTask(scaling_task, {"train": training_split(), "hidden_sizes": list(SCALING_HIDDEN), "samples": samples})
-        submit_job(SCALING_KEY, lambda owner_alive: BackgroundJob(task, name="mnist-scaling", owner_alive=owner_alive))
+
+        def scaling_job(owner_alive: Callable[[], bool]) -> BackgroundJob:
+            job = BackgroundJob(task, name="mnist-scaling", owner_alive=owner_alive)
+            if job.runs_here:  # see TrainingJob: the optimiser's first build must not be in the job's thread
+                warm_up_torch()
+            return job
+
+        submit_job(SCALING_KEY, scaling_job)
     job_poller_ui(SCALING_KEY, partial(scaling_status_ui, devices=devices), stop_key="mnist.scale_stop")
 
 

@@ -318,3 +318,30 @@ def test_the_worker_entry_is_named_by_the_function_itself() -> None:
     line = call_line(serve_descriptor, 7, 42)
     assert line == "from lib.background.worker_processes import serve_descriptor; serve_descriptor(7, 42)"
     compile(line, "<worker entry>", "exec")
+
+
+SERVER_SIDE_SCRIPT = """
+import sys
+from dataclasses import replace
+from lib.background.worker_processes import WorkerPool
+from lib.mnist.config import PRESETS
+from lib.mnist.data import load_sample
+from lib.mnist.train import TrainingJob
+
+pool = WorkerPool(1)
+job = TrainingJob(load_sample().train, replace(PRESETS["talk"], epochs=1), "cpu", max_samples=200, workers=pool).start()
+job.join(120)
+print(job.error, job.result.samples_seen, "torch._dynamo" in sys.modules, "sqlalchemy" in sys.modules)
+pool.close()
+"""
+
+
+def test_a_run_in_a_worker_leaves_the_server_without_the_optimisers_compiler() -> None:
+    """PyTorch imports torch._dynamo (about 70 MB) with the first optimiser; training in a worker, the serving
+    process never builds one. A worker does not import SQLAlchemy (the shared queue's) either."""
+    server = subprocess.run([sys.executable, "-c", SERVER_SIDE_SCRIPT], cwd=ROOT, capture_output=True, text=True,
+                            timeout=JOB_TIMEOUT_S * 2, check=True)
+    assert server.stdout.split() == ["None", "200", "False", "False"], server.stdout + server.stderr
+    worker = subprocess.run([sys.executable, "-c", "import sys, lib.mnist.train; print('sqlalchemy' in sys.modules)"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=JOB_TIMEOUT_S, check=True)
+    assert worker.stdout.split() == ["False"]

@@ -71,6 +71,11 @@ class BackgroundJob:
     def _pool(self) -> WorkerPool | None:
         return app_workers() if self._workers == APP_WORKERS else self._workers  # type: ignore[return-value]
 
+    @property
+    def runs_here(self) -> bool:
+        """Whether the work runs in this process (a thread of it), not in a worker process."""
+        return not isinstance(self._work, WorkerTask) or self._pool() is None
+
     def _do_work(self) -> Any:
         if not isinstance(self._work, WorkerTask):
             return self._work(self._report, self.stop_event)

@@ -533,7 +533,6 @@ class TrainingJob(BackgroundJob):
                  on_finish: Callable[[], None] | None = None, torch_threads: int | None = 1,
                  owner_alive: Callable[[], bool] | None = None, resume_from: bytes | None = None,
                  workers: WorkerPool | str | None = APP_WORKERS) -> None:
-        warm_up_torch()
         self.config = config
         # A resumed run's chart goes on from the file's curve: its history comes first in `snapshot()`.
         self.earlier_losses = read_model_file(resume_from).losses if resume_from is not None else []
@@ -542,6 +541,8 @@ class TrainingJob(BackgroundJob):
                                        "resume_from": resume_from},
                           rebuild=result_from_weights)
         super().__init__(task, name="mnist-training", on_finish=on_finish, owner_alive=owner_alive, workers=workers)
+        if self.runs_here:  # a worker process warms itself up (train_task); the server then never holds torch._dynamo
+            warm_up_torch()
 
     def snapshot(self) -> tuple[TrainProgress | None, list[tuple[int, float]]]:
         """The latest progress and the whole run's losses so far (a resumed file's first)."""
@@ -592,6 +593,7 @@ def scaling_task(report: Callable[[tuple[str, int, float]], None], stop: threadi
     """The experiment as a worker's task: every device this process finds, each hidden size, one report a timing."""
     from lib.core.device import available_devices, describe_device
 
+    warm_up_torch()  # as train_task: in a worker, the first optimiser is built where the work runs
     split = _resolve(train)
     for device in available_devices():
         name = describe_device(device).name
