@@ -28,6 +28,7 @@ SETTING = by_key(SETTINGS)
 TRAINING_FAILED = f"Training stopped with an error. {LOG_HINT}"
 LIVE_CHART_POINTS, FINAL_CHART_POINTS = 300, 1500
 DIGIT_COLOURS = "tableau10"
+LOSS_POINTS = "loss_points"  # (samples seen, loss) rows of a run, read by name
 # Session keys: a visitor's run, its result, its scores and its file, shared by the Train and Evaluate tabs.
 JOB_KEY, RESULT_KEY, EVAL_KEY, MODEL_BYTES_KEY = "mnist.job", "mnist.result", "mnist.eval", "mnist.model_bytes"
 DEVICE_KEY, OWN_DATA_KEY, ROOM_MESSAGE_KEY = "mnist.device_used", "mnist.own_data", "mnist.room_message"
@@ -84,6 +85,12 @@ def outputs_chart(outputs: np.ndarray, title: str) -> alt.Chart:
     ).properties(height=260)
 
 
+def loss_chart() -> alt.Chart:
+    """The loss curve from the rows named LOSS_POINTS: kept, so a training run's poll sends only its points."""
+    return alt.Chart(alt.NamedData(LOSS_POINTS)).mark_circle(size=10, opacity=0.35, color=BLUE).encode(
+        x=alt.X("samples seen:Q"), y=alt.Y("loss:Q", scale=alt.Scale(domainMin=0))).properties(height=300)
+
+
 def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART_POINTS) -> None:
     from lib.mnist.train import loss_curve_points
 
@@ -92,10 +99,8 @@ def loss_chart_ui(losses: list[tuple[int, float]], max_points: int = FINAL_CHART
         st.caption("The loss curve appears as soon as the first losses are recorded.")
         return
     frame = pd.DataFrame({"samples seen": seen, "loss": values})
-    chart = alt.Chart(frame).mark_circle(size=10, opacity=0.35, color=BLUE).encode(
-        x=alt.X("samples seen:Q"), y=alt.Y("loss:Q", scale=alt.Scale(domainMin=0)))
-    chart_ui(chart.properties(height=300), f"The loss went from {values[0]:.3g} to {values[-1]:.3g} over "
-             f"{int(seen[-1]):,} images.", frame)
+    kept_chart_ui(loss_chart, (), f"The loss went from {values[0]:.3g} to {values[-1]:.3g} over {int(seen[-1]):,} "
+                  "images.", frame, datasets={LOSS_POINTS: frame})
     if stride > 1:
         st.caption(f"Showing every {stride}th recorded loss ({len(losses):,} recorded in all).")
 

@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import numpy as np
@@ -35,6 +35,9 @@ from ui.follow import apply_followed_view, tab_shown
 from ui.layout import styled_chart
 from ui.present import add_view_ui, apply_pending_step
 from ui.urlstate import restore_from_url, share_link_ui
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 LOG = logging.getLogger(__name__)
 TAB_ERROR = ("Something went wrong in this tab. Change a setting or open another tab and come back; "
@@ -238,16 +241,19 @@ def _with_takeaway(spec: dict, takeaway: str) -> dict:
 
 def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway: str,
                   numbers: pd.DataFrame | Callable[..., pd.DataFrame], *, container: Any = None, width: str = "stretch",
-                  datasets: Mapping[str, pd.DataFrame] | None = None, title: str | None = None, **options: Any) -> Any:
+                  datasets: Mapping[str, pd.DataFrame | pa.Table] | None = None, title: str | None = None,
+                  numbers_args: tuple | None = None, **options: Any) -> Any:
     """`chart_ui` for the chart `build(*args)`, whose spec is kept per arguments: drawing it again costs nothing.
 
     `build` must depend on its arguments alone (data frames and arrays are compared by content). `numbers` may
-    be a function of the same arguments: its table is then made and written out once per arguments too.
+    be a function of the same arguments (or of `numbers_args`, where the rows depend on more than the spec): its
+    table is then made and written out once per arguments too.
     `datasets` are rows the chart reads by name (`alt.NamedData(name)`), handed over with each drawing: the
     spec is kept while they change. `title`: the chart's title for this drawing, put into the kept spec (whose
     `build` sets a title of the same form, a plain string or alt.Title), so a title with a value in it keeps one spec.
     """
-    numbers_html = _kept_numbers_html(qualified_name(numbers), numbers, args) if callable(numbers) else None
+    numbers_html = (_kept_numbers_html(qualified_name(numbers), numbers, args if numbers_args is None else numbers_args)
+                    if callable(numbers) else None)
     spec = with_datasets(kept_spec(build, args), datasets, title)
     return _chart_and_words_ui(spec, takeaway, numbers, container, width, options, numbers_html)
 
