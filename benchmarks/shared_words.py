@@ -1,9 +1,8 @@
 """Teaching text written twice, page and notebook: `python -m benchmarks.shared_words [--json] [--root DIR]`.
 
 For each topic it gathers the string constants of its pages (app_pages/<topic>*.py) and of its notebook
-builder (lib/<topic>/notebook.py; lib/notebooks/<topic>.py in older checkouts), and counts the runs of 8
-consecutive words (lower case) found in both: a passage written once and read by both (lib/<topic>/words.py)
-counts none. Also the lines of lib/notebooks/ (the machinery every notebook shares) and of the topics' builders.
+builder (lib/notebooks/<topic>.py), and counts the runs of 8 consecutive words (lower case) found in both:
+a passage written once and read by both (lib/<topic>/words.py) counts none. Also the lines of lib/notebooks/.
 `--root` measures another checkout (an older commit unpacked with `git archive`, say).
 """
 from __future__ import annotations
@@ -38,29 +37,14 @@ def _runs(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[start:start + RUN]) for start in range(len(words) - RUN + 1)}
 
 
-def builder_path(root: Path, topic: str) -> Path:
-    """The topic's notebook builder: beside its lib code, or in lib/notebooks/ as it was before."""
-    beside = root / "lib" / topic / "notebook.py"
-    return beside if beside.exists() else root / "lib" / "notebooks" / f"{topic}.py"
-
-
 def measure(root: Path, topic: str) -> SharedWords:
     page = _runs(" ".join(_strings(path) for path in sorted((root / "app_pages").glob(f"{topic}*.py"))))
-    notebook = _runs(_strings(builder_path(root, topic)))
+    notebook = _runs(_strings(root / "lib" / "notebooks" / f"{topic}.py"))
     return SharedWords(topic, len(page), len(notebook), len(page & notebook))
 
 
-def _lines(paths: list[Path]) -> int:
-    return sum(len(path.read_text(encoding="utf-8").splitlines()) for path in paths)
-
-
 def notebook_lines(root: Path) -> int:
-    """lib/notebooks/ alone (in older checkouts it held the topics' builders too)."""
-    return _lines(sorted((root / "lib" / "notebooks").glob("*.py")))
-
-
-def builder_lines(root: Path) -> int:
-    return _lines([builder_path(root, topic) for topic in TOPICS])
+    return sum(len(path.read_text(encoding="utf-8").splitlines()) for path in (root / "lib" / "notebooks").glob("*.py"))
 
 
 def main() -> None:
@@ -69,15 +53,14 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to measure")
     arguments = parser.parse_args()
     rows = [measure(arguments.root, topic) for topic in TOPICS]
-    lines, builders = notebook_lines(arguments.root), builder_lines(arguments.root)
+    lines = notebook_lines(arguments.root)
     if arguments.json:
-        print(json.dumps({"topics": [asdict(row) for row in rows], "lib_notebooks_lines": lines,
-                          "topic_builder_lines": builders}, indent=2))
+        print(json.dumps({"topics": [asdict(row) for row in rows], "lib_notebooks_lines": lines}, indent=2))
         return
     print(f"{'topic':<16}{'page runs':>10}{'notebook runs':>15}{'shared':>8}")
     for row in rows:
         print(f"{row.topic:<16}{row.page_runs:>10}{row.notebook_runs:>15}{row.shared_runs:>8}")
-    print(f"lib/notebooks/: {lines} lines; the five topics' notebook builders: {builders} lines")
+    print(f"lib/notebooks/: {lines} lines")
 
 
 if __name__ == "__main__":

@@ -249,8 +249,8 @@ def test_the_formula_reaches_the_notebook_only_as_a_string_in_its_settings_cell(
 
 def test_the_notebooks_constants_are_libs_own() -> None:
     from lib.notebooks.core import constants_source
+    from lib.notebooks.pytorch_basics import AUTOGRAD_CONSTANTS, AUTOGRAD_IMPORTS
     from lib.pytorch_basics import autograd
-    from lib.pytorch_basics.notebook import AUTOGRAD_CONSTANTS, AUTOGRAD_IMPORTS
 
     written = constants_source(autograd, *AUTOGRAD_CONSTANTS)
     namespace: dict[str, object] = {}

@@ -4,9 +4,6 @@
 app): the story in markdown, a first cell that installs only missing packages, one cell holding the
 visitor's validated settings (written with `repr`), then short cells doing the demo with the real libraries.
 `python -m lib.notebooks --all --out DIR` writes every demo's notebook with the page's defaults.
-
-This package is what every notebook shares (cells, settings checks, the versions they need); each topic's
-builders live beside its lib code, in lib/<topic>/notebook.py, with its words and settings.
 """
 from __future__ import annotations
 
@@ -30,36 +27,36 @@ Topic = tuple[Sequence[UrlParam], Mapping[str, Builder]]  # a page's settings, a
 # Each page's builders are imported with its first notebook: the maps' bring geopandas, the kids' need neither it
 # nor PyTorch, and the notebook button under every tab builds its notebook on each rerun.
 def _methodology() -> Topic:
-    from lib.methodology.notebook import BUILDERS
     from lib.methodology.settings import SETTINGS
+    from lib.notebooks.methodology import BUILDERS
 
     return SETTINGS, BUILDERS
 
 
 def _pytorch_basics() -> Topic:
-    from lib.pytorch_basics.notebook import BUILDERS
+    from lib.notebooks.pytorch_basics import BUILDERS
     from lib.pytorch_basics.settings import SETTINGS
 
     return SETTINGS, BUILDERS
 
 
 def _mnist() -> Topic:
-    from lib.mnist.notebook import BUILDERS
     from lib.mnist.settings import SETTINGS
+    from lib.notebooks.mnist import BUILDERS
 
     return SETTINGS, BUILDERS
 
 
 def _maps() -> Topic:
-    from lib.maps.notebook import BUILDERS
     from lib.maps.settings import SETTINGS
+    from lib.notebooks.maps import BUILDERS
 
     return SETTINGS, BUILDERS
 
 
 def _kids() -> Topic:
-    from lib.kids.notebook import BUILDERS
     from lib.kids.settings import SETTINGS
+    from lib.notebooks.kids import BUILDERS
 
     return SETTINGS, BUILDERS
 
