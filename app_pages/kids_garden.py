@@ -97,6 +97,11 @@ def measured_table() -> pd.DataFrame:
     return load_garden().drop(columns=LABEL_COLUMN)
 
 
+@st.cache_resource(show_spinner=False, max_entries=1)  # one garden; shown on every rerun of the story
+def first_rows() -> pa.Table:
+    return pa.Table.from_pandas(measured_table().head(8), preserve_index=False)
+
+
 def histogram_chart(chosen: tuple[str, ...]) -> alt.Chart:
     long = garden_long()
     return (
@@ -164,7 +169,7 @@ def garden_scatter_ui(view: str, x: str, y: str, groups: int, title: str, takeaw
     domain = tuple(order) if order else rows.colours
     datasets: dict[str, pd.DataFrame | pa.Table] = {POINTS: rows.table}
     if new_item is not None:
-        datasets[NEW_ITEM] = pd.DataFrame([{**new_item, "label": "your new item"}])
+        datasets[NEW_ITEM] = pa.table({**{name: [value] for name, value in new_item.items()}, "label": ["your new item"]})
     kept_chart_ui(garden_scatter_chart, (x, y, scatter_colour(view), domain, new_item is not None), takeaway,
                   scatter_numbers, numbers_args=(view, groups, x, y), datasets=datasets, title=title)
 
@@ -186,7 +191,7 @@ def garden_story_ui() -> None:
 def first_look_ui() -> None:
     """Step 1: Rolo's table and a line chart that tells us little."""
     st.subheader("Step 1: Rolo's table and a first chart")
-    st.dataframe(measured_table().head(8), hide_index=True, width="content")
+    st.dataframe(first_rows(), hide_index=True, width="content")
     kept_chart_ui(measurements_chart, (), "Each measurement jumps up and down from one item to the next: a tangle "
                   "with no pattern to see.", measured_table)
     st.markdown("Hmm. A big tangle! **This chart doesn't tell us much.** Let's look another way.")
