@@ -1,7 +1,6 @@
 """The MNIST trainer's CPU vs GPU tab: the talk's timing of one training pass against hidden-layer size."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 import altair as alt
@@ -23,7 +22,7 @@ SCALING_KEY = "mnist.scaling_job"
 
 
 def scaling_tab_ui() -> None:
-    from lib.mnist.train import scaling_task, warm_up_torch
+    from lib.mnist.train import scaling_task, warm_up_where_it_runs
 
     st.subheader("Does a GPU help? Time against hidden-layer size")
     st.markdown(words.SCALING_WHY)
@@ -33,14 +32,8 @@ def scaling_tab_ui() -> None:
     samples = int(slider(SETTING["mnist.scaling_samples"], "Images per timing", step=50))
     if st.button("Run the experiment", key="mnist.scale", disabled=job_running(SCALING_KEY)):
         task = WorkerTask(scaling_task, {"train": training_split(), "hidden_sizes": list(SCALING_HIDDEN), "samples": samples})
-
-        def scaling_job(owner_alive: Callable[[], bool]) -> BackgroundJob:
-            job = BackgroundJob(task, name="mnist-scaling", owner_alive=owner_alive)
-            if job.runs_here:  # see TrainingJob: the optimiser's first build must not be in the job's thread
-                warm_up_torch()
-            return job
-
-        submit_job(SCALING_KEY, scaling_job)
+        submit_job(SCALING_KEY, lambda owner_alive: warm_up_where_it_runs(
+            BackgroundJob(task, name="mnist-scaling", owner_alive=owner_alive)))
     job_poller_ui(SCALING_KEY, partial(scaling_status_ui, devices=devices), stop_key="mnist.scale_stop")
 
 

@@ -451,6 +451,14 @@ def warm_up_torch() -> None:
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
+def warm_up_where_it_runs(job: BackgroundJob) -> BackgroundJob:
+    """Warm up here when `job` runs in a thread of this process; a worker process warms itself up (train_task,
+    scaling_task), so a server whose runs all go to workers never holds torch._dynamo (about 70 MB)."""
+    if job.runs_here:
+        warm_up_torch()
+    return job
+
+
 @dataclass(frozen=True, eq=False)
 class KeptSplit:
     """The shared training split, sent to a worker process as its folder only: each worker reads it once
@@ -541,8 +549,7 @@ class TrainingJob(BackgroundJob):
                                        "resume_from": resume_from},
                           rebuild=result_from_weights)
         super().__init__(task, name="mnist-training", on_finish=on_finish, owner_alive=owner_alive, workers=workers)
-        if self.runs_here:  # a worker process warms itself up (train_task); the server then never holds torch._dynamo
-            warm_up_torch()
+        warm_up_where_it_runs(self)
 
     def snapshot(self) -> tuple[TrainProgress | None, list[tuple[int, float]]]:
         """The latest progress and the whole run's losses so far (a resumed file's first)."""

@@ -99,7 +99,7 @@ class SentCharts:
         if message.WhichOneof("type") == "ref_hash":
             return self._kind_by_hash.get(message.ref_hash, "")
         delta = message.delta
-        kind = delta.new_element.WhichOneof("type") or "" if delta.WhichOneof("type") == "new_element" else ""
+        kind = (delta.new_element.WhichOneof("type") or "") if delta.WhichOneof("type") == "new_element" else ""
         if message.hash:
             self._kind_by_hash[message.hash] = kind
         return kind
