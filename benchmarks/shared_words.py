@@ -1,7 +1,7 @@
 """Teaching text written twice, page and notebook: `python -m benchmarks.shared_words [--json] [--root DIR]`.
 
 For each topic it gathers the string constants of its pages (app_pages/<topic>*.py) and of its notebook
-builder (lib/notebooks/<topic>.py), and counts the runs of 8 consecutive words (lower case) found in both:
+builder (lib/<topic>/notebook.py), and counts the runs of 8 consecutive words (lower case) found in both:
 a passage written once and read by both (lib/<topic>/words.py) counts none. Also the lines of lib/notebooks/.
 `--root` measures another checkout (an older commit unpacked with `git archive`, say).
 """
@@ -39,7 +39,10 @@ def _runs(text: str) -> set[tuple[str, ...]]:
 
 def measure(root: Path, topic: str) -> SharedWords:
     page = _runs(" ".join(_strings(path) for path in sorted((root / "app_pages").glob(f"{topic}*.py"))))
-    notebook = _runs(_strings(root / "lib" / "notebooks" / f"{topic}.py"))
+    builder = root / "lib" / topic / "notebook.py"
+    if not builder.exists():  # a checkout from before the builders moved beside their topics
+        builder = root / "lib" / "notebooks" / f"{topic}.py"
+    notebook = _runs(_strings(builder))
     return SharedWords(topic, len(page), len(notebook), len(page & notebook))
 
 

@@ -6,15 +6,16 @@ notebook button, "The code behind this" and the tests all read these records. A 
 notebook defines. Each `shows` is a function that imports its lib module when first asked, so a page loads
 only what its open tab needs (PyTorch and geopandas, for the tabs that use them).
 
-A new demo touches its lib module, its story (the draw function, named in its page), its declaration here
-and its test (docs/adding-a-demo.md).
+How a new demo is added, and which files it touches: docs/adding-a-demo.md.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-Shown = tuple[object, ...]
+if TYPE_CHECKING:  # the notebook cells bring nbformat, which a page needs only with its first notebook
+    from lib.core.notebook_cells import Shown
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.notebooks.expression import notebook_formula
 from lib.pytorch_basics.autograd import (
     MAX_LENGTH,
     ExpressionError,
@@ -22,6 +21,7 @@ from lib.pytorch_basics.autograd import (
     two_input_example,
     value_and_gradient,
 )
+from lib.pytorch_basics.notebook_formula import notebook_formula
 
 
 def test_the_talks_cubic_at_three_and_a_half() -> None:
@@ -248,9 +248,9 @@ def test_the_formula_reaches_the_notebook_only_as_a_string_in_its_settings_cell(
 
 
 def test_the_notebooks_constants_are_libs_own() -> None:
-    from lib.notebooks.core import constants_source
-    from lib.notebooks.pytorch_basics import AUTOGRAD_CONSTANTS, AUTOGRAD_IMPORTS
+    from lib.core.notebook_cells import constants_source
     from lib.pytorch_basics import autograd
+    from lib.pytorch_basics.notebook import AUTOGRAD_CONSTANTS, AUTOGRAD_IMPORTS
 
     written = constants_source(autograd, *AUTOGRAD_CONSTANTS)
     namespace: dict[str, object] = {}

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.core.notebook_cells import source_of
 from lib.notebooks import build_notebook
-from lib.notebooks.core import source_of
 from lib.registry import DECLARATIONS, Demo, shown_objects
 from tests.helpers import open_page, open_tab
 from ui.page import CODE_BEHIND_LABEL, NOTEBOOK_LABEL

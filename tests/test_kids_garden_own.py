@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 from app_pages.kids import GARDEN
 from app_pages.kids_garden_own import OWN, own_garden_ui
 from benchmarks.notebook_source import DEFINITION, cell_python, is_from_lib
+from lib.kids.notebook import OWN_GARDEN_KEY, OWN_GARDEN_SHOWS
 from lib.methodology.own_data import to_safe_csv
 from lib.notebooks import build_notebook
 from lib.notebooks.execute import execute_notebook, text_outputs
-from lib.notebooks.kids import OWN_GARDEN_KEY, OWN_GARDEN_SHOWS
 from tests.conftest import ROOT
 from tests.helpers import open_page, open_tab
 from ui.page import CODE_BEHIND_LABEL

@@ -59,6 +59,15 @@ def test_no_arrow_runs_up_a_floor(floor: str) -> None:
     assert not wrong
 
 
+@pytest.mark.parametrize("topic", ["lib.kids", "lib.maps", "lib.methodology", "lib.mnist", "lib.pytorch_basics"])
+def test_a_topic_imports_neither_the_registry_nor_the_notebook_finder(topic: str) -> None:
+    """The registry and lib.notebooks import the topics (their shown code, their notebook builders); a builder is
+    handed its demo's `shows` instead of asking the registry, so the arrows run one way."""
+    wrong = {module: name for module, tree in TREES.items() if _under(module, (topic,))
+             for name in _imports(tree, top_level_only=False) if _under(name, ("lib.registry", "lib.notebooks"))}
+    assert not wrong
+
+
 def test_there_are_no_import_cycles() -> None:
     graph = {module: {name for name in _imports(tree, top_level_only=True) if name in MODULES and name != module}
              for module, tree in TREES.items()}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from lib.core import colour_vision
+from lib.core.notebook_cells import constant_values
 from lib.maps import colour, geo, typography
+from lib.maps.notebook import machado_table, simulation_imports, split_before
 from lib.maps.typography import SANS, SERIF, counters_html, pairing_html
 from lib.notebooks import build_notebook
-from lib.notebooks.core import constant_values
-from lib.notebooks.maps import machado_table, simulation_imports, split_before
 
 
 def run_glue(source: str) -> dict[str, object]:

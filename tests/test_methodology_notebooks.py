@@ -1,4 +1,4 @@
-"""The Methodology notebooks define the page's own code (lib/notebooks/methodology.py): each default notebook
+"""The Methodology notebooks define the page's own code (lib/methodology/notebook.py): each default notebook
 defines exactly the functions its tab shows, statement for statement as in lib, and the constants they read are
 lib's own lines with lib's values; the own-table notebooks define only lib code too."""
 from __future__ import annotations
@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from benchmarks.notebook_source import DEFINITION, cell_python, is_from_lib
+from lib.core.notebook_cells import constants_source
 from lib.methodology import demos, own_data
+from lib.methodology.notebook import OWN_BUILDERS
 from lib.methodology.own_data import to_safe_csv
 from lib.notebooks import build_notebook
-from lib.notebooks.core import constants_source
-from lib.notebooks.methodology import OWN_BUILDERS
 from lib.registry import demos_of, shown_objects
 from tests.test_own_data import visitor_table
 

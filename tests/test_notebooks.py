@@ -15,6 +15,8 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 from app_pages.methodology_checklist import VIEWS
+from lib.core.notebook_cells import code, markdown
+from lib.core.notebook_requirements import MINIMUM_VERSIONS, PIP_NAMES, TORCH_TESTED_OLDEST, check_source
 from lib.methodology.checklist import Answer, answers_to_json, blank_answers, load_checklist
 from lib.mnist.data import DEFAULT_MIRRORS, FILE_MD5S
 from lib.notebooks import (
@@ -25,9 +27,8 @@ from lib.notebooks import (
     notebook_file_name,
 )
 from lib.notebooks.__main__ import main as notebooks_cli
-from lib.notebooks.core import assemble, code, markdown
-from lib.notebooks.expression import canonical_expression
-from lib.notebooks.requirements import MINIMUM_VERSIONS, PIP_NAMES, TORCH_TESTED_OLDEST, check_source
+from lib.notebooks.core import assemble
+from lib.pytorch_basics.notebook_formula import canonical_expression
 from lib.registry import DECLARATIONS
 from tests.conftest import ROOT
 

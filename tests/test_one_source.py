@@ -83,7 +83,7 @@ def test_the_tab_shows_exactly_what_its_notebook_defines(demo_id, default_notebo
 
 def test_a_changed_lib_function_is_caught():
     """The comparison is by statements: a notebook whose copy differs by one constant is not lib's."""
-    from lib.notebooks.requirements import release
+    from lib.core.notebook_requirements import release
 
     source = ast.parse(importlib.import_module("inspect").getsource(release))
     assert is_from_lib(source.body[0])
@@ -103,7 +103,7 @@ SHOWING = [next(demo for demo in demos_of(page) if demo.shows) for page in PAGES
 
 @pytest.mark.parametrize("demo", SHOWING, ids=[demo.id for demo in SHOWING])
 def test_the_code_behind_this_shows_the_lib_source_on_the_page(demo):
-    from lib.notebooks.core import source_of
+    from lib.core.notebook_cells import source_of
     from tests.helpers import open_page, open_tab
     from ui.page import CODE_BEHIND_LABEL
 

@@ -64,7 +64,7 @@ def test_sessions_parsing_python_at_once_take_turns_under_the_apps_gc_hook() -> 
         from lib.core.gc_pauses import freeze_after_full_collections
         from lib.core.parsing import PYTHON_PARSING
         from lib.notebooks import DEMOS, build_notebook
-        from lib.notebooks import core
+        from lib.core import notebook_cells
 
         freeze_after_full_collections()
         errors, built = [], []
@@ -73,8 +73,8 @@ def test_sessions_parsing_python_at_once_take_turns_under_the_apps_gc_hook() -> 
                 for demo_id in DEMOS:
                     try:
                         with PYTHON_PARSING:
-                            core._source.cache_clear()
-                            core._constants_source.cache_clear()
+                            notebook_cells._source.cache_clear()
+                            notebook_cells._constants_source.cache_clear()
                             built.append(len(build_notebook(demo_id, {}).cells))
                     except SystemError as error:
                         errors.append(str(error))

@@ -7,7 +7,7 @@ import types
 
 from streamlit.testing.v1 import AppTest
 
-from lib.notebooks.core import NotebookSettingsError
+from lib.core.notebook_cells import NotebookSettingsError
 
 
 def skeleton_page() -> None:

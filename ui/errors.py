@@ -29,7 +29,7 @@ WRITTEN_FOR_PEOPLE = frozenset({
     "lib.kids.xrays.TooCoarseForBeat",
     "lib.mnist.data.MnistFormatError",
     "lib.mnist.train.ModelFileError",
-    "lib.notebooks.core.NotebookSettingsError",
+    "lib.core.notebook_cells.NotebookSettingsError",
     "lib.maps.spatial_io.SpatialFileError",
     "lib.background.local_queue.QueueRefused",
     "lib.pytorch_basics.autograd.ExpressionError",

@@ -182,7 +182,7 @@ def _notebook_of(demo_id: str, values: Mapping[str, object]) -> object:
 
 @st.cache_resource(show_spinner=False, max_entries=64)  # one per demo (about 30), a few kB of source each
 def _shown_source(demo_id: str) -> str:
-    from lib.notebooks.core import source_of
+    from lib.core.notebook_cells import source_of
 
     with PYTHON_PARSING:  # inspect.getsource parses a class's module with ast
         return source_of(*shown_objects(demo_id))

@@ -1,7 +1,7 @@
 """The talk's network and PyTorch's plain training loop: the code the MNIST page shows and its notebooks define.
 
 Each function stands alone on numpy, torch and the constants IMAGE_SIDE and PIXELS, so a notebook can
-hold the same source (lib.notebooks.mnist puts it there). No `from __future__ import annotations`
+hold the same source (lib.mnist.notebook puts it there). No `from __future__ import annotations`
 here: a notebook evaluates these annotations, so importing this module checks them too, and the few
 that name a type a notebook does not import are written as text. lib/mnist/train.py drives these
 from a TrainConfig, with progress, stopping and model files; its fast path for the talk's recipe

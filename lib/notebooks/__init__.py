@@ -11,52 +11,55 @@ from collections.abc import Callable, Mapping, Sequence
 
 from nbformat.notebooknode import NotebookNode
 
+from lib.core.notebook_cells import MAX_NOTEBOOK_BYTES, NotebookSettingsError, Shown
 from lib.core.settings import UrlParam, UrlValue
-from lib.notebooks.core import MAX_NOTEBOOK_BYTES, NotebookSettingsError, assemble, resolve_settings
-from lib.registry import BY_ID, DECLARATIONS
+from lib.notebooks.core import assemble, resolve_settings
+from lib.registry import BY_ID, DECLARATIONS, shown_objects
 
 __all__ = ["DEMOS", "MAX_NOTEBOOK_BYTES", "NOTEBOOK_MIME", "NotebookSettingsError", "build_notebook",
            "notebook_file_name"]
 NOTEBOOK_MIME = "application/x-ipynb+json"
 
 
-Builder = Callable[[dict[str, UrlValue], Mapping[str, object]], list[NotebookNode]]
+# A builder takes the checked settings, what the page passed besides (a visitor's own table) and the demo's
+# shown code (lib.registry's `shows`, which each notebook defines), and returns the notebook's cells.
+Builder = Callable[[dict[str, UrlValue], Mapping[str, object], Shown], list[NotebookNode]]
 Topic = tuple[Sequence[UrlParam], Mapping[str, Builder]]  # a page's settings, and its demos' builders by id
 
 
 # Each page's builders are imported with its first notebook: the maps' bring geopandas, the kids' need neither it
 # nor PyTorch, and the notebook button under every tab builds its notebook on each rerun.
 def _methodology() -> Topic:
+    from lib.methodology.notebook import BUILDERS
     from lib.methodology.settings import SETTINGS
-    from lib.notebooks.methodology import BUILDERS
 
     return SETTINGS, BUILDERS
 
 
 def _pytorch_basics() -> Topic:
-    from lib.notebooks.pytorch_basics import BUILDERS
+    from lib.pytorch_basics.notebook import BUILDERS
     from lib.pytorch_basics.settings import SETTINGS
 
     return SETTINGS, BUILDERS
 
 
 def _mnist() -> Topic:
+    from lib.mnist.notebook import BUILDERS
     from lib.mnist.settings import SETTINGS
-    from lib.notebooks.mnist import BUILDERS
 
     return SETTINGS, BUILDERS
 
 
 def _maps() -> Topic:
+    from lib.maps.notebook import BUILDERS
     from lib.maps.settings import SETTINGS
-    from lib.notebooks.maps import BUILDERS
 
     return SETTINGS, BUILDERS
 
 
 def _kids() -> Topic:
+    from lib.kids.notebook import BUILDERS
     from lib.kids.settings import SETTINGS
-    from lib.notebooks.kids import BUILDERS
 
     return SETTINGS, BUILDERS
 
@@ -77,7 +80,7 @@ def build_notebook(demo_id: str, settings: Mapping[str, object] | None = None) -
         raise NotebookSettingsError("settings must be a mapping of setting names to values")
     params, builders = TOPICS[demo.page]()
     values = resolve_settings(params, demo.keys, settings)
-    return assemble(demo.title, builders[demo.id](values, settings))
+    return assemble(demo.title, builders[demo.id](values, settings, shown_objects(demo.id)))
 
 
 def notebook_file_name(demo_id: str) -> str:

@@ -10,10 +10,10 @@ from types import ModuleType
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.settings import UrlValue
-from lib.notebooks.core import (
+from lib.core.notebook_cells import (
     FOOTER,
     NotebookSettingsError,
+    Shown,
     code,
     constants_source,
     definitions_cell,
@@ -21,22 +21,22 @@ from lib.notebooks.core import (
     markdown,
     settings_cell,
 )
+from lib.core.settings import UrlValue
 from lib.pytorch_basics import kmmiles, settings, words
-from lib.registry import shown_objects
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019)"
 
 
-def lib_code_cell(demo_id: str, imports: str, constants: Sequence[tuple[ModuleType, Sequence[str]]]) -> NotebookNode:
+def lib_code_cell(shown: Shown, imports: str, constants: Sequence[tuple[ModuleType, Sequence[str]]]) -> NotebookNode:
     """The imports, lib's constants (as written there) and the demo's shown functions, in one cell."""
     written = "\n".join(constants_source(module, *names) for module, names in constants)
-    return definitions_cell(shown_objects(demo_id), imports, written)
+    return definitions_cell(shown, imports, written)
 
 
 # ---------------------------------------------------------------- kilometres to miles
 
 
-def km_miles(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def km_miles(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # Kilometres to miles: a machine that learns one number
@@ -54,7 +54,7 @@ These are the app's own functions. For each example the machine answers `c × km
 miles, and corrects c by gradient descent on the squared *relative* error `0.5 × ((c × km − miles) / km)²`.
 Its gradient is `−error ÷ km`, so the step is `new c = c + learning rate × error ÷ km` (PyTorch's
 `loss.backward()` finds the same gradient on its own: the autograd notebook shows how)."""),
-        lib_code_cell("km_miles", "import math\nimport random\nfrom dataclasses import dataclass\n\n"
+        lib_code_cell(shown, "import math\nimport random\nfrom dataclasses import dataclass\n\n"
                       "import matplotlib.pyplot as plt", [(kmmiles, ("MILES_PER_KM", "START_C"))]),
         markdown("## Learning, one example at a time"),
         code("""
@@ -102,10 +102,10 @@ AUTOGRAD_CONSTANTS = ("MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT", "M
                       "CONSTANTS", "VARIABLE", "ALLOWED_TEXT", "OPERATORS")
 
 
-def autograd(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def autograd(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     # Imported here: the expression checker brings PyTorch, which the other two notebooks' builders do not need.
-    from lib.notebooks.expression import notebook_formula
     from lib.pytorch_basics import autograd as autograd_lib
+    from lib.pytorch_basics.notebook_formula import notebook_formula
 
     try:
         formula = notebook_formula(str(values["expression"]))
@@ -120,7 +120,7 @@ def autograd(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[N
 `FORMULA` is text, and it stays text: `parse_expression` reads it with Python's `ast` and refuses anything
 but numbers, x, `+ - * / **`, brackets and a few named functions; `to_torch` then builds the formula from
 torch operations on a tensor x. Nothing is handed to `eval`. `gradient_at` is where PyTorch finds the slope."""),
-        lib_code_cell("autograd", AUTOGRAD_IMPORTS, [(autograd_lib, AUTOGRAD_CONSTANTS),
+        lib_code_cell(shown, AUTOGRAD_IMPORTS, [(autograd_lib, AUTOGRAD_CONSTANTS),
                                                      (settings, ("PLOT_HALF_WIDTH",))]),
         *autograd_calls(),
         markdown(FOOTER),
@@ -191,7 +191,7 @@ import torch
 """
 
 
-def matmul(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def matmul(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     from lib.pytorch_basics import matmul as matmul_lib  # brings PyTorch, which the km notebook does not need
 
     return [
@@ -208,7 +208,7 @@ and 74.6 µs on a CUDA GPU. On Colab choose *Runtime → Change runtime type →
 Each engine multiplies two random n × n matrices: a pure-Python triple loop (small sizes only), numpy, and
 PyTorch on every device this machine has. Each time is the median of three runs after a warm-up, and a GPU's
 time waits for the GPU to finish (`synchronize`), or the timer would see only the launch."""),
-        lib_code_cell("matmul", MATMUL_IMPORTS, [(matmul_lib, ("PURE_PYTHON_MAX_SIZE",)),
+        lib_code_cell(shown, MATMUL_IMPORTS, [(matmul_lib, ("PURE_PYTHON_MAX_SIZE",)),
                                                  (settings, ("MATMUL_SIZES",))]),
         code("""
 devices = available_devices()

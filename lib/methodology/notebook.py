@@ -14,6 +14,19 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
+from lib.core.notebook_cells import (
+    FOOTER,
+    MAX_NOTEBOOK_BYTES,
+    NotebookSettingsError,
+    Shown,
+    code,
+    constants_source,
+    definitions_cell,
+    escape_markdown,
+    install_cell,
+    markdown,
+    settings_cell,
+)
 from lib.core.settings import UrlValue
 from lib.methodology import demos, own_data, words
 from lib.methodology.checklist import (
@@ -36,19 +49,6 @@ from lib.methodology.own_data import (
     sample_rows,
     task_of,
 )
-from lib.notebooks.core import (
-    FOOTER,
-    MAX_NOTEBOOK_BYTES,
-    NotebookSettingsError,
-    code,
-    constants_source,
-    definitions_cell,
-    escape_markdown,
-    install_cell,
-    markdown,
-    settings_cell,
-)
-from lib.registry import shown_objects
 
 TALK = "the talk *Practical Steps for Building Intelligent Systems* (Data Science Cornwall, 2019)"
 CHECKLIST_FILE = Path(__file__).resolve().parents[2] / "data" / "methodology" / "checklist.yaml"
@@ -91,7 +91,7 @@ def _answers_text(raw: object) -> str | bytes | None:
     raise NotebookSettingsError("answers must be the JSON the checklist page saves")
 
 
-def checklist(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def checklist(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     content = _checklist()
     project, answers = clean_project_name(str(values["project"])), blank_answers(content)
     raw = _answers_text(extra.get("answers", extra.get("methodology.answers")))
@@ -181,7 +181,7 @@ print(f"Validation MSE of degree {DEGREE} over {SPLIT_REPEATS} splits: from {spr
       f"(median {spread.median():.4f})")"""
 
 
-def overfitting(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def overfitting(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return own_notebook("overfitting", values, extra) or [
         markdown(f"""
 # Over- and under-fitting: train/validation splits and cross-validation
@@ -192,7 +192,7 @@ fitted to noisy points from a hidden curve, cos(1.5πx)."""),
         settings_cell({"POINTS": values["fit.points"], "NOISE": values["fit.noise"], "DEGREE": values["fit.degree"],
                        "TRAIN_SHARE": values["fit.train_share"], "FOLDS": values["fit.folds"],
                        "SEED": values["fit.seed"]}),
-        *definitions(shown_objects("overfitting"), DATA_IMPORTS, constants_source(demos, "MAX_DEGREE", "SPLIT_REPEATS")),
+        *definitions(shown, DATA_IMPORTS, constants_source(demos, "MAX_DEGREE", "SPLIT_REPEATS")),
         code("sample = make_curve_sample(POINTS, NOISE, SEED)\n" + FIT_ERRORS.strip()),
         code(FIT_PLOT),
         markdown(f"""
@@ -222,7 +222,7 @@ plt.tight_layout()
 plt.show()"""
 
 
-def accuracy(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def accuracy(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # Precision and accuracy
@@ -232,7 +232,7 @@ pushes the aim off-centre, a **spread** scatters the shots."""),
         install_cell(["numpy", "pandas", "matplotlib"]),
         settings_cell({"BIAS": values["shots.bias"], "SPREAD": values["shots.spread"],
                        "SHOTS": values["shots.count"], "SEED": values["shots.seed"]}),
-        *definitions(shown_objects("accuracy"), DATA_IMPORTS, constants_source(
+        *definitions(shown, DATA_IMPORTS, constants_source(
             demos, "AIM_DIRECTION", "ACCURATE_WITHIN", "PRECISE_WITHIN", "CLASSIC_CASES", "CLASSIC_SHOTS")),
         code("""
 shots = shoot_at_target(BIAS, SPREAD, SHOTS, SEED)
@@ -274,7 +274,7 @@ plt.tight_layout()
 plt.show()"""
 
 
-def roc(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def roc(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return own_notebook("roc", values, extra) or [
         markdown(f"""
 # Thresholds and ROC analysis
@@ -283,7 +283,7 @@ From {TALK}. {words.ROC_WHY}"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"THRESHOLD": values["roc.threshold"], "POSITIVE_SHARE": values["roc.positive_share"],
                        "SEPARATION": values["roc.separation"], "SEED": values["roc.seed"]}),
-        *definitions(shown_objects("roc"), DATA_IMPORTS, constants_source(demos, "ROC_SAMPLES")),
+        *definitions(shown, DATA_IMPORTS, constants_source(demos, "ROC_SAMPLES")),
         code('sample = make_scored_sample(ROC_SAMPLES, POSITIVE_SHARE, SEPARATION, SEED)\n'
              'negative, positive = "negative", "positive"  # the two classes\' names\n' + ROC_METRICS.strip()),
         code(ROC_PLOT),
@@ -320,7 +320,7 @@ plt.legend()
 plt.show()"""
 
 
-def losses(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def losses(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # Loss functions
@@ -329,7 +329,7 @@ From {TALK}. {words.LOSSES_WHY}"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"OUTLIER_Y": values["loss.outlier_y"], "HUBER_EPSILON": values["loss.huber_epsilon"],
                        "MISLABELLED_X": values["loss.mislabelled_x"]}),
-        *definitions(shown_objects("losses"), DATA_IMPORTS,
+        *definitions(shown, DATA_IMPORTS,
                      constants_source(demos, "TRUE_SLOPE", "TRUE_INTERCEPT", "OUTLIER_X", "LINE_POINTS")),
         code("""
 sample = make_line_sample(OUTLIER_Y, LINE_POINTS, seed=0)
@@ -363,7 +363,7 @@ plt.tight_layout()
 plt.show()"""
 
 
-def hypothesis(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def hypothesis(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # Hypothesis tests: type I and type II errors
@@ -372,7 +372,7 @@ From {TALK}. {words.HYPOTHESIS_WHY}"""),
         install_cell(["numpy", "pandas", "scipy", "matplotlib"]),
         settings_cell({"EFFECT": values["test.effect"], "N_PER_GROUP": values["test.n"],
                        "ALPHA": values["test.alpha"], "SEED": values["test.seed"]}),
-        *definitions(shown_objects("hypothesis"), "import functools\n" + DATA_IMPORTS,
+        *definitions(shown, "import functools\n" + DATA_IMPORTS,
                      constants_source(demos, "EXPERIMENTS", "POWER_SIZES")),
         code("""
 results = simulate_experiments(EFFECT, N_PER_GROUP, ALPHA, EXPERIMENTS, SEED)
@@ -387,7 +387,7 @@ trial_table(results)"""),
 # ---------------------------------------------------------------- 6. baseline first
 
 
-def baseline(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def baseline(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return own_notebook("baseline", values, extra) or [
         markdown(f"""
 # Baseline first, and value against cost
@@ -397,7 +397,7 @@ From {TALK}. {words.BASELINE_WHY}"""),
         settings_cell({"DATASET": values["baseline.dataset"], "FOLDS": values["baseline.folds"],
                        "VALUE_PER_POINT": values["baseline.value_per_point"],
                        "UPKEEP_COST": values["baseline.upkeep_cost"]}),
-        *definitions(shown_objects("baseline"), "import time\nimport warnings\n\n" + PLOT_IMPORTS,
+        *definitions(shown, "import time\nimport warnings\n\n" + PLOT_IMPORTS,
                      constants_source(demos, "DATASETS", "UPKEEP_UNITS")),
         code("results = compare_baselines(DATASET, FOLDS, seed=0)\nresults.round(4)"),
         code("""
@@ -413,7 +413,7 @@ plt.show()"""),
 # ---------------------------------------------------------------- 7. bias in data
 
 
-def bias(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def bias(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return own_notebook("bias", values, extra) or [
         markdown(f"""
 # Bias in data
@@ -422,7 +422,7 @@ From {TALK}. {words.BIAS_WHY} {words.BIAS_SET_UP}"""),
         install_cell(["numpy", "pandas", "sklearn", "matplotlib"]),
         settings_cell({"MINORITY_SHARE": values["bias.minority_share"], "TRAIN_ROWS": values["bias.train_rows"],
                        "LABEL_NOISE": values["bias.noise"], "SEED": values["bias.seed"]}),
-        *definitions(shown_objects("bias"), PLOT_IMPORTS, constants_source(demos, "BIAS_SHARES")),
+        *definitions(shown, PLOT_IMPORTS, constants_source(demos, "BIAS_SHARES")),
         code("""
 rates = group_error_rates(MINORITY_SHARE, TRAIN_ROWS, LABEL_NOISE, SEED).set_index("group")
 print(f"Error rate, group A: {rates.error_rate['A']:.3f}; "

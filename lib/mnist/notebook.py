@@ -10,13 +10,9 @@ from collections.abc import Mapping
 
 from nbformat.notebooknode import NotebookNode
 
-from lib.core.settings import UrlValue
-from lib.mnist import confusion, words
-from lib.mnist import data as mnist_data
-from lib.mnist.config import SCALING_HIDDEN, bound_config
-from lib.mnist.settings import config_from_settings, config_key
-from lib.notebooks.core import (
+from lib.core.notebook_cells import (
     FOOTER,
+    Shown,
     code,
     constant_values,
     definitions_cell,
@@ -24,7 +20,11 @@ from lib.notebooks.core import (
     markdown,
     settings_cell,
 )
-from lib.registry import shown_objects
+from lib.core.settings import UrlValue
+from lib.mnist import confusion, words
+from lib.mnist import data as mnist_data
+from lib.mnist.config import SCALING_HIDDEN, bound_config
+from lib.mnist.settings import config_from_settings, config_key
 
 TALK = "the talk *Hands-On Introduction to PyTorch* (Data Science Cornwall, 2019), second half"
 QUICK_IMAGES = 20_000  # the default run's images per epoch: a few seconds to a minute on two CPU cores
@@ -100,16 +100,16 @@ The page trains the talk's recipe through a hand-written backward pass for speed
 weights this plain loop gives."""
 
 
-def data_cells(demo_id: str) -> list[NotebookNode]:
+def data_cells(shown: Shown) -> list[NotebookNode]:
     """The story of the data, its readers and download (lib's own), and the cell that loads it."""
-    readers = [item for item in shown_objects(demo_id) if item.__module__ == mnist_data.__name__]
+    readers = [item for item in shown if item.__module__ == mnist_data.__name__]
     imports = f"{DATA_IMPORTS.strip()}\n\n{constant_values(mnist_data, *DATA_CONSTANTS)}"
     return [markdown(DATA_NOTE), definitions_cell(readers, imports=imports), code(LOAD_CODE)]
 
 
-def network_cell(demo_id: str, constants: str = "") -> NotebookNode:
+def network_cell(shown: Shown, constants: str = "") -> NotebookNode:
     """The network and the plain PyTorch loop the page runs: lib's own source, after the data's."""
-    return definitions_cell([item for item in shown_objects(demo_id) if item.__module__ != mnist_data.__name__],
+    return definitions_cell([item for item in shown if item.__module__ != mnist_data.__name__],
                             NETWORK_IMPORTS, constants)
 
 
@@ -123,7 +123,7 @@ def _train_settings(values: dict[str, UrlValue]) -> dict[str, UrlValue]:
             "RECORD_EVERY": config.record_every, "DECAY_LR": config.decay_lr}
 
 
-def explore(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def explore(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # MNIST: explore the data, as the talk showed it
@@ -132,7 +132,7 @@ From {TALK}. {STORY} Before training anything, look at the data: the talk read i
 of 785 numbers, the label first, then the 784 pixel values of a 28 × 28 image, row by row."""),
         install_cell(["numpy", "pandas", "matplotlib"]),
         settings_cell({"RECORD": values["record"]}),
-        *data_cells("mnist_explore"),
+        *data_cells(shown),
         code("""
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -154,7 +154,7 @@ plt.show()"""),
     ]
 
 
-def train(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def train(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # MNIST: train the talk's network
@@ -165,9 +165,9 @@ epochs, about 90% on the test set. The settings below are the ones you chose on 
 controls); faster modern variants use ReLU, cross-entropy, Adam and batches."""),
         install_cell(["numpy", "torch", "matplotlib"]),
         settings_cell({**_train_settings(values), "QUICK_RUN": True, "QUICK_IMAGES": QUICK_IMAGES}),
-        *data_cells("mnist_train"),
+        *data_cells(shown),
         markdown("## The network and a plain PyTorch training loop"),
-        network_cell("mnist_train"),
+        network_cell(shown),
         markdown(QUICK_NOTE),
         code(TRAIN_CODE),
         code("""
@@ -180,7 +180,7 @@ plt.show()"""),
     ]
 
 
-def evaluate(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def evaluate(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # MNIST: how well does it read digits?
@@ -191,8 +191,8 @@ the digits it got wrong."""),
         install_cell(["numpy", "torch", "matplotlib"]),
         settings_cell({**_train_settings(values), "TEST_RECORD": values["test_record"], "QUICK_RUN": True,
                        "QUICK_IMAGES": QUICK_IMAGES}),
-        *data_cells("mnist_evaluate"),
-        network_cell("mnist_evaluate", constant_values(confusion, "DIGITS")),
+        *data_cells(shown),
+        network_cell(shown, constant_values(confusion, "DIGITS")),
         markdown(QUICK_NOTE),
         code(TRAIN_CODE),
         code("""
@@ -223,7 +223,7 @@ plt.show()"""),
     ]
 
 
-def scaling(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def scaling(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # MNIST: does a GPU help? Time against hidden-layer size
@@ -232,8 +232,8 @@ From {TALK}. {words.SCALING_WHY} On Colab choose *Runtime → Change runtime
 type → GPU* to add the GPU's line."""),
         install_cell(["numpy", "torch", "matplotlib"]),
         settings_cell({"IMAGES_PER_TIMING": values["scaling_samples"], "HIDDEN_SIZES": list(SCALING_HIDDEN)}),
-        *data_cells("mnist_scaling"),
-        network_cell("mnist_scaling"),
+        *data_cells(shown),
+        network_cell(shown),
         code("""
 devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
 samples = min(IMAGES_PER_TIMING, len(train_labels))

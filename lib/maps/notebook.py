@@ -15,14 +15,10 @@ from pathlib import Path
 from nbformat.notebooknode import NotebookNode
 
 from lib.core import colour_vision
-from lib.core.settings import UrlValue
-from lib.maps import colour as maps_colour
-from lib.maps import geo, typography, words
-from lib.maps.colour import SCHEMES, palette
-from lib.maps.webmap import TREE_COLOUR
-from lib.notebooks.core import (
+from lib.core.notebook_cells import (
     FOOTER,
     NotebookSettingsError,
+    Shown,
     code,
     constant_values,
     definitions_cell,
@@ -30,7 +26,11 @@ from lib.notebooks.core import (
     markdown,
     settings_cell,
 )
-from lib.registry import shown_objects
+from lib.core.settings import UrlValue
+from lib.maps import colour as maps_colour
+from lib.maps import geo, typography, words
+from lib.maps.colour import SCHEMES, palette
+from lib.maps.webmap import TREE_COLOUR
 
 TALK = "the talk *Design for Data Visualisation, and Introduction to Maps and Spatial Data* (Data Science Cornwall, 2019)"
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,7 +107,7 @@ def split_before(objects: tuple[object, ...], *names: str) -> list[tuple[object,
     return [objects[start:end] for start, end in itertools.pairwise(cuts)]
 
 
-def campus_map(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def campus_map(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     scheme = str(values["building_scheme"])
     return [
         markdown(f"""
@@ -134,7 +134,7 @@ campus.drop(columns="geometry").assign(geometry_type=campus.geom_type)"""),
 
 The app's own simulation (Machado, Oliveira and Fernandes, 2009): each colour is decoded to linear light,
 multiplied by the matrix for that kind of colour vision, and encoded back."""),
-        definitions_cell(shown_objects("campus_map"), imports=simulation_imports()),
+        definitions_cell(shown, imports=simulation_imports()),
         campus_plot_cell(),
         markdown("""
 ## The CRS matters
@@ -173,7 +173,7 @@ axes.set(title="Penryn campus (numbers = capacity)", xlabel="longitude", ylabel=
 plt.show()""")
 
 
-def projections(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def projections(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # Map projections: every flat map stretches the Earth somehow
@@ -194,7 +194,7 @@ countries["true_km2"] = countries.to_crs("+proj=cea").area / 1e6  # an equal-are
 countries["mercator_km2"] = countries.to_crs("EPSG:3857").area / 1e6  # what a web map shows
 countries[["name", "true_km2", "mercator_km2"]].round(-3)"""),
         markdown("Tissot's indicatrices: circles of 500 km radius on the ground, drawn with the app's own code."),
-        definitions_cell(shown_objects("projections"), imports="\n".join([
+        definitions_cell(shown, imports="\n".join([
             "import numpy as np\nimport shapely\nfrom pyproj import Geod\n", constant_values(geo, "WGS84"),
             'GEOD = Geod(ellps="WGS84")  # distances and areas on the WGS84 ellipsoid'])),
         code("""
@@ -233,7 +233,7 @@ from shapely.geometry.polygon import orient
 """
 
 
-def move_country(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def move_country(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     country = str(values["country"])
     if country not in _countries():
         raise NotebookSettingsError(f"maps.country: no country called {country[:60]!r} in the Natural Earth table")
@@ -256,7 +256,7 @@ ellipsoid against what Mercator shows."""),
 
 A turn of the sphere keeps every distance and angle within a shape, so its area too. The Earth is an ellipsoid,
 so the turn is made on the *authalic* sphere, whose latitudes are spaced to give every band the same area."""),
-        definitions_cell(shown_objects("move_country"), imports=GEO_IMPORTS + "\n" + constants),
+        definitions_cell(shown, imports=GEO_IMPORTS + "\n" + constants),
         code(f"""
 COUNTRIES_GEOJSON = {compact_geojson(tuple(names))!r}
 countries = gpd.read_file(io.StringIO(COUNTRIES_GEOJSON)).set_crs(WGS84, allow_override=True)
@@ -286,11 +286,11 @@ plt.show()"""),
     ]
 
 
-def colour(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def colour(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     scheme = str(values["scheme"])
     kind = next(kind for kind, names in SCHEMES.items() if scheme in names)
     classes = min(int(values["classes"]), SCHEMES[kind][scheme])  # as the page: the most the scheme has
-    simulation, pairs, classing = split_before(shown_objects("colour"), "confusable_pairs", "quantile_breaks")
+    simulation, pairs, classing = split_before(shown, "confusable_pairs", "quantile_breaks")
     return [
         markdown(f"""
 # Colour for maps: schemes, colour blindness and the seven-colour limit
@@ -365,7 +365,7 @@ print("Class breaks (people per km2):", ", ".join(f"{{value:,.0f}}" for value in
     ]
 
 
-def type_faces(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def type_faces(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     return [
         markdown(f"""
 # Type for maps: serif and sans-serif
@@ -373,7 +373,7 @@ def type_faces(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list
 From {TALK}. {words.TYPE_WHY}"""),
         install_cell([]),
         settings_cell({"BODY_SIZE_PX": values["type_size"]}),
-        definitions_cell(shown_objects("type"), imports="from IPython.display import HTML, display\n\n" + constant_values(
+        definitions_cell(shown, imports="from IPython.display import HTML, display\n\n" + constant_values(
             typography, "SERIF", "SANS", "SAMPLE", "COUNTER_LETTERS")),
         code("""
 display(HTML("".join(pairing_html(body, BODY_SIZE_PX) for body in (SERIF, SANS))))

@@ -12,6 +12,16 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 
+from lib.core.notebook_cells import (
+    FOOTER,
+    NotebookSettingsError,
+    Shown,
+    code,
+    definitions_cell,
+    install_cell,
+    markdown,
+    settings_cell,
+)
 from lib.core.settings import UrlValue
 from lib.kids import words
 from lib.kids.garden import (
@@ -43,16 +53,6 @@ from lib.kids.spy import (
     tidy_message,
 )
 from lib.kids.xrays import MODELLED_FILE, ORBITAL_PERIOD_HOURS
-from lib.notebooks.core import (
-    FOOTER,
-    NotebookSettingsError,
-    code,
-    definitions_cell,
-    install_cell,
-    markdown,
-    settings_cell,
-)
-from lib.registry import shown_objects
 
 TALK = "the *Python Data Science for Kids* taster workshops (Data Science Cornwall, 2019)"
 DATA = Path(__file__).resolve().parents[2] / "data" / "kids"
@@ -71,9 +71,9 @@ def _light_curve_text() -> str:
     return MODELLED_FILE.read_text(encoding="utf-8")
 
 
-def tools_cells(demo_id: str, imports: str) -> list[NotebookNode]:
+def tools_cells(shown: Shown, imports: str) -> list[NotebookNode]:
     """The story line about the tools, then the demo's lib functions after their imports and constants."""
-    return [markdown(TOOLS), definitions_cell(shown_objects(demo_id), imports=imports)]
+    return [markdown(TOOLS), definitions_cell(shown, imports=imports)]
 
 
 # ---------------------------------------------------------------- ✋ hands and fingers
@@ -92,7 +92,7 @@ SAME_LENGTH_TOLERANCE_CM = {SAME_LENGTH_TOLERANCE_CM!r}  # hands closer than thi
 """
 
 
-def hands(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def hands(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     table = example_hands()
     columns = {column: table[column].tolist() for column in table.columns}
     return [
@@ -103,7 +103,7 @@ From {TALK}. {words.HANDS_INTRO}"""),
         install_cell(["pandas", "matplotlib"]),
         settings_cell({"MY_GUESS": values["hands_guess"]},
                       "Your guess from the page: which hand has longer fingers? ('Left', 'Right' or 'About the same')"),
-        *tools_cells("hands", HANDS_IMPORTS),
+        *tools_cells(shown, HANDS_IMPORTS),
         markdown("## Your hands\n\nType your own numbers into this table (these are an eight-year-old's hands) "
                  "and run the cells again. Rolo checks every number."),
         code(f"""
@@ -147,14 +147,14 @@ ITEM_KINDS = {ITEM_KINDS!r}
 """
 
 
-def garden(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def garden(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     own = own_garden_table(extra)
     if own is not None:
         return own_garden(values, own)
-    return [*garden_start_cells(values), *garden_look_cells(), *garden_learn_cells(), markdown(FOOTER)]
+    return [*garden_start_cells(values, shown), *garden_look_cells(), *garden_learn_cells(), markdown(FOOTER)]
 
 
-def garden_start_cells(values: dict[str, UrlValue]) -> list[NotebookNode]:
+def garden_start_cells(values: dict[str, UrlValue], shown: Shown) -> list[NotebookNode]:
     """The story, the settings, Rolo's tools and Rolo's table."""
     return [
         markdown(f"""
@@ -166,7 +166,7 @@ worms, seven-spot ladybirds and pebbles.)"""),
         settings_cell({"ACROSS": values["garden_x"], "UP": values["garden_y"], "GROUPS": values["garden_k"],
                        "NEW_ITEM": [values["new_width"], values["new_length"], values["new_weight"]],
                        "REVEAL": values["garden_reveal"]}),
-        *tools_cells("garden", GARDEN_IMPORTS),
+        *tools_cells(shown, GARDEN_IMPORTS),
         code(f"""
 GARDEN_CSV = {_garden_csv()!r}
 garden = pd.read_csv(io.StringIO(GARDEN_CSV))
@@ -316,7 +316,7 @@ SUPPORTED_CHARACTERS = frozenset(FONT_ROWS)
 """
 
 
-def spy(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
+def spy(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
     own = str(values["spy_message"]).strip()
     message = tidy_message(own)[0] if own else JANES_MESSAGE  # only the spy font's characters survive
     return [
@@ -327,7 +327,7 @@ From {TALK}. {words.SPY_INTRO} Can John read it?"""),
         install_cell(["numpy", "matplotlib"]),
         settings_cell({"MESSAGE": message, "NOISE": values["spy_noise"], "COPIES_TO_ADD": values["spy_added"],
                        "SUBTRACT": values["spy_subtract"], "COPIES": SPY_COPIES}),
-        *tools_cells("spy", spy_imports()),
+        *tools_cells(shown, spy_imports()),
         *spy_ideas_cells(),
         markdown(FOOTER),
     ]
@@ -391,11 +391,11 @@ import pandas as pd
 """
 
 
-def xrays(values: dict[str, UrlValue], extra: Mapping[str, object]) -> list[NotebookNode]:
-    return [*xrays_start_cells(values), *xrays_clean_cells(), *xrays_explore_cells(), markdown(FOOTER)]
+def xrays(values: dict[str, UrlValue], extra: Mapping[str, object], shown: Shown) -> list[NotebookNode]:
+    return [*xrays_start_cells(values, shown), *xrays_clean_cells(), *xrays_explore_cells(), markdown(FOOTER)]
 
 
-def xrays_start_cells(values: dict[str, UrlValue]) -> list[NotebookNode]:
+def xrays_start_cells(values: dict[str, UrlValue], shown: Shown) -> list[NotebookNode]:
     """The story, the settings, the tools and step 1: every measurement."""
     return [
         markdown(f"""
@@ -413,7 +413,7 @@ STAT_ERR and SYS_ERR, PCODEFR (how much of the detector saw the star), DATA_FLAG
                        "DROP_REPEATED_TIMES": values["xray_repeats"], "GAP_HOURS": values["xray_gap_hours"],
                        "TOOL": values["xray_tool"], "WINDOW_HOURS": values["xray_window"],
                        "TOP_PERCENT": values["xray_top"], "BINS": values["xray_bins"]}),
-        *tools_cells("xrays", XRAYS_IMPORTS),
+        *tools_cells(shown, XRAYS_IMPORTS),
         markdown("## Step 1: look at everything"),
         code(f"""
 LIGHT_CURVE = {_light_curve_text()!r}
