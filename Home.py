@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib.core.gc_pauses import freeze_after_full_collections
-from ui.follow import follow_ui
+from ui.follow import follow_turn, follow_ui
 from ui.layout import sidebar_ui
 from ui.present import present_control_ui, step_bar_ui
 from ui.room import room_box_ui
@@ -22,10 +22,11 @@ PAGES = [
     st.Page("app_pages/runsheet.py", title="Run-sheet", icon="🎤", url_path="runsheet"),
 ]
 
-navigation = st.navigation(PAGES)
-sidebar_ui()
-room_box_ui()
-present_control_ui()
-follow_ui(PAGES, navigation)  # the join card, and a room's screens following the presenter
-step_bar_ui(PAGES, navigation)  # a presenter's run-sheet: the step bar and notes, and the step's page
-navigation.run()
+with follow_turn(st.session_state):  # a follower's run after the presenter's change takes its turn with the room's others
+    navigation = st.navigation(PAGES)
+    sidebar_ui()
+    room_box_ui()
+    present_control_ui()
+    follow_ui(PAGES, navigation)  # the join card, and a room's screens following the presenter
+    step_bar_ui(PAGES, navigation)  # a presenter's run-sheet: the step bar and notes, and the step's page
+    navigation.run()

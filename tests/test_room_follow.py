@@ -5,6 +5,9 @@ database; a follower's next run shows it. Hostile views are refused, and only th
 """
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,7 +15,7 @@ from app_pages.kids import GARDEN, HANDS
 from lib.room import RoomError, RoomStore
 from lib.room.follow import FollowerState, PresenterView, RoomView, follow_step
 from tests.conftest import HOME, PAGE_TIMEOUT_S
-from ui.follow import forget_room_reads
+from ui.follow import FOLLOW_RUNS_AT_ONCE, FOLLOW_TURNS, TURN_KEY, follow_turn, forget_room_reads
 
 KIDS = "app_pages/kids.py"
 
@@ -255,3 +258,45 @@ def test_every_tab_and_every_default_setting_of_a_page_can_travel(page: str) -> 
     assert shareable_settings(settings) == settings
     for label in module.TABS:
         assert check_view(page, label, settings).tab == label
+
+
+def test_runs_the_follow_poll_started_take_turns_and_every_other_run_goes_straight_ahead() -> None:
+    """A presenter's change starts every follower's run at once: they run FOLLOW_RUNS_AT_ONCE at a time, a
+    run the poll did not start never waits, and a run that fails gives its turn back."""
+    going, most, counted = [0], [0], threading.Lock()
+
+    def follower_run() -> None:
+        with follow_turn({TURN_KEY: True}):
+            with counted:
+                going[0] += 1
+                most[0] = max(most[0], going[0])
+            time.sleep(0.02)  # a run's work, long enough for the others to arrive while it holds the turn
+            with counted:
+                going[0] -= 1
+
+    threads = [threading.Thread(target=follower_run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == FOLLOW_RUNS_AT_ONCE
+
+    state = {TURN_KEY: True}
+    with follow_turn(state):
+        assert TURN_KEY not in state, "the mark is taken by the run it started"
+        moved = threading.Event()
+
+        def visitor_run() -> None:
+            with follow_turn({}):
+                moved.set()
+
+        mover = threading.Thread(target=visitor_run)
+        mover.start()
+        mover.join()
+        assert moved.is_set(), "a visitor's own run waited for a follower's turn"
+
+    with pytest.raises(RuntimeError), follow_turn({TURN_KEY: True}):
+        raise RuntimeError("a page's run that failed")
+    assert all(FOLLOW_TURNS.acquire(blocking=False) for _ in range(FOLLOW_RUNS_AT_ONCE)), "a turn was not given back"
+    for _ in range(FOLLOW_RUNS_AT_ONCE):
+        FOLLOW_TURNS.release()

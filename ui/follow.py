@@ -15,7 +15,9 @@ Three hooks, and the rest is lib/room/follow.py and the room database:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -60,6 +62,7 @@ PENDING_KEY = "follow.pending"  # a PresenterView its page applies on its next r
 BASELINE_KEY = "follow.baseline"  # what the follower's screen showed right after taking a view
 PUBLISHED_KEY = "follow.published"  # the presenter's last published screen
 STATUS_KEY = "follow.status"  # what the follower's status line said on the last full run
+TURN_KEY = "follow.turn"  # the next full run was started by the poll: it waits for its turn
 POLL_SECONDS = 1.0  # with the view kept half a second (ui.room.READ_TTL_S), a follower moves within about 1.5 s
 UNFOLLOWED_PAGES = ("room",)  # the presenter's own control screen is not a view the room follows
 BANNER_KEY = "follow_banner"
@@ -71,6 +74,12 @@ BANNER_CSS = f"""<style>
 </style>"""
 Page = Any  # what st.Page returns: a url_path, and st.switch_page takes it
 REFUSED = "The presenter's view had a value this page cannot use ({keys}); yours is kept."
+# A presenter's change starts every follower's run at once. Sharing one interpreter lock, 30 runs all end
+# near the end of the burst, and every other visitor's run waits behind them; one at a time, the first
+# follower shows the change at once and the others' runs keep their order (benchmarks.room_load --follow).
+FOLLOW_RUNS_AT_ONCE = 1
+FOLLOW_TURNS = threading.BoundedSemaphore(FOLLOW_RUNS_AT_ONCE)
+TURN_WAIT_S = 10.0  # a run held up longer than this goes ahead anyway: the turns only order the work
 
 
 def cached_room_view(code: str) -> RoomView:
@@ -130,6 +139,7 @@ def _follow_now(pages: Sequence[Page], here: str) -> bool:
     st.session_state[PENDING_KEY] = room.view
     st.session_state.pop(BASELINE_KEY, None)
     if target.url_path != here:  # with the view's link query: clearing the old page's refuses a URL-bound tab bar
+        st.session_state[TURN_KEY] = True
         st.switch_page(target, query_params=link_query(room.view.page, room.view.tab, room.view.settings))
     return True
 
@@ -175,13 +185,33 @@ def _poll_ui(pages: Sequence[Page], here: str) -> None:
     if not in_room() or is_presenter():
         return
     if _follow_now(pages, here):
-        st.rerun(scope="app")
+        _rerun_in_turn()
     try:
         room = cached_room_view(st.session_state[ROOM_CODE_KEY])
     except (RoomError, RoomStorageError):
         return  # the Room box says what is wrong with the room
     if _status(room) != st.session_state.get(STATUS_KEY):
-        st.rerun(scope="app")
+        _rerun_in_turn()
+
+
+def _rerun_in_turn() -> None:
+    st.session_state[TURN_KEY] = True
+    st.rerun(scope="app")
+
+
+@contextmanager
+def follow_turn(session_state: MutableMapping[str, Any]) -> Iterator[None]:
+    """Home.py's hold around a whole run: a run that the follow poll started waits until fewer than
+    FOLLOW_RUNS_AT_ONCE such runs are going in this process; any other run goes straight ahead."""
+    if not session_state.pop(TURN_KEY, False):
+        yield
+        return
+    taken = FOLLOW_TURNS.acquire(timeout=TURN_WAIT_S)
+    try:
+        yield
+    finally:
+        if taken:
+            FOLLOW_TURNS.release()
 
 
 _poll_fragment = st.fragment(_poll_ui, run_every=POLL_SECONDS)

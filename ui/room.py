@@ -64,7 +64,7 @@ COOKIE_WRITE_KEY = "room.cookie_write"  # "" after leaving: the cookie is cleare
 RESUME_TRIED_KEY = "room.resume_tried"
 MEMBER_COOKIE = "dsc_room_member"
 # ui/follow.py's per-room state in this session: a member who leaves or joins another room starts afresh.
-FOLLOW_KEYS = ("follow.state", "follow.pending", "follow.baseline", "follow.published", "follow.status")
+FOLLOW_KEYS = ("follow.state", "follow.pending", "follow.baseline", "follow.published", "follow.status", "follow.turn")
 
 
 T = TypeVar("T")
