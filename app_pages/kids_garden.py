@@ -165,7 +165,7 @@ def garden_scatter_ui(view: str, x: str, y: str, groups: int, title: str, takeaw
                       new_item: dict[str, float] | None = None, order: list[str] | None = None) -> None:
     """A scatter chart whose spec is kept per its settings; the items (and k's groups) are handed over as rows, and
     the numbers behind it are written out once per view, k and axes."""
-    rows = scatter_rows(view, groups)
+    rows = scatter_rows(view=view, groups=groups)  # by keyword: Streamlit looks a positional one's name up
     domain = tuple(order) if order else rows.colours
     datasets: dict[str, pd.DataFrame | pa.Table] = {POINTS: rows.table}
     if new_item is not None:
@@ -217,7 +217,7 @@ def scatter_step_ui() -> tuple[str, str]:
     x = selectbox(SETTING["kids.garden_x"], "Across (x)", format_func=MEASUREMENT_NAMES.get, container=left)
     y = selectbox(SETTING["kids.garden_y"], "Up (y)", format_func=MEASUREMENT_NAMES.get, container=right)
     garden_scatter_ui("plain", x, y, 0, "Each dot is one thing Rolo picked up",
-                      f"{scatter_rows('plain', 0).table.num_rows} dots, one per item: do they sit in clumps?")
+                      f"{scatter_rows(view='plain', groups=0).table.num_rows} dots, one per item: do they sit in clumps?")
     try_this_ui("how many clumps of dots do you see now? Try other measurements across and up.")
     return x, y
 

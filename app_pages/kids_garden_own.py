@@ -160,7 +160,7 @@ def own_garden_ui() -> None:
     st.subheader("Step 4: machine learning! k-means finds the groups")
     groups = slider(SETTING["kids.garden_k"], "How many groups should the computer look for? (k)")
     try:
-        model = own_groups(table, tuple(columns), groups)
+        model = own_groups(table=table, columns=tuple(columns), groups=groups)
     except GardenTableError as problem:
         st.warning(visitor_message(problem, TABLE_PROBLEM))
         return

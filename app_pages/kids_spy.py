@@ -65,7 +65,7 @@ def spy_story_ui() -> None:
     for note in notes:
         st.warning(f"🙂 {note}")
     noise = slider(SETTING["kids.spy_noise"], "How noisy is the baddie? (noise)", step=0.25)
-    picture, copies = spy_copies(message, noise)
+    picture, copies = spy_copies(message=message, noise=noise)
 
     st.image([as_picture(copy, 4) for copy in copies], caption=[f"copy {n + 1}" for n in range(SPY_COPIES)],
              width=190, clamp=True,

@@ -173,8 +173,8 @@ def move_ui() -> None:
     slider(SETTING["maps.lat"], "… and latitude", step=0.5, container=controls[2])
     controls[3].button("Japan beside Britain", on_click=_japan_beside_britain, key="maps.preset")
     name = st.session_state["maps.country"]
-    moved, report = moved_country(name, float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"]))
-    uk = moved_country("United Kingdom", -2.76, 53.81)[1]
+    moved, report = moved_country(name=name, to_lon=float(st.session_state["maps.lon"]), to_lat=float(st.session_state["maps.lat"]))
+    uk = moved_country(name="United Kingdom", to_lon=-2.76, to_lat=53.81)[1]
     top, bottom = st.columns(2), st.columns(2)
     change = report.moved_true_area_km2 / report.true_area_km2 - 1
     kept = abs(change) < 0.0005  # what rounds to 0.0% is the outline's rounding, not a change of area
@@ -193,7 +193,7 @@ def move_ui() -> None:
                "the equal-area (authalic) sphere instead, which keeps it to a fraction of a percent.")
     lon, lat = float(st.session_state["maps.lon"]), float(st.session_state["maps.lat"])
     what = tuple(move_shape_names(name))
-    shapes_text = moved_shapes_text(name, lon, lat)
+    shapes_text = moved_shapes_text(name=name, lon=lon, lat=lat)
     window = {"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiPoint", "coordinates": [[lon - 35, max(lat - 22, -80)], [lon + 35, min(lat + 22, 80)]]}}
     areas = pd.DataFrame({
@@ -334,7 +334,7 @@ def swatch_chart(classes: int) -> alt.Chart:
 
 def density_maps_ui(colours: list[str], seen: dict[str, list[str]], names: dict[str, str]) -> None:
     """The population-density choropleth in `colours`, once per vision as `seen` by it."""
-    breaks = density_breaks(len(colours))
+    breaks = density_breaks(classes=len(colours))
     bounds = [f"{value:,.0f}" for value in breaks]
     ranges = [f"under {bounds[0]}", *(f"{low} to {high}" for low, high in zip(bounds, bounds[1:], strict=False)),
               f"over {bounds[-1]}"]
@@ -345,7 +345,7 @@ def density_maps_ui(colours: list[str], seen: dict[str, list[str]], names: dict[
         views.append((choropleth_chart, (),
                       f"Population density in {len(ranges)} classes, as seen: {names[vision]}.",
                       classes_seen))
-        rows.append({CLASSES_DATASET: country_classes(tuple(breaks), tuple(seen[vision][:len(breaks) + 1]))})
+        rows.append({CLASSES_DATASET: country_classes(breaks=tuple(breaks), colours=tuple(seen[vision][:len(breaks) + 1]))})
         titles.append(f"as seen: {names[vision]}")
     st.markdown(f"**Population density, people per km²**, classes 1 to {len(ranges)}: " + ", ".join(ranges)
                 + " (quantiles, so each class holds about as many countries).")

@@ -81,8 +81,8 @@ def overfitting_ui() -> None:
         points = slider(SETTING["methodology.fit.points"], "Number of points")
         noise = slider(SETTING["methodology.fit.noise"], "Noise", step=0.05)
         seed = slider(SETTING["methodology.fit.seed"], "Random sample (seed)")
-    sample, errors, cv_errors = fitting_errors(points, noise, train_share, folds, seed)
-    curve, spread = fitting_for_degree(points, noise, degree, train_share, seed)
+    sample, errors, cv_errors = fitting_errors(points=points, noise=noise, train_share=train_share, folds=folds, seed=seed)
+    curve, spread = fitting_for_degree(points=points, noise=noise, degree=degree, train_share=train_share, seed=seed)
     chosen = fit_metrics_ui(errors, cv_errors, degree, folds, ".4f")
     fit_charts_ui(sample, curve, errors, cv_errors, chosen, degree, folds)
     split_spread_ui(spread, degree, train_share)
@@ -159,7 +159,7 @@ TARGET_ROWS = "target_rows"  # a target chart's rings, shots, centre and labels 
 def target_chart(low: float, high: float, title: str) -> alt.LayerChart:
     size = 320  # a fixed square keeps targets round; presenter mode scales it, keeping the shape
     # "pad": the plot is exactly size x size and the title sits outside it (Streamlit's default "fit" squashes it)
-    return alt.layer(target_layers(low, high), data=alt.NamedData(TARGET_ROWS)).properties(
+    return alt.layer(target_layers(low=low, high=high), data=alt.NamedData(TARGET_ROWS)).properties(
         title=title, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
@@ -182,7 +182,7 @@ def accuracy_ui() -> None:
                   f"{summary.spread:.2f} around it.", shots, container=right, width="content",
                   datasets={TARGET_ROWS: demos.target_frame(shots)})
     extent = demos.PANEL_SPACING + 3.5
-    cases = classic_targets(seed)
+    cases = classic_targets(seed=seed)
     kept_chart_ui(target_chart, (-3.5, extent, "The four classic cases"), "Accurate and precise, accurate but not "
                   "precise, precise but not accurate, and neither.", cases.loc[cases["kind"] == "shot"],
                   width="content", datasets={TARGET_ROWS: cases})
@@ -223,8 +223,8 @@ def roc_ui() -> None:
     threshold, positive_share, separation, seed = sliders_ui(
         ("roc.threshold", "Threshold", 0.01), ("roc.positive_share", "Share of positives (class balance)", 0.01),
         ("roc.separation", "Separation of the classes", 0.1), ("roc.seed", "Random sample (seed)", None))
-    sample = scored_sample(positive_share, separation, seed)
-    curve, auc, histogram = roc_results(positive_share, separation, seed)
+    sample = scored_sample(positive_share=positive_share, separation=separation, seed=seed)
+    curve, auc, histogram = roc_results(positive_share=positive_share, separation=separation, seed=seed)
     metrics = demos.threshold_metrics(sample, threshold)
     columns = st.columns(6)
     columns[0].metric("Accuracy", f"{metrics.accuracy:.3f}")
@@ -268,8 +268,8 @@ def losses_ui() -> None:
     outlier_y, epsilon, mislabelled_x = sliders_ui(
         ("loss.outlier_y", "Move the outlier (its height)", 0.5), ("loss.huber_epsilon", "Huber threshold (epsilon)", 0.05),
         ("loss.mislabelled_x", "Where the mislabelled point sits (log-loss)", 0.5))
-    sample, lines, metrics = loss_lines(outlier_y, epsilon)
-    logistic = logistic_fit(mislabelled_x)
+    sample, lines, metrics = loss_lines(outlier_y=outlier_y, huber_epsilon=epsilon)
+    logistic = logistic_fit(mislabelled_x=mislabelled_x)
     points = pd.DataFrame({"x": sample.x, "y": sample.y, "point": ["data"] * (len(sample.x) - 1) + ["outlier"]})
     ends = pd.concat([lines.assign(x=0.0), lines.assign(x=10.0)])
     ends["y"] = ends["intercept"] + ends["slope"] * ends["x"]
@@ -303,14 +303,14 @@ def fitted_lines_chart() -> alt.LayerChart:
 
 
 def loss_shape_chart(huber_epsilon: float) -> alt.Chart:
-    return alt.Chart(loss_shapes(huber_epsilon)).mark_line(strokeWidth=3).encode(
+    return alt.Chart(loss_shapes(huber_epsilon=huber_epsilon)).mark_line(strokeWidth=3).encode(
         x=alt.X("residual:Q", title="residual (prediction minus truth)"),
         y=alt.Y("loss:Q", title="loss"), color=colour("name", list(demos.LOSS_NAMES), "loss"),
     ).properties(title="What each loss charges for an error", height=320)
 
 
 def log_loss_chart(mislabelled_x: float) -> alt.LayerChart:
-    logistic = logistic_fit(mislabelled_x)
+    logistic = logistic_fit(mislabelled_x=mislabelled_x)
     return alt.layer(
         alt.Chart(logistic.curve).mark_line(strokeWidth=3, color=PALETTE[0]).encode(
             x=alt.X("x:Q"), y=alt.Y("probability:Q", title="predicted probability of class 1")),
@@ -321,7 +321,7 @@ def log_loss_chart(mislabelled_x: float) -> alt.LayerChart:
 
 
 def logistic_points(mislabelled_x: float) -> pd.DataFrame:
-    return logistic_fit(mislabelled_x).points
+    return logistic_fit(mislabelled_x=mislabelled_x).points
 
 
 # ------------------------------------------------------------------ 5. hypothesis testing
@@ -332,7 +332,7 @@ def hypothesis_ui() -> None:
     effect, n_per_group, alpha, seed = sliders_ui(
         ("test.effect", "True effect size (in standard deviations)", 0.05), ("test.n", "Sample size per group", None),
         ("test.alpha", "Significance level alpha", 0.01), ("test.seed", "Random experiments (seed)", None))
-    results = replace(simulated_p_values(effect, n_per_group, seed), alpha=alpha)
+    results = replace(simulated_p_values(effect=effect, n_per_group=n_per_group, seed=seed), alpha=alpha)
     columns = st.columns(4)
     columns[0].metric("Type I error rate (false alarms)", f"{results.type_one_rate:.3f}", help="Should be close to alpha.")
     columns[1].metric("Power (real effects found)", f"{results.power:.3f}")
@@ -392,7 +392,7 @@ def baseline_ui() -> None:
     runs: dict = st.session_state.setdefault(BASELINE_RUNS_KEY, {})
     if st.button("Run the comparison", key="methodology.baseline.run", type="primary"):
         with st.spinner("Cross-validating four models..."):
-            runs[(dataset, folds)] = baseline_results(dataset, folds)
+            runs[(dataset, folds)] = baseline_results(dataset=dataset, folds=folds)
     results = runs.get((dataset, folds))
     if results is None:
         st.caption(f"Press the button to cross-validate four models on '{dataset}' with {folds} folds "
@@ -454,7 +454,8 @@ def bias_ui() -> None:
     share, train_rows, noise, seed = sliders_ui(
         ("bias.minority_share", "Group B's share of the training rows", 0.01), ("bias.train_rows", "Training rows", 100),
         ("bias.noise", "Label noise", 0.05), ("bias.seed", "Random sample (seed)", None))
-    rates, by_share = bias_rates(share, train_rows, noise, seed), bias_curve(train_rows, noise, seed)
+    rates, by_share = (bias_rates(minority_share=share, train_rows=train_rows, noise=noise, seed=seed),
+                        bias_curve(train_rows=train_rows, noise=noise, seed=seed))
     columns = st.columns(2)
     for column, row in zip(columns, rates.itertuples(), strict=True):
         column.metric(f"Error rate, group {row.group} ({row.training_rows:,} training rows)", f"{row.error_rate:.3f}")

@@ -38,7 +38,7 @@ TRAINED_PRESET_KEY = "mnist.trained_preset"  # the preset chosen when Train was 
 
 def shared_data() -> MnistData:
     folder = cache_dir()
-    return mnist_data(str(folder), cache_signature(folder))
+    return mnist_data(folder=str(folder), files=cache_signature(folder))
 
 
 def current_data() -> MnistData:

@@ -53,14 +53,14 @@ def _km_steps() -> list:
 
 def _advance_km_machine() -> None:
     steps = _km_steps()
-    examples = km_examples(st.session_state["pytorch_basics.examples"])
+    examples = km_examples(count=st.session_state["pytorch_basics.examples"])
     if len(steps) < len(examples):
         steps.append(next_step(steps, examples, st.session_state["pytorch_basics.lr"]))
 
 
 def _km_finished() -> bool:
     steps = _km_steps()
-    return len(steps) >= len(km_examples(st.session_state["pytorch_basics.examples"])) or is_diverging(steps)
+    return len(steps) >= len(km_examples(count=st.session_state["pytorch_basics.examples"])) or is_diverging(steps)
 
 
 def _number(value: float) -> str:
@@ -134,7 +134,7 @@ def matmul_chart(timings: list[MatmulTiming]) -> tuple[alt.Chart, pd.DataFrame]:
 
 def km_machine_ui() -> None:
     steps = _km_steps()
-    examples = km_examples(st.session_state["pytorch_basics.examples"])
+    examples = km_examples(count=st.session_state["pytorch_basics.examples"])
     buttons = st.columns(3)
     if buttons[0].button("Ask the next example ▶", key="pytorch_basics.km_next", disabled=len(steps) >= len(examples)):
         _advance_km_machine()

@@ -74,13 +74,14 @@ def test_a_notebook_kept_per_settings_is_the_notebook_built_directly() -> None:
     import nbformat
 
     from lib.notebooks import build_notebook
-    from ui.page import _built_notebook
+    from ui.page import built_notebook
 
     values = {"maps.type_size": 24}
-    kept = _built_notebook("type", values)
-    assert kept is _built_notebook("type", dict(values))  # the same settings: built once, shared
+    kept = built_notebook("type", values)
+    assert kept is built_notebook("type", dict(values))  # the same settings: built once, shared
     assert nbformat.writes(kept) == nbformat.writes(build_notebook("type", values))
-    assert _built_notebook("type", {"maps.type_size": 30}) is not kept
+    assert built_notebook("type", {"maps.type_size": 30}) is not kept
+    assert built_notebook("type", {"maps.type_size": 30.0}) is not built_notebook("type", {"maps.type_size": 30})
 
 
 def test_rolos_groups_looked_up_for_every_k_are_the_groups_fitted_directly() -> None:
@@ -93,3 +94,16 @@ def test_rolos_groups_looked_up_for_every_k_are_the_groups_fitted_directly() -> 
         direct = find_groups(load_garden(), groups)
         assert list(garden_groups(groups).clusters) == list(direct.clusters)
         assert garden_groups(groups).cluster_names == direct.cluster_names
+
+
+def test_a_plain_key_tells_every_plain_value_from_every_other_and_leaves_data_to_streamlit() -> None:
+    from ui.charts import plain_key
+
+    values = [1, 1.0, True, "1", None, 0, False, "", (1, 2), [1, 2], ((1, 2),), (1, (2,)), ("a,b",), ("a", "b"),
+              0.1 + 0.2, 0.3, -0.0, 0.0, "it's", 'it"s']
+    keys = [plain_key(value) for value in values]
+    assert all(isinstance(key, str) for key in keys)
+    assert len(set(keys)) == len(values)
+    table = pd.DataFrame({"width": [1.0, 2.0]})
+    assert plain_key(table) is table  # hashed by content, as Streamlit does
+    assert plain_key(("garden", table))[1] is table

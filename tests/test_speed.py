@@ -222,7 +222,7 @@ def test_one_spec_made_by_many_visitors_at_once_is_made_whole_once() -> None:
     import threading
 
     from app_pages.kids_garden import garden_long, measurements_chart
-    from ui.charts import _kept_spec, qualified_name
+    from ui.charts import _kept_spec, plain_key, qualified_name
 
     _kept_spec.clear()
     builds = []
@@ -235,7 +235,8 @@ def test_one_spec_made_by_many_visitors_at_once_is_made_whole_once() -> None:
 
     def visitor() -> None:
         start.wait()
-        specs.append(_kept_spec(qualified_name(measurements_chart), counted, (), False))
+        specs.append(_kept_spec(key=plain_key((qualified_name(measurements_chart), (), False)), _build=counted, _args=(),
+                                _presenter=False))
 
     visitors = [threading.Thread(target=visitor) for _ in range(30)]
     for thread in visitors:

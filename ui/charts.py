@@ -50,7 +50,24 @@ def kept_spec(build: ChartBuild, args: tuple) -> Mapping[str, Any]:
     content); rows that change between reruns are better read by name and handed to the drawing. The
     mapping is read-only: copy it (`{**spec, ...}`) to add datasets or words.
     """
-    return _kept_spec(qualified_name(build), build, args, presenter_mode())
+    presenter = presenter_mode()
+    return _kept_spec(key=plain_key((qualified_name(build), args, presenter)), _build=build, _args=args,
+                      _presenter=presenter)
+
+
+# Streamlit hashes a cached function's arguments item by item, with type checks, and looks up the name of each
+# positional one with inspect.signature on every call: 190 us for kept_spec's four, 20 us for one text given by
+# keyword. A chart's arguments are mostly settings, so the hot caches take them as one text, by keyword.
+def plain_key(value: object) -> object:
+    """`value` as one text when it holds only text, numbers, booleans and None, in tuples and lists (repr tells each
+    such value from every other: 1 from 1.0, True and "1"); anything else (a data frame) as it is, hashed by content."""
+    return repr(value) if _is_plain(value) else value
+
+
+def _is_plain(value: object) -> bool:
+    if value is None or type(value) in (str, int, float, bool):
+        return True
+    return type(value) in (tuple, list) and all(_is_plain(item) for item in value)
 
 
 def qualified_name(function: Callable[..., Any]) -> str:
@@ -60,9 +77,10 @@ def qualified_name(function: Callable[..., Any]) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)  # a spec without its changing rows is a few kB
-def _kept_spec(name: str, _build: ChartBuild, args: tuple, presenter: bool) -> Mapping[str, Any]:
+def _kept_spec(key: object, _build: ChartBuild, _args: tuple, _presenter: bool) -> Mapping[str, Any]:
+    """`key` is the builder's name, `_args` and `_presenter` (kept_spec makes it with plain_key)."""
     # Unchecked, as chart_ui's: the first drawing of new arguments (a toggle's other side) halves its time.
-    spec = vega_lite_spec(styled_chart(_build(*args), presenter=presenter), validate=False)
+    spec = vega_lite_spec(styled_chart(_build(*_args), presenter=_presenter), validate=False)
     if spec.get("datasets"):
         spec["datasets"] = {name: tabled_rows(rows) for name, rows in spec["datasets"].items()}
     return MappingProxyType(spec)

@@ -53,7 +53,7 @@ def moved_shapes_text(name: str, lon: float, lat: float) -> str:
     """GeoJSON of the country at home, moved to (lon, lat), and the UK (named by `move_shape_names`): made once
     per move for both maps, with shapely's writer (GeoDataFrame.to_json took 4 ms for these three)."""
     countries = countries_data()
-    geometries = [countries.loc[countries["name"] == name, "geometry"].iloc[0], moved_country(name, lon, lat)[0],
+    geometries = [countries.loc[countries["name"] == name, "geometry"].iloc[0], moved_country(name=name, to_lon=lon, to_lat=lat)[0],
                   countries.loc[countries["name"] == "United Kingdom", "geometry"].iloc[0]]
     features = [{"type": "Feature", "properties": {"what": what}, "geometry": json.loads(geometry)}
                 for what, geometry in zip(move_shape_names(name), shapely.to_geojson(geometries), strict=True)]

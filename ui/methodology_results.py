@@ -41,7 +41,7 @@ def scored_sample(positive_share: float, separation: float, seed: int) -> demos.
 
 @st.cache_data(show_spinner=False, max_entries=64)  # as scored_sample, whose curve and histogram these are
 def roc_results(positive_share: float, separation: float, seed: int) -> tuple[pd.DataFrame, float, pd.DataFrame]:
-    sample = scored_sample(positive_share, separation, seed)
+    sample = scored_sample(positive_share=positive_share, separation=separation, seed=seed)
     return demos.roc_points(sample), demos.roc_auc(sample), demos.score_histogram(sample)
 
 

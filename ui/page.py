@@ -29,7 +29,7 @@ from lib.core.settings import UrlParam
 from lib.core.threads import blas_on_one_thread, convert_frames_on_one_thread
 from lib.registry import BY_ID, demos_of, shown_objects
 from ui import widgets
-from ui.charts import kept_spec, qualified_name, vega_lite_spec, with_datasets
+from ui.charts import kept_spec, plain_key, qualified_name, vega_lite_spec, with_datasets
 from ui.errors import visitor_message
 from ui.follow import apply_followed_view, tab_shown
 from ui.layout import styled_chart
@@ -157,7 +157,7 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
     values: dict[str, object] = {param.key: st.session_state.get(param.key, param.default) for param in settings}
     extra = dict(tab.notebook_extra()) if tab.notebook_extra is not None else {}
     try:  # built now, so settings it refuses are said now; one visitor's own table or answers are not shared
-        notebook = _built_notebook(tab.demo, values) if not extra else _notebook_of(tab.demo, values | extra)
+        notebook = built_notebook(tab.demo, values) if not extra else _notebook_of(tab.demo, values | extra)
     except ValueError as error:
         st.caption(f"No take-home notebook for these settings: {visitor_message(error, NO_NOTEBOOK)}")
         return
@@ -168,9 +168,14 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
 
 # A notebook per demo and settings, built once and shared read-only (written out only when clicked): a room
 # reruns the same settings again and again. 256: the settings a room visits in a session, a few kB each.
+def built_notebook(demo_id: str, values: dict[str, object]) -> object:
+    return _built_notebook(key=plain_key((demo_id, tuple(values.items()))), _demo_id=demo_id, _values=values)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _built_notebook(demo_id: str, values: dict[str, object]) -> object:
-    return _notebook_of(demo_id, values)
+def _built_notebook(key: object, _demo_id: str, _values: dict[str, object]) -> object:
+    """`key` is the demo and its settings (plain_key): one text, quick to hash."""
+    return _notebook_of(_demo_id, _values)
 
 
 def _notebook_of(demo_id: str, values: Mapping[str, object]) -> object:
@@ -195,7 +200,7 @@ def code_behind_ui(tab: Tab) -> None:
     with st.expander(CODE_BEHIND_LABEL):
         st.caption("These functions, from the app's own code, ran to draw this tab. The take-home notebook "
                    "defines the very same ones, so you can run and change them at home.")
-        st.code(_shown_source(tab.demo), language="python")
+        st.code(_shown_source(demo_id=tab.demo), language="python")
 
 
 def _numbers_html(numbers: pd.DataFrame) -> str:
@@ -252,8 +257,12 @@ def kept_chart_ui(build: Callable[..., alt.TopLevelMixin], args: tuple, takeaway
     spec is kept while they change. `title`: the chart's title for this drawing, put into the kept spec (whose
     `build` sets a title of the same form, a plain string or alt.Title), so a title with a value in it keeps one spec.
     """
-    numbers_html = (_kept_numbers_html(qualified_name(numbers), numbers, args if numbers_args is None else numbers_args)
-                    if callable(numbers) else None)
+    if callable(numbers):
+        rows_args = args if numbers_args is None else numbers_args
+        numbers_html = _kept_numbers_html(key=plain_key((qualified_name(numbers), rows_args)), _numbers=numbers,
+                                          _args=rows_args)
+    else:
+        numbers_html = None
     spec = with_datasets(kept_spec(build, args), datasets, title)
     return _chart_and_words_ui(spec, takeaway, numbers, container, width, options, numbers_html)
 
@@ -265,8 +274,9 @@ def spec_chart_ui(spec: Mapping[str, Any], takeaway: str, numbers: pd.DataFrame,
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _kept_numbers_html(name: str, _numbers: Callable[..., pd.DataFrame], args: tuple) -> str:
-    return _numbers_html(_numbers(*args))
+def _kept_numbers_html(key: object, _numbers: Callable[..., pd.DataFrame], _args: tuple) -> str:
+    """`key` is the rows function's name and `_args` (plain_key): one text, quick to hash."""
+    return _numbers_html(_numbers(*_args))
 
 
 def _chart_and_words_ui(spec: dict, takeaway: str, numbers: Any, container: Any, width: str,

@@ -78,7 +78,7 @@ def _store_for(url: str) -> RoomStore:
 
 def room_store() -> RoomStore:
     """The store for DSC_ROOM_DB (or the default SQLite file); RoomStorageError when the URL is unusable."""
-    return _store_for(room_db_url())
+    return _store_for(url=room_db_url())
 
 
 # Seconds each kind of read that every session polls is kept per process: the Room box's room info, and
@@ -94,7 +94,7 @@ def _read_cache(what: str) -> TtlCache:
 def cached_read(what: str, code: str, read: Callable[[], T]) -> T:
     """`read()` for room `code`, kept READ_TTL_S[what] seconds per process; RoomError and RoomStorageError
     as it raises them."""
-    return _read_cache(what).get((room_db_url(), code), read, keep_errors=(RoomError, RoomStorageError))
+    return _read_cache(what=what).get((room_db_url(), code), read, keep_errors=(RoomError, RoomStorageError))
 
 
 def cached_room_info(code: str) -> RoomInfo:
@@ -106,7 +106,7 @@ def forget_cached_room(code: str | None) -> None:
     """This process changed the room: its next reads of it, of every kind, go to the database."""
     if code:
         for what in READ_TTL_S:
-            _read_cache(what).forget((room_db_url(), code))
+            _read_cache(what=what).forget((room_db_url(), code))
 
 
 def in_room() -> bool:
