@@ -166,12 +166,12 @@ def notebook_button_ui(page: str, tab: Tab, settings: Sequence[UrlParam]) -> Non
                        help="The same demo as a Jupyter notebook with these settings, to run at home.")
 
 
-# A notebook per demo and settings, built once and shared read-only (written out only when clicked): a room
-# reruns the same settings again and again. 256: the settings a room visits in a session, a few kB each.
 def built_notebook(demo_id: str, values: dict[str, object]) -> object:
     return _built_notebook(key=plain_key((demo_id, tuple(values.items()))), _demo_id=demo_id, _values=values)
 
 
+# A notebook per demo and settings, built once and shared read-only (written out only when clicked): a room
+# reruns the same settings again and again. 256: the settings a room visits in a session, a few kB each.
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _built_notebook(key: object, _demo_id: str, _values: dict[str, object]) -> object:
     """`key` is the demo and its settings (plain_key): one text, quick to hash."""

@@ -20,8 +20,9 @@ from nbformat.notebooknode import NotebookNode
 from lib.core.notebook_requirements import check_source
 from lib.core.settings import UrlValue
 
-MAX_NOTEBOOK_BYTES = 1_000_000  # a download a phone and Colab open quickly; a visitor's own table is held to it
+MAX_NOTEBOOK_BYTES = 1_000_000  # the largest notebook the app builds; a visitor's own table goes inline only below it
 Shown = tuple[object, ...]  # the lib functions and classes a demo's tab shows and its notebook defines, in order
+
 
 class NotebookSettingsError(ValueError):
     """A setting that the page could not hold (wrong type, out of range, not a choice, unknown id)."""
